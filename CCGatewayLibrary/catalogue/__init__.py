@@ -1,0 +1,177 @@
+"""The interface catalogue: interfaces, retcodes and event schemas, loaded from the project's own data.
+
+Facts live in data files, once: ``interfaces.json`` (method, path, events, retcodes, sources),
+``retcodes.json`` (what each retcode means) and the JSON Schemas under ``schemas/``. Keywords,
+the event poller and the simulator all look interfaces up here instead of repeating paths or codes.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+from functools import cache, cached_property
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from ..errors import CatalogueError, RequestSchemaError, ResponseSchemaError
+from .validation import describe_all
+
+HERE = Path(__file__).resolve().parent
+POLL_RESPONSE_SCHEMA = "urn:ccgw:schema:envelope:poll-response"
+
+
+def schema_dir() -> Path:
+    """``CCGatewayLibrary/schemas`` in an installed wheel, the top-level ``schemas/`` in a checkout."""
+    for candidate in (HERE.parent / "schemas", HERE.parents[1] / "schemas"):
+        if (candidate / "common.schema.json").is_file():
+            return candidate
+    raise CatalogueError(f"JSON Schemas not found next to {HERE.parent}; reinstall the package.")
+
+
+def _read_json(path: Path) -> Any:
+    with path.open(encoding="utf-8") as stream:
+        return json.load(stream)
+
+
+@dataclass(frozen=True)
+class Retcode:
+    code: str
+    meaning: str
+    group: str
+    tags: tuple[str, ...]
+    source: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Interface:
+    name: str
+    title: str
+    method: str
+    path: str
+    guid_required: bool
+    sets_guid: bool
+    events: tuple[str, ...]
+    retcodes: tuple[str, ...]
+    source: tuple[str, ...]
+    request_schema: dict[str, Any]
+    response_schema: dict[str, Any]
+
+    def url_path(self, path_params: dict[str, object]) -> str:
+        """The path with its ``{placeholders}`` filled in and quoted."""
+        try:
+            return self.path.format(**{k: quote(str(v), safe="") for k, v in path_params.items()})
+        except KeyError as missing:
+            raise RequestSchemaError(f"{self.name} request is invalid: path.{missing.args[0]}: is required "
+                                     "but missing") from None
+
+    @property
+    def has_body(self) -> bool:
+        return self.request_schema["properties"]["body"].get("type") != "null"
+
+
+class Catalogue:
+    def __init__(self, schemas: Path | None = None) -> None:
+        self.schema_path = schemas or schema_dir()
+        data = _read_json(HERE / "interfaces.json")
+        self.base_path: str = data["base_path"]
+        resources = {}
+        for file in sorted(self.schema_path.rglob("*.schema.json")):
+            schema = _read_json(file)
+            resources[schema["$id"]] = schema
+        self._schemas: dict[str, dict[str, Any]] = resources
+        self.registry: Registry = Registry().with_resources(
+            (uri, Resource(contents=schema, specification=DRAFT202012)) for uri, schema in resources.items()
+        )
+        self.interfaces: dict[str, Interface] = {
+            name: Interface(
+                name=name,
+                title=entry["title"],
+                method=entry["method"],
+                path=entry["path"],
+                guid_required=entry["guid"] == "required",
+                sets_guid=entry["sets_guid"],
+                events=tuple(entry["events"]),
+                retcodes=tuple(entry["retcodes"]),
+                source=tuple(entry["source"]),
+                request_schema=self.schema(f"urn:ccgw:schema:interface:{name}:request"),
+                response_schema=self.schema(f"urn:ccgw:schema:interface:{name}:response"),
+            )
+            for name, entry in data["interfaces"].items()
+        }
+        self.retcodes: dict[str, Retcode] = {
+            code: Retcode(code, entry["meaning"], entry["group"], tuple(entry.get("tags", ())), tuple(entry["source"]))
+            for code, entry in _read_json(HERE / "retcodes.json")["retcodes"].items()
+        }
+        self._validators: dict[str, Draft202012Validator] = {}
+
+    @cached_property
+    def event_names(self) -> tuple[str, ...]:
+        prefix = "urn:ccgw:schema:event:"
+        return tuple(sorted(uri[len(prefix):] for uri in self._schemas if uri.startswith(prefix)))
+
+    def schema(self, uri: str) -> dict[str, Any]:
+        try:
+            return self._schemas[uri]
+        except KeyError:
+            raise CatalogueError(f"No schema with id '{uri}' under {self.schema_path}.") from None
+
+    def interface(self, name: str) -> Interface:
+        try:
+            return self.interfaces[name]
+        except KeyError:
+            close = difflib.get_close_matches(name, self.interfaces, n=3, cutoff=0.5)
+            hint = f" Did you mean {', '.join(close)}?" if close else ""
+            raise CatalogueError(f"Unknown interface '{name}'.{hint} Known: {', '.join(sorted(self.interfaces))}.") \
+                from None
+
+    def check_event_name(self, name: str) -> str:
+        if name not in self.event_names:
+            close = difflib.get_close_matches(name, self.event_names, n=3, cutoff=0.6)
+            hint = f" Did you mean {', '.join(close)}?" if close else ""
+            raise CatalogueError(f"Unknown event '{name}'.{hint}")
+        return name
+
+    def meaning(self, retcode: str) -> str:
+        entry = self.retcodes.get(retcode)
+        return entry.meaning if entry else "not in the retcode table"
+
+    def describe_retcode(self, retcode: str) -> str:
+        return f"{retcode} ({self.meaning(retcode)})"
+
+    def validator(self, uri: str) -> Draft202012Validator:
+        if uri not in self._validators:
+            self._validators[uri] = Draft202012Validator(self.schema(uri), registry=self.registry)
+        return self._validators[uri]
+
+    def problems(self, uri: str, document: object) -> str | None:
+        """None when the document matches the schema, else a readable description."""
+        errors = list(self.validator(uri).iter_errors(document))
+        return describe_all(errors) if errors else None
+
+    def check_request(self, interface: Interface, request: dict[str, Any]) -> None:
+        problems = self.problems(interface.request_schema["$id"], request)
+        if problems:
+            raise RequestSchemaError(f"{interface.name} request is invalid, not sent: {problems}")
+
+    def check_response(self, interface: Interface, reply: object) -> None:
+        problems = self.problems(interface.response_schema["$id"], reply)
+        if problems:
+            raise ResponseSchemaError(f"{interface.name} reply does not match its schema: {problems}")
+
+    def event_problems(self, event: dict[str, Any]) -> str | None:
+        name = event.get("eventType")
+        if name not in self.event_names:
+            return f"unknown event type {name!r}"
+        return self.problems(f"urn:ccgw:schema:event:{name}", event)
+
+
+@cache
+def load_catalogue() -> Catalogue:
+    """The catalogue, read once per process."""
+    return Catalogue()
