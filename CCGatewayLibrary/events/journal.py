@@ -1,0 +1,105 @@
+"""Every event of one agent, in arrival order, with a sequence number each.
+
+The poller thread appends; keywords read. A waiter holds a cursor (the sequence number of the last
+event it was given), so it never gets the same event twice and never misses one that arrived while
+it was not looking.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class RecordedEvent:
+    seq: int
+    name: str
+    event: dict[str, Any]
+    received: datetime
+    schema_problem: str | None = None
+
+    def describe(self) -> str:
+        return f"{self.name} (#{self.seq})"
+
+
+@dataclass
+class Cursor:
+    """How far one waiter has read; ``position`` is the last sequence number it was given."""
+
+    position: int = 0
+
+
+@dataclass
+class PollProblem:
+    when: datetime
+    text: str
+
+
+@dataclass
+class EventJournal:
+    owner: str
+    _events: list[RecordedEvent] = field(default_factory=list)
+    _problems: list[PollProblem] = field(default_factory=list)
+    _changed: threading.Condition = field(default_factory=threading.Condition)
+    closed_reason: str | None = None
+
+    def append(self, event: dict[str, Any], schema_problem: str | None = None) -> RecordedEvent:
+        with self._changed:
+            recorded = RecordedEvent(len(self._events) + 1, str(event.get("eventType")), event, datetime.now(),
+                                     schema_problem)
+            self._events.append(recorded)
+            self._changed.notify_all()
+            return recorded
+
+    def problem(self, text: str) -> None:
+        with self._changed:
+            self._problems.append(PollProblem(datetime.now(), text))
+            self._changed.notify_all()
+
+    def close(self, reason: str) -> None:
+        with self._changed:
+            self.closed_reason = reason
+            self._changed.notify_all()
+
+    def reopen(self) -> None:
+        with self._changed:
+            self.closed_reason = None
+
+    @property
+    def last_seq(self) -> int:
+        with self._changed:
+            return len(self._events)
+
+    def events(self, after: int = 0) -> list[RecordedEvent]:
+        with self._changed:
+            return self._events[after:]
+
+    def problems(self, since: datetime | None = None) -> list[PollProblem]:
+        with self._changed:
+            return [p for p in self._problems if since is None or p.when >= since]
+
+    def wait_for(self, cursor: Cursor, matches: Callable[[RecordedEvent], bool], timeout: float) -> \
+            tuple[RecordedEvent | None, list[RecordedEvent]]:
+        """The first matching event after the cursor, moving the cursor past it.
+
+        Returns ``(event, passed)`` where ``passed`` are the events looked at and not matching. On
+        timeout ``event`` is None and the cursor stays where it was.
+        """
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                passed = []
+                for recorded in self._events[cursor.position:]:
+                    if matches(recorded):
+                        cursor.position = recorded.seq
+                        return recorded, passed
+                    passed.append(recorded)
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or self.closed_reason is not None:
+                    return None, passed
+                self._changed.wait(remaining)

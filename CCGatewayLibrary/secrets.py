@@ -1,0 +1,63 @@
+"""Secret values (passwords, Guids) and the listener that keeps them out of Robot's outputs.
+
+Keywords take and return ``robot.api.types.Secret``; the transport redacts what it logs. The
+scrubber is the safety net: every secret value is registered the moment the library receives it
+and replaced in any log message, keyword or test message that might still carry it.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from robot.api.types import Secret
+
+MASK = "<secret>"
+MIN_SECRET_LENGTH = 4  # shorter values would mask ordinary text
+
+
+class SecretRegistry:
+    def __init__(self) -> None:
+        self._values: set[str] = set()
+        self._lock = threading.Lock()
+
+    def register(self, value: str | Secret | None) -> None:
+        text = value.value if isinstance(value, Secret) else value
+        if text and len(text) >= MIN_SECRET_LENGTH:
+            with self._lock:
+                self._values.add(text)
+
+    def scrub(self, text: str) -> str:
+        if not text:
+            return text
+        with self._lock:
+            values = sorted(self._values, key=len, reverse=True)
+        for value in values:
+            if value in text:
+                text = text.replace(value, MASK)
+        return text
+
+    def __contains__(self, value: str) -> bool:
+        with self._lock:
+            return value in self._values
+
+
+class SecretScrubber:
+    """Library listener (API v3) that masks registered secrets in everything Robot records."""
+
+    ROBOT_LISTENER_API_VERSION = 3
+
+    def __init__(self, registry: SecretRegistry) -> None:
+        self.registry = registry
+
+    def log_message(self, message: Any) -> None:
+        message.message = self.registry.scrub(message.message)
+
+    def end_library_keyword(self, data: Any, implementation: Any, result: Any) -> None:
+        result.message = self.registry.scrub(result.message)
+
+    def end_test(self, data: Any, result: Any) -> None:
+        result.message = self.registry.scrub(result.message)
+
+    def end_suite(self, data: Any, result: Any) -> None:
+        result.message = self.registry.scrub(result.message)
