@@ -17,11 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..catalogue.states import SIGN_IN_STATUS, AgentState
 from .roster import Roster
 
-# Gateway agent state codes (agentState of getAgentStatus).
-SIGNED_OUT, BUSY, IDLE, WORK, TALKING = 2, 3, 4, 5, 7
-SIGN_IN_STATES = {"3": BUSY, "4": IDLE, "5": WORK}
+SIGNED_OUT, BUSY, IDLE, WORK, TALKING = (AgentState.SIGNED_OUT, AgentState.BUSY, AgentState.IDLE, AgentState.WORK,
+                                         AgentState.TALKING)
+SIGN_IN_STATES = {str(int(state)): state for state in SIGN_IN_STATUS.values()}
 
 Scheduler = Callable[[float, Callable[[], None]], None]
 
@@ -66,7 +67,7 @@ class Agent:
     agent_id: str
     password: str
     signed_in: bool = False
-    state: int = SIGNED_OUT
+    state: AgentState = SIGNED_OUT
     phone: str = ""
     guid: str | None = None
     guid_issued: float = 0.0
@@ -199,7 +200,7 @@ class GatewayModel:
         self.emit(agent, "AgentState_SetNotReady_Success", {"reason": reason or "0"})
 
     def status(self, agent: Agent) -> dict[str, Any]:
-        return {"agentState": agent.state, "isWorking": bool(agent.calls)}
+        return {"agentState": int(agent.state), "isWorking": bool(agent.calls)}
 
     # -- calls -------------------------------------------------------------------------------------
     def offer_inbound_call(self, caller: str, agent_id: str) -> str:

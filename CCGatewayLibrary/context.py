@@ -1,0 +1,167 @@
+"""Shared state of one library instance: settings, signed-in agents, catalogue, secrets, simulator.
+
+Keyword classes hold no state of their own; they reach everything through this context.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from robot.api import logger
+
+from .catalogue import Catalogue, Interface, load_catalogue
+from .errors import AgentError, CCGatewayError, HttpStatusError, ResponseSchemaError, RetcodeError
+from .events import Cursor, EventJournal, EventPoller
+from .secrets import SecretRegistry
+from .transport import Exchange, GatewaySession, GuidHolder
+
+if TYPE_CHECKING:
+    from .simulator.runner import SimulatorRunner
+
+ANY_RETCODE = "any"
+LOG_BODY_LIMIT = 4000
+
+
+@dataclass
+class Settings:
+    url: str | None = None
+    ca_bundle: str | bool = True
+    connect_timeout: float = 5.0
+    read_timeout: float = 10.0
+    event_timeout: float = 10.0
+    poll_interval: float = 0.2
+    poll_wait: float = 10.0
+
+    @property
+    def verify(self) -> str | bool:
+        return self.ca_bundle
+
+
+@dataclass
+class AgentHandle:
+    """One signed-in agent: its sessions, its Guid, its event journal and poller."""
+
+    alias: str
+    agent_id: str
+    session: GatewaySession
+    journal: EventJournal
+    cursor: Cursor = field(default_factory=Cursor)
+    poller: EventPoller | None = None
+    signed_in: bool = True
+
+    def stop_polling(self, reason: str) -> None:
+        if self.poller is not None:
+            self.poller.stop()
+            self.poller = None
+        self.journal.close(reason)
+
+    def describe(self) -> str:
+        return f"agent {self.agent_id}" + (f" ('{self.alias}')" if self.alias != self.agent_id else "")
+
+
+class LibraryContext:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.catalogue: Catalogue = load_catalogue()
+        self.secrets = SecretRegistry()
+        self.agents: dict[str, AgentHandle] = {}
+        self.current_alias: str | None = None
+        self.simulator: SimulatorRunner | None = None
+
+    # -- agents -----------------------------------------------------------------------------------
+    def agent(self, alias: str | None = None) -> AgentHandle:
+        name = alias or self.current_alias
+        if name is None:
+            raise AgentError("No agent signed in: use 'Sign In Agent' first or give agent=<alias>.")
+        try:
+            return self.agents[name]
+        except KeyError:
+            known = ", ".join(self.agents) or "none"
+            raise AgentError(f"No agent with alias '{name}'. Known aliases: {known}.") from None
+
+    def gateway_url(self) -> str:
+        if not self.settings.url:
+            raise CCGatewayError("No gateway to talk to: import the library with url=https://host:8043, "
+                                 "or run 'Use Gateway' or 'Start Gateway Simulator' first.")
+        return self.settings.url
+
+    def new_session(self) -> GatewaySession:
+        s = self.settings
+        return GatewaySession(self.gateway_url(), verify=s.verify, connect_timeout=s.connect_timeout,
+                              read_timeout=s.read_timeout, guid=GuidHolder(self.secrets))
+
+    def start_polling(self, agent: AgentHandle) -> None:
+        agent.journal.reopen()
+        agent.poller = EventPoller(agent.session.sibling(), self.catalogue, agent.agent_id, agent.journal,
+                                   poll_interval=self.settings.poll_interval, poll_wait=self.settings.poll_wait)
+        agent.poller.start()
+
+    def shut_down(self) -> None:
+        for agent in self.agents.values():
+            agent.stop_polling("library closed")
+            agent.session.close()
+        if self.simulator is not None:
+            self.simulator.stop()
+            self.simulator = None
+
+    # -- calling an interface ------------------------------------------------------------------------
+    def call(
+        self,
+        session: GatewaySession,
+        interface_name: str,
+        agent_id: str,
+        *,
+        query: dict[str, Any] | None = None,
+        body: Any = None,
+        expected_retcode: str | list[str] = "0",
+    ) -> dict[str, Any]:
+        """Check the request, send it, check HTTP status, reply schema and retcode; return the reply."""
+        interface = self.catalogue.interface(interface_name)
+        query = {k: _query_text(v) for k, v in (query or {}).items() if v is not None}
+        self.catalogue.check_request(interface, {"path": {"agentid": agent_id}, "query": query, "body": body})
+        path = interface.url_path({"agentid": agent_id})
+        exchange = session.send(interface.method, path, query=query, body=body, send_guid=interface.guid_required)
+        self.log_exchange(interface.name, exchange)
+        return self.check_reply(interface, exchange, expected_retcode)
+
+    def check_reply(self, interface: Interface, exchange: Exchange, expected_retcode: str | list[str]) -> dict[str, Any]:
+        where = f"{interface.name} ({interface.method} {interface.path})"
+        if exchange.status != 200:
+            raise HttpStatusError(f"{where} answered HTTP {exchange.status} {exchange.reason}, expected 200. "
+                                  f"Body: {_clip(exchange.text, 300)}")
+        if not isinstance(exchange.json, dict):
+            raise ResponseSchemaError(f"{where} answered with a body that is not a JSON object: "
+                                      f"{_clip(exchange.text, 300)}")
+        reply = exchange.json
+        self.catalogue.check_response(interface, reply)
+        retcode = str(reply["retcode"])
+        expected = [expected_retcode] if isinstance(expected_retcode, str) else list(expected_retcode)
+        if ANY_RETCODE not in expected and retcode not in expected:
+            wanted = " or ".join(self.catalogue.describe_retcode(code) for code in expected)
+            verb = "failed" if retcode != "0" else "succeeded unexpectedly"
+            raise RetcodeError(f"{interface.name} {verb}: retcode {self.catalogue.describe_retcode(retcode)}, "
+                               f"expected {wanted}.", retcode)
+        return reply
+
+    def log_exchange(self, name: str, exchange: Exchange) -> None:
+        reply = exchange.json if isinstance(exchange.json, dict) else {}
+        retcode = reply.get("retcode")
+        outcome = f", retcode {self.catalogue.describe_retcode(str(retcode))}" if retcode is not None else ""
+        path = exchange.url.split("://", 1)[-1].split("/", 1)[-1]
+        logger.info(f"{name} {exchange.method} /{path} \u2192 HTTP {exchange.status}{outcome}, "
+                    f"{exchange.elapsed_ms:.0f} ms")
+        details = {"request": exchange.redacted_request(), "response": exchange.redacted_response()}
+        text = _clip(json.dumps(details, indent=2, ensure_ascii=False, default=str), LOG_BODY_LIMIT)
+        logger.debug(f"<details><summary>{html.escape(name)} request and reply (secrets redacted)</summary>"
+                     f"<pre>{html.escape(self.secrets.scrub(text))}</pre></details>", html=True)
+
+
+def _query_text(value: object) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text) - limit} more characters)"

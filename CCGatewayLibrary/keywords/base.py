@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from robot.utils import secs_to_timestr
+
+from ..context import LibraryContext
+
+
+class LibraryComponent:
+    """Base of the keyword classes: they reach shared state only through ``ctx``."""
+
+    def __init__(self, ctx: LibraryContext) -> None:
+        self.ctx = ctx
+
+    def _agent_call(self, agent: str | None, interface: str, expected_retcode: str,
+                    query: dict[str, Any] | None = None, body: Any = None) -> dict[str, Any]:
+        """Calls ``interface`` for the agent (the current one unless ``agent`` names an alias)."""
+        handle = self.ctx.agent(agent)
+        return self.ctx.call(handle.session, interface, handle.agent_id, query=query, body=body,
+                             expected_retcode=expected_retcode)
+
+
+def seconds(value: timedelta | float | None, default: float) -> float:
+    if value is None:
+        return default
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def robot_time(secs: float) -> str:
+    return secs_to_timestr(secs)

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from typing import Any
+
+from robot.api.deco import keyword
+from robot.api.types import Secret
+
+from ..errors import HttpStatusError
+from .base import LibraryComponent
+
+
+class RawKeywords(LibraryComponent):
+    """Sending requests the library would otherwise refuse, for negative tests."""
+
+    @keyword(tags=["raw"])
+    def send_raw_request(
+        self,
+        interface: str,
+        body: Any = None,
+        query: dict[str, str] | None = None,
+        agent_id: str | None = None,
+        agent: str | None = None,
+        send_guid: bool = True,
+        guid: Secret | None = None,
+        expected_status: int = 200,
+    ) -> Any:
+        """Sends ``interface`` (its log name, e.g. ``sayFree``) as given, without checking the request or the
+        retcode, and returns the parsed reply (or its text when it is not JSON).
+
+        Method and path come from the catalogue. ``agent_id`` fills the path's ``{agentid}``; by default it
+        is the current (or ``agent``) agent's ID. The agent's Guid is sent unless ``send_guid=False``;
+        ``guid`` sends another `Secret` value instead. Only the HTTP status is checked
+        (``expected_status``, 200 by default). Secrets stay redacted in the log as everywhere else.
+
+        | ${reply} = | `Send Raw Request` | sayFree | send_guid=False |
+        | Should Be Equal | ${reply}[retcode] | 000-003 |
+        | ${reply} = | `Send Raw Request` | getAgentStatus | agent_id=99 |
+        | ${reply} = | `Send Raw Request` | confJoin | body={"callid": ""} |
+        """
+        spec = self.ctx.catalogue.interface(interface)
+        handle = self.ctx.agents.get(agent or self.ctx.current_alias or "")
+        session = handle.session if handle is not None else self.ctx.new_session()
+        target = agent_id or (handle.agent_id if handle is not None else None)
+        if target is None:
+            target = self.ctx.agent(agent).agent_id  # fails with the usual "no agent" message
+        if guid is not None:
+            self.ctx.secrets.register(guid)
+        exchange = session.send(spec.method, spec.url_path({"agentid": target}), query=query, body=body,
+                                send_guid=guid if guid is not None else send_guid)
+        self.ctx.log_exchange(spec.name, exchange)
+        if exchange.status != expected_status:
+            raise HttpStatusError(f"{spec.name} answered HTTP {exchange.status} {exchange.reason}, expected "
+                                  f"{expected_status}.")
+        return exchange.json if exchange.json is not None else exchange.text

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Literal
+
+from robot.api import logger
+from robot.api.deco import keyword
+
+from ..errors import SimulatorError
+from .base import LibraryComponent, seconds
+
+
+class SimulatorKeywords(LibraryComponent):
+    """Choosing the gateway under test and driving the embedded simulator."""
+
+    @keyword(tags=["gateway"])
+    def use_gateway(self, url: str, ca_bundle: str | None = None) -> None:
+        """Talks to the gateway at ``url`` (``https://host:8043``) from now on, for agents signed in later.
+
+        ``ca_bundle`` is a PEM file with the CA that signed the gateway's certificate; without it the system's
+        trust store is used. TLS verification cannot be switched off.
+
+        | `Use Gateway` | https://ccgw.example.com:8043 | ca_bundle=${CURDIR}/ca.pem |
+        """
+        self.ctx.settings.url = url.rstrip("/")
+        self.ctx.settings.ca_bundle = ca_bundle or True
+        logger.info(f"Gateway under test: {self.ctx.settings.url}")
+
+    @keyword(tags=["simulator"])
+    def start_gateway_simulator(
+        self,
+        poll_wait: timedelta = timedelta(seconds=10),
+        auth_mode: Literal["dynamic", "static"] = "dynamic",
+        guid_rotation: timedelta = timedelta(seconds=60),
+        roster: Path | None = None,
+    ) -> str:
+        """Starts the offline gateway simulator in the background and makes it the gateway under test.
+
+        It serves HTTPS on a free local port with a certificate from its own CA, which the library trusts
+        automatically. Returns its URL. ``poll_wait`` is how long an event poll waits when nothing is queued,
+        ``auth_mode`` ``dynamic`` rotates the Guid on polls every ``guid_rotation``, and ``roster`` is a JSON
+        file of agents and passwords (default: agents 101 to 1100, see the user guide).
+
+        | `Start Gateway Simulator` |
+        | `Start Gateway Simulator` | poll_wait=2s | guid_rotation=1s |
+        """
+        from ..simulator import Roster, SimulatorConfig  # noqa: PLC0415 - needs the [simulator] extra
+        from ..simulator.runner import SimulatorRunner  # noqa: PLC0415
+
+        if self.ctx.simulator is not None:
+            raise SimulatorError("A gateway simulator is already running; stop it first.")
+        config = SimulatorConfig(poll_wait=seconds(poll_wait, 10), dynamic_auth=auth_mode == "dynamic",
+                                 guid_rotation=seconds(guid_rotation, 60))
+        runner = SimulatorRunner(config, Roster.load(roster))
+        endpoint = runner.start_in_thread()
+        self.ctx.simulator = runner
+        self.ctx.settings.poll_wait = config.poll_wait
+        self.use_gateway(endpoint.url, str(endpoint.ca_file))
+        return endpoint.url
+
+    @keyword(tags=["simulator"])
+    def stop_gateway_simulator(self) -> None:
+        """Stops the simulator started by `Start Gateway Simulator`, after stopping all event polling."""
+        if self.ctx.simulator is None:
+            logger.info("No gateway simulator running.")
+            return
+        for agent in self.ctx.agents.values():
+            agent.stop_polling("gateway simulator stopped")
+        self.ctx.simulator.stop()
+        self.ctx.simulator = None
+
+    @keyword(tags=["simulator"])
+    def simulate_inbound_call(self, caller: str, agent: str) -> str:
+        """Makes a customer with number ``caller`` call in; the simulator routes the call to agent ``agent``
+        (an agent ID) and returns the new call's ID. The agent must be signed in and idle.
+
+        | ${customer} = | `Simulate Inbound Call` | caller=88880001 | agent=101 |
+        """
+        callid = self._control().offer_call(caller, agent)
+        logger.info(f"Simulated inbound call {callid} from {caller} to agent {agent}.")
+        return callid
+
+    @keyword(tags=["simulator"])
+    def simulate_customer_hang_up(self, callid: str) -> None:
+        """Makes the customer of call ``callid`` hang up."""
+        self._control().hang_up(callid)
+
+    def _control(self):  # noqa: ANN202 - import kept lazy for installs without the simulator extra
+        from ..simulator.control import SimulatorControl  # noqa: PLC0415
+
+        return SimulatorControl(self.ctx.gateway_url(), self.ctx.settings.verify)

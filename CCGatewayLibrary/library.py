@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from robotlibcore import DynamicCore
+
+from .context import LibraryContext, Settings
+from .keywords import AgentKeywords, CallKeywords, EventKeywords, RawKeywords, SimulatorKeywords
+from .keywords.base import seconds
+from .secrets import SecretScrubber
+from .version import VERSION
+
+
+class _Lifecycle:
+    """Stops pollers and the simulator when the library goes out of scope."""
+
+    ROBOT_LISTENER_API_VERSION = 3
+
+    def __init__(self, ctx: LibraryContext) -> None:
+        self.ctx = ctx
+
+    def close(self) -> None:
+        self.ctx.shut_down()
+
+
+class CCGatewayLibrary(DynamicCore):
+    """CCGatewayLibrary tests the Huawei contact centre's CC-Gateway, the agent gateway
+    (``https://host:8043/agentgateway/resource/...``), with keywords that read like an agent's job.
+
+    %TOC%
+
+    = The gateway under test =
+
+    The library talks to one gateway at a time: give ``url`` (and ``ca_bundle``) when importing it, call
+    `Use Gateway`, or run `Start Gateway Simulator`, which starts the offline simulator on a free local port
+    and points the library at it. TLS verification is always on; the simulator's own CA is trusted
+    automatically.
+
+    | ***** Settings *****
+    | Library           CCGatewayLibrary
+    | Suite Setup       Start Gateway Simulator
+    | Suite Teardown    Stop Gateway Simulator
+
+    = Agents =
+
+    `Sign In Agent` signs an agent in, keeps its Guid (also when the gateway rotates it in dynamic
+    authentication) and starts polling its events in the background. Each agent has an alias (default: its
+    ID) and the last signed-in agent is the current one; keywords act on the current agent unless given
+    ``agent=<alias>``, and `Switch Agent` changes the current agent.
+
+    Passwords and Guids are `Secret` values: they never appear in log.html, output.xml or the console, at any
+    log level. Create the password from an environment variable:
+
+    | ***** Variables *****
+    | ${AGENT_PASSWORD: Secret}    %{CCGW_AGENT_PASSWORD}
+
+    = Events =
+
+    Every event of every signed-in agent is kept in arrival order. `Wait For Event` waits for the next
+    matching event after the last one it returned, so nothing is lost or returned twice; `Get Event History`
+    returns them all.
+
+    | `Set Agent Ready`
+    | `Wait For Event`    AgentState_Ready
+    | ${customer} =    `Simulate Inbound Call`    caller=88880001    agent=101
+    | `Wait For Event`    AgentEvent_Ringing    timeout=5s
+
+    = Retcodes and failures =
+
+    Each interface keyword checks its request against the interface's JSON Schema before sending it (a
+    request that breaks it is not sent and the failure names the field and the rule), then checks the HTTP
+    status, the reply's schema and its ``retcode``. A failure names the interface, the retcode and what it
+    means, for example ``hold failed: retcode 200-013 (hold: there is no call), expected 0 (success).``
+
+    Negative tests give ``expected_retcode=<code>`` (or ``any``); requests the library would refuse can be
+    sent with `Send Raw Request`.
+
+    = Logging =
+
+    One INFO line per request (interface, method, path, HTTP status, retcode and its meaning, time); the
+    request and reply with secrets redacted at DEBUG.
+    """
+
+    ROBOT_LIBRARY_SCOPE = "GLOBAL"
+    ROBOT_LIBRARY_VERSION = VERSION
+    ROBOT_LIBRARY_DOC_FORMAT = "ROBOT"
+
+    def __init__(
+        self,
+        url: str | None = None,
+        ca_bundle: str | None = None,
+        timeout: timedelta = timedelta(seconds=10),
+        connect_timeout: timedelta = timedelta(seconds=5),
+        event_timeout: timedelta = timedelta(seconds=10),
+        poll_interval: timedelta = timedelta(milliseconds=200),
+    ) -> None:
+        """``url`` is the gateway (``https://host:8043``), ``ca_bundle`` a PEM file with the CA that signed its
+        certificate. ``timeout`` is the read timeout of a request, ``connect_timeout`` that of opening a
+        connection, ``event_timeout`` the default of `Wait For Event` and ``poll_interval`` the pause after an
+        empty event poll.
+        """
+        settings = Settings(url=url.rstrip("/") if url else None, ca_bundle=ca_bundle or True,
+                            read_timeout=seconds(timeout, 10), connect_timeout=seconds(connect_timeout, 5),
+                            event_timeout=seconds(event_timeout, 10), poll_interval=seconds(poll_interval, 0.2))
+        self.ctx = LibraryContext(settings)
+        components: list[Any] = [
+            AgentKeywords(self.ctx),
+            CallKeywords(self.ctx),
+            EventKeywords(self.ctx),
+            RawKeywords(self.ctx),
+            SimulatorKeywords(self.ctx),
+        ]
+        self.ROBOT_LIBRARY_LISTENER = [SecretScrubber(self.ctx.secrets), _Lifecycle(self.ctx)]
+        super().__init__(components)

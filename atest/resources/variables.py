@@ -1,0 +1,19 @@
+"""Variables for the acceptance suites: where the gateway is and which password the agents have.
+
+``GATEWAY_URL`` selects the gateway: ``simulator`` (default) starts the embedded simulator, anything else
+is a real gateway's URL (then ``GATEWAY_CA_BUNDLE`` names its CA file). The agent password comes from
+the environment variable ``CCGW_AGENT_PASSWORD``; against the simulator it defaults to the simulator
+roster's password.
+"""
+
+import os
+
+from robot.api.types import Secret
+
+from CCGatewayLibrary.simulator.roster import Roster
+
+GATEWAY_URL = os.environ.get("CCGW_GATEWAY_URL", "simulator")
+GATEWAY_CA_BUNDLE = os.environ.get("CCGW_GATEWAY_CA_BUNDLE", "")
+FIRST_AGENT = os.environ.get("CCGW_FIRST_AGENT", "101")
+AGENT_PASSWORD = Secret(os.environ.get("CCGW_AGENT_PASSWORD") or Roster.load().password_of(FIRST_AGENT))
+WRONG_PASSWORD = Secret("not-the-password-" + "x" * 8)
