@@ -7,6 +7,7 @@ and replaced in any log message, keyword or test message that might still carry 
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any
 
@@ -61,3 +62,14 @@ class SecretScrubber:
 
     def end_suite(self, data: Any, result: Any) -> None:
         result.message = self.registry.scrub(result.message)
+
+
+# Guids as the gateway issues them: a UUID followed by the gateway node name.
+GUID_PATTERN = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\.AgentGateway\w*")
+
+
+def find_leaks(text: str, known_secrets: list[str]) -> list[str]:
+    """Secret values found in ``text``: the given ones and anything shaped like a Guid (shown shortened)."""
+    found = [f"{value[:3]}... (known secret)" for value in known_secrets if value and value in text]
+    found += [f"{match[:8]}... (Guid)" for match in sorted(set(GUID_PATTERN.findall(text)))]
+    return found

@@ -132,7 +132,7 @@ class Catalogue:
 
     def check_event_name(self, name: str) -> str:
         if name not in self.event_names:
-            close = difflib.get_close_matches(name, self.event_names, n=3, cutoff=0.6)
+            close = difflib.get_close_matches(name, self.event_names, n=3, cutoff=0.85)
             hint = f" Did you mean {', '.join(close)}?" if close else ""
             raise CatalogueError(f"Unknown event '{name}'.{hint}")
         return name

@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Runs the acceptance suites and writes log.html and report.html under atest/results/.
+
+By default every suite starts the embedded gateway simulator in its suite setup; ``--gateway URL``
+runs the same suites against a real gateway instead (tests tagged ``simulator-only`` are skipped).
+After the run, robotstatuschecker checks expected failures and log messages, rebot writes the
+report, and the outputs and console are scanned for passwords and Guids.
+
+    python atest/run.py                                  # against the simulator
+    python atest/run.py --gateway https://gw:8043 --ca-bundle ca.pem
+    python atest/run.py --include errors                 # extra options go to robot
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from robot.api import ExecutionResult
+from robotstatuschecker import process_output
+
+from CCGatewayLibrary.secrets import find_leaks
+from CCGatewayLibrary.simulator.roster import Roster
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--gateway", default="simulator", help="URL of a real gateway (default: simulator)")
+    parser.add_argument("--ca-bundle", default="", help="CA file of the real gateway")
+    parser.add_argument("--loglevel", default="DEBUG:INFO", help="robot --loglevel (default DEBUG:INFO)")
+    args, robot_args = parser.parse_known_args(argv)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    output = RESULTS / "output.xml"
+    command = [sys.executable, "-m", "robot", "--outputdir", str(RESULTS), "--output", str(output),
+               "--log", "NONE", "--report", "NONE", "--loglevel", args.loglevel,
+               "--variable", f"GATEWAY_URL:{args.gateway}", "--variable", f"GATEWAY_CA_BUNDLE:{args.ca_bundle}",
+               "--pythonpath", str(HERE.parent)]
+    if args.gateway != "simulator":
+        command += ["--exclude", "simulator-only"]
+    command += [*robot_args, str(HERE / "suites")]
+    started = time.monotonic()
+    run = subprocess.run(command, capture_output=True, text=True, check=False)
+    elapsed = time.monotonic() - started
+    console = run.stdout + run.stderr
+    (RESULTS / "console.txt").write_text(console, encoding="utf-8")
+    print(console, end="")
+    if not output.exists():
+        print("robot wrote no output.xml", file=sys.stderr)
+        return 252
+    process_output(str(output))
+    rebot = subprocess.run([sys.executable, "-m", "robot.rebot", "--outputdir", str(RESULTS), "--output", "NONE",
+                            str(output)], check=False)
+    stats = ExecutionResult(str(output)).statistics.total
+    print(f"After checking expected failures: {stats.total} tests, {stats.passed} passed, {stats.failed} failed, "
+          f"{stats.skipped} skipped. Robot wall time {elapsed:.1f} s.")
+    return _scan_for_secrets() or rebot.returncode
+
+
+def _scan_for_secrets() -> int:
+    known = [os.environ.get("CCGW_AGENT_PASSWORD") or Roster.load().password_of("101")]
+    leaks = []
+    for name in ("output.xml", "log.html", "report.html", "console.txt"):
+        path = RESULTS / name
+        if path.exists():
+            leaks += [f"{name}: {leak}" for leak in find_leaks(path.read_text(encoding="utf-8"), known)]
+    for leak in leaks:
+        print(f"SECRET LEAK {leak}", file=sys.stderr)
+    return 1 if leaks else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
