@@ -127,7 +127,9 @@ class LibraryContext:
         self.log_exchange(interface.name, exchange)
         return self.check_reply(interface, exchange, expected_retcode)
 
-    def check_reply(self, interface: Interface, exchange: Exchange, expected_retcode: str | list[str]) -> dict[str, Any]:
+    def check_reply(
+        self, interface: Interface, exchange: Exchange, expected_retcode: str | list[str]
+    ) -> dict[str, Any]:
         where = f"{interface.name} ({interface.method} {interface.path})"
         if exchange.status != 200:
             raise HttpStatusError(f"{where} answered HTTP {exchange.status} {exchange.reason}, expected 200. "

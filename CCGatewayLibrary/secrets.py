@@ -65,7 +65,7 @@ class SecretScrubber:
 
 
 # Guids as the gateway issues them: a UUID followed by the gateway node name.
-GUID_PATTERN = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\.AgentGateway\w*")
+GUID_PATTERN = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\.AgentGateway\w*")
 
 
 def find_leaks(text: str, known_secrets: list[str]) -> list[str]:

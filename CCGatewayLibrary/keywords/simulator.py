@@ -45,8 +45,8 @@ class SimulatorKeywords(LibraryComponent):
         | `Start Gateway Simulator` |
         | `Start Gateway Simulator` | poll_wait=2s | guid_rotation=1s |
         """
-        from ..simulator import Roster, SimulatorConfig  # noqa: PLC0415 - needs the [simulator] extra
-        from ..simulator.runner import SimulatorRunner  # noqa: PLC0415
+        from ..simulator import Roster, SimulatorConfig
+        from ..simulator.runner import SimulatorRunner
 
         if self.ctx.simulator is not None:
             raise SimulatorError("A gateway simulator is already running; stop it first.")
@@ -86,7 +86,7 @@ class SimulatorKeywords(LibraryComponent):
         """Makes the customer of call ``callid`` hang up."""
         self._control().hang_up(callid)
 
-    def _control(self):  # noqa: ANN202 - import kept lazy for installs without the simulator extra
-        from ..simulator.control import SimulatorControl  # noqa: PLC0415
+    def _control(self):
+        from ..simulator.control import SimulatorControl
 
         return SimulatorControl(self.ctx.gateway_url(), self.ctx.settings.verify)

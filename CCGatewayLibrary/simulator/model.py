@@ -27,7 +27,7 @@ SIGN_IN_STATES = {str(int(state)): state for state in SIGN_IN_STATUS.values()}
 Scheduler = Callable[[float, Callable[[], None]], None]
 
 
-class Refused(Exception):  # noqa: N818 - a gateway answer, not a fault
+class Refused(Exception):
     """The gateway refuses the step with this retcode."""
 
     def __init__(self, retcode: str, message: str = "") -> None:

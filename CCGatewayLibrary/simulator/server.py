@@ -9,6 +9,7 @@ so the simulator cannot drift from the documented shapes. The control interface 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -116,10 +117,8 @@ class GatewaySimulator:
         event = self.model.next_event(agent)
         if event is None:
             wakeup.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wakeup.wait(), self.config.poll_wait)
-            except TimeoutError:
-                pass
             if not agent.signed_in:
                 return self._reply(interface, "100-006")
             event = self.model.next_event(agent)

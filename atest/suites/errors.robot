@@ -1,16 +1,19 @@
 *** Settings ***
-Documentation       Steps the gateway refuses: failures name the interface, the retcode and its meaning.
-...                 Expected failure messages are pinned with robotstatuschecker.
-Resource            ../resources/common.resource
-Suite Setup         Open Gateway Under Test
-Suite Teardown      Close Gateway Under Test
-Test Setup          Sign In First Agent
-Test Teardown       Sign Out All
-Test Tags           errors
+Documentation     Steps the gateway refuses: failures name the interface, the retcode and its meaning.
+...               Expected failure messages are pinned with robotstatuschecker.
+
+Resource          ../resources/common.resource
+
+Suite Setup       Open Gateway Under Test
+Suite Teardown    Close Gateway Under Test
+Test Setup        Sign In First Agent
+Test Teardown     Sign Out All
+
+Test Tags         errors
 
 
 *** Variables ***
-${NO_HELD_CALL}     1455885056-1095
+${NO_HELD_CALL}    1455885056-1095
 
 
 *** Test Cases ***
@@ -31,12 +34,12 @@ Answer With Nothing Ringing Fails
 
 Three Party Call Without A Held Call Fails
     [Documentation]    FAIL confJoin failed: retcode 200-010 (three-party call: there is no call), expected 0 (success).
-    [Tags]    confJoin
+    [Tags]    confjoin
     Make Three Party Call    ${NO_HELD_CALL}
 
 Three Party Call With An Unknown Call Id Fails
     [Documentation]    FAIL confJoin failed: retcode 200-011 (three-party call: there is no held call), expected 0 (success).
-    [Tags]    confJoin    simulator-only
+    [Tags]    confjoin    simulator-only
     Simulate Inbound Call    caller=88880001    agent=${FIRST_AGENT}
     Wait For Event    AgentEvent_Ringing
     Answer Call
@@ -44,7 +47,7 @@ Three Party Call With An Unknown Call Id Fails
 
 Retrieve An Unknown Call Id Fails
     [Documentation]    FAIL getHold failed: retcode 200-015 (unhold: there is no held call), expected 0 (success).
-    [Tags]    getHold
+    [Tags]    gethold
     Retrieve Call    ${NO_HELD_CALL}
 
 Release Without A Call Fails
@@ -73,16 +76,19 @@ Invalid Called Number Is Not Sent
     Call Out    12ab
 
 Gateway Refuses An Invalid Agent Id Sent Raw
+    [Documentation]    Sent raw, the request reaches the gateway, which answers 000-002.
     [Tags]    raw
     ${reply}=    Send Raw Request    getAgentStatus    agent_id=99
     Should Be Equal    ${reply}[retcode]    000-002
 
 Gateway Refuses A Request Without Guid
+    [Documentation]    No Guid header: the gateway answers 000-003 (no right, authentication expired).
     [Tags]    raw    guid
     ${reply}=    Send Raw Request    sayFree    send_guid=False
     Should Be Equal    ${reply}[retcode]    000-003
 
 Gateway Refuses A Wrong Guid
+    [Documentation]    A Guid the gateway did not issue is refused like a missing one.
     [Tags]    raw    guid
     ${reply}=    Send Raw Request    sayFree    guid=${WRONG_PASSWORD}
     Should Be Equal    ${reply}[retcode]    000-003

@@ -1,13 +1,17 @@
 *** Settings ***
-Documentation       The first slice: an agent joins a held customer into a three-party call.
-Library             CCGatewayLibrary
-Variables           ../resources/variables.py
-Suite Setup         Start Gateway Simulator
-Suite Teardown      Stop Gateway Simulator
-Test Tags           simulator-only    conference
+Documentation     The first slice: an agent joins a held customer into a three-party call.
+
+Library           CCGatewayLibrary
+Variables         ../resources/variables.py
+
+Suite Setup       Start Gateway Simulator
+Suite Teardown    Stop Gateway Simulator
+
+Test Tags         simulator-only    conference
 
 
 *** Test Cases ***
+# robocop: off=missing-doc-test-case
 Agent Joins A Held Customer Into A Three Party Call
     Sign In Agent    101    password=${AGENT_PASSWORD}    phone=70001
     Set Agent Ready
