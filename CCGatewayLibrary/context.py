@@ -99,10 +99,15 @@ class LibraryContext:
                                    poll_interval=self.settings.poll_interval, poll_wait=self.settings.poll_wait)
         agent.poller.start()
 
-    def shut_down(self) -> None:
+    def forget_agents(self, reason: str) -> None:
         for agent in self.agents.values():
-            agent.stop_polling("library closed")
+            agent.stop_polling(reason)
             agent.session.close()
+        self.agents.clear()
+        self.current_alias = None
+
+    def shut_down(self) -> None:
+        self.forget_agents("library closed")
         if self.simulator is not None:
             self.simulator.stop()
             self.simulator = None

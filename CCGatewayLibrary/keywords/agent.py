@@ -61,11 +61,8 @@ class AgentKeywords(LibraryComponent):
         if session.guid.guid is None:
             raise CCGatewayError("Sign-in succeeded but the reply carried no Set-GUID header, so later requests "
                                  "cannot authenticate.")
-        journal = previous.journal if previous is not None and previous.agent_id == agent_id else \
-            EventJournal(agent_id)
-        agent = AgentHandle(alias, agent_id, session, journal)
-        if previous is not None and previous.agent_id == agent_id:
-            agent.cursor = previous.cursor
+        # A new sign-in is a new session: its own Guid, event journal and cursor.
+        agent = AgentHandle(alias, agent_id, session, EventJournal(agent_id))
         self.ctx.agents[alias] = agent
         self.ctx.current_alias = alias
         self.ctx.start_polling(agent)

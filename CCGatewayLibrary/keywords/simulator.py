@@ -8,6 +8,7 @@ from robot.api import logger
 from robot.api.deco import keyword
 
 from ..errors import SimulatorError
+from ..simulator.control import SimulatorControl
 from .base import LibraryComponent, seconds
 
 
@@ -46,7 +47,12 @@ class SimulatorKeywords(LibraryComponent):
         | `Start Gateway Simulator` | poll_wait=2s | guid_rotation=1s |
         """
         from ..simulator import Roster, SimulatorConfig
-        from ..simulator.runner import SimulatorRunner
+
+        try:  # the server needs the [simulator] extra (aiohttp, trustme)
+            from ..simulator.runner import SimulatorRunner
+        except ImportError as missing:
+            raise SimulatorError(f"The gateway simulator needs the Python package '{missing.name}': pip install "
+                                 "'robotframework-ccgatewaylibrary[simulator]'.") from None
 
         if self.ctx.simulator is not None:
             raise SimulatorError("A gateway simulator is already running; stop it first.")
@@ -61,12 +67,14 @@ class SimulatorKeywords(LibraryComponent):
 
     @keyword(tags=["simulator"])
     def stop_gateway_simulator(self) -> None:
-        """Stops the simulator started by `Start Gateway Simulator`, after stopping all event polling."""
+        """Stops the simulator started by `Start Gateway Simulator`.
+
+        Event polling stops and the agents signed in to it are forgotten, since their gateway is gone.
+        """
         if self.ctx.simulator is None:
             logger.info("No gateway simulator running.")
             return
-        for agent in self.ctx.agents.values():
-            agent.stop_polling("gateway simulator stopped")
+        self.ctx.forget_agents("gateway simulator stopped")
         self.ctx.simulator.stop()
         self.ctx.simulator = None
 
@@ -86,7 +94,5 @@ class SimulatorKeywords(LibraryComponent):
         """Makes the customer of call ``callid`` hang up."""
         self._control().hang_up(callid)
 
-    def _control(self):
-        from ..simulator.control import SimulatorControl
-
+    def _control(self) -> SimulatorControl:
         return SimulatorControl(self.ctx.gateway_url(), self.ctx.settings.verify)

@@ -1,0 +1,61 @@
+*** Settings ***
+Documentation     Agent states, status queries and several agents in one test.
+
+Resource          ../resources/common.resource
+
+Suite Setup       Open Gateway Under Test
+Suite Teardown    Close Gateway Under Test
+Test Teardown     Sign Out All Agents
+
+Test Tags         agent
+
+
+*** Test Cases ***
+Busy And Ready Are Confirmed By Events And Status
+    [Documentation]    The replies only acknowledge; events and the status query show the change.
+    Sign In First Agent
+    Set Agent Busy    reason=201
+    Wait For Event    AgentState_SetNotReady_Success    reason=201
+    ${status}=    Get Agent Status
+    Should Be Equal    ${status}[state]    busy
+    Set Agent Ready
+    Wait For Event    AgentState_CancelNotReady_Success
+    Wait For Event    AgentState_Ready
+    ${status}=    Get Agent Status
+    Should Be Equal    ${status}[state]    idle
+    Should Not Be True    ${status}[isWorking]
+
+Signing In Busy Produces The Documented Events In Order
+    [Documentation]    Sign-in with status=busy: InService, Ready, then SetNotReady_Success.
+    Sign In Agent    ${FIRST_AGENT}    password=${AGENT_PASSWORD}    phone=70001    status=busy
+    Wait For Event    AgentState_SetNotReady_Success
+    ${history}=    Get Event History
+    ${names}=    Evaluate    [item['eventType'] for item in $history]
+    Should Be Equal As Strings
+    ...    ${names}
+    ...    ['AgentOther_InService', 'AgentState_Ready', 'AgentState_SetNotReady_Success']
+
+Two Agents Keep Their Own Events
+    [Documentation]    Each agent has its alias, session, Guid and event journal.
+    [Tags]    simulator-only
+    Sign In Agent    101    password=${AGENT_PASSWORD}    phone=70001    alias=first
+    Sign In Agent    102    password=${AGENT_PASSWORD}    phone=70002    alias=second
+    ${customer}=    Simulate Inbound Call    caller=88880001    agent=102
+    Wait For Event    AgentEvent_Ringing    callid=${customer}
+    Answer Call
+    ${previous}=    Switch Agent    first
+    Should Be Equal    ${previous}    second
+    Run Keyword And Expect Error
+    ...    AgentEvent_Ringing did not arrive for agent 101 ('first') in 300 milliseconds.*
+    ...    Wait For Event    AgentEvent_Ringing    timeout=0.3s
+    ${status}=    Get Agent Status    agent=second
+    Should Be Equal    ${status}[state]    talking
+    Release Call    agent=second
+
+
+*** Keywords ***
+Sign Out All Agents
+    [Documentation]    Signs out every agent a test may have signed in.
+    FOR    ${alias}    IN    101    first    second
+        Run Keyword And Ignore Error    Sign Out Agent    agent=${alias}    force=True
+    END
