@@ -16,6 +16,7 @@ from typing import Any
 import requests
 from requests.adapters import HTTPAdapter
 from robot.api.types import Secret
+from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from ..errors import TransportError
@@ -148,6 +149,11 @@ class GatewaySession:
                                  "with ca_bundle=<file>.") from None
         except requests.exceptions.Timeout as error:
             raise TransportError(f"{method} {path}: no reply in time ({_reason(error)}).") from None
+        except requests.exceptions.ConnectionError as error:
+            # With read retries off, urllib3 reports a read timeout as a connection error.
+            if isinstance(getattr(error.args[0] if error.args else None, "reason", None), ReadTimeoutError):
+                raise TransportError(f"{method} {path}: no reply in time ({_reason(error)}).") from None
+            raise TransportError(f"{method} {path}: {_reason(error)}.") from None
         except requests.exceptions.RequestException as error:
             raise TransportError(f"{method} {path}: {_reason(error)}.") from None
         elapsed = (time.perf_counter() - started) * 1000
