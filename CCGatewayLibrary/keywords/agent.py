@@ -81,9 +81,9 @@ class AgentKeywords(LibraryComponent):
         | `Sign Out Agent` | agent=second | force=True |
         """
         handle = self.ctx.agent(agent)
-        self.ctx.call(handle.session, "forceLogout" if force else "logout", handle.agent_id,
-                      expected_retcode=expected_retcode)
-        if handle.session.guid.guid is not None and expected_retcode in ("0", "any"):
+        reply = self.ctx.call(handle.session, "forceLogout" if force else "logout", handle.agent_id,
+                              expected_retcode=expected_retcode)
+        if reply["retcode"] == "0":
             handle.signed_in = False
             handle.stop_polling("signed out")
             handle.session.guid.clear()
