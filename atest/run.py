@@ -8,6 +8,7 @@ report, and the outputs and console are scanned for passwords and Guids.
 
     python atest/run.py                                  # against the simulator
     python atest/run.py --gateway https://gw:8043 --ca-bundle ca.pem
+    python atest/run.py --processes 2                    # suites in parallel (pabot); each starts its simulator
     python atest/run.py --include errors                 # extra options go to robot
 """
 
@@ -35,10 +36,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--gateway", default="simulator", help="URL of a real gateway (default: simulator)")
     parser.add_argument("--ca-bundle", default="", help="CA file of the real gateway")
     parser.add_argument("--loglevel", default="DEBUG:INFO", help="robot --loglevel (default DEBUG:INFO)")
+    parser.add_argument("--processes", type=int, default=1, help="run suites in parallel with pabot (default 1)")
     args, robot_args = parser.parse_known_args(argv)
     RESULTS.mkdir(parents=True, exist_ok=True)
     output = RESULTS / "output.xml"
-    command = [sys.executable, "-m", "robot", "--outputdir", str(RESULTS), "--output", str(output),
+    runner = ["-m", "pabot.pabot", "--processes", str(args.processes)] if args.processes > 1 else ["-m", "robot"]
+    command = [sys.executable, *runner, "--outputdir", str(RESULTS), "--output", str(output),
                "--log", "NONE", "--report", "NONE", "--loglevel", args.loglevel,
                "--variable", f"GATEWAY_URL:{args.gateway}", "--variable", f"GATEWAY_CA_BUNDLE:{args.ca_bundle}",
                "--pythonpath", str(HERE.parent)]
@@ -46,7 +49,9 @@ def main(argv: list[str]) -> int:
         command += ["--exclude", "simulator-only"]
     command += [*robot_args, str(HERE / "suites")]
     started = time.monotonic()
-    run = subprocess.run(command, capture_output=True, text=True, check=False)
+    # pabot starts "robot" from PATH: make it this interpreter's.
+    env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    run = subprocess.run(command, capture_output=True, text=True, check=False, env=env)
     elapsed = time.monotonic() - started
     console = run.stdout + run.stderr
     (RESULTS / "console.txt").write_text(console, encoding="utf-8")
