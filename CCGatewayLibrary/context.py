@@ -8,7 +8,9 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from robot.api import logger
 
@@ -23,6 +25,24 @@ if TYPE_CHECKING:
 
 ANY_RETCODE = "any"
 LOG_BODY_LIMIT = 4000
+
+
+def gateway_url(url: str) -> str:
+    """The gateway's base URL, refused unless it is https://host[:port] (passwords travel in the body)."""
+    parts = urlsplit(url.strip())
+    if parts.scheme != "https" or not parts.hostname:
+        raise CCGatewayError(f"Gateway URL '{url}' must look like https://host:8043: the gateway takes passwords, "
+                             "so plain http:// is refused.")
+    return f"https://{parts.netloc}{parts.path.rstrip('/')}"
+
+
+def ca_bundle(path: str | None) -> str | bool:
+    """A CA file that exists, or True for the system trust store."""
+    if not path:
+        return True
+    if not Path(path).is_file():
+        raise CCGatewayError(f"CA bundle '{path}' is not a file.")
+    return str(path)
 
 
 @dataclass
@@ -130,10 +150,10 @@ class LibraryContext:
         path = interface.url_path({"agentid": agent_id})
         exchange = session.send(interface.method, path, query=query, body=body, send_guid=interface.guid_required)
         self.log_exchange(interface.name, exchange)
-        return self.check_reply(interface, exchange, expected_retcode)
+        return self.check_reply(interface, exchange, expected_retcode, agent_id)
 
     def check_reply(
-        self, interface: Interface, exchange: Exchange, expected_retcode: str | list[str]
+        self, interface: Interface, exchange: Exchange, expected_retcode: str | list[str], agent_id: str
     ) -> dict[str, Any]:
         where = f"{interface.name} ({interface.method} {interface.path})"
         if exchange.status != 200:
@@ -149,8 +169,9 @@ class LibraryContext:
         if ANY_RETCODE not in expected and retcode not in expected:
             wanted = " or ".join(self.catalogue.describe_retcode(code) for code in expected)
             verb = "failed" if retcode != "0" else "succeeded unexpectedly"
-            raise RetcodeError(f"{interface.name} {verb}: retcode {self.catalogue.describe_retcode(retcode)}, "
-                               f"expected {wanted}.", retcode)
+            got = self.catalogue.describe_retcode(retcode)
+            raise RetcodeError(f"{interface.name} {verb} for agent {agent_id}: retcode {got}, expected {wanted}.",
+                               retcode)
         return reply
 
     def log_exchange(self, name: str, exchange: Exchange) -> None:

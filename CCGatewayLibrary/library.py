@@ -5,7 +5,8 @@ from typing import Any
 
 from robotlibcore import DynamicCore
 
-from .context import LibraryContext, Settings
+from .context import LibraryContext, Settings, gateway_url
+from .context import ca_bundle as checked_ca_bundle
 from .keywords import AgentKeywords, CallKeywords, EventKeywords, RawKeywords, SimulatorKeywords
 from .keywords.base import seconds
 from .secrets import SecretScrubber
@@ -71,7 +72,7 @@ class CCGatewayLibrary(DynamicCore):
     Each interface keyword checks its request against the interface's JSON Schema before sending it (a
     request that breaks it is not sent and the failure names the field and the rule), then checks the HTTP
     status, the reply's schema and its ``retcode``. A failure names the interface, the retcode and what it
-    means, for example ``hold failed: retcode 200-013 (hold: there is no call), expected 0 (success).``
+    means, for example ``hold failed for agent 101: retcode 200-013 (hold: there is no call), expected 0 (success).``
 
     Negative tests give ``expected_retcode=<code>`` (or ``any``); requests the library would refuse can be
     sent with `Send Raw Request`.
@@ -100,7 +101,7 @@ class CCGatewayLibrary(DynamicCore):
         connection, ``event_timeout`` the default of `Wait For Event` and ``poll_interval`` the pause after an
         empty event poll.
         """
-        settings = Settings(url=url.rstrip("/") if url else None, ca_bundle=ca_bundle or True,
+        settings = Settings(url=gateway_url(url) if url else None, ca_bundle=checked_ca_bundle(ca_bundle),
                             read_timeout=seconds(timeout, 10), connect_timeout=seconds(connect_timeout, 5),
                             event_timeout=seconds(event_timeout, 10), poll_interval=seconds(poll_interval, 0.2))
         self.ctx = LibraryContext(settings)

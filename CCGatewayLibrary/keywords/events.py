@@ -78,12 +78,12 @@ class EventKeywords(LibraryComponent):
 
     def _timeout_message(self, handle: Any, description: str, limit: float, passed: list[RecordedEvent]) -> str:
         arrived = f"Arrived meanwhile: {_names(passed)}." if passed else "No other event arrived."
-        message = (f"{description} did not arrive for {handle.describe()} in {robot_time(limit)}. "
-                   f"{arrived}")
-        problems = handle.journal.problems()
         if handle.journal.closed_reason:
-            message += f" Event polling ended: {handle.journal.closed_reason}."
-        elif problems:
+            return (f"{description} cannot arrive for {handle.describe()} any more: event polling ended "
+                    f"({handle.journal.closed_reason}). {arrived}")
+        message = f"{description} did not arrive for {handle.describe()} in {robot_time(limit)}. {arrived}"
+        problems = handle.journal.problems()
+        if problems:
             message += f" Last polling problem: {problems[-1].text}."
         return message
 

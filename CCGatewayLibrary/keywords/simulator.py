@@ -7,6 +7,8 @@ from typing import Literal
 from robot.api import logger
 from robot.api.deco import keyword
 
+from ..context import ca_bundle as checked_ca_bundle
+from ..context import gateway_url
 from ..errors import SimulatorError
 from ..simulator.control import SimulatorControl
 from .base import LibraryComponent, seconds
@@ -24,8 +26,8 @@ class SimulatorKeywords(LibraryComponent):
 
         | `Use Gateway` | https://ccgw.example.com:8043 | ca_bundle=${CURDIR}/ca.pem |
         """
-        self.ctx.settings.url = url.rstrip("/")
-        self.ctx.settings.ca_bundle = ca_bundle or True
+        self.ctx.settings.url = gateway_url(url)
+        self.ctx.settings.ca_bundle = checked_ca_bundle(ca_bundle)
         logger.info(f"Gateway under test: {self.ctx.settings.url}")
 
     @keyword(tags=["simulator"])
@@ -58,7 +60,11 @@ class SimulatorKeywords(LibraryComponent):
             raise SimulatorError("A gateway simulator is already running; stop it first.")
         config = SimulatorConfig(poll_wait=seconds(poll_wait, 10), dynamic_auth=auth_mode == "dynamic",
                                  guid_rotation=seconds(guid_rotation, 60))
-        runner = SimulatorRunner(config, Roster.load(roster))
+        try:
+            agents = Roster.load(roster)
+        except (OSError, ValueError, KeyError) as error:
+            raise SimulatorError(f"Cannot read the simulator roster {roster}: {error}") from None
+        runner = SimulatorRunner(config, agents)
         endpoint = runner.start_in_thread()
         self.ctx.simulator = runner
         self.ctx.settings.poll_wait = config.poll_wait

@@ -153,8 +153,9 @@ class GatewaySession:
             # With read retries off, urllib3 reports a read timeout as a connection error.
             if isinstance(getattr(error.args[0] if error.args else None, "reason", None), ReadTimeoutError):
                 raise TransportError(f"{method} {path}: no reply in time ({_reason(error)}).") from None
-            raise TransportError(f"{method} {path}: {_reason(error)}.") from None
-        except requests.exceptions.RequestException as error:
+            raise TransportError(f"{method} {path}: cannot reach the gateway at {self.base_url}: "
+                                 f"{_reason(error)}.") from None
+        except (requests.exceptions.RequestException, OSError) as error:
             raise TransportError(f"{method} {path}: {_reason(error)}.") from None
         elapsed = (time.perf_counter() - started) * 1000
         changed = self.guid.take_from(response.headers)

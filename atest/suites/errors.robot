@@ -18,7 +18,7 @@ ${NO_HELD_CALL}    1455885056-1095
 
 *** Test Cases ***
 Hold Without A Call Fails With Its Retcode And Meaning
-    [Documentation]    FAIL hold failed: retcode 200-013 (hold: there is no call), expected 0 (success).
+    [Documentation]    FAIL hold failed for agent ${FIRST_AGENT}: retcode 200-013 (hold: there is no call), expected 0 (success).
     [Tags]    hold
     Hold Call
 
@@ -28,17 +28,17 @@ Negative Test Expects The Retcode
     Hold Call    expected_retcode=200-013
 
 Answer With Nothing Ringing Fails
-    [Documentation]    FAIL answer failed: retcode 200-002 (answer: there is no call), expected 0 (success).
+    [Documentation]    FAIL answer failed for agent ${FIRST_AGENT}: retcode 200-002 (answer: there is no call), expected 0 (success).
     [Tags]    answer
     Answer Call
 
 Three Party Call Without A Held Call Fails
-    [Documentation]    FAIL confJoin failed: retcode 200-010 (three-party call: there is no call), expected 0 (success).
+    [Documentation]    FAIL confJoin failed for agent ${FIRST_AGENT}: retcode 200-010 (three-party call: there is no call), expected 0 (success).
     [Tags]    confjoin
     Make Three Party Call    ${NO_HELD_CALL}
 
 Three Party Call With An Unknown Call Id Fails
-    [Documentation]    FAIL confJoin failed: retcode 200-011 (three-party call: there is no held call), expected 0 (success).
+    [Documentation]    FAIL confJoin failed for agent ${FIRST_AGENT}: retcode 200-011 (three-party call: there is no held call), expected 0 (success).
     [Tags]    confjoin    simulator-only
     Simulate Inbound Call    caller=88880001    agent=${FIRST_AGENT}
     Wait For Event    AgentEvent_Ringing
@@ -46,22 +46,22 @@ Three Party Call With An Unknown Call Id Fails
     Make Three Party Call    ${NO_HELD_CALL}
 
 Retrieve An Unknown Call Id Fails
-    [Documentation]    FAIL getHold failed: retcode 200-015 (unhold: there is no held call), expected 0 (success).
+    [Documentation]    FAIL getHold failed for agent ${FIRST_AGENT}: retcode 200-015 (unhold: there is no held call), expected 0 (success).
     [Tags]    gethold
     Retrieve Call    ${NO_HELD_CALL}
 
 Release Without A Call Fails
-    [Documentation]    FAIL release failed: retcode 200-017 (hang-up: there is no call), expected 0 (success).
+    [Documentation]    FAIL release failed for agent ${FIRST_AGENT}: retcode 200-017 (hang-up: there is no call), expected 0 (success).
     [Tags]    release
     Release Call
 
 Signing In Twice Is Refused
-    [Documentation]    FAIL login failed: retcode 100-002 (agent already signed in), expected 0 (success).
+    [Documentation]    FAIL login failed for agent ${FIRST_AGENT}: retcode 100-002 (agent already signed in), expected 0 (success).
     [Tags]    login
     Sign In Agent    ${FIRST_AGENT}    password=${AGENT_PASSWORD}    phone=70001
 
 Wrong Password Is Refused
-    [Documentation]    FAIL login failed: retcode 100-004 (wrong user name or password at sign-in), expected 0 (success).
+    [Documentation]    FAIL login failed for agent 102: retcode 100-004 (wrong user name or password at sign-in), expected 0 (success).
     [Tags]    login
     Sign In Agent    102    password=${WRONG_PASSWORD}    phone=70002
 
