@@ -108,3 +108,8 @@ No Agent Signed In
     [Documentation]    FAIL No agent with alias 'nobody'. Known aliases: ${FIRST_AGENT}.
     [Tags]    agent
     Hold Call    agent=nobody
+
+Plain Http Gateway Is Refused
+    [Documentation]    FAIL Gateway URL 'http://127.0.0.1:8043' must look like https://host:8043: the gateway takes passwords, so plain http:// is refused.
+    [Tags]    gateway
+    Use Gateway    http://127.0.0.1:8043
