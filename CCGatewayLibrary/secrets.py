@@ -20,20 +20,21 @@ MIN_SECRET_LENGTH = 4  # shorter values would mask ordinary text
 class SecretRegistry:
     def __init__(self) -> None:
         self._values: set[str] = set()
+        self._longest_first: tuple[str, ...] = ()  # rebuilt on register; scrub runs for every log message
         self._lock = threading.Lock()
 
     def register(self, value: str | Secret | None) -> None:
         text = value.value if isinstance(value, Secret) else value
         if text and len(text) >= MIN_SECRET_LENGTH:
             with self._lock:
-                self._values.add(text)
+                if text not in self._values:
+                    self._values.add(text)
+                    self._longest_first = tuple(sorted(self._values, key=len, reverse=True))
 
     def scrub(self, text: str) -> str:
         if not text:
             return text
-        with self._lock:
-            values = sorted(self._values, key=len, reverse=True)
-        for value in values:
+        for value in self._longest_first:
             if value in text:
                 text = text.replace(value, MASK)
         return text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,7 +88,7 @@ class SimulatorRunner:
             self._tmp.cleanup()
             self._tmp = None
 
-    def serve_forever(self, announce: callable = print) -> None:  # type: ignore[valid-type]
+    def serve_forever(self, announce: Callable[[Endpoint], None] = print) -> None:
         async def main() -> None:
             endpoint = await self._start_site()
             announce(endpoint)
