@@ -55,10 +55,6 @@ class Settings:
     poll_interval: float = 0.2
     poll_wait: float = 10.0
 
-    @property
-    def verify(self) -> str | bool:
-        return self.ca_bundle
-
 
 @dataclass
 class AgentHandle:
@@ -110,7 +106,7 @@ class LibraryContext:
 
     def new_session(self) -> GatewaySession:
         s = self.settings
-        return GatewaySession(self.gateway_url(), verify=s.verify, connect_timeout=s.connect_timeout,
+        return GatewaySession(self.gateway_url(), verify=s.ca_bundle, connect_timeout=s.connect_timeout,
                               read_timeout=s.read_timeout, guid=GuidHolder(self.secrets))
 
     def start_polling(self, agent: AgentHandle) -> None:
@@ -184,7 +180,7 @@ class LibraryContext:
         details = {"request": exchange.redacted_request(), "response": exchange.redacted_response()}
         text = _clip(json.dumps(details, indent=2, ensure_ascii=False, default=str), LOG_BODY_LIMIT)
         logger.debug(f"<details><summary>{html.escape(name)} request and reply (secrets redacted)</summary>"
-                     f"<pre>{html.escape(self.secrets.scrub(text))}</pre></details>", html=True)
+                     f"<pre>{html.escape(text)}</pre></details>", html=True)
 
 
 def _query_text(value: object) -> str:

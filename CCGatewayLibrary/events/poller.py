@@ -31,7 +31,6 @@ class EventPoller:
         self.read_timeout = poll_wait + 5.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=f"ccgw-poll-{agent_id}", daemon=True)
-        self.polls = 0
 
     def start(self) -> None:
         self._thread.start()
@@ -67,7 +66,6 @@ class EventPoller:
                 return "stop"
             self.journal.problem(f"poll failed: {error}")
             return "error"
-        self.polls += 1
         if self._stop.is_set():
             return "stop"
         if exchange.status != 200 or not isinstance(exchange.json, dict):

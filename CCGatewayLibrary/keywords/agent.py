@@ -48,8 +48,9 @@ class AgentKeywords(LibraryComponent):
         self.ctx.secrets.register(password)
         alias = alias or agent_id
         previous = self.ctx.agents.get(alias)
-        if previous is not None and previous.signed_in:
+        if previous is not None:
             previous.stop_polling("signed in again")
+            previous.session.close()
         session = self.ctx.new_session()
         body = {"password": password.value, "phonenum": phone, "status": int(SIGN_IN_STATUS[status]),
                 "autoanswer": auto_answer}

@@ -38,11 +38,10 @@ class RawKeywords(LibraryComponent):
         | ${reply} = | `Send Raw Request` | confJoin | body={"callid": ""} |
         """
         spec = self.ctx.catalogue.interface(interface)
-        handle = self.ctx.agents.get(agent or self.ctx.current_alias or "")
+        # Without agent_id the request is the agent's own; with it, any signed-in agent's session may carry it.
+        handle = self.ctx.agent(agent) if agent or not agent_id or self.ctx.current_alias else None
         session = handle.session if handle is not None else self.ctx.new_session()
-        target = agent_id or (handle.agent_id if handle is not None else None)
-        if target is None:
-            target = self.ctx.agent(agent).agent_id  # fails with the usual "no agent" message
+        target = agent_id or handle.agent_id
         if guid is not None:
             self.ctx.secrets.register(guid)
         exchange = session.send(spec.method, spec.url_path({"agentid": target}), query=query, body=body,

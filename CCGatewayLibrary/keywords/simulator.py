@@ -101,4 +101,4 @@ class SimulatorKeywords(LibraryComponent):
         self._control().hang_up(callid)
 
     def _control(self) -> SimulatorControl:
-        return SimulatorControl(self.ctx.gateway_url(), self.ctx.settings.verify)
+        return SimulatorControl(self.ctx.gateway_url(), self.ctx.settings.ca_bundle)

@@ -19,10 +19,10 @@ from aiohttp import web
 
 from ..catalogue import POLL_RESPONSE_SCHEMA, Catalogue, Interface, load_catalogue
 from ..version import VERSION
+from .control import CONTROL_PREFIX
 from .model import Agent, GatewayModel, Refused, SimulationError, SimulatorConfig
 from .roster import Roster
 
-CONTROL_PREFIX = "/ccgw-sim/v1"
 log = logging.getLogger("ccgw-sim")
 
 Operation = Callable[[GatewayModel, Agent, dict[str, Any]], Any]

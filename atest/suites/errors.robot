@@ -90,7 +90,7 @@ Gateway Refuses A Request Without Guid
 Gateway Refuses A Wrong Guid
     [Documentation]    A Guid the gateway did not issue is refused like a missing one.
     [Tags]    raw    guid
-    ${reply}=    Send Raw Request    sayFree    guid=${WRONG_PASSWORD}
+    ${reply}=    Send Raw Request    sayFree    guid=${WRONG_GUID}
     Should Be Equal    ${reply}[retcode]    000-003
 
 Waiting For An Event That Does Not Come Lists What Came
