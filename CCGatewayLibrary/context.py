@@ -15,10 +15,10 @@ from urllib.parse import urlsplit
 from robot.api import logger
 
 from .catalogue import Catalogue, Interface, load_catalogue
-from .errors import AgentError, CCGatewayError, HttpStatusError, ResponseSchemaError, RetcodeError
+from .errors import AgentError, CCGatewayError, HttpStatusError, ResponseSchemaError, RetcodeError, TransportError
 from .events import Cursor, EventJournal, EventPoller
 from .secrets import SecretRegistry
-from .transport import Exchange, GatewaySession, GuidHolder
+from .transport import Exchange, GatewaySession, GuidHolder, RedactionPolicy, RedactionRuleError
 
 if TYPE_CHECKING:
     from .simulator.runner import SimulatorRunner
@@ -30,6 +30,10 @@ LOG_BODY_LIMIT = 4000
 def gateway_url(url: str) -> str:
     """The gateway's base URL, refused unless it is https://host[:port] (passwords travel in the body)."""
     parts = urlsplit(url.strip())
+    if parts.username is not None or parts.password is not None:
+        # Never echo it: the part before @ may be a password.
+        raise CCGatewayError("Gateway URL must not carry a user name or password before '@' (https://user:pw@host): "
+                             "agents sign in with their own passwords. Give https://host:8043.")
     if parts.scheme != "https" or not parts.hostname:
         raise CCGatewayError(f"Gateway URL '{url}' must look like https://host:8043: the gateway takes passwords, "
                              "so plain http:// is refused.")
@@ -48,6 +52,7 @@ def ca_bundle(path: str | None) -> str | bool:
 @dataclass
 class Settings:
     url: str | None = None
+    url_problem: str | None = None  # why the url given at import was refused
     ca_bundle: str | bool = True
     connect_timeout: float = 5.0
     read_timeout: float = 10.0
@@ -74,15 +79,27 @@ class AgentHandle:
             self.poller = None
         self.journal.close(reason)
 
+    def retire(self, reason: str, successor: EventJournal) -> None:
+        """A new sign-in replaced this one: what the last poll still brings belongs to ``successor``."""
+        if self.poller is not None:
+            self.poller.hand_over(successor)
+            self.poller = None
+        self.journal.close(reason)
+        self.session.close()
+
     def describe(self) -> str:
         return f"agent {self.agent_id}" + (f" ('{self.alias}')" if self.alias != self.agent_id else "")
 
 
 class LibraryContext:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, redact: list[str] | None = None) -> None:
         self.settings = settings
         self.catalogue: Catalogue = load_catalogue()
-        self.secrets = SecretRegistry()
+        try:
+            self.policy = RedactionPolicy().with_fields(self.catalogue.secret_fields).extended(redact or ())
+        except RedactionRuleError as error:
+            raise CCGatewayError(str(error)) from None
+        self.secrets = SecretRegistry(self.policy)
         self.agents: dict[str, AgentHandle] = {}
         self.current_alias: str | None = None
         self.simulator: SimulatorRunner | None = None
@@ -99,6 +116,8 @@ class LibraryContext:
             raise AgentError(f"No agent with alias '{name}'. Known aliases: {known}.") from None
 
     def gateway_url(self) -> str:
+        if self.settings.url_problem and not self.settings.url:
+            raise CCGatewayError(self.settings.url_problem)
         if not self.settings.url:
             raise CCGatewayError("No gateway to talk to: import the library with url=https://host:8043, "
                                  "or run 'Use Gateway' or 'Start Gateway Simulator' first.")
@@ -107,7 +126,7 @@ class LibraryContext:
     def new_session(self) -> GatewaySession:
         s = self.settings
         return GatewaySession(self.gateway_url(), verify=s.ca_bundle, connect_timeout=s.connect_timeout,
-                              read_timeout=s.read_timeout, guid=GuidHolder(self.secrets))
+                              read_timeout=s.read_timeout, guid=GuidHolder(self.secrets), policy=self.policy)
 
     def start_polling(self, agent: AgentHandle) -> None:
         agent.journal.reopen()
@@ -144,22 +163,41 @@ class LibraryContext:
         query = {k: _query_text(v) for k, v in (query or {}).items() if v is not None}
         self.catalogue.check_request(interface, {"path": {"agentid": agent_id}, "query": query, "body": body})
         path = interface.url_path({"agentid": agent_id})
-        exchange = session.send(interface.method, path, query=query, body=body, send_guid=interface.guid_required)
-        self.log_exchange(interface.name, exchange)
+        exchange = self.send(session, interface, agent_id, path, query=query, body=body,
+                             send_guid=interface.guid_required)
         return self.check_reply(interface, exchange, expected_retcode, agent_id)
+
+    def send(self, session: GatewaySession, interface: Interface, agent_id: str, path: str, **request: Any) -> Exchange:
+        """Sends and logs one request; a transport failure names the interface and the agent."""
+        try:
+            exchange = session.send(interface.method, path, **request)
+        except TransportError as error:
+            raise TransportError(f"{interface.name} for agent {agent_id} failed: {self.safe(str(error))}") from None
+        self.log_exchange(interface.name, exchange)
+        return exchange
+
+    def safe(self, text: str) -> str:
+        """``text`` with registered secrets and redaction patterns masked, ready to quote in a message."""
+        return self.secrets.scrub(self.policy.redact_text(text))
 
     def check_reply(
         self, interface: Interface, exchange: Exchange, expected_retcode: str | list[str], agent_id: str
     ) -> dict[str, Any]:
-        where = f"{interface.name} ({interface.method} {interface.path})"
+        host = exchange.url.split("://", 1)[-1].split("/", 1)[0].rpartition("@")[2]
+        where = f"{interface.name} ({interface.method} {interface.path}) for agent {agent_id} at {host}"
         if exchange.status != 200:
             raise HttpStatusError(f"{where} answered HTTP {exchange.status} {exchange.reason}, expected 200. "
-                                  f"Body: {_clip(exchange.text, 300)}")
+                                  f"Body: {self._quote_body(exchange)}")
         if not isinstance(exchange.json, dict):
-            raise ResponseSchemaError(f"{where} answered with a body that is not a JSON object: "
-                                      f"{_clip(exchange.text, 300)}")
+            what = f"{exchange.not_json}" if exchange.not_json else "empty" if not exchange.text else \
+                f"JSON but not an object ({type(exchange.json).__name__})"
+            raise ResponseSchemaError(f"{where} answered with a body that is not a JSON object ({what}): "
+                                      f"{self._quote_body(exchange)}")
         reply = exchange.json
-        self.catalogue.check_response(interface, reply)
+        try:
+            self.catalogue.check_response(interface, reply)
+        except ResponseSchemaError as error:
+            raise ResponseSchemaError(f"{self.safe(str(error))} (agent {agent_id} at {host})") from None
         retcode = str(reply["retcode"])
         expected = [expected_retcode] if isinstance(expected_retcode, str) else list(expected_retcode)
         if ANY_RETCODE not in expected and retcode not in expected:
@@ -170,6 +208,9 @@ class LibraryContext:
                                retcode)
         return reply
 
+    def _quote_body(self, exchange: Exchange) -> str:
+        return _clip(self.safe(exchange.text), 300) if exchange.text else "(empty)"
+
     def log_exchange(self, name: str, exchange: Exchange) -> None:
         reply = exchange.json if isinstance(exchange.json, dict) else {}
         retcode = reply.get("retcode")
@@ -178,7 +219,9 @@ class LibraryContext:
         logger.info(f"{name} {exchange.method} /{path} \u2192 HTTP {exchange.status}{outcome}, "
                     f"{exchange.elapsed_ms:.0f} ms")
         details = {"request": exchange.redacted_request(), "response": exchange.redacted_response()}
-        text = _clip(json.dumps(details, indent=2, ensure_ascii=False, default=str), LOG_BODY_LIMIT)
+        # Scrub before clipping: a clip through the middle of a secret would leave its first half readable.
+        text = _clip(self.secrets.scrub(json.dumps(details, indent=2, ensure_ascii=False, default=str)),
+                     LOG_BODY_LIMIT)
         logger.debug(f"<details><summary>{html.escape(name)} request and reply (secrets redacted)</summary>"
                      f"<pre>{html.escape(text)}</pre></details>", html=True)
 

@@ -7,9 +7,10 @@ from robotlibcore import DynamicCore
 
 from .context import LibraryContext, Settings, gateway_url
 from .context import ca_bundle as checked_ca_bundle
+from .errors import CCGatewayError
 from .keywords import AgentKeywords, CallKeywords, EventKeywords, RawKeywords, SimulatorKeywords
 from .keywords.base import seconds
-from .secrets import SecretScrubber
+from .secrets import SecretScrubber, url_credentials
 from .version import VERSION
 
 
@@ -81,6 +82,26 @@ class CCGatewayLibrary(DynamicCore):
 
     One INFO line per request (interface, method, path, HTTP status, retcode and its meaning, time); the
     request and reply with secrets redacted at DEBUG.
+
+    = Secrets and redaction =
+
+    Passwords and Guids never reach log.html, output.xml or the console, at any log level and also not in
+    failure messages: every secret value is registered the moment the library receives it and masked
+    wherever it appears, also in its escaped forms (repr, JSON, URL, HTML). What the library logs of a
+    request or reply is redacted by a policy: the headers ``Guid``, ``Set-GUID``, ``Cookie``,
+    ``Set-Cookie`` and ``Authorization``, every JSON field that an interface schema marks secret
+    (``password``, ``serviceToken``, ...), and ``JSESSIONID=...`` in any text.
+
+    Extend the policy with the ``redact`` import argument, one rule or a list of rules:
+
+    | ``header:X-Api-Key``        | the value of this header (any case)
+    | ``field:pin``               | the value of every JSON field with this name, at any depth (any case)
+    | ``path:result.accessCode``  | the value at this dotted path from the top of a request or reply body
+    | ``pattern:ticket-([0-9]+)`` | in any text: the expression's first group, or the whole match without groups
+
+    | ***** Settings *****
+    | Library    CCGatewayLibrary    redact=field:pin
+    | Library    CCGatewayLibrary    redact=${{['header:X-Api-Key', 'pattern:ticket-[0-9]+']}}
     """
 
     ROBOT_LIBRARY_SCOPE = "GLOBAL"
@@ -95,16 +116,29 @@ class CCGatewayLibrary(DynamicCore):
         connect_timeout: timedelta = timedelta(seconds=5),
         event_timeout: timedelta = timedelta(seconds=10),
         poll_interval: timedelta = timedelta(milliseconds=200),
+        redact: list[str] | str | None = None,
     ) -> None:
         """``url`` is the gateway (``https://host:8043``), ``ca_bundle`` a PEM file with the CA that signed its
-        certificate. ``timeout`` is the read timeout of a request, ``connect_timeout`` that of opening a
-        connection, ``event_timeout`` the default of `Wait For Event` and ``poll_interval`` the pause after an
-        empty event poll.
+        certificate. ``timeout`` bounds the wait for a complete reply (however slowly the gateway sends it),
+        ``connect_timeout`` the opening of a connection, ``event_timeout`` is the default of `Wait For Event` and
+        ``poll_interval`` the pause after an empty event poll.
+
+        ``redact`` adds secrets to hide, see `Secrets and redaction`.
         """
-        settings = Settings(url=gateway_url(url) if url else None, ca_bundle=checked_ca_bundle(ca_bundle),
+        settings = Settings(ca_bundle=checked_ca_bundle(ca_bundle),
                             read_timeout=seconds(timeout, 10), connect_timeout=seconds(connect_timeout, 5),
                             event_timeout=seconds(event_timeout, 10), poll_interval=seconds(poll_interval, 0.2))
-        self.ctx = LibraryContext(settings)
+        rules = [redact] if isinstance(redact, str) else list(redact or [])
+        self.ctx = LibraryContext(settings, rules)
+        if url:
+            try:
+                settings.url = gateway_url(url)
+            except CCGatewayError as error:
+                # Reported by the first keyword that needs the gateway: a failing import would quote the URL,
+                # and with it any password written into it.
+                for value in url_credentials(url):
+                    self.ctx.secrets.register(value)
+                settings.url_problem = str(error)
         components: list[Any] = [
             AgentKeywords(self.ctx),
             CallKeywords(self.ctx),

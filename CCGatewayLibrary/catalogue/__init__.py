@@ -15,12 +15,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from ..errors import CatalogueError, RequestSchemaError, ResponseSchemaError
-from .validation import describe_all
+from .validation import SECRET_MARK, SchemaValidator, describe_all
 
 HERE = Path(__file__).resolve().parent
 POLL_RESPONSE_SCHEMA = "urn:ccgw:schema:envelope:poll-response"
@@ -37,6 +36,13 @@ def schema_dir() -> Path:
 def _read_json(path: Path) -> Any:
     with path.open(encoding="utf-8") as stream:
         return json.load(stream)
+
+
+def path_segment(value: object) -> str:
+    """``value`` quoted as one path segment; ``.`` and ``..`` too, which clients would otherwise resolve into
+    another path (and send the agent's Guid there)."""
+    text = quote(str(value), safe="")
+    return text.replace(".", "%2E") if text.strip(".") == "" else text
 
 
 @dataclass(frozen=True)
@@ -65,7 +71,7 @@ class Interface:
     def url_path(self, path_params: dict[str, object]) -> str:
         """The path with its ``{placeholders}`` filled in and quoted."""
         try:
-            return self.path.format(**{k: quote(str(v), safe="") for k, v in path_params.items()})
+            return self.path.format(**{k: path_segment(v) for k, v in path_params.items()})
         except KeyError as missing:
             raise RequestSchemaError(f"{self.name} request is invalid: path.{missing.args[0]}: is required "
                                      "but missing") from None
@@ -108,7 +114,7 @@ class Catalogue:
             code: Retcode(code, entry["meaning"], entry["group"], tuple(entry.get("tags", ())), tuple(entry["source"]))
             for code, entry in _read_json(HERE / "retcodes.json")["retcodes"].items()
         }
-        self._validators: dict[str, Draft202012Validator] = {}
+        self._validators: dict[str, Any] = {}
 
     @cached_property
     def event_names(self) -> tuple[str, ...]:
@@ -144,15 +150,37 @@ class Catalogue:
     def describe_retcode(self, retcode: str) -> str:
         return f"{retcode} ({self.meaning(retcode)})"
 
-    def validator(self, uri: str) -> Draft202012Validator:
+    def validator(self, uri: str) -> Any:
         if uri not in self._validators:
-            self._validators[uri] = Draft202012Validator(self.schema(uri), registry=self.registry)
+            self._validators[uri] = SchemaValidator(self.schema(uri), registry=self.registry)
         return self._validators[uri]
 
     def problems(self, uri: str, document: object) -> str | None:
         """None when the document matches the schema, else a readable description."""
-        errors = list(self.validator(uri).iter_errors(document))
+        try:
+            errors = list(self.validator(uri).iter_errors(document))
+        except RecursionError:
+            return "(whole document): nested too deeply to check"
         return describe_all(errors) if errors else None
+
+    @cached_property
+    def secret_fields(self) -> frozenset[str]:
+        """Names of the fields that some schema marks ``x-secret``: their values never reach a log."""
+        names: set[str] = set()
+
+        def visit(node: object) -> None:
+            if isinstance(node, dict):
+                for name, sub in (node.get("properties") or {}).items():
+                    if isinstance(sub, dict) and sub.get(SECRET_MARK):
+                        names.add(name.lower())
+                for value in node.values():
+                    visit(value)
+            elif isinstance(node, list):
+                for value in node:
+                    visit(value)
+
+        visit(list(self._schemas.values()))
+        return frozenset(names)
 
     def check_request(self, interface: Interface, request: dict[str, Any]) -> None:
         problems = self.problems(interface.request_schema["$id"], request)

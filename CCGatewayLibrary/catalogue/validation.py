@@ -1,12 +1,57 @@
-"""Turns jsonschema errors into one line a tester understands: field, value and the broken rule."""
+"""JSON Schema validation with the schema language's own regex rules, and errors a tester understands.
+
+Messages name the field, the value and the broken rule, but never the value of a field the schema marks
+``"x-secret": true`` (passwords, tokens): a refusal must not put a password into the log.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import Any
 
-from jsonschema import ValidationError
+from jsonschema import Draft202012Validator, ValidationError, validators
 
 MAX_VALUE_CHARS = 60
+SECRET_MARK = "x-secret"
+
+
+@lru_cache(maxsize=256)
+def ecma_regex(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled with ECMA-262 anchoring, as JSON Schema defines it.
+
+    In Python ``$`` also matches before a final newline, so ``^[0-9]+$`` would accept ``"101\\n"``; outside a
+    character class ``$`` becomes ``\\Z``, which matches only at the very end.
+    """
+    out: list[str] = []
+    in_class = escaped = False
+    for char in pattern:
+        if escaped:
+            out.append(char)
+            escaped = False
+        elif char == "\\":
+            out.append(char)
+            escaped = True
+        elif in_class:
+            out.append(char)
+            in_class = char != "]"
+        elif char == "[":
+            out.append(char)
+            in_class = True
+        elif char == "$":
+            out.append(r"\Z")
+        else:
+            out.append(char)
+    return re.compile("".join(out))
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "string") and not ecma_regex(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+SchemaValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})
 
 
 def field_name(path: Iterable[object]) -> str:
@@ -20,6 +65,8 @@ def field_name(path: Iterable[object]) -> str:
 
 
 def _short(value: object) -> str:
+    if isinstance(value, dict | list):
+        return f"a JSON {'object' if isinstance(value, dict) else 'array'}"  # its content may hold anything
     text = repr(value)
     return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 3] + "..."
 
@@ -28,6 +75,10 @@ def _rule(schema: object) -> str | None:
     if isinstance(schema, dict):
         return schema.get("x-rule") or schema.get("description")
     return None
+
+
+def _is_secret(error: ValidationError) -> bool:
+    return isinstance(error.schema, dict) and bool(error.schema.get(SECRET_MARK))
 
 
 def describe(error: ValidationError) -> str:
@@ -46,10 +97,13 @@ def describe(error: ValidationError) -> str:
         return f"{names}: not a field of this interface (allowed: {', '.join(allowed) or 'none'})"
     field = field_name(location)
     rule = _rule(error.schema)
+    value = "the secret value" if _is_secret(error) else _short(error.instance)
     if error.validator == "type" and rule is None:
-        return f"{field}: {_short(error.instance)} is not of type {error.validator_value}"
+        return f"{field}: {value} is not of type {error.validator_value}"
     if rule:
-        return f"{field}: {_short(error.instance)} breaks the rule: {rule}"
+        return f"{field}: {value} breaks the rule: {rule}"
+    if _is_secret(error) or isinstance(error.instance, dict | list):
+        return f"{field}: {value} breaks the schema keyword '{error.validator}'"
     return f"{field}: {error.message}"
 
 

@@ -2,11 +2,17 @@
 
 Robot drops log messages from threads other than the main one, so the poller never logs: it records
 events and problems in the journal, and the keywords that wait report them.
+
+A poll parked at the gateway can take an event that belongs to a newer sign-in of the same agent (the
+gateway hands the next queued event to whichever poll is waiting). So a poller that is replaced never
+drops what its last poll brings: while a new sign-in is in flight it holds received events back, and then
+hands them to the new session's journal (sign-in accepted) or to its own (sign-in refused).
 """
 
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from ..catalogue import POLL_RESPONSE_SCHEMA, Catalogue
 from ..errors import CCGatewayError
@@ -16,6 +22,7 @@ from .journal import EventJournal
 # Retcodes after which polling cannot succeed until the agent signs in again.
 FATAL_POLL_RETCODES = frozenset({"100-006", "000-003", "105-005", "105-006"})
 MAX_BACKOFF = 2.0
+SHOWN_BODY = 200
 
 
 class EventPoller:
@@ -30,6 +37,8 @@ class EventPoller:
         # The gateway holds a poll ~10 s; give it room before calling the poll lost.
         self.read_timeout = poll_wait + 5.0
         self._stop = threading.Event()
+        self._route = threading.Lock()  # guards journal and _held against a hand-over
+        self._held: list[dict[str, Any]] | None = None
         self._thread = threading.Thread(target=self._run, name=f"ccgw-poll-{agent_id}", daemon=True)
 
     def start(self) -> None:
@@ -44,7 +53,49 @@ class EventPoller:
     def running(self) -> bool:
         return self._thread.is_alive() and not self._stop.is_set()
 
+    # -- a new sign-in of the same agent ------------------------------------------------------------
+    def hold_events(self) -> None:
+        """Keep received events back until `hand_over` or `resume` says whose they are."""
+        with self._route:
+            self._held = []
+
+    def hand_over(self, journal: EventJournal) -> None:
+        """Stop polling; what was held and what the last poll still brings goes to ``journal``."""
+        self._stop.set()
+        with self._route:
+            self.journal = journal
+            self._release_held()
+
+    def resume(self) -> None:
+        """The new sign-in failed: held events are this session's after all."""
+        with self._route:
+            self._release_held()
+
+    def _release_held(self) -> None:
+        held, self._held = self._held or [], None
+        for event in held:
+            self.journal.append(event, self.catalogue.event_problems(event))
+
+    def _deliver(self, event: dict[str, Any]) -> None:
+        with self._route:
+            if self._held is not None:
+                self._held.append(event)
+            else:
+                self.journal.append(event, self.catalogue.event_problems(event))
+
+    def _problem(self, text: str) -> None:
+        if not self._stop.is_set():  # a stopped poller's session is gone; its failures are nobody's news
+            self.journal.problem(text)
+
+    # -- the loop -----------------------------------------------------------------------------------
     def _run(self) -> None:
+        try:
+            self._loop()
+        except Exception as error:  # never die silently: waits must fail at once, saying why
+            if not self._stop.is_set():
+                self.journal.close(f"event polling crashed: {type(error).__name__}: {str(error)[:SHOWN_BODY]}")
+
+    def _loop(self) -> None:
         failures = 0
         while not self._stop.is_set():
             outcome = self._poll_once()
@@ -62,29 +113,37 @@ class EventPoller:
         try:
             exchange = self.session.send(self.interface.method, self.path, read_timeout=self.read_timeout)
         except CCGatewayError as error:
-            if self._stop.is_set():
-                return "stop"
-            self.journal.problem(f"poll failed: {error}")
-            return "error"
-        if self._stop.is_set():
-            return "stop"
+            self._problem(f"poll failed: {error}")
+            return "stop" if self._stop.is_set() else "error"
         if exchange.status != 200 or not isinstance(exchange.json, dict):
-            self.journal.problem(f"poll answered HTTP {exchange.status} {exchange.reason}: {exchange.text[:200]}")
-            return "error"
+            what = f"HTTP {exchange.status} {exchange.reason}".strip() if exchange.status != 200 else \
+                "a body that is not a JSON object"
+            self._problem(f"poll answered {what}: {exchange.text[:SHOWN_BODY]!r}")
+            return "stop" if self._stop.is_set() else "error"
         reply = exchange.json
         problem = self.catalogue.problems(POLL_RESPONSE_SCHEMA, reply)
         if problem:
-            self.journal.problem(f"poll reply does not match its schema: {problem}")
+            self._problem(f"poll reply does not match its schema: {problem}")
         retcode = str(reply.get("retcode"))
         if retcode != "0":
             text = f"poll answered retcode {self.catalogue.describe_retcode(retcode)}"
-            self.journal.problem(text)
+            self._problem(text)
+            if self._stop.is_set():
+                return "stop"
             if retcode in FATAL_POLL_RETCODES:
                 self.journal.close(f"polling stopped: {text}")
                 return "stop"
             return "error"
         events = reply.get("event")
-        batch = events if isinstance(events, list) else [events] if isinstance(events, dict) else []
-        for event in batch:
-            self.journal.append(event, self.catalogue.event_problems(event))
-        return "event" if batch else "empty"
+        batch = events if isinstance(events, list) else [] if events is None else [events]
+        delivered = 0
+        for index, event in enumerate(batch):
+            if isinstance(event, dict):
+                self._deliver(event)
+                delivered += 1
+            else:
+                where = f"event [{index}]" if isinstance(events, list) else "event"
+                self._problem(f"poll reply's {where} is not a JSON object: {str(event)[:SHOWN_BODY]!r}")
+        if self._stop.is_set():
+            return "stop"
+        return "event" if delivered else "error" if batch else "empty"

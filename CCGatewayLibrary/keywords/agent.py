@@ -48,22 +48,33 @@ class AgentKeywords(LibraryComponent):
         self.ctx.secrets.register(password)
         alias = alias or agent_id
         previous = self.ctx.agents.get(alias)
-        if previous is not None:
-            previous.stop_polling("signed in again")
-            previous.session.close()
+        previous_poller = previous.poller if previous is not None else None
+        if previous_poller is not None:
+            # Its parked poll may take this sign-in's first events; they must not be lost.
+            previous_poller.hold_events()
         session = self.ctx.new_session()
         body = {"password": password.value, "phonenum": phone, "status": int(SIGN_IN_STATUS[status]),
                 "autoanswer": auto_answer}
-        reply = self.ctx.call(session, "forceLogin" if force else "login", agent_id, body=body,
-                              expected_retcode=expected_retcode)
-        if reply["retcode"] != "0":
-            session.close()
-            return reply.get("result") or {}
-        if session.guid.guid is None:
-            raise CCGatewayError("Sign-in succeeded but the reply carried no Set-GUID header, so later requests "
-                                 "cannot authenticate.")
+        accepted = False
+        try:
+            reply = self.ctx.call(session, "forceLogin" if force else "login", agent_id, body=body,
+                                  expected_retcode=expected_retcode)
+            if reply["retcode"] != "0":
+                return reply.get("result") or {}
+            if session.guid.guid is None:
+                raise CCGatewayError(f"Sign-in of agent {agent_id} at {session.host} succeeded but the reply carried "
+                                     "no Set-GUID header, so later requests cannot authenticate.")
+            accepted = True
+        finally:
+            if not accepted:
+                # A refused sign-in leaves the previous session of this alias as it was, still polling.
+                session.close()
+                if previous_poller is not None:
+                    previous_poller.resume()
         # A new sign-in is a new session: its own Guid, event journal and cursor.
         agent = AgentHandle(alias, agent_id, session, EventJournal(agent_id))
+        if previous is not None:
+            previous.retire("signed in again", successor=agent.journal)
         self.ctx.agents[alias] = agent
         self.ctx.current_alias = alias
         self.ctx.start_polling(agent)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from robot.api.deco import keyword
@@ -16,7 +17,7 @@ class RawKeywords(LibraryComponent):
     def send_raw_request(
         self,
         interface: str,
-        body: Any = None,
+        body: dict | list | str | None = None,
         query: dict[str, str] | None = None,
         agent_id: str | None = None,
         agent: str | None = None,
@@ -27,27 +28,44 @@ class RawKeywords(LibraryComponent):
         """Sends ``interface`` (its log name, e.g. ``sayFree``) as given, without checking the request or the
         retcode, and returns the parsed reply (or its text when it is not JSON).
 
-        Method and path come from the catalogue. ``agent_id`` fills the path's ``{agentid}``; by default it
-        is the current (or ``agent``) agent's ID. The agent's Guid is sent unless ``send_guid=False``;
-        ``guid`` sends another `Secret` value instead. Only the HTTP status is checked
-        (``expected_status``, 200 by default). Secrets stay redacted in the log as everywhere else.
+        Method and path come from the catalogue. ``agent_id`` fills the path's ``{agentid}`` exactly as given
+        (quoted, so even ``..`` stays one path segment); by default it is the current (or ``agent``) agent's ID.
+        The agent's Guid is sent unless ``send_guid=False``; ``guid`` sends another `Secret` value instead.
+        Only the HTTP status is checked (``expected_status``, 200 by default).
+
+        ``body`` is a dictionary or list sent as JSON. Text that is JSON is sent as the JSON it describes, so
+        ``body={"callid": ""}`` sends an object; other text is sent as it is, for testing malformed bodies.
+        Secrets stay redacted in the log as everywhere else, also in a body given as text.
 
         | ${reply} = | `Send Raw Request` | sayFree | send_guid=False |
         | Should Be Equal | ${reply}[retcode] | 000-003 |
         | ${reply} = | `Send Raw Request` | getAgentStatus | agent_id=99 |
         | ${reply} = | `Send Raw Request` | confJoin | body={"callid": ""} |
+        | ${reply} = | `Send Raw Request` | confJoin | body={"callid": |
         """
         spec = self.ctx.catalogue.interface(interface)
+        body = _as_sent(body)
+        for value in self.ctx.policy.secret_values(body) + self.ctx.policy.secret_values(query or {}):
+            self.ctx.secrets.register(value)  # before anything can log it
+        if guid is not None:
+            self.ctx.secrets.register(guid)
         # Without agent_id the request is the agent's own; with it, any signed-in agent's session may carry it.
         handle = self.ctx.agent(agent) if agent or not agent_id or self.ctx.current_alias else None
         session = handle.session if handle is not None else self.ctx.new_session()
         target = agent_id or handle.agent_id
-        if guid is not None:
-            self.ctx.secrets.register(guid)
-        exchange = session.send(spec.method, spec.url_path({"agentid": target}), query=query, body=body,
-                                send_guid=guid if guid is not None else send_guid)
-        self.ctx.log_exchange(spec.name, exchange)
+        exchange = self.ctx.send(session, spec, target, spec.url_path({"agentid": target}), query=query, body=body,
+                                 send_guid=guid if guid is not None else send_guid)
         if exchange.status != expected_status:
-            raise HttpStatusError(f"{spec.name} answered HTTP {exchange.status} {exchange.reason}, expected "
-                                  f"{expected_status}.")
+            raise HttpStatusError(f"{spec.name} for agent {target} at {session.host} answered HTTP {exchange.status} "
+                                  f"{exchange.reason}, expected {expected_status}.")
         return exchange.json if exchange.json is not None else exchange.text
+
+
+def _as_sent(body: Any) -> Any:
+    """A text body that is JSON becomes the document it describes; other text stays text."""
+    if not isinstance(body, str):
+        return body
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        return body

@@ -7,24 +7,106 @@ could not be opened, because a request that may have reached the gateway must ne
 
 from __future__ import annotations
 
+import contextlib
 import re
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from requests.adapters import HTTPAdapter
 from robot.api.types import Secret
+from urllib3.connection import HTTPSConnection
+from urllib3.connectionpool import HTTPSConnectionPool
 from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from ..errors import TransportError
 from ..secrets import SecretRegistry
-from .redaction import redact_headers, redact_json
+from .redaction import DEFAULT_POLICY, RedactionPolicy
 
 SET_GUID = re.compile(r"JSESSIONID=([^;\s]+)")
 CONTENT_TYPE = "application/json; charset=UTF-8"
+MAX_JSON_DEPTH = 64  # the gateway's documents are a few levels deep; deeper is garbage, not data
+# Visible ASCII, space and tab: anything else in a header value (CR, LF, NUL) would split or corrupt it.
+HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
+
+
+class _Watch:
+    """The deadline of one request: when it passes, the connection is shut down under the reading thread.
+
+    A read timeout only bounds the wait for each chunk, so a gateway that trickles a byte per second could
+    hold a keyword for ever; this bounds the whole exchange.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.expired = False
+        self._lock = threading.Lock()
+        self._connection: HTTPSConnection | None = None
+        self._done = False
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Watch:
+        _current.watch = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _current.watch = None
+        with self._lock:
+            self._done = True
+        self._timer.cancel()
+
+    def attach(self, connection: HTTPSConnection) -> None:
+        with self._lock:
+            self._connection = connection
+
+    def _expire(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self.expired = True
+            sock = getattr(self._connection, "sock", None)
+            if sock is not None:
+                # socket.socket's own shutdown: SSLSocket's would drop its SSL object under the reading thread.
+                with contextlib.suppress(OSError):
+                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+_current = threading.local()
+
+
+class _WatchedConnection(HTTPSConnection):
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        watch = getattr(_current, "watch", None)
+        if watch is not None:
+            watch.attach(self)
+        super().request(*args, **kwargs)
+
+
+class _WatchedPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedConnection
+
+
+class _WatchedAdapter(HTTPAdapter):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {**self.poolmanager.pool_classes_by_scheme, "https": _WatchedPool}
+
+
+def json_depth(document: Any) -> int:
+    """How deeply ``document`` nests, counted without recursion."""
+    deepest, stack = 0, [(document, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
 
 
 class GuidHolder:
@@ -76,17 +158,21 @@ class Exchange:
     elapsed_ms: float
     guid_changed: bool = False
     json: Any = field(default=None)
+    not_json: str | None = None  # why a non-empty body was not taken as JSON
+    policy: RedactionPolicy = DEFAULT_POLICY
 
     @property
     def is_json(self) -> bool:
         return self.json is not None
 
     def redacted_request(self) -> dict[str, Any]:
-        return {"headers": redact_headers(self.request_headers), "body": redact_json(self.request_body)}
+        body = self.policy.redact_text(self.request_body) if isinstance(self.request_body, str) else \
+            self.policy.redact_json(self.request_body)
+        return {"headers": self.policy.redact_headers(self.request_headers), "body": body}
 
     def redacted_response(self) -> dict[str, Any]:
-        body = redact_json(self.json) if self.is_json else self.text
-        return {"headers": redact_headers(self.response_headers), "body": body}
+        body = self.policy.redact_json(self.json) if self.is_json else self.policy.redact_text(self.text)
+        return {"headers": self.policy.redact_headers(self.response_headers), "body": body}
 
 
 class GatewaySession:
@@ -99,24 +185,28 @@ class GatewaySession:
         read_timeout: float = 10.0,
         guid: GuidHolder,
         connect_retries: int = 2,
+        policy: RedactionPolicy = DEFAULT_POLICY,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        # Host and port only: a URL's user-info must never reach a message.
+        self.host = urlsplit(self.base_url).netloc.rpartition("@")[2]
         self.verify = verify
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self.guid = guid
+        self.policy = policy
+        self._connect_retries = connect_retries
         self._http = requests.Session()
         # Connection errors only: a read error or an error status may mean the gateway acted already.
         retry = Retry(total=connect_retries, connect=connect_retries, read=0, status=0, other=0, redirect=0,
                       allowed_methods=None, backoff_factor=0.1, raise_on_status=False)
-        adapter = HTTPAdapter(max_retries=retry)
-        self._http.mount("https://", adapter)
-        self._http.mount("http://", adapter)
+        self._http.mount("https://", _WatchedAdapter(max_retries=retry))
 
     def sibling(self) -> GatewaySession:
         """A second session with the same settings and Guid, e.g. for the long poll, sharing cookies."""
         twin = GatewaySession(self.base_url, verify=self.verify, connect_timeout=self.connect_timeout,
-                              read_timeout=self.read_timeout, guid=self.guid)
+                              read_timeout=self.read_timeout, guid=self.guid, connect_retries=self._connect_retries,
+                              policy=self.policy)
         twin._http.cookies = self._http.cookies
         return twin
 
@@ -136,38 +226,67 @@ class GatewaySession:
         if guid is not None:
             request_headers["Guid"] = guid.value
         request_headers.update(headers or {})
+        where = f"{method} {path} at {self.host}"
+        for name, value in request_headers.items():
+            if not HEADER_VALUE.fullmatch(value):
+                raise TransportError(f"{where}: not sent, the {name} header's value holds a line break, control or "
+                                     "non-ASCII character.")
         url = self.base_url + path
+        wait = read_timeout or self.read_timeout
         started = time.perf_counter()
-        try:
-            response = self._http.request(
-                method, url, params=query or None, json=body, headers=request_headers,
+        # A body given as text is sent as it is (negative tests); anything else as JSON.
+        payload = {"data": body.encode("utf-8")} if isinstance(body, str) else {"json": body}
+        with _Watch(self.connect_timeout + wait) as watch:
+            try:
+                prepared = self._http.prepare_request(
+                    requests.Request(method, url, params=query or None, headers=request_headers, **payload))
+                # requests decodes %2E back to "."; keep the path exactly as the catalogue quoted it, so a
+                # segment such as ".." cannot turn into another path that receives the Guid.
+                prepared.url = urlunsplit(urlsplit(prepared.url)._replace(path=urlsplit(url).path))
                 # Per request: a session-level verify loses to REQUESTS_CA_BUNDLE in requests.
-                verify=self.verify, timeout=(self.connect_timeout, read_timeout or self.read_timeout),
-            )
-        except requests.exceptions.SSLError as error:
-            raise TransportError(f"{method} {path}: TLS verification failed ({_reason(error)}). Trust the gateway's CA "
-                                 "with ca_bundle=<file>.") from None
-        except requests.exceptions.Timeout as error:
-            raise TransportError(f"{method} {path}: no reply in time ({_reason(error)}).") from None
-        except requests.exceptions.ConnectionError as error:
-            # With read retries off, urllib3 reports a read timeout as a connection error.
-            if isinstance(getattr(error.args[0] if error.args else None, "reason", None), ReadTimeoutError):
-                raise TransportError(f"{method} {path}: no reply in time ({_reason(error)}).") from None
-            raise TransportError(f"{method} {path}: cannot reach the gateway at {self.base_url}: "
-                                 f"{_reason(error)}.") from None
-        except (requests.exceptions.RequestException, OSError) as error:
-            raise TransportError(f"{method} {path}: {_reason(error)}.") from None
+                settings = self._http.merge_environment_settings(prepared.url, {}, None, self.verify, None)
+                response = self._http.send(prepared, timeout=(self.connect_timeout, wait), **settings)
+            except requests.exceptions.SSLError as error:
+                raise TransportError(f"{where}: TLS verification failed ({_reason(error)}). Trust the gateway's "
+                                     "CA with ca_bundle=<file>.") from None
+            except (requests.exceptions.RequestException, OSError) as error:
+                if watch.expired:
+                    raise TransportError(f"{where}: no complete reply within {wait:g} s (the gateway kept the "
+                                         "connection open but answered too slowly); connection closed.") from None
+                if isinstance(error, requests.exceptions.Timeout) or _is_read_timeout(error):
+                    raise TransportError(f"{where}: no reply in time ({_reason(error)}).") from None
+                if isinstance(error, requests.exceptions.ConnectionError):
+                    raise TransportError(f"{where}: cannot reach the gateway or the connection broke: "
+                                         f"{_reason(error)}.") from None
+                raise TransportError(f"{where}: {_reason(error)}.") from None
         elapsed = (time.perf_counter() - started) * 1000
         changed = self.guid.take_from(response.headers)
-        try:
-            parsed = response.json() if response.content else None
-        except ValueError:
-            parsed = None
+        parsed, not_json = _parse(response)
         return Exchange(method, url, response.status_code, response.reason or "", request_headers, body,
-                        dict(response.headers), response.text, elapsed, changed, parsed)
+                        dict(response.headers), response.text, elapsed, changed, parsed, not_json, self.policy)
 
     def close(self) -> None:
         self._http.close()
+
+
+def _parse(response: requests.Response) -> tuple[Any, str | None]:
+    """The reply's JSON document, or None and why not."""
+    if not response.content:
+        return None, None
+    try:
+        document = response.json()
+    except RecursionError:
+        return None, f"JSON nested more than {MAX_JSON_DEPTH} levels deep"
+    except ValueError:
+        return None, "not JSON"
+    if json_depth(document) > MAX_JSON_DEPTH:
+        return None, f"JSON nested more than {MAX_JSON_DEPTH} levels deep"
+    return document, None
+
+
+def _is_read_timeout(error: Exception) -> bool:
+    # With read retries off, urllib3 reports a read timeout as a connection error.
+    return isinstance(getattr(error.args[0] if error.args else None, "reason", None), ReadTimeoutError)
 
 
 def _reason(error: Exception) -> str:
