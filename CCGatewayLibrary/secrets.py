@@ -36,8 +36,9 @@ def url_credentials(text: str) -> list[str]:
 
 def escaped_forms(text: str) -> set[str]:
     """``text`` as it appears when quoted by repr(), JSON, a URL or HTML."""
-    forms = {text, repr(text)[1:-1], json.dumps(text)[1:-1], json.dumps(text, ensure_ascii=False)[1:-1],
-             quote(text, safe=""), html.escape(text), html.escape(text, quote=False)}
+    forms = {text, repr(text)[1:-1], ascii(text)[1:-1], text.encode("unicode_escape").decode("ascii"),
+             json.dumps(text)[1:-1], json.dumps(text, ensure_ascii=False)[1:-1], quote(text, safe=""),
+             html.escape(text), html.escape(text, quote=False)}
     return {form for form in forms if len(form) >= MIN_SECRET_LENGTH}
 
 
