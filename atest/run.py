@@ -37,11 +37,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--ca-bundle", default="", help="CA file of the real gateway")
     parser.add_argument("--loglevel", default="DEBUG:INFO", help="robot --loglevel (default DEBUG:INFO)")
     parser.add_argument("--processes", type=int, default=1, help="run suites in parallel with pabot (default 1)")
+    parser.add_argument("--outputdir", type=Path, default=RESULTS, help="where results go (default atest/results)")
     args, robot_args = parser.parse_known_args(argv)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    output = RESULTS / "output.xml"
+    results = args.outputdir.resolve()
+    results.mkdir(parents=True, exist_ok=True)
+    output = results / "output.xml"
     runner = ["-m", "pabot.pabot", "--processes", str(args.processes)] if args.processes > 1 else ["-m", "robot"]
-    command = [sys.executable, *runner, "--outputdir", str(RESULTS), "--output", str(output),
+    command = [sys.executable, *runner, "--outputdir", str(results), "--output", str(output),
                "--log", "NONE", "--report", "NONE", "--loglevel", args.loglevel,
                "--variable", f"GATEWAY_URL:{args.gateway}", "--variable", f"GATEWAY_CA_BUNDLE:{args.ca_bundle}",
                "--pythonpath", str(HERE.parent)]
@@ -59,26 +61,28 @@ def main(argv: list[str]) -> int:
             print(line, end="", flush=True)
             lines.append(line)
     elapsed = time.monotonic() - started
-    (RESULTS / "console.txt").write_text("".join(lines), encoding="utf-8")
+    (results / "console.txt").write_text("".join(lines), encoding="utf-8")
     if not output.exists():
         print("robot wrote no output.xml", file=sys.stderr)
         return 252
     process_output(str(output))
-    rebot = subprocess.run([sys.executable, "-m", "robot.rebot", "--outputdir", str(RESULTS), "--output", "NONE",
+    rebot = subprocess.run([sys.executable, "-m", "robot.rebot", "--outputdir", str(results), "--output", "NONE",
                             str(output)], check=False)
     stats = ExecutionResult(str(output)).statistics.total
     print(f"After checking expected failures: {stats.total} tests, {stats.passed} passed, {stats.failed} failed, "
           f"{stats.skipped} skipped. Robot wall time {elapsed:.1f} s.")
-    return _scan_for_secrets() or rebot.returncode
+    return _scan_for_secrets(results) or rebot.returncode
 
 
-def _scan_for_secrets() -> int:
-    known = [os.environ.get("CCGW_AGENT_PASSWORD") or Roster.load().password_of("101")]
+def _scan_for_secrets(results: Path) -> int:
+    """Every file the run wrote (pabot's per-process outputs, a --debugfile too) is searched for passwords and
+    anything shaped like a Guid."""
+    roster = os.environ.get("CCGW_SIM_ROSTER") or None
+    known = [os.environ.get("CCGW_AGENT_PASSWORD") or Roster.load(roster).password_of("101")]
     leaks = []
-    for name in ("output.xml", "log.html", "report.html", "console.txt"):
-        path = RESULTS / name
-        if path.exists():
-            leaks += [f"{name}: {leak}" for leak in find_leaks(path.read_text(encoding="utf-8"), known)]
+    for path in sorted(p for p in results.rglob("*") if p.is_file()):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        leaks += [f"{path.relative_to(results)}: {leak}" for leak in find_leaks(text, known)]
     for leak in leaks:
         print(f"SECRET LEAK {leak}", file=sys.stderr)
     return 1 if leaks else 0

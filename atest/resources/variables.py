@@ -3,7 +3,8 @@
 ``GATEWAY_URL`` selects the gateway: ``simulator`` (default) starts the embedded simulator, anything else
 is a real gateway's URL (then ``GATEWAY_CA_BUNDLE`` names its CA file). The agent password comes from
 the environment variable ``CCGW_AGENT_PASSWORD``; against the simulator it defaults to the simulator
-roster's password.
+roster's password. ``CCGW_SIM_ROSTER`` gives the simulator another roster file (the secret-leak test
+plants distinctive passwords that way).
 """
 
 import os
@@ -15,6 +16,7 @@ from CCGatewayLibrary.simulator.roster import Roster
 GATEWAY_URL = os.environ.get("CCGW_GATEWAY_URL", "simulator")
 GATEWAY_CA_BUNDLE = os.environ.get("CCGW_GATEWAY_CA_BUNDLE", "")
 FIRST_AGENT = os.environ.get("CCGW_FIRST_AGENT", "101")
-AGENT_PASSWORD = Secret(os.environ.get("CCGW_AGENT_PASSWORD") or Roster.load().password_of(FIRST_AGENT))
+SIM_ROSTER = os.environ.get("CCGW_SIM_ROSTER") or None
+AGENT_PASSWORD = Secret(os.environ.get("CCGW_AGENT_PASSWORD") or Roster.load(SIM_ROSTER).password_of(FIRST_AGENT))
 WRONG_PASSWORD = Secret("not-the-password-" + "x" * 8)
 WRONG_GUID = Secret("00000000-0000-0000-0000-000000000000.NotIssued")

@@ -23,7 +23,7 @@ Hold Without A Call Fails With Its Retcode And Meaning
     Hold Call
 
 Negative Test Expects The Retcode
-    [Documentation]    LOG 1:2 INFO GLOB: hold POST /agentgateway/resource/voicecall/*/hold → HTTP 200, retcode 200-013 (hold: there is no call), * ms
+    [Documentation]    LOG 1:* INFO GLOB: hold POST /agentgateway/resource/voicecall/*/hold → HTTP 200, retcode 200-013 (hold: there is no call), * ms
     [Tags]    hold
     Hold Call    expected_retcode=200-013
 

@@ -5,7 +5,7 @@ Documentation     Events keep their order and are never lost or repeated while t
 Library           CCGatewayLibrary
 Variables         ../resources/variables.py
 
-Suite Setup       Start Gateway Simulator    poll_wait=200ms    guid_rotation=300ms
+Suite Setup       Start Gateway Simulator    poll_wait=200ms    guid_rotation=300ms    roster=${SIM_ROSTER}
 Suite Teardown    Stop Gateway Simulator
 
 Test Tags         events    guid    simulator-only

@@ -4,7 +4,7 @@ Documentation     The first slice: an agent joins a held customer into a three-p
 Library           CCGatewayLibrary
 Variables         ../resources/variables.py
 
-Suite Setup       Start Gateway Simulator
+Suite Setup       Start Gateway Simulator    roster=${SIM_ROSTER}
 Suite Teardown    Stop Gateway Simulator
 
 Test Tags         simulator-only    conference
