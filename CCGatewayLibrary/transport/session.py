@@ -251,8 +251,9 @@ class GatewaySession:
                                      "CA with ca_bundle=<file>.") from None
             except (requests.exceptions.RequestException, OSError) as error:
                 if watch.expired:
-                    raise TransportError(f"{where}: no complete reply within {wait:g} s (the gateway kept the "
-                                         "connection open but answered too slowly); connection closed.") from None
+                    raise TransportError(f"{where}: no complete reply within {self.connect_timeout + wait:g} s "
+                                         f"({self.connect_timeout:g} s to connect + {wait:g} s to answer): the "
+                                         "gateway kept the connection open but answered too slowly.") from None
                 if isinstance(error, requests.exceptions.Timeout) or _is_read_timeout(error):
                     raise TransportError(f"{where}: no reply in time ({_reason(error)}).") from None
                 if isinstance(error, requests.exceptions.ConnectionError):
