@@ -81,6 +81,19 @@ Gateway Refuses An Invalid Agent Id Sent Raw
     ${reply}=    Send Raw Request    getAgentStatus    agent_id=99
     Should Be Equal    ${reply}[retcode]    000-002
 
+Raw Body Written As JSON Is Sent As An Object
+    [Documentation]    The gateway checks the object's field, so it was not sent as a JSON string.
+    [Tags]    raw    confjoin    simulator-only
+    ${reply}=    Send Raw Request    confJoin    body={"callid": ""}
+    Should Be Equal    ${reply}[retcode]    000-002
+    Should Contain    ${reply}[message]    body.callid
+
+Raw Body That Is Not JSON Is Sent As Text
+    [Documentation]    A malformed body reaches the gateway as written, which answers 000-006.
+    [Tags]    raw    confjoin    simulator-only
+    ${reply}=    Send Raw Request    confJoin    body={"callid":
+    Should Be Equal    ${reply}[retcode]    000-006
+
 Gateway Refuses A Request Without Guid
     [Documentation]    No Guid header: the gateway answers 000-003 (no right, authentication expired).
     [Tags]    raw    guid
