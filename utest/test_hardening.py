@@ -283,3 +283,12 @@ def test_redact_import_argument_extends_the_policy() -> None:
     assert policy.redact_patterns("see ticket-4711 now") == "see ticket-<redacted> now"
     with pytest.raises(CCGatewayError, match="must look like <kind>:<value>"):
         CCGatewayLibrary(redact="nonsense")
+
+
+def test_many_unknown_fields_give_a_bounded_message() -> None:
+    catalogue = load_catalogue()
+    interface = catalogue.interface("callout")
+    body = {"called": "123", **{f"unknown-{n:05d}-" + "x" * 100: n for n in range(3000)}}
+    with pytest.raises(RequestSchemaError) as refused:
+        catalogue.check_request(interface, {"path": {"agentid": "101"}, "query": {}, "body": body})
+    assert len(str(refused.value)) < 1000 and "and 2995 more" in str(refused.value)

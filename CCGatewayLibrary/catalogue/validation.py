@@ -14,6 +14,7 @@ from typing import Any
 from jsonschema import Draft202012Validator, ValidationError, validators
 
 MAX_VALUE_CHARS = 60
+MAX_NAMES = 5  # unknown field names listed in one message
 SECRET_MARK = "x-secret"
 
 
@@ -71,6 +72,10 @@ def _short(value: object) -> str:
     return text if len(text) <= MAX_VALUE_CHARS else text[: MAX_VALUE_CHARS - 3] + "..."
 
 
+def _short_name(name: str) -> str:
+    return name if len(name) <= MAX_VALUE_CHARS else name[: MAX_VALUE_CHARS - 3] + "..."
+
+
 def _rule(schema: object) -> str | None:
     if isinstance(schema, dict):
         return schema.get("x-rule") or schema.get("description")
@@ -93,8 +98,9 @@ def describe(error: ValidationError) -> str:
     if error.validator == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {})) if isinstance(error.schema, dict) else []
         extra = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
-        names = ", ".join(field_name([*location, name]) for name in extra)
-        return f"{names}: not a field of this interface (allowed: {', '.join(allowed) or 'none'})"
+        names = ", ".join(field_name([*location, _short_name(name)]) for name in extra[:MAX_NAMES])
+        more = f" and {len(extra) - MAX_NAMES} more" if len(extra) > MAX_NAMES else ""
+        return f"{names}{more}: not a field of this interface (allowed: {', '.join(allowed) or 'none'})"
     field = field_name(location)
     rule = _rule(error.schema)
     value = "the secret value" if _is_secret(error) else _short(error.instance)

@@ -6,6 +6,7 @@ from typing import Literal
 
 from robot.api import logger
 from robot.api.deco import keyword
+from robot.api.types import Secret
 
 from ..context import ca_bundle as checked_ca_bundle
 from ..context import gateway_url
@@ -18,17 +19,26 @@ class SimulatorKeywords(LibraryComponent):
     """Choosing the gateway under test and driving the embedded simulator."""
 
     @keyword(tags=["gateway"])
-    def use_gateway(self, url: str, ca_bundle: str | None = None) -> None:
+    def use_gateway(self, url: str, ca_bundle: str | None = None, control_token: Secret | None = None) -> None:
         """Talks to the gateway at ``url`` (``https://host:8043``) from now on, for agents signed in later.
 
         ``ca_bundle`` is a PEM file with the CA that signed the gateway's certificate; without it the system's
         trust store is used. TLS verification cannot be switched off.
 
+        ``control_token`` is for a simulator started with ``ccgw-sim --control-token-env NAME``: the `Secret`
+        the ``Simulate ...`` keywords send to its control interface. It never appears in the log.
+
         | `Use Gateway` | https://ccgw.example.com:8043 | ca_bundle=${CURDIR}/ca.pem |
+        | `Use Gateway` | https://simhost:8043 | ca_bundle=${CURDIR}/ca.pem | control_token=${SIM_TOKEN} |
         """
-        self.ctx.settings.url = gateway_url(url)
-        self.ctx.settings.ca_bundle = checked_ca_bundle(ca_bundle)
-        logger.info(f"Gateway under test: {self.ctx.settings.url}")
+        url, bundle = gateway_url(url), checked_ca_bundle(ca_bundle)
+        self.ctx.secrets.register(control_token)
+        self.ctx.settings.url = url
+        self.ctx.settings.ca_bundle = bundle
+        # A token belongs to one gateway, so choosing a gateway always replaces it (with None when not given).
+        self.ctx.simulator_control_token = control_token  # type: ignore[attr-defined]
+        guard = " (simulator control token set)" if control_token is not None else ""
+        logger.info(f"Gateway under test: {self.ctx.settings.url}{guard}")
 
     @keyword(tags=["simulator"])
     def start_gateway_simulator(
@@ -101,4 +111,6 @@ class SimulatorKeywords(LibraryComponent):
         self._control().hang_up(callid)
 
     def _control(self) -> SimulatorControl:
-        return SimulatorControl(self.ctx.gateway_url(), self.ctx.settings.ca_bundle)
+        token: Secret | None = getattr(self.ctx, "simulator_control_token", None)
+        return SimulatorControl(self.ctx.gateway_url(), self.ctx.settings.ca_bundle,
+                                token=token.value if token is not None else None)

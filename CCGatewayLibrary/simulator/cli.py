@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import json
+import os
 import sys
 from pathlib import Path
 
+from .control import CONTROL_PREFIX, CONTROL_TOKEN_HEADER
 from .model import SimulatorConfig
 from .roster import Roster
 from .runner import Endpoint, SimulatorRunner
+
+EXIT_REFUSED = 2  # as argparse uses for a command line it will not run
 
 
 def parser() -> argparse.ArgumentParser:
@@ -25,18 +30,63 @@ def parser() -> argparse.ArgumentParser:
                    help="static keeps the sign-in Guid; dynamic rotates it on polls (default)")
     p.add_argument("--guid-rotation", type=float, default=60.0, help="seconds between Guid changes (default 60)")
     p.add_argument("--ready-file", type=Path, help="write the URL and CA path here as JSON once listening")
+    p.add_argument("--control-token-env", metavar="NAME",
+                   help=f"name of an environment variable holding the control token; every request to the control "
+                        f"interface ({CONTROL_PREFIX}) must then send it in the {CONTROL_TOKEN_HEADER} header. "
+                        "Required when --host is not a loopback address")
+    p.add_argument("--insecure-open-control", action="store_true",
+                   help="listen beyond loopback without a control token, so anyone who reaches the port can sign "
+                        "agents in and inject calls (a warning is printed)")
     return p
+
+
+def is_loopback(host: str) -> bool:
+    """True for addresses only this machine can reach; names other than localhost count as reachable."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def control_token(args: argparse.Namespace) -> tuple[str | None, str | None]:
+    """The control token and None, or None and the reason ccgw-sim must not start. Never echoes the value."""
+    if args.control_token_env:
+        name = args.control_token_env
+        token = os.environ.get(name, "").strip()  # header values lose surrounding blanks in transit anyway
+        if not token:
+            return None, f"--control-token-env names {name}, but that environment variable is not set or is empty."
+        if not all(" " <= char <= "~" for char in token):
+            return None, (f"the control token in {name} must be printable ASCII characters, so that it can travel "
+                          "in an HTTP header.")
+        return token, None
+    if not is_loopback(args.host) and not args.insecure_open_control:
+        return None, (f"refusing to listen on {args.host} without a control token: anyone who reaches the port "
+                      f"could sign agents in and inject calls through {CONTROL_PREFIX}. Put a token in an "
+                      "environment variable and pass its name with --control-token-env NAME (clients send it in "
+                      f"the {CONTROL_TOKEN_HEADER} header), or accept the risk with --insecure-open-control.")
+    return None, None
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    token, refusal = control_token(args)
+    if refusal:
+        print(f"ccgw-sim: {refusal}", file=sys.stderr)
+        return EXIT_REFUSED
+    if token is None and not is_loopback(args.host):
+        print(f"ccgw-sim: WARNING: the control interface {CONTROL_PREFIX} on {args.host} is open to anyone who "
+              "reaches the port (--insecure-open-control); use --control-token-env NAME to protect it.",
+              file=sys.stderr, flush=True)
     config = SimulatorConfig(poll_wait=args.poll_wait, dynamic_auth=args.auth_mode == "dynamic",
                              guid_rotation=args.guid_rotation)
     runner = SimulatorRunner(config, Roster.load(args.roster), host=args.host, port=args.port,
-                             ca_file=args.ca_file.resolve())
+                             ca_file=args.ca_file.resolve(), control_token=token)
 
     def announce(endpoint: Endpoint) -> None:
-        print(f"ccgw-sim listening on {endpoint.url} (trust CA {endpoint.ca_file})", flush=True)
+        guard = f"; control interface needs the {CONTROL_TOKEN_HEADER} header" if token else ""
+        print(f"ccgw-sim listening on {endpoint.url} (trust CA {endpoint.ca_file}){guard}", flush=True)
         if args.ready_file:
             args.ready_file.write_text(json.dumps({"url": endpoint.url, "ca_file": str(endpoint.ca_file)}))
 

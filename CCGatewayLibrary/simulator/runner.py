@@ -27,8 +27,9 @@ class SimulatorRunner:
     """Serves one simulator over HTTPS on its own event loop."""
 
     def __init__(self, config: SimulatorConfig | None = None, roster: Roster | None = None, *,
-                 host: str = "127.0.0.1", port: int = 0, ca_file: Path | None = None) -> None:
-        self.simulator = GatewaySimulator(config, roster)
+                 host: str = "127.0.0.1", port: int = 0, ca_file: Path | None = None,
+                 control_token: str | None = None) -> None:
+        self.simulator = GatewaySimulator(config, roster, control_token=control_token)
         self.host, self.port = host, port
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         if ca_file is None:
@@ -41,7 +42,10 @@ class SimulatorRunner:
 
     async def _start_site(self) -> Endpoint:
         context = server_context(self.ca_file, (self.host,))
-        self._runner = web.AppRunner(self.simulator.app(), access_log=None, shutdown_timeout=0.5)
+        # auto_decompress=False: request bodies arrive as sent. aiohttp's own decoding waits forever on a truncated
+        # deflate body, and the gateway does not take compressed requests anyway (the server answers 000-006).
+        self._runner = web.AppRunner(self.simulator.app(), access_log=None, shutdown_timeout=0.5,
+                                     auto_decompress=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port, ssl_context=context, reuse_address=True)
         await site.start()

@@ -3,29 +3,46 @@
 Gateway paths and methods come from the interface catalogue, requests are checked against the same
 schemas the library uses, and every reply is checked against its response schema before it leaves,
 so the simulator cannot drift from the documented shapes. The control interface lives under
-``/ccgw-sim/v1`` and never overlaps the gateway's ``/agentgateway`` paths.
+``/ccgw-sim/v1`` and never overlaps the gateway's ``/agentgateway`` paths; with a control token set,
+every request under it must carry the token in the ``X-CCGW-Sim-Token`` header.
 """
 
 from __future__ import annotations
 
 import asyncio
+import codecs
 import contextlib
+import hmac
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, NoReturn
 
 from aiohttp import web
 
 from ..catalogue import POLL_RESPONSE_SCHEMA, Catalogue, Interface, load_catalogue
 from ..version import VERSION
-from .control import CONTROL_PREFIX
+from .control import CONTROL_PREFIX, CONTROL_TOKEN_HEADER
 from .model import Agent, GatewayModel, Refused, SimulationError, SimulatorConfig
 from .roster import Roster
 
 log = logging.getLogger("ccgw-sim")
 
 Operation = Callable[[GatewayModel, Agent, dict[str, Any]], Any]
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+# Gateway bodies are flat (two levels at most). Anything deeper is refused before it is parsed, so neither
+# json.loads nor schema validation nor repr() in error messages ever recurses on attacker-sized nesting.
+MAX_BODY_DEPTH = 32
+# Charsets a client may declare for a JSON body. Python knows more codecs, but some are not charsets at all
+# (base64, rot13) and some decode in quadratic time (punycode), so only plain text encodings are honoured.
+BODY_CHARSETS = frozenset({"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le",
+                           "utf-32-be", "ascii", "iso8859-1", "cp1252", "gbk", "gb2312", "gb18030", "big5"})
+# One token is either a whole JSON string (or the rest of the text when it never closes, so the scan stays
+# linear on broken input) or a bracket. Brackets inside strings are thereby skipped.
+_JSON_TOKEN = re.compile(r'"[^"\\]*+(?:\\.?[^"\\]*+)*+(?:"|\Z)|[\[\]{}]', re.DOTALL)
+MAX_CONTROL_FIELD = 24  # caller is a phone number, as long as the gateway's phonenum; agent IDs are shorter
 
 
 def _operations() -> dict[str, Operation]:
@@ -45,15 +62,102 @@ def _operations() -> dict[str, Operation]:
     }
 
 
+class UnreadableBody(ValueError):
+    """The request body cannot be taken as JSON; the text says why, for the client."""
+
+    def __init__(self, message: str, *, close_connection: bool = False) -> None:
+        super().__init__(message)
+        # after a broken transfer the connection cannot carry another request, so the reply must say so
+        self.close_connection = close_connection
+
+    def answer(self, response: web.Response) -> web.Response:
+        if self.close_connection:
+            response.force_close()
+        return response
+
+
+def nested_deeper_than(text: str, limit: int) -> bool:
+    """Whether arrays and objects in ``text`` nest more than ``limit`` levels, found by a flat scan."""
+    if text.count("[") + text.count("{") <= limit:  # the common case costs two C-speed counts
+        return False
+    depth = 0
+    for token in _JSON_TOKEN.finditer(text):
+        char = text[token.start()]
+        if char in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+    return False
+
+
+def _no_constant(name: str) -> NoReturn:
+    raise ValueError(f"{name} is not JSON")  # json.loads would otherwise accept NaN and Infinity
+
+
+def parse_body(raw: bytes, charset: str | None) -> Any:
+    """The JSON value in a request body (None when the body is empty), or UnreadableBody."""
+    if not raw:
+        return None
+    try:
+        codec = codecs.lookup(charset or "utf-8").name
+    except (LookupError, ValueError):  # ValueError: a NUL or a lone surrogate in the name
+        codec = ""
+    if codec not in BODY_CHARSETS:
+        raise UnreadableBody(f"message body is not valid JSON: charset {str(charset)[:40]!r} is not supported")
+    try:
+        text = raw.decode(codec)
+    except UnicodeError:
+        raise UnreadableBody(f"message body is not valid JSON: it is not {codec} text") from None
+    if nested_deeper_than(text, MAX_BODY_DEPTH):
+        raise UnreadableBody(f"message body is not valid JSON: nested more than {MAX_BODY_DEPTH} levels deep")
+    try:
+        return json.loads(text, parse_constant=_no_constant)
+    except ValueError:
+        raise UnreadableBody("message body is not valid JSON") from None
+
+
+async def request_json(request: web.Request) -> Any:
+    """The request's JSON body (None when empty), or UnreadableBody."""
+    encoding = request.headers.get("Content-Encoding", "identity").strip().lower()
+    if encoding not in ("", "identity"):
+        # The runner keeps bodies as sent (auto_decompress=False), so this one is still compressed, or claims to be.
+        raise UnreadableBody(f"message body is not valid JSON: Content-Encoding {encoding[:20]!r} is not accepted")
+    try:
+        raw = await request.read()
+    except web.RequestPayloadError:  # a broken transfer (or, decoding left on, a broken encoding)
+        raise UnreadableBody("message body could not be read", close_connection=True) from None
+    return parse_body(raw, request.charset)
+
+
+def _control_text(value: object, max_length: int) -> str | None:
+    """A control-interface field given as text (or a whole number), else None."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    text = str(value)
+    return text if 0 < len(text) <= max_length else None
+
+
+def _is_control_path(path: str) -> bool:
+    return path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")
+
+
 class GatewaySimulator:
     def __init__(self, config: SimulatorConfig | None = None, roster: Roster | None = None,
-                 catalogue: Catalogue | None = None) -> None:
+                 catalogue: Catalogue | None = None, *, control_token: str | None = None) -> None:
         self.config = config or SimulatorConfig()
         self.catalogue = catalogue or load_catalogue()
         self.model = GatewayModel(roster or Roster.load(), self.config, schedule=self._schedule, notify=self._notify)
         self._wakeups: dict[str, asyncio.Event] = {}
         self._operations = _operations()
         self.requests_served = 0
+        # kept as bytes for hmac.compare_digest, and private so it never shows up in a repr or a log line
+        self._control_token = control_token.encode("utf-8") if control_token else None
+
+    @property
+    def control_protected(self) -> bool:
+        return self._control_token is not None
 
     # -- wiring the model to the event loop --------------------------------------------------------
     def _schedule(self, delay: float, action: Callable[[], None]) -> None:
@@ -67,7 +171,7 @@ class GatewaySimulator:
 
     # -- application ---------------------------------------------------------------------------------
     def app(self) -> web.Application:
-        app = web.Application(client_max_size=1024 * 1024)
+        app = web.Application(client_max_size=1024 * 1024, middlewares=[self._guard_control])
         for interface in self.catalogue.interfaces.values():
             app.router.add_route(interface.method, interface.path, self._handler(interface), name=interface.name)
         app.router.add_get(f"{CONTROL_PREFIX}/health", self.health)
@@ -75,6 +179,20 @@ class GatewaySimulator:
         app.router.add_delete(f"{CONTROL_PREFIX}/calls/{{callid}}", self.control_hang_up)
         app.router.add_get(f"{CONTROL_PREFIX}/agents/{{agentid}}", self.control_agent)
         return app
+
+    @web.middleware
+    async def _guard_control(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """With a control token set, nothing under the control prefix runs without it."""
+        if self._control_token is not None and (_is_control_path(request.path)
+                                                or _is_control_path(request.raw_path.split("?", 1)[0])):
+            offered = request.headers.get(CONTROL_TOKEN_HEADER, "")
+            # surrogatepass: header text that is not clean UTF-8 still becomes bytes, and simply does not match
+            if not hmac.compare_digest(offered.encode("utf-8", "surrogatepass"), self._control_token):
+                return web.json_response(
+                    {"error": f"the control interface needs the simulator's control token in the "
+                              f"{CONTROL_TOKEN_HEADER} header"},
+                    status=401, headers={"WWW-Authenticate": CONTROL_TOKEN_HEADER})
+        return await handler(request)
 
     def _handler(self, interface: Interface) -> Callable[[web.Request], Awaitable[web.Response]]:
         async def handle(request: web.Request) -> web.Response:
@@ -87,9 +205,9 @@ class GatewaySimulator:
         body: Any = None
         if request.can_read_body:
             try:
-                body = json.loads(await request.text() or "null")
-            except ValueError:
-                return self._reply(interface, "000-006", message="message body is not JSON")
+                body = await request_json(request)
+            except UnreadableBody as problem:  # the gateway answers a malformed body with 000-006
+                return problem.answer(self._reply(interface, "000-006", message=str(problem)))
         agent_id = request.match_info["agentid"]
         call = {"path": dict(request.match_info), "query": dict(request.query), "body": body}
         if not interface.has_body and body is not None:
@@ -154,10 +272,18 @@ class GatewaySimulator:
 
     async def control_offer_call(self, request: web.Request) -> web.Response:
         try:
-            data = await request.json()
-            callid = self.model.offer_inbound_call(str(data["caller"]), str(data["agent"]))
-        except (ValueError, KeyError, TypeError):
-            return web.json_response({"error": "body must be JSON with 'caller' and 'agent'"}, status=400)
+            data = await request_json(request)
+        except UnreadableBody as problem:
+            return problem.answer(web.json_response({"error": str(problem)}, status=400))
+        fields = data if isinstance(data, dict) else {}
+        caller = _control_text(fields.get("caller"), MAX_CONTROL_FIELD)
+        agent = _control_text(fields.get("agent"), MAX_CONTROL_FIELD)
+        if caller is None or agent is None:
+            return web.json_response({"error": "body must be a JSON object with 'caller' (the customer's number, "
+                                               f"1 to {MAX_CONTROL_FIELD} characters) and 'agent' (an agent ID)"},
+                                     status=400)
+        try:
+            callid = self.model.offer_inbound_call(caller, agent)
         except SimulationError as error:
             return web.json_response({"error": str(error)}, status=409)
         return web.json_response({"callid": callid}, status=201)

@@ -1,0 +1,311 @@
+"""The control token: the server's guard, the library's client and keyword, and ccgw-sim's start-up rules."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from robot.api.types import Secret
+
+from CCGatewayLibrary.context import LibraryContext, Settings
+from CCGatewayLibrary.errors import SimulatorError
+from CCGatewayLibrary.keywords.simulator import SimulatorKeywords
+from CCGatewayLibrary.simulator import cli
+from CCGatewayLibrary.simulator import server as server_module
+from CCGatewayLibrary.simulator.control import CONTROL_PREFIX, CONTROL_TOKEN_HEADER, SimulatorControl
+from CCGatewayLibrary.simulator.model import SimulatorConfig
+from CCGatewayLibrary.simulator.roster import Roster
+from CCGatewayLibrary.simulator.runner import Endpoint, SimulatorRunner
+
+TOKEN = "ctl-token-5b0e9f3a1c7d"
+AGENT = "301"
+PHONE = "70001"
+
+
+@pytest.fixture(scope="module")
+def guarded() -> Iterator[SimulatorRunner]:
+    runner = SimulatorRunner(SimulatorConfig(poll_wait=0.2), control_token=TOKEN)
+    runner.endpoint = runner.start_in_thread()  # type: ignore[attr-defined]
+    yield runner
+    runner.stop()
+
+
+@pytest.fixture(scope="module")
+def open_runner() -> Iterator[SimulatorRunner]:
+    runner = SimulatorRunner(SimulatorConfig(poll_wait=0.2))
+    runner.endpoint = runner.start_in_thread()  # type: ignore[attr-defined]
+    yield runner
+    runner.stop()
+
+
+def _endpoint(runner: SimulatorRunner) -> Endpoint:
+    return runner.endpoint  # type: ignore[attr-defined,no-any-return]
+
+
+def _session(runner: SimulatorRunner) -> requests.Session:
+    session = requests.Session()
+    session.trust_env = False  # REQUESTS_CA_BUNDLE in the environment would override verify
+    session.verify = str(runner.ca_file)
+    return session
+
+
+def _sign_in(runner: SimulatorRunner, agent_id: str) -> None:
+    body = {"password": Roster.load().password_of(agent_id), "phonenum": PHONE, "autoanswer": False}
+    with _session(runner) as session:
+        reply = session.put(f"{_endpoint(runner).url}/agentgateway/resource/onlineagent/{agent_id}/forcelogin",
+                            json=body, timeout=5)
+    assert reply.json()["retcode"] == "0", reply.text
+
+
+CONTROL_CALLS = [
+    ("GET", "/health", None),
+    ("POST", "/calls", {"caller": "88880001", "agent": "302"}),
+    ("DELETE", "/calls/1-1", None),
+    ("GET", "/agents/302", None),
+    ("GET", "/no-such-thing", None),
+]
+
+
+# ---------------------------------------------------------------- the server's guard
+
+
+@pytest.mark.parametrize("method, path, body", CONTROL_CALLS)
+@pytest.mark.parametrize("offered", [None, "", "wrong", TOKEN[:-1], TOKEN + "x", TOKEN.upper(),
+                                     b"\xff\xfe" + TOKEN.encode()])
+def test_control_request_without_the_token_is_401(guarded: SimulatorRunner, method: str, path: str,
+                                                  body: dict[str, str] | None, offered: str | bytes | None) -> None:
+    headers = {} if offered is None else {CONTROL_TOKEN_HEADER: offered}
+    with _session(guarded) as session:
+        reply = session.request(method, _endpoint(guarded).url + CONTROL_PREFIX + path, json=body, headers=headers,
+                                timeout=5)
+    assert reply.status_code == 401
+    assert CONTROL_TOKEN_HEADER in reply.json()["error"]
+    assert TOKEN not in reply.text
+
+
+@pytest.mark.parametrize("method, path, body, status", [
+    ("GET", "/health", None, 200),
+    ("POST", "/calls", {"caller": "88880001", "agent": "9999999"}, 409),
+    ("DELETE", "/calls/1-1", None, 404),
+    ("GET", "/agents/302", None, 200),
+])
+def test_control_request_with_the_token_is_served(guarded: SimulatorRunner, method: str, path: str,
+                                                  body: dict[str, str] | None, status: int) -> None:
+    with _session(guarded) as session:
+        reply = session.request(method, _endpoint(guarded).url + CONTROL_PREFIX + path, json=body,
+                                headers={CONTROL_TOKEN_HEADER: TOKEN}, timeout=5)
+    assert reply.status_code == status, reply.text
+
+
+def test_token_is_compared_in_constant_time(guarded: SimulatorRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    compared: list[tuple[object, object]] = []
+    original = hmac.compare_digest
+
+    def spy(a: Any, b: Any) -> bool:
+        compared.append((a, b))
+        return original(a, b)
+
+    monkeypatch.setattr(server_module.hmac, "compare_digest", spy)
+    with _session(guarded) as session:
+        assert session.get(_endpoint(guarded).url + CONTROL_PREFIX + "/health", timeout=5,
+                           headers={CONTROL_TOKEN_HEADER: "guess"}).status_code == 401
+    assert compared == [(b"guess", TOKEN.encode())]
+
+
+def test_gateway_paths_need_no_control_token(guarded: SimulatorRunner) -> None:
+    _sign_in(guarded, AGENT)  # asserts retcode 0
+
+
+def test_guarded_simulator_says_so(guarded: SimulatorRunner) -> None:
+    assert guarded.simulator.control_protected
+
+
+def test_without_a_token_the_control_interface_is_open(open_runner: SimulatorRunner) -> None:
+    with _session(open_runner) as session:
+        reply = session.get(_endpoint(open_runner).url + CONTROL_PREFIX + "/health", timeout=5)
+    assert reply.status_code == 200
+    assert not open_runner.simulator.control_protected
+
+
+# ---------------------------------------------------------------- the library's client and keywords
+
+
+def test_client_sends_the_token(guarded: SimulatorRunner) -> None:
+    control = SimulatorControl(_endpoint(guarded).url, str(guarded.ca_file), token=TOKEN)
+    assert control.health()["status"] == "ok"
+    assert TOKEN not in repr(control)
+
+
+@pytest.mark.parametrize("token, wording", [(None, "was not given"), ("not-the-token", "was refused")])
+def test_client_without_the_right_token_says_so_without_leaking(guarded: SimulatorRunner, token: str | None,
+                                                               wording: str) -> None:
+    control = SimulatorControl(_endpoint(guarded).url, str(guarded.ca_file), token=token)
+    with pytest.raises(SimulatorError, match="control_token") as caught:
+        control.offer_call("88880001", AGENT)
+    assert wording in str(caught.value)
+    assert TOKEN not in str(caught.value)
+    assert "not-the-token" not in str(caught.value)
+
+
+def test_use_gateway_keeps_the_token_in_the_context(guarded: SimulatorRunner, capsys: pytest.CaptureFixture[str]) \
+        -> None:
+    ctx = LibraryContext(Settings())
+    keywords = SimulatorKeywords(ctx)
+    keywords.use_gateway(_endpoint(guarded).url, str(guarded.ca_file), control_token=Secret(TOKEN))
+    assert ctx.simulator_control_token.value == TOKEN  # type: ignore[attr-defined]
+    assert TOKEN in ctx.secrets  # so the scrubber masks it should it ever reach a log line
+    _sign_in(guarded, "303")
+    callid = keywords.simulate_inbound_call("88880003", "303")
+    keywords.simulate_customer_hang_up(callid)
+    # choosing a gateway again without a token forgets it: a token belongs to one gateway
+    keywords.use_gateway(_endpoint(guarded).url, str(guarded.ca_file))
+    assert ctx.simulator_control_token is None  # type: ignore[attr-defined]
+    with pytest.raises(SimulatorError, match="was not given"):
+        keywords.simulate_inbound_call("88880003", "303")
+    captured = capsys.readouterr()
+    assert TOKEN not in captured.out + captured.err
+
+
+def test_control_keywords_work_on_a_context_that_never_had_a_token(open_runner: SimulatorRunner) -> None:
+    ctx = LibraryContext(Settings(url=_endpoint(open_runner).url, ca_bundle=str(open_runner.ca_file)))
+    assert not hasattr(ctx, "simulator_control_token")
+    _sign_in(open_runner, "304")
+    callid = SimulatorKeywords(ctx).simulate_inbound_call("88880004", "304")
+    SimulatorKeywords(ctx).simulate_customer_hang_up(callid)
+
+
+def test_embedded_simulator_binds_loopback_without_a_token() -> None:
+    ctx = LibraryContext(Settings())
+    keywords = SimulatorKeywords(ctx)
+    url = keywords.start_gateway_simulator()
+    try:
+        assert ctx.simulator is not None
+        assert ctx.simulator.host == "127.0.0.1"
+        assert not ctx.simulator.simulator.control_protected
+        assert url.startswith("https://127.0.0.1:")
+    finally:
+        keywords.stop_gateway_simulator()
+
+
+# ---------------------------------------------------------------- ccgw-sim's start-up rules
+
+
+class FakeRunner:
+    """Stands in for SimulatorRunner: records how ccgw-sim would start it, and listens nowhere."""
+
+    started: list[dict[str, Any]] = []
+
+    def __init__(self, config: SimulatorConfig, roster: Roster, **options: Any) -> None:
+        self.options = options
+
+    def serve_forever(self, announce: Any) -> None:
+        FakeRunner.started.append(self.options)
+        announce(Endpoint(f"https://{self.options['host']}:8043", Path("ca.pem")))
+
+
+@pytest.fixture
+def fake_runner(monkeypatch: pytest.MonkeyPatch) -> type[FakeRunner]:
+    FakeRunner.started = []
+    monkeypatch.setattr(cli, "SimulatorRunner", FakeRunner)
+    return FakeRunner
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "", "192.0.2.10", "sim.example.com"])
+def test_refuses_to_listen_beyond_loopback_without_a_token(fake_runner: type[FakeRunner], host: str,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--host", host]) == cli.EXIT_REFUSED
+    assert fake_runner.started == []
+    error = capsys.readouterr().err
+    assert "--control-token-env" in error
+    assert "--insecure-open-control" in error
+
+
+def test_insecure_open_control_starts_with_a_warning(fake_runner: type[FakeRunner],
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--host", "0.0.0.0", "--insecure-open-control"]) == 0
+    assert fake_runner.started[0]["control_token"] is None
+    error = capsys.readouterr().err
+    assert "WARNING" in error
+    assert CONTROL_PREFIX in error
+
+
+def test_token_comes_from_the_named_environment_variable(fake_runner: type[FakeRunner],
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("CCGW_TEST_SIM_TOKEN", TOKEN)
+    assert cli.main(["--host", "0.0.0.0", "--control-token-env", "CCGW_TEST_SIM_TOKEN"]) == 0
+    assert fake_runner.started[0]["control_token"] == TOKEN
+    captured = capsys.readouterr()
+    assert "WARNING" not in captured.err
+    assert CONTROL_TOKEN_HEADER in captured.out
+    assert TOKEN not in captured.out + captured.err
+
+
+@pytest.mark.parametrize("value", [None, "", "   ", "t\u00f6ken-with-umlaut", "tab\tinside"])
+def test_missing_or_unusable_token_variable_refuses(fake_runner: type[FakeRunner], monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str], value: str | None) -> None:
+    if value is None:
+        monkeypatch.delenv("CCGW_TEST_SIM_TOKEN", raising=False)
+    else:
+        monkeypatch.setenv("CCGW_TEST_SIM_TOKEN", value)
+    assert cli.main(["--control-token-env", "CCGW_TEST_SIM_TOKEN"]) == cli.EXIT_REFUSED
+    assert fake_runner.started == []
+    error = capsys.readouterr().err
+    assert "CCGW_TEST_SIM_TOKEN" in error
+    if value and value.strip():
+        assert value.strip() not in error
+
+
+def test_loopback_needs_neither_token_nor_flag(fake_runner: type[FakeRunner],
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    for host in ("127.0.0.1", "::1", "localhost"):
+        assert cli.main(["--host", host]) == 0
+    assert [options["control_token"] for options in fake_runner.started] == [None, None, None]
+    assert "WARNING" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("host, loopback", [("127.0.0.1", True), ("127.0.0.2", True), ("::1", True),
+                                            ("[::1]", True), ("LOCALHOST", True), ("0.0.0.0", False), ("::", False),
+                                            ("", False), ("10.1.2.3", False), ("gateway-sim", False)])
+def test_is_loopback(host: str, loopback: bool) -> None:
+    assert cli.is_loopback(host) is loopback
+
+
+def test_ccgw_sim_process_refuses_and_then_serves_with_a_token(tmp_path: Path) -> None:
+    """The real command: refused on 0.0.0.0 without a token; with one on loopback, it guards the control interface."""
+    command = [sys.executable, "-m", "CCGatewayLibrary.simulator", "--port", "0", "--ca-file", str(tmp_path / "ca.pem")]
+    refused = subprocess.run([*command, "--host", "0.0.0.0"], capture_output=True, text=True, timeout=60)
+    assert refused.returncode == cli.EXIT_REFUSED
+    assert "--control-token-env" in refused.stderr
+
+    ready = tmp_path / "ready.json"
+    env = {**os.environ, "CCGW_TEST_SIM_TOKEN": TOKEN}
+    process = subprocess.Popen([*command, "--control-token-env", "CCGW_TEST_SIM_TOKEN", "--ready-file", str(ready)],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not ready.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert ready.exists(), "ccgw-sim did not start"
+        endpoint = json.loads(ready.read_text())
+        assert TOKEN not in ready.read_text()
+        session = requests.Session()
+        session.trust_env = False
+        session.verify = endpoint["ca_file"]
+        with session:
+            health = endpoint["url"] + CONTROL_PREFIX + "/health"
+            assert session.get(health, timeout=5).status_code == 401
+            assert session.get(health, headers={CONTROL_TOKEN_HEADER: TOKEN}, timeout=5).status_code == 200
+    finally:
+        process.terminate()
+        out, err = process.communicate(timeout=10)
+    assert TOKEN not in out + err
