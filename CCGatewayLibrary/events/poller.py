@@ -117,7 +117,7 @@ class EventPoller:
             return "stop" if self._stop.is_set() else "error"
         if exchange.status != 200 or not isinstance(exchange.json, dict):
             what = f"HTTP {exchange.status} {exchange.reason}".strip() if exchange.status != 200 else \
-                "a body that is not a JSON object"
+                f"a body that is {exchange.not_json}" if exchange.not_json else "a body that is not a JSON object"
             self._problem(f"poll answered {what}: {exchange.text[:SHOWN_BODY]!r}")
             return "stop" if self._stop.is_set() else "error"
         reply = exchange.json

@@ -62,8 +62,9 @@ class AgentKeywords(LibraryComponent):
             if reply["retcode"] != "0":
                 return reply.get("result") or {}
             if session.guid.guid is None:
-                raise CCGatewayError(f"Sign-in of agent {agent_id} at {session.host} succeeded but the reply carried "
-                                     "no Set-GUID header, so later requests cannot authenticate.")
+                interface = "forceLogin" if force else "login"
+                raise CCGatewayError(f"{interface} for agent {agent_id} at {session.host} succeeded but the reply "
+                                     "carried no Set-GUID header, so later requests cannot authenticate.")
             accepted = True
         finally:
             if not accepted:

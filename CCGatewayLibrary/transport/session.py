@@ -8,6 +8,7 @@ could not be opened, because a request that may have reached the gateway must ne
 from __future__ import annotations
 
 import contextlib
+import http.client
 import re
 import socket
 import threading
@@ -254,17 +255,29 @@ class GatewaySession:
                     raise TransportError(f"{where}: no complete reply within {self.connect_timeout + wait:g} s "
                                          f"({self.connect_timeout:g} s to connect + {wait:g} s to answer): the "
                                          "gateway kept the connection open but answered too slowly.") from None
-                if isinstance(error, requests.exceptions.Timeout) or _is_read_timeout(error):
-                    raise TransportError(f"{where}: no reply in time ({_reason(error)}).") from None
-                if isinstance(error, requests.exceptions.ConnectionError):
-                    raise TransportError(f"{where}: cannot reach the gateway or the connection broke: "
-                                         f"{_reason(error)}.") from None
-                raise TransportError(f"{where}: {_reason(error)}.") from None
+                raise TransportError(f"{where}: {self._failure(error, wait)}.") from None
         elapsed = (time.perf_counter() - started) * 1000
         changed = self.guid.take_from(response.headers)
         parsed, not_json = _parse(response)
         return Exchange(method, url, response.status_code, response.reason or "", request_headers, body,
                         dict(response.headers), response.text, elapsed, changed, parsed, not_json, self.policy)
+
+    def _failure(self, error: BaseException, wait: float) -> str:
+        """What went wrong, in words, for a request that got no usable reply."""
+        cause = _innermost(error)
+        if isinstance(error, requests.exceptions.ConnectTimeout):
+            return f"could not connect within {self.connect_timeout:g} s ({_reason(error)})"
+        if isinstance(error, requests.exceptions.Timeout) or _is_read_timeout(error) or isinstance(cause, TimeoutError):
+            return f"no reply within {wait:g} s"
+        if isinstance(cause, http.client.RemoteDisconnected):
+            return "the gateway closed the connection without a reply"
+        if isinstance(cause, http.client.BadStatusLine):
+            return f"the gateway's reply is not HTTP (it began {str(cause)[:40]!r})"
+        if isinstance(cause, http.client.HTTPException):
+            return f"the gateway's reply is malformed HTTP ({type(cause).__name__}: {str(cause)[:80]})"
+        if isinstance(error, requests.exceptions.ConnectionError):
+            return f"cannot reach the gateway or the connection broke: {_reason(error)}"
+        return _reason(error)
 
     def close(self) -> None:
         self._http.close()
@@ -290,10 +303,19 @@ def _is_read_timeout(error: Exception) -> bool:
     return isinstance(getattr(error.args[0] if error.args else None, "reason", None), ReadTimeoutError)
 
 
-def _reason(error: Exception) -> str:
+def _innermost(error: BaseException) -> BaseException:
+    """The root cause, following ``__cause__`` and exceptions wrapped in ``args`` (as urllib3 wraps them)."""
+    cause, seen = error, set()
+    while id(cause) not in seen:
+        seen.add(id(cause))
+        inner = cause.__cause__ or next((arg for arg in cause.args if isinstance(arg, BaseException)), None)
+        if inner is None:
+            break
+        cause = inner
+    return cause
+
+
+def _reason(error: BaseException) -> str:
     """The innermost cause's text; never the request, so no header value can leak."""
-    cause: BaseException = error
-    while cause.__cause__ is not None or (cause.args and isinstance(cause.args[0], BaseException)):
-        cause = cause.__cause__ or cause.args[0]
-    text = str(cause)
+    text = str(_innermost(error))
     return text.split(": ", 1)[-1] if "Max retries exceeded" in text else text
