@@ -18,32 +18,58 @@ MAX_NAMES = 5  # unknown field names listed in one message
 SECRET_MARK = "x-secret"
 
 
+# ECMA-262 character classes (without the u flag), which differ from Python's Unicode-aware ones.
+_ECMA_SPACE = "\\t\\n\\x0b\\x0c\\r \\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff"
+_ECMA_SETS = {"d": "0-9", "w": "A-Za-z0-9_", "s": _ECMA_SPACE}
+_ECMA_DOT = "[^\\n\\r\\u2028\\u2029]"
+
+
 @lru_cache(maxsize=256)
 def ecma_regex(pattern: str) -> re.Pattern[str]:
-    """``pattern`` compiled with ECMA-262 anchoring, as JSON Schema defines it.
+    """``pattern`` compiled with ECMA-262 meanings, as JSON Schema defines them.
 
-    In Python ``$`` also matches before a final newline, so ``^[0-9]+$`` would accept ``"101\\n"``; outside a
-    character class ``$`` becomes ``\\Z``, which matches only at the very end.
+    Python's ``$`` also matches before a final newline (``^[0-9]+$`` would accept ``"101\\n"``), its ``\\d``
+    and ``\\w`` take any script's digits and letters, ``\\s`` and ``.`` other characters than ECMA's. Outside
+    a character class these become ``\\Z`` and explicit sets; inside one, ``\\d``, ``\\w`` and ``\\s``
+    become the set's members.
     """
     out: list[str] = []
-    in_class = escaped = False
-    for char in pattern:
-        if escaped:
-            out.append(char)
-            escaped = False
-        elif char == "\\":
-            out.append(char)
-            escaped = True
-        elif in_class:
-            out.append(char)
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and i + 1 < len(pattern):
+            escaped = pattern[i + 1]
+            members = _ECMA_SETS.get(escaped.lower())
+            if members is None:
+                out.append(char + escaped)
+            elif in_class and escaped.islower():
+                out.append(members)
+            elif in_class:
+                out.append(char + escaped)  # a negated set inside a class: rare, left to Python
+            else:
+                out.append(f"[{'^' if escaped.isupper() else ''}{members}]")
+            i += 2
+            continue
+        if in_class:
             in_class = char != "]"
-        elif char == "[":
             out.append(char)
+        elif char == "[":
             in_class = True
+            out.append(char)
+            if pattern[i + 1:i + 2] == "^":  # keep "[^]..." from closing at once
+                out.append("^")
+                i += 1
+            if pattern[i + 1:i + 2] == "]":
+                out.append("\\]")
+                i += 1
         elif char == "$":
             out.append(r"\Z")
+        elif char == ".":
+            out.append(_ECMA_DOT)
         else:
             out.append(char)
+        i += 1
     return re.compile("".join(out))
 
 
