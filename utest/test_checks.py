@@ -8,7 +8,6 @@ redaction, the scrubber, and polling that stops at sign-out.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -147,14 +146,6 @@ def test_event_filters_must_all_match() -> None:
 
 
 # ---------------------------------------------------------------- with the simulator
-
-
-@pytest.fixture(scope="module")
-def simulated() -> Iterator[CCGatewayLibrary]:
-    library = CCGatewayLibrary(event_timeout=timedelta(seconds=3))
-    library.start_gateway_simulator(poll_wait=timedelta(seconds=1))
-    yield library
-    library.stop_gateway_simulator()
 
 
 def test_wait_for_event_uses_every_filter(simulated: CCGatewayLibrary) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -124,47 +123,39 @@ def test_deep_json_reply_is_not_parsed() -> None:
 # ---------------------------------------------------------------- signing in again
 
 
-@pytest.fixture(scope="module")
-def library() -> Iterator[CCGatewayLibrary]:
-    lib = CCGatewayLibrary(event_timeout=timedelta(seconds=5))
-    lib.start_gateway_simulator(poll_wait=timedelta(seconds=2))
-    yield lib
-    lib.stop_gateway_simulator()
-
-
-def test_forced_sign_in_again_loses_no_event(library: CCGatewayLibrary) -> None:
-    library.sign_in_agent("101", PASSWORD, "70001")
-    library.wait_for_event("AgentState_Ready")
+def test_forced_sign_in_again_loses_no_event(simulated: CCGatewayLibrary) -> None:
+    simulated.sign_in_agent("101", PASSWORD, "70001")
+    simulated.wait_for_event("AgentState_Ready")
     try:
         for _ in range(5):
             # the old session's poll is parked at the gateway and takes the next event it queues
-            library.sign_in_agent("101", PASSWORD, "70001", force=True)
-            library.wait_for_event("AgentOther_InService", timeout=timedelta(seconds=5))
-            library.wait_for_event("AgentState_Ready", timeout=timedelta(seconds=5))
+            simulated.sign_in_agent("101", PASSWORD, "70001", force=True)
+            simulated.wait_for_event("AgentOther_InService", timeout=timedelta(seconds=5))
+            simulated.wait_for_event("AgentState_Ready", timeout=timedelta(seconds=5))
     finally:
-        library.sign_out_agent(force=True)
+        simulated.sign_out_agent(force=True)
 
 
-def test_refused_second_sign_in_keeps_the_first_session_polling(library: CCGatewayLibrary) -> None:
-    library.sign_in_agent("102", PASSWORD, "70002")
-    library.wait_for_event("AgentState_Ready")
+def test_refused_second_sign_in_keeps_the_first_session_polling(simulated: CCGatewayLibrary) -> None:
+    simulated.sign_in_agent("102", PASSWORD, "70002")
+    simulated.wait_for_event("AgentState_Ready")
     try:
-        library.sign_in_agent("102", PASSWORD, "70002", expected_retcode="100-002")
-        handle = library.ctx.agent("102")
+        simulated.sign_in_agent("102", PASSWORD, "70002", expected_retcode="100-002")
+        handle = simulated.ctx.agent("102")
         assert handle.poller is not None and handle.poller.running
-        library.set_agent_busy()
-        library.wait_for_event("AgentState_SetNotReady_Success", timeout=timedelta(seconds=5))
+        simulated.set_agent_busy()
+        simulated.wait_for_event("AgentState_SetNotReady_Success", timeout=timedelta(seconds=5))
     finally:
-        library.sign_out_agent(force=True)
+        simulated.sign_out_agent(force=True)
 
 
 # ---------------------------------------------------------------- secrets in messages
 
 
-def test_long_password_is_not_quoted_when_refused(library: CCGatewayLibrary) -> None:
+def test_long_password_is_not_quoted_when_refused(simulated: CCGatewayLibrary) -> None:
     password = "Zq'\"\\ü-" + "Xk7Wq9Vt-" * 7
     with pytest.raises(RequestSchemaError) as refused:
-        library.sign_in_agent("103", Secret(password), "70003")
+        simulated.sign_in_agent("103", Secret(password), "70003")
     message = str(refused.value)
     assert "body.password" in message and "at most 32 characters" in message
     assert not any(password[i:i + 8] in message for i in range(len(password) - 8))

@@ -94,26 +94,6 @@ def json_equal(a: object, b: object) -> bool:
     return type(a) is type(b) and a == b
 
 
-def _top_level_alternation(regex: str) -> bool:
-    depth, in_class, escaped = 0, False, False
-    for char in regex:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            return True
-    return False
-
-
 # ECMA-262 \s: WhiteSpace and LineTerminator. Python's \s differs (it has \x1c-\x1f and \x85, lacks \ufeff).
 ECMA_SPACE = "\t\n\x0b\x0c\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 ECMA_ESCAPES = set("dDwWbBtnrfv0\\/^$.*+?()[]{}|-")
