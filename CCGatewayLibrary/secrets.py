@@ -103,8 +103,9 @@ class SecretScrubber:
 
 # Guids as the gateway issues them: a UUID followed by the gateway node name.
 GUID_PATTERN = re.compile(r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\.AgentGateway\w*")
-# log.html and report.html keep most texts zlib-compressed and base64-encoded.
-_COMPRESSED = re.compile(r'"(eNq[A-Za-z0-9+/=]+)"')
+# log.html and report.html keep most texts zlib-compressed and base64-encoded; a zlib stream starts with 0x78,
+# which base64 writes as "e" and one of A, F, J, N (by compression level).
+_COMPRESSED = re.compile(r'"(e[AFJN][A-Za-z0-9+/]{6,}={0,2})"')
 
 
 def readable_text(text: str) -> str:

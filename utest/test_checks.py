@@ -182,3 +182,41 @@ def test_sign_out_stops_polling(simulated: CCGatewayLibrary) -> None:
     assert handle.journal.closed_reason == "signed out"
     with pytest.raises(EventTimeoutError, match=r"cannot arrive .* any more"):
         simulated.wait_for_event("AgentState_Ready", timeout=timedelta(seconds=2))
+
+
+def test_failure_quotes_an_empty_or_long_body_plainly(lib: CCGatewayLibrary, gateway: Gateway) -> None:
+    _signed_in(lib, gateway)
+    gateway.answer("", status=502)
+    with pytest.raises(HttpStatusError, match=r"answered HTTP 502 Reason, expected 200\. Body: \(empty\)$"):
+        lib.set_agent_ready()
+    gateway.answer("<html>" + "x" * 994, status=502)
+    with pytest.raises(HttpStatusError) as failed:
+        lib.set_agent_ready()
+    assert str(failed.value).endswith("Body: <html>" + "x" * 294 + "... (700 more characters)")
+
+
+@pytest.mark.parametrize(("value", "text"), [(True, "true"), (False, "false"), (0, "0"), ("Ab", "Ab")])
+def test_query_values_are_sent_as_the_gateway_spells_them(value: object, text: str) -> None:
+    from CCGatewayLibrary.context import _query_text
+
+    assert _query_text(value) == text
+
+
+def test_deadline_watch_expiring_without_or_after_its_connection_is_harmless() -> None:
+    import socket
+
+    from CCGatewayLibrary.transport.session import _Watch
+
+    idle = _Watch(60)
+    idle._expire()  # no connection attached yet
+    assert idle.expired
+    closed = _Watch(60)
+    sock = socket.socket()
+    sock.close()
+    closed.attach(SimpleNamespace(sock=sock))  # type: ignore[arg-type]
+    closed._expire()  # shutting down a closed socket raises OSError, which must not escape
+    assert closed.expired
+    with _Watch(60) as done:
+        pass
+    done._expire()
+    assert not done.expired  # a finished request is left alone

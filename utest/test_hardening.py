@@ -283,3 +283,90 @@ def test_many_unknown_fields_give_a_bounded_message() -> None:
     with pytest.raises(RequestSchemaError) as refused:
         catalogue.check_request(interface, {"path": {"agentid": "101"}, "query": {}, "body": body})
     assert len(str(refused.value)) < 1000 and "and 2995 more" in str(refused.value)
+
+
+# ---------------------------------------------------------------- hand-over between sign-ins
+
+
+class FedSession:
+    """A poller's session whose polls return what the test feeds it, when it feeds it."""
+
+    def __init__(self) -> None:
+        import queue
+
+        self.replies: queue.Queue[Exchange] = queue.Queue()
+
+    def feed(self, *events: dict[str, Any]) -> None:
+        for event in events:
+            self.replies.put(_exchange({"message": "", "retcode": "0", "event": event}))
+
+    def send(self, method: str, path: str, **kwargs: Any) -> Exchange:
+        import queue
+
+        try:
+            return self.replies.get(timeout=2.0)  # a parked poll: long enough for the test to feed it
+        except queue.Empty:
+            return _exchange({"message": "", "retcode": "0", "event": None})
+
+
+BAD_HOLD = {"eventType": "AgentEvent_Hold", "workNo": "101", "content": {"not": "a call id"}}
+
+
+def _fed_poller() -> tuple[EventPoller, EventJournal, FedSession]:
+    session, journal = FedSession(), EventJournal("101")
+    poller = EventPoller(session, load_catalogue(), "101", journal, poll_interval=0.01)  # type: ignore[arg-type]
+    poller.start()
+    return poller, journal, session
+
+
+def _settle(journal: EventJournal, count: int) -> None:
+    found, _ = journal.wait_for(Cursor(), lambda r: r.seq == count, timeout=5)
+    assert found is not None, [r.name for r in journal.events()]
+
+
+def test_held_events_return_to_the_session_when_the_new_sign_in_fails() -> None:
+    poller, journal, session = _fed_poller()
+    try:
+        session.feed(IN_SERVICE)
+        _settle(journal, 1)
+        poller.hold_events()
+        session.feed(READY, BAD_HOLD)
+        threading.Event().wait(0.3)
+        assert [r.name for r in journal.events()] == ["AgentOther_InService"]  # held back, not lost
+        poller.resume()
+        assert [r.name for r in journal.events()] == ["AgentOther_InService", "AgentState_Ready", "AgentEvent_Hold"]
+        assert journal.events()[1].schema_problem is None and journal.events()[2].schema_problem is not None
+        session.feed(READY)
+        _settle(journal, 4)
+        assert poller.running
+    finally:
+        poller.stop()
+
+
+def test_hand_over_sends_held_and_late_events_to_the_new_journal() -> None:
+    poller, journal, session = _fed_poller()
+    successor = EventJournal("101")
+    try:
+        poller.hold_events()
+        session.feed(IN_SERVICE)
+        threading.Event().wait(0.3)
+        poller.hand_over(successor)
+        assert [r.name for r in successor.events()] == ["AgentOther_InService"]
+        assert journal.events() == [] and not poller.running
+        session.feed(BAD_HOLD)  # what the last, still parked poll brings
+        _settle(successor, 2)
+        assert successor.events()[1].schema_problem is not None
+        assert journal.events() == []
+    finally:
+        poller.stop()
+
+
+def test_retired_handle_closes_its_journal_and_session(simulated: CCGatewayLibrary) -> None:
+    simulated.sign_in_agent("104", PASSWORD, "70004")
+    old = simulated.ctx.agent("104")
+    try:
+        simulated.sign_in_agent("104", PASSWORD, "70004", force=True)
+        assert old.poller is None and old.journal.closed_reason == "signed in again"
+        assert simulated.ctx.agent("104") is not old
+    finally:
+        simulated.sign_out_agent(force=True)

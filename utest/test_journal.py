@@ -268,3 +268,23 @@ def test_filter_works_as_journal_predicate(journal: EventJournal) -> None:
     found, passed = journal.wait_for(Cursor(), lambda r: wanted.matches(r.event), timeout=0)
     assert found is not None and found.seq == 3
     assert [p.seq for p in passed] == [1, 2]
+
+
+@pytest.mark.parametrize("text", ["nothere=", "content.nothere=", "content.callid.deeper=", "workNo.x="])
+def test_filter_on_a_missing_field_never_matches_even_an_empty_value(text: str) -> None:
+    event = {"eventType": "AgentEvent_Talking", "workNo": "101", "content": {"callid": "1-1", "empty": None}}
+    assert not FieldFilter.parse(text).matches(event)
+    assert FieldFilter.parse("empty=").matches(event)  # a field that is there, with no value
+
+
+def test_filter_content_names_a_bare_string_content() -> None:
+    event = _event("AgentEvent_Hold", "1-1")
+    assert FieldFilter.parse("content=1-1").matches(event)
+    assert FieldFilter.parse("CallId=1-1").matches(event)
+    assert not FieldFilter.parse("caller=1-1").matches(event)
+
+
+def test_filter_value_without_regexp_is_literal() -> None:
+    event = _event("AgentEvent_Talking", {"callid": "1x1"})
+    assert not FieldFilter.parse("callid=1.1").matches(event)
+    assert FieldFilter.parse("callid=regexp:1.1").matches(event)

@@ -245,7 +245,9 @@ def test_closed_port_fails_with_transport_error(registry: SecretRegistry) -> Non
     session = GatewaySession(f"https://127.0.0.1:{port}", guid=GuidHolder(registry), connect_timeout=1.0,
                              connect_retries=0)
     try:
-        with pytest.raises(TransportError, match=r"^GET /agentgateway/x at 127.0.0.1:\d+: cannot reach") as caught:
+        refused = r"^GET /agentgateway/x at 127.0.0.1:\d+: cannot reach the gateway or the connection broke: " \
+            r"\[Errno 111\] Connection refused\.$"
+        with pytest.raises(TransportError, match=refused) as caught:
             session.send("GET", "/agentgateway/x", send_guid=Secret(GUID))
         assert GUID not in str(caught.value)
     finally:

@@ -308,7 +308,9 @@ def _innermost(error: BaseException) -> BaseException:
     cause, seen = error, set()
     while id(cause) not in seen:
         seen.add(id(cause))
-        inner = cause.__cause__ or next((arg for arg in cause.args if isinstance(arg, BaseException)), None)
+        reason = getattr(cause, "reason", None)  # urllib3's MaxRetryError keeps its cause there
+        inner = cause.__cause__ or (reason if isinstance(reason, BaseException) else None) or next(
+            (arg for arg in cause.args if isinstance(arg, BaseException)), None)
         if inner is None:
             break
         cause = inner
@@ -317,5 +319,4 @@ def _innermost(error: BaseException) -> BaseException:
 
 def _reason(error: BaseException) -> str:
     """The innermost cause's text; never the request, so no header value can leak."""
-    text = str(_innermost(error))
-    return text.split(": ", 1)[-1] if "Max retries exceeded" in text else text
+    return str(_innermost(error))
