@@ -262,3 +262,33 @@ def test_response_schema_rejects_reply_without_retcode(catalogue: Catalogue) -> 
     problem = catalogue.problems(catalogue.interface("hold").response_schema["$id"], {"message": "success"})
     assert problem is not None
     assert "retcode" in problem
+
+
+def test_a_fresh_catalogue_holds_every_fact_of_its_data_files() -> None:
+    """Built here, not taken from the per-process cache, so what the constructor reads is what is checked."""
+    fresh = Catalogue()
+    assert fresh.schema_path == REPO / "schemas"
+    assert fresh.base_path == _load(CATALOGUE_DIR / "interfaces.json")["base_path"]
+    assert sorted(fresh.interfaces) == INTERFACE_NAMES
+    for name, entry in INTERFACES_JSON.items():
+        interface = fresh.interfaces[name]
+        assert (interface.name, interface.title, interface.method, interface.path) == \
+            (name, entry["title"], entry["method"], entry["path"])
+        assert interface.guid_required is (entry["guid"] == "required")
+        assert interface.sets_guid is entry["sets_guid"]
+        assert interface.events == tuple(entry["events"]) and interface.retcodes == tuple(entry["retcodes"])
+        assert interface.source == tuple(entry["source"])
+        assert interface.request_schema["$id"] == f"urn:ccgw:schema:interface:{name}:request"
+        assert interface.response_schema["$id"] == f"urn:ccgw:schema:interface:{name}:response"
+    assert sorted(fresh.retcodes) == sorted(RETCODES_JSON)
+    for code, entry in RETCODES_JSON.items():
+        retcode = fresh.retcodes[code]
+        assert (retcode.code, retcode.meaning, retcode.group) == (code, entry["meaning"], entry["group"])
+        assert retcode.tags == tuple(entry.get("tags", ())) and retcode.source == tuple(entry["source"])
+    for path in sorted((REPO / "schemas").rglob("*.schema.json")):
+        assert fresh.schema(_load(path)["$id"]) == _load(path)
+    assert fresh.event_names == tuple(sorted(path.name.removesuffix(".schema.json")
+                                             for path in (REPO / "schemas" / "events").glob("*.schema.json")))
+    assert fresh.secret_fields == {"password", "servicetoken"}
+    assert fresh.problems(fresh.interfaces["hold"].request_schema["$id"],
+                          {"path": {"agentid": "101"}, "query": {}, "body": None}) is None
