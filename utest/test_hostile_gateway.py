@@ -457,3 +457,18 @@ def test_fatal_poll_retcode_ends_the_next_wait_at_once(gateway: HostileGateway, 
     sign_in_for_setup(library, gateway)
     outcome = run_keyword(library.wait_for_event, "AgentState_Ready", timeout=timedelta(seconds=5))
     check_failure(outcome, cause=re.escape(retcode), deadline=1.0, names=(AGENT,))
+
+
+def test_trickling_poll_is_cut_at_its_deadline_and_polling_goes_on(
+        gateway: HostileGateway, library: CCGatewayLibrary, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("CCGatewayLibrary.events.poller.POLL_SLACK", 0.5)
+    library.ctx.settings.poll_wait = 0.5  # a poll's deadline: 1 s to connect + 0.5 s wait + 0.5 s slack
+    gateway.script("getAgentEvent", trickle_body(), poll_reply(READY))
+    started = time.monotonic()
+    sign_in_for_setup(library, gateway)
+    outcome = run_keyword(library.wait_for_event, "AgentState_Ready", timeout=timedelta(seconds=8))
+    elapsed = time.monotonic() - started
+    assert outcome.finished and outcome.error is None, f"{outcome}"
+    assert 1.5 <= elapsed < 4.0, elapsed
+    problems = [problem.text for problem in library.ctx.agent().journal.problems()]
+    assert any("no complete reply within 2 s" in text for text in problems), problems

@@ -22,6 +22,7 @@ from .journal import EventJournal
 # Retcodes after which polling cannot succeed until the agent signs in again.
 FATAL_POLL_RETCODES = frozenset({"100-006", "000-003", "105-005", "105-006"})
 MAX_BACKOFF = 2.0
+POLL_SLACK = 5.0  # how much longer than the gateway's poll wait a poll may take before it counts as lost
 SHOWN_BODY = 200
 
 
@@ -35,7 +36,7 @@ class EventPoller:
         self.journal = journal
         self.poll_interval = poll_interval
         # The gateway holds a poll ~10 s; give it room before calling the poll lost.
-        self.read_timeout = poll_wait + 5.0
+        self.read_timeout = poll_wait + POLL_SLACK
         self._stop = threading.Event()
         self._route = threading.Lock()  # guards journal and _held against a hand-over
         self._held: list[dict[str, Any]] | None = None
