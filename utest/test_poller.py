@@ -1,0 +1,129 @@
+"""The event poller's rhythm and bookkeeping: drain at once, pause when idle, back off after errors."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from typing import Any
+
+import pytest
+
+from CCGatewayLibrary.catalogue import load_catalogue
+from CCGatewayLibrary.errors import TransportError
+from CCGatewayLibrary.events import EventJournal, EventPoller
+from CCGatewayLibrary.events import poller as poller_module
+from CCGatewayLibrary.transport import Exchange
+
+READY = {"eventType": "AgentState_Ready", "workNo": "101", "content": None}
+
+
+def _reply(document: Any, status: int = 200, text: str | None = None) -> Exchange:
+    body = json.dumps(document) if text is None else text
+    return Exchange("GET", "https://gw/x", status, "Bad Gateway" if status == 502 else "OK", {}, None, {}, body, 1.0,
+                    json=document)
+
+
+class Recording:
+    """Answers polls from a script (then idles) and records when each poll was sent, with its arguments."""
+
+    def __init__(self, script: list[Any]) -> None:
+        self.script = list(script)
+        self.calls: list[tuple[float, dict[str, Any]]] = []
+        self.done = threading.Event()
+
+    def send(self, method: str, path: str, **kwargs: Any) -> Exchange:
+        self.calls.append((time.monotonic(), kwargs))
+        if not self.script:
+            self.done.set()
+            time.sleep(0.05)
+            return _reply({"message": "", "retcode": "0", "event": None})
+        item = self.script.pop(0)
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+
+def _run(script: list[Any], *, interval: float = 0.05, poll_wait: float = 3.0) -> tuple[Recording, EventJournal,
+                                                                                         EventPoller]:
+    session, journal = Recording(script), EventJournal("101")
+    poller = EventPoller(session, load_catalogue(), "101", journal,  # type: ignore[arg-type]
+                         poll_interval=interval, poll_wait=poll_wait)
+    poller.start()
+    assert session.done.wait(10), "the script was not used up"
+    poller.stop(wait=2)
+    return session, journal, poller
+
+
+def _gaps(session: Recording) -> list[float]:
+    times = [when for when, _ in session.calls]
+    return [later - earlier for earlier, later in itertools.pairwise(times)]
+
+
+def test_queued_events_are_drained_without_pausing() -> None:
+    session, journal, _ = _run([_reply({"message": "", "retcode": "0", "event": READY})] * 5, interval=0.5)
+    assert len(journal.events()) == 5
+    assert sum(_gaps(session)[:4]) < 0.4  # five polls in a row, not 0.5 s apart
+
+
+def test_an_empty_poll_is_followed_by_the_poll_interval() -> None:
+    empty = _reply({"message": "", "retcode": "0", "event": None})
+    session, _, _ = _run([empty, empty, empty], interval=0.2)
+    assert all(gap >= 0.18 for gap in _gaps(session)[:3]), _gaps(session)
+
+
+def test_errors_back_off_doubling_and_success_resets_it() -> None:
+    error = TransportError("GET /x at gw: no reply within 1 s")
+    event = _reply({"message": "", "retcode": "0", "event": READY})
+    session, journal, _ = _run([error, error, error, event, error], interval=0.05)
+    gaps = _gaps(session)
+    # after 1, 2, 3 errors: 0.1, 0.2, 0.4 s; after the event at once; after a new error 0.1 s again
+    assert 0.09 <= gaps[0] < 0.2 and 0.19 <= gaps[1] < 0.35 and 0.38 <= gaps[2] < 0.7, gaps
+    assert gaps[3] < 0.08 and 0.09 <= gaps[4] < 0.2, gaps
+    assert [p.text for p in journal.problems()] == ["poll failed: GET /x at gw: no reply within 1 s"] * 4
+
+
+def test_backoff_stops_growing_at_its_ceiling(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(poller_module, "MAX_BACKOFF", 0.15)
+    error = TransportError("down")
+    session, _, _ = _run([error] * 5, interval=0.05)
+    assert all(gap < 0.25 for gap in _gaps(session)), _gaps(session)
+
+
+def test_each_poll_may_take_the_poll_wait_plus_slack() -> None:
+    session, _, poller = _run([], poll_wait=3.0)
+    assert session.calls[0][1] == {"read_timeout": 3.0 + poller_module.POLL_SLACK}
+    assert poller.read_timeout == 8.0
+
+
+def test_poller_thread_is_a_named_daemon_that_stop_can_join() -> None:
+    session, journal = Recording([]), EventJournal("101")
+    poller = EventPoller(session, load_catalogue(), "101", journal, poll_interval=0.01)  # type: ignore[arg-type]
+    assert poller._thread.daemon and poller._thread.name == "ccgw-poll-101"
+    poller.start()
+    assert poller.running
+    poller.stop(wait=2)
+    assert not poller._thread.is_alive() and not poller.running
+
+
+@pytest.mark.parametrize(("reply", "problem"), [
+    (_reply(None, status=502, text="<html>bad gateway</html>"), "poll answered HTTP 502 Bad Gateway: "
+                                                               "'<html>bad gateway</html>'"),
+    (_reply({"message": "", "retcode": 0, "event": None}), "poll reply does not match its schema: retcode: 0 breaks "
+                                                           'the rule: result code; "0" means the poll succeeded'),
+    (_reply({"message": "", "retcode": "999-999", "event": None}), "poll answered retcode 999-999 (not in the "
+                                                                   "retcode table)"),
+    (_reply({"message": "", "retcode": "0", "event": "Ready"}), "poll reply's event is not a JSON object: 'Ready'"),
+])
+def test_problems_are_recorded_in_words(reply: Exchange, problem: str) -> None:
+    _, journal, _ = _run([reply])
+    assert problem in [p.text for p in journal.problems()]
+    assert journal.closed_reason is None
+
+
+def test_a_list_of_events_is_taken_in_order_with_schema_problems_kept() -> None:
+    bad = {"eventType": "AgentEvent_Hold", "workNo": "101", "content": {"x": 1}}
+    _, journal, _ = _run([_reply({"message": "", "retcode": "0", "event": [READY, bad]})])
+    assert [(r.name, r.schema_problem is None) for r in journal.events()] == \
+        [("AgentState_Ready", True), ("AgentEvent_Hold", False)]
