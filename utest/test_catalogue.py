@@ -13,7 +13,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from CCGatewayLibrary.catalogue import Catalogue, Interface, load_catalogue
-from CCGatewayLibrary.errors import CatalogueError, RequestSchemaError
+from CCGatewayLibrary.errors import CatalogueError, RequestSchemaError, ResponseSchemaError
 
 REPO = Path(__file__).resolve().parents[1]
 INTERFACE_SCHEMAS = REPO / "schemas" / "interfaces"
@@ -292,3 +292,76 @@ def test_a_fresh_catalogue_holds_every_fact_of_its_data_files() -> None:
     assert fresh.secret_fields == {"password", "servicetoken"}
     assert fresh.problems(fresh.interfaces["hold"].request_schema["$id"],
                           {"path": {"agentid": "101"}, "query": {}, "body": None}) is None
+
+
+# ---------------------------------------------------------------- messages, word for word
+
+
+def _errors(schema: dict[str, Any], document: Any) -> list[Any]:
+    from CCGatewayLibrary.catalogue.validation import SchemaValidator
+
+    return list(SchemaValidator(schema).iter_errors(document))
+
+
+def test_field_names_read_like_paths() -> None:
+    from CCGatewayLibrary.catalogue.validation import field_name
+
+    assert field_name(["body", "list", 0, "x"]) == "body.list[0].x"
+    assert field_name([0, "a"]) == "[0].a"
+    assert field_name([]) == "(whole document)"
+
+
+@pytest.mark.parametrize(("schema", "document", "message"), [
+    ({"type": "string"}, 5, "(whole document): 5 is not of type string"),
+    ({"properties": {"a": {"type": "string", "description": "the a"}}}, {"a": 1}, "a: 1 breaks the rule: the a"),
+    ({"properties": {"a": {"maxLength": 2, "x-rule": "short"}}}, {"a": "x" * 70},
+     "a: '" + "x" * 56 + "... breaks the rule: short"),
+    ({"properties": {"a": {"maxLength": 2}}}, {"a": "abc"}, "a: 'abc' is too long"),
+    ({"properties": {"a": {"type": "object", "x-rule": "an object"}}}, {"a": [1]}, "a: a JSON array breaks the "
+                                                                                 "rule: an object"),
+    ({"properties": {"a": {"minProperties": 2}}}, {"a": {"k": 1}}, "a: a JSON object breaks the schema keyword "
+                                                                  "'minProperties'"),
+    ({"required": ["b"], "properties": {"b": {"x-rule": "the b"}}}, {}, "b: is required but missing (rule: the b)"),
+    ({"required": ["b"]}, {}, "b: is required but missing"),
+    ({"properties": {}, "additionalProperties": False}, {"z": 1, "y": 2}, "y, z: not a field of this interface "
+                                                                          "(allowed: none)"),
+    ({"properties": {"a": {}, "b": {}}, "additionalProperties": False}, {"c": 1}, "c: not a field of this interface "
+                                                                                  "(allowed: a, b)"),
+    ({"properties": {"pw": {"type": "string", "x-secret": True}}}, {"pw": 5}, "pw: the secret value is not of "
+                                                                             "type string"),
+    ({"properties": {"pw": {"minLength": 9, "x-secret": True}}}, {"pw": "hunter2"}, "pw: the secret value breaks "
+                                                                                   "the schema keyword 'minLength'"),
+])
+def test_one_error_one_sentence(schema: dict[str, Any], document: Any, message: str) -> None:
+    from CCGatewayLibrary.catalogue.validation import describe_all
+
+    assert describe_all(_errors(schema, document)) == message
+
+
+def test_several_errors_are_sorted_by_field_and_cut_after_three() -> None:
+    from CCGatewayLibrary.catalogue.validation import describe_all
+
+    schema = {"properties": {name: {"type": "integer"} for name in "edcba"}}
+    errors = _errors(schema, dict.fromkeys("edcba", "x"))
+    assert describe_all(errors) == ("a: 'x' is not of type integer; b: 'x' is not of type integer; "
+                                    "c: 'x' is not of type integer; and 2 more")
+    assert describe_all(errors, limit=5).count(";") == 4 and "more" not in describe_all(errors, limit=5)
+    assert describe_all(errors[:3]).count("more") == 0
+
+
+def test_unknown_names_get_suggestions(catalogue: Catalogue) -> None:
+    with pytest.raises(CatalogueError) as unknown:
+        catalogue.interface("logHold")
+    assert str(unknown.value).startswith("Unknown interface 'logHold'. Did you mean getHold, logout, hold? Known: "
+                                         "answer, callout, ")
+    with pytest.raises(CatalogueError) as unknown:
+        catalogue.interface("zzzz")
+    assert str(unknown.value).startswith("Unknown interface 'zzzz'. Known: answer, callout, confJoin, ")
+    with pytest.raises(CatalogueError, match=r"^Unknown event 'AgentState_Raedy'\. Did you mean AgentState_Ready\?$"):
+        catalogue.check_event_name("AgentState_Raedy")
+    with pytest.raises(CatalogueError, match=r"^Unknown event 'Nothing'\.$"):
+        catalogue.check_event_name("Nothing")
+    with pytest.raises(CatalogueError, match=r"^No schema with id 'urn:x' under .*schemas\.$"):
+        catalogue.schema("urn:x")
+    with pytest.raises(ResponseSchemaError, match=r"^hold reply does not match its schema: retcode: is required"):
+        catalogue.check_response(catalogue.interface("hold"), {"message": ""})

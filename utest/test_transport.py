@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import requests
 from requests.structures import CaseInsensitiveDict
 from robot.api.types import Secret
 
@@ -337,3 +338,82 @@ def test_sessions_share_guid_with_sibling(endpoint: Endpoint, registry: SecretRe
 def test_simulator_runs_in_its_own_thread(runner: SimulatorRunner) -> None:
     assert any(thread.name == "ccgw-sim" for thread in threading.enumerate())
     assert runner.ca_file.is_file()
+
+
+# ---------------------------------------------------------------- what a session sends and keeps
+
+
+class _Answering(requests.adapters.BaseAdapter):
+    """Stands at the transport's edge: records each prepared request and answers after ``delay``."""
+
+    def __init__(self, body: bytes = b'{"retcode": "0", "message": ""}', delay: float = 0.0) -> None:
+        super().__init__()
+        self.body, self.delay = body, delay
+        self.sent: list[requests.PreparedRequest] = []
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        import time
+
+        self.sent.append(request)
+        time.sleep(self.delay)
+        response = requests.Response()
+        response.status_code, response.reason, response.url, response._content = 200, "OK", request.url, self.body
+        return response
+
+    def close(self) -> None:
+        pass
+
+
+def test_session_defaults_are_safe(registry: SecretRegistry) -> None:
+    session = GatewaySession("https://gw.example:8043/", guid=GuidHolder(registry))
+    assert session.base_url == "https://gw.example:8043" and session.host == "gw.example:8043"
+    assert session.verify is True and (session.connect_timeout, session.read_timeout) == (5.0, 10.0)
+    retry = session._http.get_adapter("https://gw.example:8043").max_retries
+    # only a connection that could not be opened is tried again: nothing that may have reached the gateway
+    assert (retry.total, retry.connect, retry.read, retry.status, retry.other, retry.redirect) == (2, 2, 0, 0, 0, 0)
+    assert retry.allowed_methods is None and retry.raise_on_status is False and retry.backoff_factor == 0.1
+    assert type(session._http.get_adapter("https://gw.example:8043")).__name__ == "_WatchedAdapter"
+    twin = session.sibling()
+    assert (twin.base_url, twin.verify, twin.connect_timeout, twin.read_timeout, twin.policy) == \
+        (session.base_url, session.verify, session.connect_timeout, session.read_timeout, session.policy)
+    assert twin._http.get_adapter("https://gw.example:8043").max_retries.total == 2
+
+
+def test_request_carries_json_query_and_guid_and_the_exchange_says_what_happened(registry: SecretRegistry) -> None:
+    session = GatewaySession("https://gw.example:8043", guid=GuidHolder(registry), read_timeout=3.0)
+    edge = _Answering(delay=0.05)
+    session._http.mount("https://", edge)
+    exchange = session.send("POST", "/agentgateway/x", query={"reason": "201"}, body={"a": 1},
+                            send_guid=Secret(GUID))
+    sent = edge.sent[0]
+    assert sent.url == "https://gw.example:8043/agentgateway/x?reason=201"
+    assert sent.headers["Content-Type"] == "application/json; charset=UTF-8" and sent.headers["Guid"] == GUID
+    assert sent.body == b'{"a": 1}'
+    assert (exchange.method, exchange.url, exchange.status, exchange.reason) == \
+        ("POST", "https://gw.example:8043/agentgateway/x", 200, "OK")
+    assert exchange.json == {"retcode": "0", "message": ""} and exchange.text == '{"retcode": "0", "message": ""}'
+    assert 40 <= exchange.elapsed_ms < 2000
+    assert session.send("GET", "/y").request_headers == {"Content-Type": "application/json; charset=UTF-8"}
+    assert edge.sent[1].url == "https://gw.example:8043/y"
+
+
+@pytest.mark.parametrize(("body", "json_value", "why"), [
+    (b"", None, None),
+    (b"<html>", None, "not JSON"),
+    (b"[" * 70 + b"]" * 70, None, "JSON nested more than 64 levels deep"),
+    (b'"text"', "text", None),
+])
+def test_reply_body_is_parsed_only_when_it_is_reasonable_json(registry: SecretRegistry, body: bytes,
+                                                                json_value: Any, why: str | None) -> None:
+    session = GatewaySession("https://gw.example:8043", guid=GuidHolder(registry))
+    session._http.mount("https://", _Answering(body))
+    exchange = session.send("GET", "/x")
+    assert (exchange.json, exchange.not_json, exchange.text) == (json_value, why, body.decode())
+
+
+def test_non_json_reply_is_redacted_as_text() -> None:
+    exchange = Exchange("GET", "https://gw/x", 502, "Bad Gateway", {}, None, {"Set-GUID": f"JSESSIONID={GUID}"},
+                        f"<html>password=hunter22 JSESSIONID={GUID}</html>", 1.0)
+    response = exchange.redacted_response()
+    assert response == {"headers": {"Set-GUID": REDACTED},
+                        "body": f"<html>password={REDACTED} JSESSIONID={REDACTED}</html>"}

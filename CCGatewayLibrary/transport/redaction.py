@@ -23,7 +23,7 @@ REDACTED = "<redacted>"
 SECRET_HEADERS = frozenset({"guid", "set-guid", "cookie", "set-cookie", "authorization", "service_token"})
 SECRET_FIELDS = frozenset({"password", "guid", "servicetoken", "service_token", "oldpassword", "newpassword"})
 # Guid values inside text, e.g. a Set-GUID header quoted by a proxy's error page.
-SESSION_COOKIE = r"JSESSIONID=([^;\s\"',]+)"
+SESSION_COOKIE = r"JSESSIONID=([^;\s\"',<&]+)"
 RULE_KINDS = ("header", "field", "path", "pattern")
 
 
