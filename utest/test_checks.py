@@ -220,3 +220,51 @@ def test_deadline_watch_expiring_without_or_after_its_connection_is_harmless() -
         pass
     done._expire()
     assert not done.expired  # a finished request is left alone
+
+
+def test_agent_lookup_failures_say_what_to_do() -> None:
+    from CCGatewayLibrary.errors import AgentError
+
+    lib = CCGatewayLibrary()
+    with pytest.raises(AgentError, match=r"^No agent signed in: use 'Sign In Agent' first or give agent=<alias>\.$"):
+        lib.ctx.agent()
+    with pytest.raises(AgentError, match=r"^No agent with alias 'x'\. Known aliases: none\.$"):
+        lib.ctx.agent("x")
+
+
+def test_agents_are_described_by_id_and_alias(lib: CCGatewayLibrary, gateway: Gateway) -> None:
+    _signed_in(lib, gateway)
+    assert lib.ctx.agent().describe() == "agent 101"
+    gateway.answer({"retcode": "0", "message": "success", "result": {}}, **{"Set-GUID": f"JSESSIONID={GUID}"})
+    lib.sign_in_agent("102", Secret(PASSWORD), "70002", alias="second")
+    assert lib.ctx.agent("second").describe() == "agent 102 ('second')"
+    from CCGatewayLibrary.errors import AgentError
+
+    with pytest.raises(AgentError, match=r"^No agent with alias 'x'\. Known aliases: 101, second\.$"):
+        lib.ctx.agent("x")
+
+
+def test_polling_uses_the_library_settings_and_closing_the_library_stops_it() -> None:
+    library = CCGatewayLibrary(poll_interval=timedelta(milliseconds=70))
+    library.start_gateway_simulator(poll_wait=timedelta(milliseconds=300))
+    try:
+        library.sign_in_agent("120", Secret(Roster.load().password_of("120")), "70020")
+        handle = library.ctx.agent()
+        assert handle.poller is not None
+        assert (handle.poller.poll_interval, handle.poller.read_timeout) == (0.07, 0.3 + 5.0)
+    finally:
+        library.ctx.shut_down()
+    assert handle.journal.closed_reason == "library closed" and handle.poller is None
+    assert library.ctx.simulator is None and library.ctx.agents == {}
+
+
+@pytest.mark.parametrize(("document", "values"), [
+    ({"password": "a1", "x": {"PassWord": "b2", "n": [{"serviceToken": "c3"}]}, "note": "password"},
+     ["a1", "b2", "c3"]),
+    ({"password": 5, "other": "plain"}, []),
+    ('{"password": "q\\"1", "x": 1}', ['q\\"1']),
+    ("password='s2' serviceToken=t3&x=1 password=\"u4", ["s2", "t3", '"u4']),
+])
+def test_secret_values_are_found_for_registration(document: Any, values: list[str]) -> None:
+    lib = CCGatewayLibrary()
+    assert sorted(lib.ctx.policy.secret_values(document)) == sorted(values)
