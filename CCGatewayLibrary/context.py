@@ -29,7 +29,11 @@ LOG_BODY_LIMIT = 4000
 
 def gateway_url(url: str) -> str:
     """The gateway's base URL, refused unless it is https://host[:port] (passwords travel in the body)."""
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - reading it checks the port
+    except ValueError as error:
+        raise CCGatewayError(f"Gateway URL is not a URL ({error}); give https://host:8043.") from None
     if parts.username is not None or parts.password is not None:
         # Never echo it: the part before @ may be a password.
         raise CCGatewayError("Gateway URL must not carry a user name or password before '@' (https://user:pw@host): "
@@ -131,7 +135,8 @@ class LibraryContext:
     def start_polling(self, agent: AgentHandle) -> None:
         agent.journal.reopen()
         agent.poller = EventPoller(agent.session.sibling(), self.catalogue, agent.agent_id, agent.journal,
-                                   poll_interval=self.settings.poll_interval, poll_wait=self.settings.poll_wait)
+                                   poll_interval=self.settings.poll_interval, poll_wait=self.settings.poll_wait,
+                                   scrub=self.safe)
         agent.poller.start()
 
     def forget_agents(self, reason: str) -> None:

@@ -29,14 +29,27 @@ MIN_SECRET_LENGTH = 4  # shorter values would mask ordinary text
 URL_CREDENTIALS = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://([^/?#@\s]+)@")
 
 
+MIN_TOKEN_LENGTH = 16  # user-info without a colon is a token only when it is this long; else a user name
+
+
 def url_credentials(text: str) -> list[str]:
-    """The passwords (or whole user-info when it has no colon) of the URLs in ``text``."""
-    return [info.partition(":")[2] or info for info in URL_CREDENTIALS.findall(text)]
+    """The passwords of the URLs in ``text`` (``user:password@``), or a long token given alone (``token@``)."""
+    found = []
+    for info in URL_CREDENTIALS.findall(text):
+        user, colon, password = info.partition(":")
+        if password:
+            found.append(password)
+        elif not colon and len(user) >= MIN_TOKEN_LENGTH:
+            found.append(user)
+    return found
 
 
 def escaped_forms(text: str) -> set[str]:
     """``text`` as it appears when quoted by repr(), JSON, a URL or HTML."""
+    backslashed = text.replace("\\", "\\\\")
     forms = {text, repr(text)[1:-1], ascii(text)[1:-1], text.encode("unicode_escape").decode("ascii"),
+             # repr() escapes a quote only when the text holds both kinds; inside a longer repr either may be
+             backslashed.replace("'", "\\'"), backslashed.replace('"', '\\"'),
              json.dumps(text)[1:-1], json.dumps(text, ensure_ascii=False)[1:-1], quote(text, safe=""),
              html.escape(text), html.escape(text, quote=False)}
     return {form for form in forms if len(form) >= MIN_SECRET_LENGTH}

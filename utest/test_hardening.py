@@ -40,6 +40,9 @@ class ScriptedSession:
         self.replies = list(replies)
         self.idle = threading.Event()
 
+    def close(self) -> None:
+        pass
+
     def send(self, method: str, path: str, **kwargs: Any) -> Exchange:
         if self.replies:
             reply = self.replies.pop(0)
@@ -102,6 +105,7 @@ def test_unexpected_crash_closes_the_journal_with_the_cause() -> None:
     found, _ = journal.wait_for(Cursor(), lambda r: True, timeout=5)
     assert found is None
     assert journal.closed_reason == "event polling crashed: ZeroDivisionError: boom"
+    poller._thread.join(2)
     assert not poller.running
 
 
@@ -162,7 +166,7 @@ def test_long_password_is_not_quoted_when_refused(simulated: CCGatewayLibrary) -
     assert not any(form[:8] in message for form in (repr(password)[1:], password.encode("unicode_escape").decode()))
 
 
-@pytest.mark.parametrize("url", ["https://user:Planted-Url-Pw@gw.example.com:8043", "https://tok3n-only@gw:8043"])
+@pytest.mark.parametrize("url", ["https://user:Planted-Url-Pw@gw.example.com:8043", "https://a-long-t0ken-only-0123@gw:8043"])
 def test_url_user_info_is_refused_without_quoting_it(url: str) -> None:
     secret = url.split("//")[1].split("@")[0].split(":")[-1]
     lib = CCGatewayLibrary(url=url)
@@ -300,6 +304,9 @@ class FedSession:
         for event in events:
             self.replies.put(_exchange({"message": "", "retcode": "0", "event": event}))
 
+    def close(self) -> None:
+        pass
+
     def send(self, method: str, path: str, **kwargs: Any) -> Exchange:
         import queue
 
@@ -370,3 +377,85 @@ def test_retired_handle_closes_its_journal_and_session(simulated: CCGatewayLibra
         assert simulated.ctx.agent("104") is not old
     finally:
         simulated.sign_out_agent(force=True)
+
+
+# ---------------------------------------------------------------- found in review
+
+
+def test_redirect_is_not_followed_so_guid_and_body_stay_with_the_gateway(simulated: CCGatewayLibrary) -> None:
+    import http.server
+
+    seen: list[str] = []
+
+    class Elsewhere(http.server.BaseHTTPRequestHandler):
+        def do_PUT(self) -> None:
+            seen.append(str(self.headers.get("Guid")))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    thief = http.server.HTTPServer(("127.0.0.1", 0), Elsewhere)
+    threading.Thread(target=thief.serve_forever, daemon=True).start()
+    session, capture = _capturing_session()
+
+    def redirect(request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        capture.sent.append(request)
+        response = requests.Response()
+        response.status_code, response.url, response._content = 307, request.url, b""
+        response.headers["Location"] = f"http://127.0.0.1:{thief.server_port}/stolen"
+        response.request = request
+        return response
+
+    capture.send = redirect  # type: ignore[method-assign]
+    try:
+        exchange = session.send("PUT", "/agentgateway/x", body={"password": "Redirect-Pw"}, send_guid=Secret("g" * 9))
+    finally:
+        thief.shutdown()
+    assert exchange.status == 307 and len(capture.sent) == 1 and seen == []
+
+
+def test_reusing_an_alias_for_another_agent_does_not_mix_their_events(simulated: CCGatewayLibrary) -> None:
+    simulated.sign_in_agent("105", PASSWORD, "70005", alias="desk")
+    simulated.wait_for_event("AgentState_Ready")
+    first = simulated.ctx.agent("desk")
+    try:
+        simulated.sign_in_agent("106", PASSWORD, "70006", alias="desk")
+        assert first.poller is None and first.journal.closed_reason == "alias 'desk' now names agent 106"
+        simulated.wait_for_event("AgentState_Ready")
+        assert {r.event["workNo"] for r in simulated.ctx.agent("desk").journal.events()} == {"106"}
+    finally:
+        simulated.sign_out_agent(force=True)
+
+
+def test_raw_body_with_a_secret_inside_is_sent_by_value_and_stays_masked() -> None:
+    lib = CCGatewayLibrary(url="https://gw.example:8043")
+    session, capture = _capturing_session()
+    lib.ctx.new_session = lambda: session  # type: ignore[method-assign]
+    lib.send_raw_request("confJoin", body={"callid": "1-1", "token": Secret("Nested-Secret-77")}, agent_id="101")
+    assert capture.sent[0].body == b'{"callid": "1-1", "token": "Nested-Secret-77"}'
+    assert "Nested-Secret-77" in lib.ctx.secrets
+
+
+def test_deep_raw_body_is_sent_and_logged_without_recursion_or_refused_in_words() -> None:
+    lib = CCGatewayLibrary(url="https://gw.example:8043")
+    session, capture = _capturing_session()
+    lib.ctx.new_session = lambda: session  # type: ignore[method-assign]
+
+    def nested(depth: int) -> Any:
+        document: Any = "x"
+        for _ in range(depth):
+            document = [document]
+        return document
+
+    lib.send_raw_request("confJoin", body={"callid": nested(200)}, agent_id="101")
+    assert capture.sent[0].body.startswith(b'{"callid": [[[')
+    with pytest.raises(TransportError, match="not sent, the body cannot be written as JSON"):
+        lib.send_raw_request("confJoin", body={"callid": nested(5000)}, agent_id="101")
+
+
+@pytest.mark.parametrize("url", ["https://[::1", "https://gw:port"])
+def test_malformed_gateway_url_is_refused_in_words(url: str) -> None:
+    with pytest.raises(CCGatewayError, match=r"^Gateway URL is not a URL"):
+        CCGatewayLibrary().use_gateway(url)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 import threading
 import time
@@ -33,6 +32,9 @@ class Recording:
         self.calls: list[tuple[float, dict[str, Any]]] = []
         self.done = threading.Event()
 
+    def close(self) -> None:
+        pass
+
     def send(self, method: str, path: str, **kwargs: Any) -> Exchange:
         self.calls.append((time.monotonic(), kwargs))
         if not self.script:
@@ -45,50 +47,42 @@ class Recording:
         return item
 
 
-def _run(script: list[Any], *, interval: float = 0.05, poll_wait: float = 3.0) -> tuple[Recording, EventJournal,
-                                                                                         EventPoller]:
+def _run(script: list[Any], *, interval: float = 0.05, poll_wait: float = 3.0,
+         pauses: list[float] | None = None) -> tuple[Recording, EventJournal, EventPoller]:
     session, journal = Recording(script), EventJournal("101")
     poller = EventPoller(session, load_catalogue(), "101", journal,  # type: ignore[arg-type]
                          poll_interval=interval, poll_wait=poll_wait)
+    if pauses is not None:  # record the pauses the poller asks for instead of timing them
+        pause = poller._stop.wait
+        poller._stop.wait = lambda seconds=None: pauses.append(seconds) or pause(0.001)  # type: ignore[method-assign]
     poller.start()
     assert session.done.wait(10), "the script was not used up"
     poller.stop(wait=2)
     return session, journal, poller
 
 
-def _gaps(session: Recording) -> list[float]:
-    times = [when for when, _ in session.calls]
-    return [later - earlier for earlier, later in itertools.pairwise(times)]
-
-
-def test_queued_events_are_drained_without_pausing() -> None:
-    session, journal, _ = _run([_reply({"message": "", "retcode": "0", "event": READY})] * 5, interval=0.5)
-    assert len(journal.events()) == 5
-    assert sum(_gaps(session)[:4]) < 0.4  # five polls in a row, not 0.5 s apart
-
-
-def test_an_empty_poll_is_followed_by_the_poll_interval() -> None:
+def test_queued_events_are_drained_without_pausing_and_an_empty_poll_pauses() -> None:
+    event = _reply({"message": "", "retcode": "0", "event": READY})
     empty = _reply({"message": "", "retcode": "0", "event": None})
-    session, _, _ = _run([empty, empty, empty], interval=0.2)
-    assert all(gap >= 0.18 for gap in _gaps(session)[:3]), _gaps(session)
+    pauses: list[float] = []
+    _, journal, _ = _run([event, event, event, empty, event, empty], interval=0.5, pauses=pauses)
+    assert len(journal.events()) == 4
+    assert pauses[:2] == [0.5, 0.5]  # no pause after the events; the poll interval after each empty poll
 
 
 def test_errors_back_off_doubling_and_success_resets_it() -> None:
     error = TransportError("GET /x at gw: no reply within 1 s")
     event = _reply({"message": "", "retcode": "0", "event": READY})
-    session, journal, _ = _run([error, error, error, event, error], interval=0.05)
-    gaps = _gaps(session)
-    # after 1, 2, 3 errors: 0.1, 0.2, 0.4 s; after the event at once; after a new error 0.1 s again
-    assert 0.09 <= gaps[0] < 0.2 and 0.19 <= gaps[1] < 0.35 and 0.38 <= gaps[2] < 0.7, gaps
-    assert gaps[3] < 0.08 and 0.09 <= gaps[4] < 0.2, gaps
+    pauses: list[float] = []
+    _, journal, _ = _run([error, error, error, event, error], interval=0.05, pauses=pauses)
+    assert pauses[:4] == pytest.approx([0.1, 0.2, 0.4, 0.1])  # 0.05 * 2**failures; reset by the event
     assert [p.text for p in journal.problems()] == ["poll failed: GET /x at gw: no reply within 1 s"] * 4
 
 
-def test_backoff_stops_growing_at_its_ceiling(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(poller_module, "MAX_BACKOFF", 0.15)
-    error = TransportError("down")
-    session, _, _ = _run([error] * 5, interval=0.05)
-    assert all(gap < 0.25 for gap in _gaps(session)), _gaps(session)
+def test_backoff_stops_growing_at_its_ceiling() -> None:
+    pauses: list[float] = []
+    _run([TransportError("down")] * 8, interval=0.05, pauses=pauses)
+    assert pauses[:8] == pytest.approx([0.1, 0.2, 0.4, 0.8, 1.6, 2.0, 2.0, 2.0])
 
 
 def test_each_poll_may_take_the_poll_wait_plus_slack() -> None:

@@ -42,15 +42,17 @@ def test_every_listener_hook_masks_and_keeps_the_rest(scrubber: SecretScrubber) 
 
 def test_url_credentials_in_arguments_are_registered_before_robot_logs_them() -> None:
     registry = SecretRegistry()
-    keyword = SimpleNamespace(args=("https://ops:Pass:With:Colons@gw:8043", "https://Only-A-Token@gw"))
+    keyword = SimpleNamespace(args=("https://ops:Pass:With:Colons@gw:8043", "https://Only-A-Long-Token-42@gw"))
     SecretScrubber(registry).start_library_keyword(None, None, keyword)
     assert keyword.args == (f"https://ops:{MASK}@gw:8043", f"https://{MASK}@gw")
-    assert "Pass:With:Colons" in registry and "Only-A-Token" in registry
+    assert "Pass:With:Colons" in registry and "Only-A-Long-Token-42" in registry
 
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("https://user:pa:ss@host/x", ["pa:ss"]),
-    ("https://token-only@host", ["token-only"]),
+    ("https://a-long-token-0123456@host", ["a-long-token-0123456"]),
+    ("https://admin@host", []),  # a user name alone is no secret, and masking "admin" would mask every admin
+    ("https://admin:@host", []),
     ("see https://a:b1@h and ftp://c:d2@i", ["b1", "d2"]),
     ("https://host:8043/path?x=a@b", []),
     ("mail me at user@example.com", []),
@@ -92,3 +94,9 @@ def test_leak_scan_finds_escaped_forms_only() -> None:
 @pytest.mark.parametrize("level", [0, 1, 2, 6, 9])
 def test_leak_scan_reads_every_compression_level(level: int) -> None:
     assert find_leaks(f"x = [{_blob(f'{PW} {level}' * 3, level)}]", [PW]) == ["Sc7... (known secret)"]
+
+
+def test_quotes_escaped_by_a_surrounding_repr_are_masked() -> None:
+    registry = SecretRegistry()
+    registry.register("pw'word9")
+    assert "word9" not in registry.scrub(repr(["say \"hi\"", "pw'word9"]) + repr("\"pw'word9\""))

@@ -12,6 +12,7 @@ hands them to the new session's journal (sign-in accepted) or to its own (sign-i
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from ..catalogue import POLL_RESPONSE_SCHEMA, Catalogue
@@ -28,8 +29,10 @@ SHOWN_BODY = 200
 
 class EventPoller:
     def __init__(self, session: GatewaySession, catalogue: Catalogue, agent_id: str, journal: EventJournal, *,
-                 poll_interval: float = 0.2, poll_wait: float = 10.0) -> None:
+                 poll_interval: float = 0.2, poll_wait: float = 10.0,
+                 scrub: Callable[[str], str] = lambda text: text) -> None:
         self.session = session
+        self.scrub = scrub  # masks secrets in what a problem quotes, before it is cut short
         self.catalogue = catalogue
         self.interface = catalogue.interface("getAgentEvent")
         self.path = self.interface.url_path({"agentid": agent_id})
@@ -85,16 +88,26 @@ class EventPoller:
                 self.journal.append(event, self.catalogue.event_problems(event))
 
     def _problem(self, text: str) -> None:
-        if not self._stop.is_set():  # a stopped poller's session is gone; its failures are nobody's news
-            self.journal.problem(text)
+        with self._route:  # a hand-over may swap the journal: a stopped poller's failures are nobody's news
+            if not self._stop.is_set():
+                self.journal.problem(text)
+
+    def _close(self, reason: str) -> None:
+        with self._route:
+            if not self._stop.is_set():
+                self.journal.close(reason)
+
+    def _quote(self, value: object) -> str:
+        return repr(self.scrub(str(value))[:SHOWN_BODY])
 
     # -- the loop -----------------------------------------------------------------------------------
     def _run(self) -> None:
         try:
             self._loop()
         except Exception as error:  # never die silently: waits must fail at once, saying why
-            if not self._stop.is_set():
-                self.journal.close(f"event polling crashed: {type(error).__name__}: {str(error)[:SHOWN_BODY]}")
+            self._close(f"event polling crashed: {type(error).__name__}: {self.scrub(str(error))[:SHOWN_BODY]}")
+        finally:
+            self.session.close()
 
     def _loop(self) -> None:
         failures = 0
@@ -119,7 +132,7 @@ class EventPoller:
         if exchange.status != 200 or not isinstance(exchange.json, dict):
             what = f"HTTP {exchange.status} {exchange.reason}".strip() if exchange.status != 200 else \
                 f"a body that is {exchange.not_json}" if exchange.not_json else "a body that is not a JSON object"
-            self._problem(f"poll answered {what}: {exchange.text[:SHOWN_BODY]!r}")
+            self._problem(f"poll answered {what}: {self._quote(exchange.text)}")
             return "stop" if self._stop.is_set() else "error"
         reply = exchange.json
         problem = self.catalogue.problems(POLL_RESPONSE_SCHEMA, reply)
@@ -132,7 +145,7 @@ class EventPoller:
             if self._stop.is_set():
                 return "stop"
             if retcode in FATAL_POLL_RETCODES:
-                self.journal.close(f"polling stopped: {text}")
+                self._close(f"polling stopped: {text}")
                 return "stop"
             return "error"
         events = reply.get("event")
@@ -144,7 +157,7 @@ class EventPoller:
                 delivered += 1
             else:
                 where = f"event [{index}]" if isinstance(events, list) else "event"
-                self._problem(f"poll reply's {where} is not a JSON object: {str(event)[:SHOWN_BODY]!r}")
+                self._problem(f"poll reply's {where} is not a JSON object: {self._quote(event)}")
         if self._stop.is_set():
             return "stop"
         return "event" if delivered else "error" if batch else "empty"

@@ -47,35 +47,41 @@ class AgentKeywords(LibraryComponent):
         """
         self.ctx.secrets.register(password)
         alias = alias or agent_id
-        previous = self.ctx.agents.get(alias)
-        previous_poller = previous.poller if previous is not None else None
-        if previous_poller is not None:
-            # Its parked poll may take this sign-in's first events; they must not be lost.
-            previous_poller.hold_events()
-        session = self.ctx.new_session()
+        # The same agent's earlier session (under any alias): its parked poll may take this sign-in's first
+        # events, which must reach the new journal, not be lost.
+        previous = next((h for h in self.ctx.agents.values() if h.agent_id == agent_id and h.poller is not None),
+                        None)
+        interface = "forceLogin" if force else "login"
         body = {"password": password.value, "phonenum": phone, "status": int(SIGN_IN_STATUS[status]),
                 "autoanswer": auto_answer}
+        session = None
         accepted = False
         try:
-            reply = self.ctx.call(session, "forceLogin" if force else "login", agent_id, body=body,
-                                  expected_retcode=expected_retcode)
+            if previous is not None and previous.poller is not None:
+                previous.poller.hold_events()
+            session = self.ctx.new_session()
+            reply = self.ctx.call(session, interface, agent_id, body=body, expected_retcode=expected_retcode)
             if reply["retcode"] != "0":
                 return reply.get("result") or {}
             if session.guid.guid is None:
-                interface = "forceLogin" if force else "login"
                 raise CCGatewayError(f"{interface} for agent {agent_id} at {session.host} succeeded but the reply "
                                      "carried no Set-GUID header, so later requests cannot authenticate.")
             accepted = True
         finally:
             if not accepted:
-                # A refused sign-in leaves the previous session of this alias as it was, still polling.
-                session.close()
-                if previous_poller is not None:
-                    previous_poller.resume()
+                # A refused sign-in leaves the earlier session as it was, still polling.
+                if session is not None:
+                    session.close()
+                if previous is not None and previous.poller is not None:
+                    previous.poller.resume()
         # A new sign-in is a new session: its own Guid, event journal and cursor.
         agent = AgentHandle(alias, agent_id, session, EventJournal(agent_id))
         if previous is not None:
             previous.retire("signed in again", successor=agent.journal)
+        replaced = self.ctx.agents.get(alias)
+        if replaced is not None and replaced is not previous:  # the alias named another agent until now
+            replaced.stop_polling(f"alias '{alias}' now names agent {agent_id}")
+            replaced.session.close()
         self.ctx.agents[alias] = agent
         self.ctx.current_alias = alias
         self.ctx.start_polling(agent)

@@ -27,7 +27,7 @@ class SimulatorControl:
     def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         headers = {CONTROL_TOKEN_HEADER: self._token} if self._token else None
         try:
-            response = requests.request(method, self.base_url + path, json=body, headers=headers,
+            response = requests.request(method, self.base_url + path, json=body, headers=headers, allow_redirects=False,
                                         verify=self.verify, timeout=self.timeout)
         except requests.exceptions.RequestException as error:
             raise SimulatorError(f"Gateway simulator control interface not reachable at {self.base_url}: "

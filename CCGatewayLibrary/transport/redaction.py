@@ -25,6 +25,8 @@ SECRET_FIELDS = frozenset({"password", "guid", "servicetoken", "service_token", 
 # Guid values inside text, e.g. a Set-GUID header quoted by a proxy's error page.
 SESSION_COOKIE = r"JSESSIONID=([^;\s\"',<&]+)"
 RULE_KINDS = ("header", "field", "path", "pattern")
+MAX_JSON_DEPTH = 64  # the gateway's documents are a few levels deep; deeper is garbage, not data
+TOO_DEEP = "<JSON nested too deeply to show>"
 
 
 class RedactionRuleError(ValueError):
@@ -66,6 +68,8 @@ class RedactionPolicy:
 
     def secret_values(self, document: Any) -> list[str]:
         """The values this policy hides in ``document`` (JSON, or text such as ``password=x``), to register them."""
+        if isinstance(document, bytes):
+            document = document.decode("utf-8", "replace")
         if isinstance(document, str):
             found = []
             for match in self._field_pattern.finditer(document):
@@ -93,6 +97,8 @@ class RedactionPolicy:
 
     def redact_json(self, document: Any) -> Any:
         """A copy of ``document`` with secret fields and paths replaced; strings inside are redacted as text."""
+        if json_depth(document) > MAX_JSON_DEPTH:
+            return TOO_DEEP
         redacted = self._fields(document)
         for path in self.paths:
             redacted = _at_path(redacted, path)
@@ -124,6 +130,17 @@ class RedactionPolicy:
         for pattern in self.patterns:
             text = pattern.sub(_masked, text)
         return text
+
+
+def json_depth(document: Any) -> int:
+    """How deeply ``document`` nests, counted without recursion."""
+    deepest, stack = 0, [(document, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return deepest
 
 
 def _masked(match: re.Match[str]) -> str:

@@ -27,11 +27,10 @@ from urllib3.util.retry import Retry
 
 from ..errors import TransportError
 from ..secrets import SecretRegistry
-from .redaction import DEFAULT_POLICY, RedactionPolicy
+from .redaction import DEFAULT_POLICY, MAX_JSON_DEPTH, RedactionPolicy, json_depth
 
 SET_GUID = re.compile(r"JSESSIONID=([^;\s]+)")
 CONTENT_TYPE = "application/json; charset=UTF-8"
-MAX_JSON_DEPTH = 64  # the gateway's documents are a few levels deep; deeper is garbage, not data
 # Visible ASCII, space and tab: anything else in a header value (CR, LF, NUL) would split or corrupt it.
 HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
 
@@ -44,9 +43,11 @@ class _Watch:
     """
 
     def __init__(self, seconds: float) -> None:
-        self.expired = False
+        self.expired = False  # the deadline passed
+        self.cut = False  # ... and a connection was shut down because of it
         self._lock = threading.Lock()
         self._connection: HTTPSConnection | None = None
+        self._sock: socket.socket | None = None
         self._done = False
         self._timer = threading.Timer(seconds, self._expire)
         self._timer.daemon = True
@@ -65,17 +66,26 @@ class _Watch:
     def attach(self, connection: HTTPSConnection) -> None:
         with self._lock:
             self._connection = connection
+            # Kept apart: http.client drops connection.sock once the headers say "Connection: close", while the
+            # body is still being read from that socket.
+            self._sock = getattr(connection, "sock", None) or self._sock
+            if self.expired and not self._done:  # connected (after a retry) only once the deadline had passed
+                self._shut()
 
     def _expire(self) -> None:
         with self._lock:
             if self._done:
                 return
             self.expired = True
-            sock = getattr(self._connection, "sock", None)
-            if sock is not None:
-                # socket.socket's own shutdown: SSLSocket's would drop its SSL object under the reading thread.
-                with contextlib.suppress(OSError):
-                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
+            self._shut()
+
+    def _shut(self) -> None:
+        sock = getattr(self._connection, "sock", None) or self._sock
+        if sock is not None:
+            self.cut = True
+            # socket.socket's own shutdown: SSLSocket's would drop its SSL object under the reading thread.
+            with contextlib.suppress(OSError):
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
 
 _current = threading.local()
@@ -85,8 +95,10 @@ class _WatchedConnection(HTTPSConnection):
     def request(self, *args: Any, **kwargs: Any) -> None:
         watch = getattr(_current, "watch", None)
         if watch is not None:
-            watch.attach(self)
+            watch.attach(self)  # before: the deadline may pass while connecting
         super().request(*args, **kwargs)
+        if watch is not None:
+            watch.attach(self)  # after: the socket now exists
 
 
 class _WatchedPool(HTTPSConnectionPool):
@@ -94,20 +106,20 @@ class _WatchedPool(HTTPSConnectionPool):
 
 
 class _WatchedAdapter(HTTPAdapter):
+    """Connections whose replies a `_Watch` can cut, also through a proxy."""
+
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {**self.poolmanager.pool_classes_by_scheme, "https": _WatchedPool}
+        _watch_pools(self.poolmanager)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        _watch_pools(manager)
+        return manager
 
 
-def json_depth(document: Any) -> int:
-    """How deeply ``document`` nests, counted without recursion."""
-    deepest, stack = 0, [(document, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if isinstance(node, dict | list):
-            deepest = max(deepest, depth)
-            stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
-    return deepest
+def _watch_pools(manager: Any) -> None:
+    manager.pool_classes_by_scheme = {**manager.pool_classes_by_scheme, "https": _WatchedPool}
 
 
 class GuidHolder:
@@ -167,8 +179,10 @@ class Exchange:
         return self.json is not None
 
     def redacted_request(self) -> dict[str, Any]:
-        body = self.policy.redact_text(self.request_body) if isinstance(self.request_body, str) else \
-            self.policy.redact_json(self.request_body)
+        body = self.request_body
+        if isinstance(body, bytes):
+            body = body.decode("utf-8", "replace")
+        body = self.policy.redact_text(body) if isinstance(body, str) else self.policy.redact_json(body)
         return {"headers": self.policy.redact_headers(self.request_headers), "body": body}
 
     def redacted_response(self) -> dict[str, Any]:
@@ -235,8 +249,8 @@ class GatewaySession:
         url = self.base_url + path
         wait = read_timeout or self.read_timeout
         started = time.perf_counter()
-        # A body given as text is sent as it is (negative tests); anything else as JSON.
-        payload = {"data": body.encode("utf-8")} if isinstance(body, str) else {"json": body}
+        # Bytes are sent as they are (negative tests with malformed bodies); anything else as JSON.
+        payload = {"data": body} if isinstance(body, bytes) else {"json": body}
         with _Watch(self.connect_timeout + wait) as watch:
             try:
                 prepared = self._http.prepare_request(
@@ -246,16 +260,26 @@ class GatewaySession:
                 prepared.url = urlunsplit(urlsplit(prepared.url)._replace(path=urlsplit(url).path))
                 # Per request: a session-level verify loses to REQUESTS_CA_BUNDLE in requests.
                 settings = self._http.merge_environment_settings(prepared.url, {}, None, self.verify, None)
-                response = self._http.send(prepared, timeout=(self.connect_timeout, wait), **settings)
+                # Redirects are not followed: requests would carry the Guid and the body to wherever they point.
+                response = self._http.send(prepared, timeout=(self.connect_timeout, wait), allow_redirects=False,
+                                           **settings)
             except requests.exceptions.SSLError as error:
+                if watch.cut:
+                    raise TransportError(f"{where}: the TLS handshake did not finish within "
+                                         f"{self.connect_timeout + wait:g} s.") from None
+                if isinstance(_innermost(error), TimeoutError):
+                    raise TransportError(f"{where}: the TLS handshake did not finish within "
+                                         f"{self.connect_timeout:g} s.") from None
                 raise TransportError(f"{where}: TLS verification failed ({_reason(error)}). Trust the gateway's "
                                      "CA with ca_bundle=<file>.") from None
             except (requests.exceptions.RequestException, OSError) as error:
-                if watch.expired:
+                if watch.cut:
                     raise TransportError(f"{where}: no complete reply within {self.connect_timeout + wait:g} s "
                                          f"({self.connect_timeout:g} s to connect + {wait:g} s to answer): the "
                                          "gateway kept the connection open but answered too slowly.") from None
                 raise TransportError(f"{where}: {self._failure(error, wait)}.") from None
+            except (TypeError, ValueError, RecursionError) as error:  # a body that JSON cannot encode
+                raise TransportError(f"{where}: not sent, the body cannot be written as JSON ({error}).") from None
         elapsed = (time.perf_counter() - started) * 1000
         changed = self.guid.take_from(response.headers)
         parsed, not_json = _parse(response)
@@ -265,8 +289,12 @@ class GatewaySession:
     def _failure(self, error: BaseException, wait: float) -> str:
         """What went wrong, in words, for a request that got no usable reply."""
         cause = _innermost(error)
+        if isinstance(error, requests.exceptions.InvalidJSONError):
+            return f"not sent, the body cannot be written as JSON ({_reason(error)})"
         if isinstance(error, requests.exceptions.ConnectTimeout):
             return f"could not connect within {self.connect_timeout:g} s ({_reason(error)})"
+        if isinstance(cause, TimeoutError) and "handshake" in str(cause):
+            return f"the TLS handshake did not finish within {self.connect_timeout:g} s"
         if isinstance(error, requests.exceptions.Timeout) or _is_read_timeout(error) or isinstance(cause, TimeoutError):
             return f"no reply within {wait:g} s"
         if isinstance(cause, http.client.RemoteDisconnected):
