@@ -45,7 +45,7 @@ def gateway_url(url: str) -> str:
 
 
 def ca_bundle(path: str | None) -> str | bool:
-    """A CA file that exists, or True for the system trust store."""
+    """A CA file that exists, or True for requests' own CA bundle."""
     if not path:
         return True
     if not Path(path).is_file():

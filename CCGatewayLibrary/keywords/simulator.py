@@ -22,8 +22,9 @@ class SimulatorKeywords(LibraryComponent):
     def use_gateway(self, url: str, ca_bundle: str | None = None, control_token: Secret | None = None) -> None:
         """Talks to the gateway at ``url`` (``https://host:8043``) from now on, for agents signed in later.
 
-        ``ca_bundle`` is a PEM file with the CA that signed the gateway's certificate; without it the system's
-        trust store is used. TLS verification cannot be switched off.
+        ``ca_bundle`` is a PEM file with the CA that signed the gateway's certificate; without it the CA bundle
+        of requests is used (certifi's, or the file ``REQUESTS_CA_BUNDLE`` names). TLS verification cannot be
+        switched off.
 
         ``control_token`` is for a simulator started with ``ccgw-sim --control-token-env NAME``: the `Secret`
         the ``Simulate ...`` keywords send to its control interface. It never appears in the log.
