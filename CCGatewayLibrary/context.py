@@ -183,7 +183,7 @@ class LibraryContext:
 
     def safe(self, text: str) -> str:
         """``text`` with registered secrets and redaction patterns masked, ready to quote in a message."""
-        return self.secrets.scrub(self.policy.redact_text(text))
+        return self.policy.redact_text(self.secrets.mask(text))
 
     def check_reply(
         self, interface: Interface, exchange: Exchange, expected_retcode: str | list[str], agent_id: str

@@ -72,13 +72,18 @@ class SecretRegistry:
                 forms = set(self._longest_first) | escaped_forms(text)
                 self._longest_first = tuple(sorted(forms, key=len, reverse=True))
 
-    def scrub(self, text: str) -> str:
+    def mask(self, text: str) -> str:
+        """``text`` with every registered secret (in each escaped form) replaced."""
         if not text:
             return text
         for value in self._longest_first:
             if value in text:
                 text = text.replace(value, MASK)
-        return self.policy.redact_patterns(text)
+        return text
+
+    def scrub(self, text: str) -> str:
+        """``text`` masked, and the policy's patterns applied: what the listener does to every message."""
+        return self.policy.redact_patterns(self.mask(text)) if text else text
 
     def __contains__(self, value: str) -> bool:
         with self._lock:

@@ -22,8 +22,8 @@ REDACTED = "<redacted>"
 # The gateway's secrets on the wire; JSON field names come from the schemas' "x-secret" marks.
 SECRET_HEADERS = frozenset({"guid", "set-guid", "cookie", "set-cookie", "authorization", "service_token"})
 SECRET_FIELDS = frozenset({"password", "guid", "servicetoken", "service_token", "oldpassword", "newpassword"})
-# Guid values inside text, e.g. a Set-GUID header quoted by a proxy's error page.
-SESSION_COOKIE = r"JSESSIONID=([^;\s\"',<&]+)"
+# The Guid in a Set-GUID header, and inside text, e.g. a Set-GUID header quoted by a proxy's error page.
+SESSION_COOKIE = re.compile(r"JSESSIONID=([^;\s\"',<&]+)")
 RULE_KINDS = ("header", "field", "path", "pattern")
 MAX_JSON_DEPTH = 64  # the gateway's documents are a few levels deep; deeper is garbage, not data
 TOO_DEEP = "<JSON nested too deeply to show>"
@@ -38,7 +38,7 @@ class RedactionPolicy:
     headers: frozenset[str] = SECRET_HEADERS
     fields: frozenset[str] = SECRET_FIELDS
     paths: tuple[tuple[str, ...], ...] = ()
-    patterns: tuple[re.Pattern[str], ...] = (re.compile(SESSION_COOKIE),)
+    patterns: tuple[re.Pattern[str], ...] = (SESSION_COOKIE,)
 
     def with_fields(self, names: Iterable[str]) -> RedactionPolicy:
         return replace(self, fields=self.fields | {name.lower() for name in names})

@@ -27,9 +27,8 @@ from urllib3.util.retry import Retry
 
 from ..errors import TransportError
 from ..secrets import SecretRegistry
-from .redaction import DEFAULT_POLICY, MAX_JSON_DEPTH, RedactionPolicy, json_depth
+from .redaction import DEFAULT_POLICY, MAX_JSON_DEPTH, SESSION_COOKIE, RedactionPolicy, json_depth
 
-SET_GUID = re.compile(r"JSESSIONID=([^;\s]+)")
 CONTENT_TYPE = "application/json; charset=UTF-8"
 # Visible ASCII, space and tab: anything else in a header value (CR, LF, NUL) would split or corrupt it.
 HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
@@ -139,7 +138,7 @@ class GuidHolder:
     def take_from(self, headers: Any) -> bool:
         """Adopt the Guid of a ``Set-GUID: JSESSIONID=<guid>`` header; True when it changed."""
         header = headers.get("Set-GUID")
-        match = SET_GUID.search(header) if header else None
+        match = SESSION_COOKIE.search(header) if header else None
         if not match:
             return False
         value = match.group(1)
