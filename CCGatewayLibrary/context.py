@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 
 from robot.api import logger
 
-from .catalogue import Catalogue, Interface, load_catalogue
+from .catalogue import Catalogue, Interface, gateway, load_catalogue
+from .catalogue.gateway import SUCCESS
 from .errors import AgentError, CCGatewayError, HttpStatusError, ResponseSchemaError, RetcodeError, TransportError
 from .events import Cursor, EventJournal, EventPoller
 from .secrets import SecretRegistry
@@ -58,11 +59,12 @@ class Settings:
     url: str | None = None
     url_problem: str | None = None  # why the url given at import was refused
     ca_bundle: str | bool = True
+    # The library's own defaults, defined here only; the import arguments default to them.
     connect_timeout: float = 5.0
     read_timeout: float = 10.0
     event_timeout: float = 10.0
-    poll_interval: float = 0.2
-    poll_wait: float = 10.0
+    poll_interval: float = gateway.POLL_PAUSE
+    poll_wait: float = gateway.POLL_WAIT
 
 
 @dataclass
@@ -85,6 +87,7 @@ class AgentHandle:
 
     def retire(self, reason: str, successor: EventJournal) -> None:
         """A new sign-in replaced this one: what the last poll still brings belongs to ``successor``."""
+        self.signed_in = False
         if self.poller is not None:
             self.poller.hand_over(successor)
             self.poller = None
@@ -159,17 +162,21 @@ class LibraryContext:
         interface_name: str,
         agent_id: str,
         *,
+        path: dict[str, Any] | None = None,
         query: dict[str, Any] | None = None,
         body: Any = None,
-        expected_retcode: str | list[str] = "0",
+        headers: dict[str, str] | None = None,
+        expected_retcode: str | list[str] = SUCCESS,
     ) -> dict[str, Any]:
-        """Check the request, send it, check HTTP status, reply schema and retcode; return the reply."""
+        """Check the request, send it, check HTTP status, reply schema and retcode; return the reply.
+
+        ``path`` fills the path's placeholders other than ``{agentid}``."""
         interface = self.catalogue.interface(interface_name)
         query = {k: _query_text(v) for k, v in (query or {}).items() if v is not None}
-        self.catalogue.check_request(interface, {"path": {"agentid": agent_id}, "query": query, "body": body})
-        path = interface.url_path({"agentid": agent_id})
-        exchange = self.send(session, interface, agent_id, path, query=query, body=body,
-                             send_guid=interface.guid_required)
+        params = {"agentid": agent_id} | {k: _query_text(v) for k, v in (path or {}).items()}
+        self.catalogue.check_request(interface, {"path": params, "query": query, "body": body})
+        exchange = self.send(session, interface, agent_id, interface.url_path(params), query=query, body=body,
+                             send_guid=interface.guid_required, headers=headers)
         return self.check_reply(interface, exchange, expected_retcode, agent_id)
 
     def send(self, session: GatewaySession, interface: Interface, agent_id: str, path: str, **request: Any) -> Exchange:
@@ -207,7 +214,7 @@ class LibraryContext:
         expected = [expected_retcode] if isinstance(expected_retcode, str) else list(expected_retcode)
         if ANY_RETCODE not in expected and retcode not in expected:
             wanted = " or ".join(self.catalogue.describe_retcode(code) for code in expected)
-            verb = "failed" if retcode != "0" else "succeeded unexpectedly"
+            verb = "failed" if retcode != SUCCESS else "succeeded unexpectedly"
             got = self.catalogue.describe_retcode(retcode)
             raise RetcodeError(f"{interface.name} {verb} for agent {agent_id}: retcode {got}, expected {wanted}.",
                                retcode)

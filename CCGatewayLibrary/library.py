@@ -8,7 +8,16 @@ from robotlibcore import DynamicCore
 from .context import LibraryContext, Settings, gateway_url
 from .context import ca_bundle as checked_ca_bundle
 from .errors import CCGatewayError
-from .keywords import AgentKeywords, CallKeywords, EventKeywords, RawKeywords, SimulatorKeywords
+from .keywords import (
+    AgentKeywords,
+    CallKeywords,
+    EventKeywords,
+    RawKeywords,
+    SessionKeywords,
+    SimulatorKeywords,
+    SkillKeywords,
+    StateKeywords,
+)
 from .keywords.base import seconds
 from .secrets import SecretScrubber, url_credentials
 from .version import VERSION
@@ -112,10 +121,10 @@ class CCGatewayLibrary(DynamicCore):
         self,
         url: str | None = None,
         ca_bundle: str | None = None,
-        timeout: timedelta = timedelta(seconds=10),
-        connect_timeout: timedelta = timedelta(seconds=5),
-        event_timeout: timedelta = timedelta(seconds=10),
-        poll_interval: timedelta = timedelta(milliseconds=200),
+        timeout: timedelta = timedelta(seconds=Settings.read_timeout),
+        connect_timeout: timedelta = timedelta(seconds=Settings.connect_timeout),
+        event_timeout: timedelta = timedelta(seconds=Settings.event_timeout),
+        poll_interval: timedelta = timedelta(seconds=Settings.poll_interval),
         redact: list[str] | str | None = None,
     ) -> None:
         """``url`` is the gateway (``https://host:8043``), ``ca_bundle`` a PEM file with the CA that signed its
@@ -126,8 +135,10 @@ class CCGatewayLibrary(DynamicCore):
         ``redact`` adds secrets to hide, see `Secrets and redaction`.
         """
         settings = Settings(ca_bundle=checked_ca_bundle(ca_bundle),
-                            read_timeout=seconds(timeout, 10), connect_timeout=seconds(connect_timeout, 5),
-                            event_timeout=seconds(event_timeout, 10), poll_interval=seconds(poll_interval, 0.2))
+                            read_timeout=seconds(timeout, Settings.read_timeout),
+                            connect_timeout=seconds(connect_timeout, Settings.connect_timeout),
+                            event_timeout=seconds(event_timeout, Settings.event_timeout),
+                            poll_interval=seconds(poll_interval, Settings.poll_interval))
         rules = [redact] if isinstance(redact, str) else list(redact or [])
         self.ctx = LibraryContext(settings, rules)
         if url:
@@ -141,6 +152,9 @@ class CCGatewayLibrary(DynamicCore):
                 settings.url_problem = str(error)
         components: list[Any] = [
             AgentKeywords(self.ctx),
+            StateKeywords(self.ctx),
+            SkillKeywords(self.ctx),
+            SessionKeywords(self.ctx),
             CallKeywords(self.ctx),
             EventKeywords(self.ctx),
             RawKeywords(self.ctx),

@@ -17,7 +17,9 @@ REPO = Path(__file__).resolve().parents[1]
 EVENTS_DIR = REPO / "schemas" / "events"
 ENVELOPE_DIR = REPO / "schemas" / "envelope"
 SUFFIX = ".schema.json"
-EXPECTED_EVENT_COUNT = 59
+# The project holds no list of event names of its own (the facts file lives outside it and is
+# never read here), so the number of events documented by the vendor is pinned instead.
+EXPECTED_EVENT_COUNT = 78
 CONTENT_FORMS = {"null", "string", "object", "unknown"}
 EXAMPLE_FORMS = {"envelope", "event", "content", "malformed-text", "envelope-mismatch"}
 
@@ -65,7 +67,7 @@ def _schema_part(schema: dict[str, Any]) -> dict[str, Any]:
 # ---------------------------------------------------------------- structure
 
 
-def test_exactly_59_event_schemas() -> None:
+def test_exactly_78_event_schemas() -> None:
     assert len(EVENT_FILES) == EXPECTED_EVENT_COUNT
 
 

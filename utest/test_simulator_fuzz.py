@@ -50,6 +50,16 @@ ODD_TEXT = ("", " ", "0", "-1", "101", "null", "true", "[]", "{}", "\u00e9t\u00e
             "\u0661\u0660\u0661", "9" * 40, "1e309", "NaN")
 
 
+# Well-formed values of the fields that the agent chapter's interfaces add, so clean requests get past the
+# schema check and move the simulated agents through rest, work, skills and custom states.
+PLAUSIBLE: dict[str, tuple[Any, ...]] = {
+    "time": ("1", "60", "86399"), "restcause": ("0", "3", "255"), "prolong": ("true", "false"),
+    "autoflag": ("true", "false"), "isautoanswer": ("true", "false"), "flag": ("true", "false"),
+    "workno": ("101", "102"), "customstate": ("0", "12", "65534"), "skillid": ("1", "1;2", ""),
+    "agentIds": (), "content": ("hello",), "oldPassword": ("x",), "newPassword": ("Abcdefg1!",),
+}
+
+
 def _raw(text: str) -> bytes:
     """UTF-8 bytes even for lone surrogates, which random text has and URLs can still carry percent-encoded."""
     return text.encode("utf-8", "surrogatepass")
@@ -283,6 +293,8 @@ class Fuzzer:
             return r.choice(self.callids) if clean or r.random() < 0.8 else self.text()
         if name == "reason":
             return r.choice(("", "0", "200", "225", "250")) if clean or r.random() < 0.8 else self.text()[:10]
+        if name in PLAUSIBLE and (clean or r.random() < 0.8):
+            return r.choice(PLAUSIBLE[name]) if name != "agentIds" else [int(r.choice(SIGNED_IN))]
         if "enum" in schema:
             return r.choice(schema["enum"])
         if schema.get("$ref", "").endswith("/flag"):
@@ -359,7 +371,10 @@ class Fuzzer:
         if clean and agent_id in self.signed_out and r.random() < 0.7:
             interface = self.catalogue.interface(r.choice(("login", "forceLogin")))  # back in, to go on playing
         method = interface.method if clean or r.random() < 0.85 else r.choice(METHODS)
-        probe = Probe(method, interface.path.format(agentid=_segment(agent_id)), interface=interface,
+        path_schema = interface.request_schema["properties"]["path"]
+        others = {name: _segment(str(self.field_value(name, sub, agent_id, clean)))
+                  for name, sub in path_schema["properties"].items() if name != "agentid"}
+        probe = Probe(method, interface.path.format(agentid=_segment(agent_id), **others), interface=interface,
                       agent_id=agent_id)
         query_schema = interface.request_schema["properties"].get("query", {})
         kind = r.random()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -19,6 +20,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from ..errors import CatalogueError, RequestSchemaError, ResponseSchemaError
+from .gateway import SUCCESS
 from .validation import SECRET_MARK, SchemaValidator, describe_all
 
 HERE = Path(__file__).resolve().parent
@@ -67,6 +69,19 @@ class Interface:
     source: tuple[str, ...]
     request_schema: dict[str, Any]
     response_schema: dict[str, Any]
+    chapter: str = "agent"
+    listed: bool = False  # only listed by the vendor: fields as far as documented
+    common_retcodes: tuple[str, ...] = ()
+
+    @property
+    def possible_retcodes(self) -> tuple[str, ...]:
+        """Every retcode the interface may answer: success, its own and the codes common to all interfaces."""
+        return (SUCCESS, *self.retcodes, *(c for c in self.common_retcodes if c not in self.retcodes))
+
+    @property
+    def path_params(self) -> tuple[str, ...]:
+        """The ``{placeholders}`` of the path, in order."""
+        return tuple(re.findall(r"{(\w+)}", self.path))
 
     def url_path(self, path_params: dict[str, object]) -> str:
         """The path with its ``{placeholders}`` filled in and quoted."""
@@ -86,6 +101,7 @@ class Catalogue:
         self.schema_path = schemas or schema_dir()
         data = _read_json(HERE / "interfaces.json")
         self.base_path: str = data["base_path"]
+        common = data["common_retcodes"]
         resources = {}
         for file in sorted(self.schema_path.rglob("*.schema.json")):
             schema = _read_json(file)
@@ -107,6 +123,9 @@ class Catalogue:
                 source=tuple(entry["source"]),
                 request_schema=self.schema(f"urn:ccgw:schema:interface:{name}:request"),
                 response_schema=self.schema(f"urn:ccgw:schema:interface:{name}:response"),
+                chapter=entry["chapter"],
+                listed=entry.get("listed", False),
+                common_retcodes=tuple(common["any"] + (common["guid"] if entry["guid"] == "required" else [])),
             )
             for name, entry in data["interfaces"].items()
         }

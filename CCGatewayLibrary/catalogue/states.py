@@ -3,7 +3,7 @@
 Source: https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_0581.html (Table 1).
 """
 
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 
 class AgentState(IntEnum):
@@ -28,3 +28,13 @@ class AgentState(IntEnum):
 
 # Sign-in ``status`` values: the state an agent enters after signing in.
 SIGN_IN_STATUS = {"busy": AgentState.BUSY, "idle": AgentState.IDLE, "work": AgentState.WORK}
+
+
+class CallState(StrEnum):
+    """Where one call stands, as the simulator and the keywords' messages name it."""
+
+    RINGING = "ringing"  # offered to the agent, not answered yet
+    ALERTING = "alerting"  # placed by the agent, the far end is ringing
+    TALKING = "talking"
+    HELD = "held"
+    CONFERENCE = "conference"

@@ -15,7 +15,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from ..catalogue import POLL_RESPONSE_SCHEMA, Catalogue
+from ..catalogue import POLL_RESPONSE_SCHEMA, Catalogue, gateway
+from ..catalogue.gateway import SUCCESS
 from ..errors import CCGatewayError
 from ..transport import GatewaySession
 from .journal import EventJournal
@@ -29,7 +30,7 @@ SHOWN_BODY = 200
 
 class EventPoller:
     def __init__(self, session: GatewaySession, catalogue: Catalogue, agent_id: str, journal: EventJournal, *,
-                 poll_interval: float = 0.2, poll_wait: float = 10.0,
+                 poll_interval: float = gateway.POLL_PAUSE, poll_wait: float = gateway.POLL_WAIT,
                  scrub: Callable[[str], str] = lambda text: text) -> None:
         self.session = session
         self.scrub = scrub  # masks secrets in what a problem quotes, before it is cut short
@@ -139,7 +140,7 @@ class EventPoller:
         if problem:
             self._problem(f"poll reply does not match its schema: {problem}")
         retcode = str(reply.get("retcode"))
-        if retcode != "0":
+        if retcode != SUCCESS:
             text = f"poll answered retcode {self.catalogue.describe_retcode(retcode)}"
             self._problem(text)
             if self._stop.is_set():

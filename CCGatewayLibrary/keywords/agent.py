@@ -6,27 +6,37 @@ from robot.api import logger
 from robot.api.deco import keyword
 from robot.api.types import Secret
 
-from ..catalogue.states import SIGN_IN_STATUS, AgentState
+from ..catalogue.gateway import SUCCESS
+from ..catalogue.states import SIGN_IN_STATUS
 from ..context import AgentHandle
-from ..errors import CCGatewayError
+from ..errors import AgentError, CCGatewayError
 from ..events import EventJournal
-from .base import LibraryComponent
+from .base import LibraryComponent, succeeded
+
+# Retcodes that mean the agent is signed out already: for a teardown, as good as a sign-out.
+NOT_SIGNED_IN = ("100-006", "100-008", "000-003")
 
 
 class AgentKeywords(LibraryComponent):
-    """Sign-in, sign-out, agent state and switching between agents."""
+    """Sign-in, sign-out and switching between agents."""
 
-    @keyword(tags=["agent", "login"])
+    @keyword(tags=["agent", "login", "forceLogin", "loginEx"])
     def sign_in_agent(
         self,
         agent_id: str,
         password: Secret,
-        phone: str,
+        phone: str | None = None,
         alias: str | None = None,
         status: Literal["idle", "busy", "work"] = "idle",
         auto_answer: bool = False,
         force: bool = False,
-        expected_retcode: str = "0",
+        ccs_only: bool = False,
+        auto_enter_idle: bool | None = None,
+        release_phone: bool | None = None,
+        agent_type: Literal[4, 11] | None = None,
+        ip: str | None = None,
+        expected_retcode: str = SUCCESS,
+        **options: Any,
     ) -> dict[str, Any]:
         """Signs agent ``agent_id`` in with ``password`` on phone number ``phone`` and starts polling its events.
 
@@ -36,24 +46,43 @@ class AgentKeywords(LibraryComponent):
 
         ``status`` is the state after sign-in: ``idle`` (default), ``busy`` or ``work``. ``auto_answer`` is
         sent explicitly and defaults to false, so offered calls ring (``AgentEvent_Ringing``) until `Answer Call`.
-        ``force=True`` uses forced sign-in (``forceLogin``), which takes over a session already signed in.
+
+        Which interface signs in:
+        | = Arguments = | = Interface = | = What it does = |
+        | (default)     | ``login``      | signs in to the CTI server and the media servers |
+        | ``force=True`` | ``forceLogin`` | takes over a session already signed in elsewhere |
+        | ``ccs_only=True`` | ``loginEx`` | the CTI server only: no media server, no licence, ``phone`` optional |
+
+        ``auto_enter_idle`` (go idle after a call; false: after-call work), ``release_phone``, ``agent_type``
+        (4 PC and phone, 11 video) and ``ip`` are sent only when given, so the gateway's defaults apply
+        otherwise. Further documented sign-in fields go as named arguments with the gateway's names, for
+        example ``checkInWebm=false`` or ``vcPhoneNumber=70009``; a field the interface does not know is refused
+        before sending, naming it.
 
         Returns the ``result`` of the sign-in reply (``workno``, ``mediatype``, ``loginTime``, ...).
         ``expected_retcode`` allows negative tests, see `Retcodes and failures`.
 
         | `Sign In Agent` | 101 | password=${AGENT_PASSWORD} | phone=70001 |
         | `Sign In Agent` | 102 | ${AGENT_PASSWORD} | 70002 | alias=second | status=busy |
+        | `Sign In Agent` | 103 | ${AGENT_PASSWORD} | ccs_only=True | auto_enter_idle=False |
         | `Sign In Agent` | 101 | ${WRONG_PASSWORD} | 70001 | expected_retcode=100-004 |
         """
         self.ctx.secrets.register(password)
+        if force and ccs_only:
+            raise AgentError("Sign In Agent: give force=True or ccs_only=True, not both: the gateway has no forced "
+                             "sign-in to the CTI server alone.")
+        if phone is None and not ccs_only:
+            raise AgentError("Sign In Agent: phone is required (only ccs_only=True signs in without a phone).")
         alias = alias or agent_id
         # The same agent's earlier session (under any alias): its parked poll may take this sign-in's first
         # events, which must reach the new journal, not be lost.
         previous = next((h for h in self.ctx.agents.values() if h.agent_id == agent_id and h.poller is not None),
                         None)
-        interface = "forceLogin" if force else "login"
-        body = {"password": password.value, "phonenum": phone, "status": int(SIGN_IN_STATUS[status]),
-                "autoanswer": auto_answer}
+        interface = "forceLogin" if force else "loginEx" if ccs_only else "login"
+        fields = {"phonenum": phone, "autoenteridle": auto_enter_idle, "releasephone": release_phone,
+                  "agenttype": agent_type, "ip": ip}
+        body = {"password": password.value, "status": int(SIGN_IN_STATUS[status]), "autoanswer": auto_answer,
+                **{name: value for name, value in fields.items() if value is not None}, **options}
         session = None
         accepted = False
         try:
@@ -61,7 +90,7 @@ class AgentKeywords(LibraryComponent):
                 previous.poller.hold_events()
             session = self.ctx.new_session()
             reply = self.ctx.call(session, interface, agent_id, body=body, expected_retcode=expected_retcode)
-            if reply["retcode"] != "0":
+            if not succeeded(reply):
                 return reply.get("result") or {}
             if session.guid.guid is None:
                 raise CCGatewayError(f"{interface} for agent {agent_id} at {session.host} succeeded but the reply "
@@ -88,66 +117,66 @@ class AgentKeywords(LibraryComponent):
         logger.info(f"Signed in {agent.describe()}; polling its events.")
         return reply.get("result") or {}
 
-    @keyword(tags=["agent", "logout"])
-    def sign_out_agent(self, agent: str | None = None, force: bool = False, expected_retcode: str = "0") -> None:
+    @keyword(tags=["agent", "logout", "forceLogout", "forceLogoutWithReason"])
+    def sign_out_agent(self, agent: str | None = None, force: bool = False, reason: int | None = None,
+                       expected_retcode: str = SUCCESS) -> None:
         """Signs the agent out and stops polling its events.
 
         The agent is the current one unless ``agent`` names an alias. ``force=True`` uses ``forceLogout``,
-        which also signs out an agent who is in a call (the call is released). The agent's event history stays
-        readable with `Get Event History`.
+        which also signs out an agent who is in a call (the call is released). ``reason`` (1 to 255) signs out
+        by force with that reason code (``forceLogoutWithReason``). The agent's event history stays readable
+        with `Get Event History`.
 
         | `Sign Out Agent` |
         | `Sign Out Agent` | agent=second | force=True |
+        | `Sign Out Agent` | reason=7 |
         """
         handle = self.ctx.agent(agent)
-        reply = self.ctx.call(handle.session, "forceLogout" if force else "logout", handle.agent_id,
-                              expected_retcode=expected_retcode)
-        if reply["retcode"] == "0":
-            handle.signed_in = False
-            handle.stop_polling("signed out")
-            handle.session.guid.clear()
-            logger.info(f"Signed out {handle.describe()}.")
+        if reason is not None:
+            reply = self.ctx.call(handle.session, "forceLogoutWithReason", handle.agent_id, path={"reason": reason},
+                                  expected_retcode=expected_retcode)
+        else:
+            reply = self.ctx.call(handle.session, "forceLogout" if force else "logout", handle.agent_id,
+                                  expected_retcode=expected_retcode)
+        if succeeded(reply):
+            self._signed_out(handle)
 
-    @keyword(tags=["agent", "sayFree"])
-    def set_agent_ready(self, agent: str | None = None, expected_retcode: str = "0") -> None:
-        """Makes the agent idle and ready for calls (``sayFree``).
+    def _signed_out(self, handle: AgentHandle) -> None:
+        handle.signed_in = False
+        handle.stop_polling("signed out")
+        handle.session.guid.clear()
+        logger.info(f"Signed out {handle.describe()}.")
 
-        The reply only acknowledges the request; wait for ``AgentState_Ready`` to know the state changed.
+    @keyword(tags=["agent", "logout", "forceLogout"])
+    def sign_out_all_agents(self, force: bool = True) -> None:
+        """Signs out every agent the library signed in and still holds, for suite and test teardowns.
 
-        | `Set Agent Ready` |
-        | `Wait For Event` | AgentState_Ready |
+        Each agent's outcome is logged at INFO. With ``force=True`` (default) agents in a call are signed out
+        too (``forceLogout``); ``force=False`` uses ``logout``. Agents that are already out (signed out by the
+        gateway, or by another session) count as done. Fails only when an agent could not be signed out, after
+        trying all of them, naming each such agent and why.
+
+        | ***** Settings *****
+        | Test Teardown    `Sign Out All Agents`
         """
-        self._agent_call(agent, "sayFree", expected_retcode)
-
-    @keyword(tags=["agent", "sayBusy"])
-    def set_agent_busy(self, reason: int | None = None, agent: str | None = None,
-                       expected_retcode: str = "0") -> None:
-        """Sets the agent busy (not ready, ``sayBusy``), optionally with a busy ``reason`` code (200 to 250).
-
-        Confirmed by the event ``AgentState_SetNotReady_Success``.
-
-        | `Set Agent Busy` |
-        | `Set Agent Busy` | reason=201 |
-        """
-        self._agent_call(agent, "sayBusy", expected_retcode, query={"reason": reason})
-
-    @keyword(tags=["agent", "getAgentStatus"])
-    def get_agent_status(self, agent: str | None = None) -> dict[str, Any]:
-        """Returns the agent's state as reported by ``getAgentStatus``.
-
-        The dictionary has ``agentState`` (code), ``state`` (its name: ``idle``, ``busy``, ``talking``, ...)
-        and ``isWorking`` (true while in a call).
-
-        | ${status} = | `Get Agent Status` |
-        | Should Be Equal | ${status}[state] | idle |
-        """
-        reply = self._agent_call(agent, "getAgentStatus", "0")
-        result = reply.get("result")
-        status = dict(result[0] if isinstance(result, list) and result else result or {})
-        status["state"] = AgentState.describe(status.get("agentState"))
-        logger.info(f"Agent state: {status['state']} (code {status.get('agentState')}), "
-                    f"in a call: {status.get('isWorking')}.")
-        return status
+        failures: list[str] = []
+        interface = "forceLogout" if force else "logout"
+        for handle in list(self.ctx.agents.values()):
+            if not handle.signed_in:
+                continue
+            try:
+                reply = self.ctx.call(handle.session, interface, handle.agent_id,
+                                      expected_retcode=[SUCCESS, *NOT_SIGNED_IN])
+            except CCGatewayError as error:
+                failures.append(f"{handle.describe()}: {error}")
+                logger.info(f"Could not sign out {handle.describe()}: {error}")
+                continue
+            if not succeeded(reply):
+                logger.info(f"{handle.describe()} was no longer signed in "
+                            f"({self.ctx.catalogue.describe_retcode(str(reply['retcode']))}).")
+            self._signed_out(handle)
+        if failures:
+            raise AgentError(f"{len(failures)} agent(s) could not be signed out: " + "; ".join(failures))
 
     @keyword(tags=["agent"])
     def switch_agent(self, alias: str) -> str | None:

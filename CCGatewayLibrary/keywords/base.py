@@ -5,6 +5,7 @@ from typing import Any
 
 from robot.utils import secs_to_timestr
 
+from ..catalogue.gateway import SUCCESS
 from ..context import LibraryContext
 
 
@@ -15,11 +16,16 @@ class LibraryComponent:
         self.ctx = ctx
 
     def _agent_call(self, agent: str | None, interface: str, expected_retcode: str,
-                    query: dict[str, Any] | None = None, body: Any = None) -> dict[str, Any]:
+                    query: dict[str, Any] | None = None, body: Any = None, path: dict[str, Any] | None = None,
+                    headers: dict[str, str] | None = None) -> dict[str, Any]:
         """Calls ``interface`` for the agent (the current one unless ``agent`` names an alias)."""
         handle = self.ctx.agent(agent)
-        return self.ctx.call(handle.session, interface, handle.agent_id, query=query, body=body,
-                             expected_retcode=expected_retcode)
+        return self.ctx.call(handle.session, interface, handle.agent_id, path=path, query=query, body=body,
+                             headers=headers, expected_retcode=expected_retcode)
+
+
+def succeeded(reply: dict[str, Any]) -> bool:
+    return str(reply.get("retcode")) == SUCCESS
 
 
 def seconds(value: timedelta | float | None, default: float) -> float:

@@ -17,7 +17,7 @@ SHOWN_EVENTS = 15
 class EventKeywords(LibraryComponent):
     """Waiting for events and reading an agent's event history."""
 
-    @keyword(tags=["events"])
+    @keyword(tags=["events", "getAgentEvent"])
     def wait_for_event(self, event: str, timeout: timedelta | None = None, agent: str | None = None,
                        **filters: str) -> dict[str, Any]:
         """Waits until the agent receives ``event`` and returns it.

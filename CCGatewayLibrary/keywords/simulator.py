@@ -8,6 +8,7 @@ from robot.api import logger
 from robot.api.deco import keyword
 from robot.api.types import Secret
 
+from ..catalogue import gateway
 from ..context import ca_bundle as checked_ca_bundle
 from ..context import gateway_url
 from ..errors import SimulatorError
@@ -44,20 +45,26 @@ class SimulatorKeywords(LibraryComponent):
     @keyword(tags=["simulator"])
     def start_gateway_simulator(
         self,
-        poll_wait: timedelta = timedelta(seconds=10),
+        poll_wait: timedelta = timedelta(seconds=gateway.POLL_WAIT),
         auth_mode: Literal["dynamic", "static"] = "dynamic",
-        guid_rotation: timedelta = timedelta(seconds=60),
+        guid_rotation: timedelta | None = None,
         roster: Path | None = None,
+        time_scale: float = 1.0,
     ) -> str:
         """Starts the offline gateway simulator in the background and makes it the gateway under test.
 
         It serves HTTPS on a free local port with a certificate from its own CA, which the library trusts
         automatically. Returns its URL. ``poll_wait`` is how long an event poll waits when nothing is queued,
         ``auth_mode`` ``dynamic`` rotates the Guid on polls every ``guid_rotation``, and ``roster`` is a JSON
-        file of agents and passwords (default: agents 101 to 1100, see the user guide).
+        file of agents, passwords and skills (default: agents 101 to 1100, see the user guide).
+
+        ``time_scale`` multiplies the gateway's own timers: the Guid's renewal (60 s) and lifetime (120 s), the
+        sign-out of an agent nobody polls for (2 minutes) and the rest timer, so ``time_scale=0.01`` lets a
+        test see a 60 s rest end in 0.6 s. ``guid_rotation`` overrides the renewal alone.
 
         | `Start Gateway Simulator` |
         | `Start Gateway Simulator` | poll_wait=2s | guid_rotation=1s |
+        | `Start Gateway Simulator` | time_scale=0.01 |
         """
         from ..simulator import Roster, SimulatorConfig
 
@@ -69,8 +76,11 @@ class SimulatorKeywords(LibraryComponent):
 
         if self.ctx.simulator is not None:
             raise SimulatorError("A gateway simulator is already running; stop it first.")
-        config = SimulatorConfig(poll_wait=seconds(poll_wait, 10), dynamic_auth=auth_mode == "dynamic",
-                                 guid_rotation=seconds(guid_rotation, 60))
+        if time_scale <= 0:
+            raise SimulatorError(f"time_scale must be greater than 0, got {time_scale}.")
+        config = SimulatorConfig(poll_wait=seconds(poll_wait, gateway.POLL_WAIT), dynamic_auth=auth_mode == "dynamic",
+                                 guid_rotation=None if guid_rotation is None else seconds(guid_rotation, 0),
+                                 time_scale=time_scale)
         try:
             agents = Roster.load(roster)
         except (OSError, ValueError, KeyError) as error:

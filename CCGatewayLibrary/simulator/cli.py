@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+from ..catalogue import gateway
 from .control import CONTROL_PREFIX, CONTROL_TOKEN_HEADER
 from .model import SimulatorConfig
 from .roster import Roster
@@ -25,10 +26,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--ca-file", type=Path, default=Path("ccgw-sim-ca.pem"),
                    help="where to write the CA certificate clients must trust (default ./ccgw-sim-ca.pem)")
     p.add_argument("--roster", type=Path, help="JSON roster of agents and passwords (default: built-in)")
-    p.add_argument("--poll-wait", type=float, default=10.0, help="seconds a poll waits for an event (default 10)")
+    p.add_argument("--poll-wait", type=float, default=gateway.POLL_WAIT,
+                   help=f"seconds a poll waits for an event (default {gateway.POLL_WAIT:g})")
     p.add_argument("--auth-mode", choices=("static", "dynamic"), default="dynamic",
                    help="static keeps the sign-in Guid; dynamic rotates it on polls (default)")
-    p.add_argument("--guid-rotation", type=float, default=60.0, help="seconds between Guid changes (default 60)")
+    p.add_argument("--guid-rotation", type=float,
+                   help=f"seconds between Guid changes (default {gateway.GUID_RENEWAL:g} times the time scale)")
+    p.add_argument("--time-scale", type=float, default=1.0,
+                   help="multiplies the gateway's own timers (Guid renewal and lifetime, sign-out of an agent nobody "
+                        "polls for, rest timer); 0.01 turns minutes into seconds (default 1)")
     p.add_argument("--ready-file", type=Path, help="write the URL and CA path here as JSON once listening")
     p.add_argument("--control-token-env", metavar="NAME",
                    help=f"name of an environment variable holding the control token; every request to the control "
@@ -80,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
               "reaches the port (--insecure-open-control); use --control-token-env NAME to protect it.",
               file=sys.stderr, flush=True)
     config = SimulatorConfig(poll_wait=args.poll_wait, dynamic_auth=args.auth_mode == "dynamic",
-                             guid_rotation=args.guid_rotation)
+                             guid_rotation=args.guid_rotation, time_scale=args.time_scale)
     runner = SimulatorRunner(config, Roster.load(args.roster), host=args.host, port=args.port,
                              ca_file=args.ca_file.resolve(), control_token=token)
 

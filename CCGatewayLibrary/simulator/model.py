@@ -1,30 +1,52 @@
 """The simulated gateway's state: agents, Guids, calls and the events each step produces.
 
 Pure and synchronous so it can be tested without a server. Retcodes are named by their code only;
-their meaning lives in the catalogue. Event orders follow the vendor's developer-guide scenarios:
-sign-in (InService, Ready), manual-answer inbound call (Busy, PhoneAlerting, PhoneOffhook, Ringing,
-Customer_Alerting, then Talking on answer) and release (Call_Release, Customer_Release,
-PhoneRelease, Ready).
+their meaning lives in the catalogue. Agent state changes follow the table in ``agent_states``; the
+other interfaces are methods marked with ``@serves(<interface>)``. Event orders follow the vendor's
+developer-guide scenarios: sign-in (InService, Ready), manual-answer inbound call (Busy, PhoneAlerting,
+PhoneOffhook, Ringing, Customer_Alerting, then Talking on answer) and release (Call_Release,
+Customer_Release, PhoneRelease, Ready).
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..catalogue.states import SIGN_IN_STATUS, AgentState
-from .roster import Roster
+from ..catalogue import gateway
+from ..catalogue.states import SIGN_IN_STATUS, AgentState, CallState
+from .agent_states import cell
+from .roster import Roster, Skill
 
-SIGNED_OUT, BUSY, IDLE, WORK, TALKING = (AgentState.SIGNED_OUT, AgentState.BUSY, AgentState.IDLE, AgentState.WORK,
-                                         AgentState.TALKING)
+SIGNED_OUT, BUSY, IDLE, WORK, TALKING, REST = (AgentState.SIGNED_OUT, AgentState.BUSY, AgentState.IDLE,
+                                               AgentState.WORK, AgentState.TALKING, AgentState.REST)
+RINGING, ALERTING, IN_TALK, HELD, CONFERENCE = (CallState.RINGING, CallState.ALERTING, CallState.TALKING,
+                                                CallState.HELD, CallState.CONFERENCE)
 SIGN_IN_STATES = {str(int(state)): state for state in SIGN_IN_STATUS.values()}
 
 Scheduler = Callable[[float, Callable[[], None]], None]
+Request = dict[str, Any]  # {"path": {...}, "query": {...}, "body": ...} as checked against the request schema
+Operation = Callable[["GatewayModel", "Agent", Request], Any]
+
+# Interface name -> the model method that carries it out (filled by @serves).
+OPERATIONS: dict[str, Operation] = {}
+
+
+def serves(*interfaces: str) -> Callable[[Operation], Operation]:
+    """Marks a model method as what the simulator runs for these interfaces."""
+
+    def mark(method: Operation) -> Operation:
+        for name in interfaces:
+            OPERATIONS[name] = method
+        return method
+
+    return mark
 
 
 class Refused(Exception):
@@ -42,11 +64,28 @@ class SimulationError(Exception):
 
 @dataclass
 class SimulatorConfig:
-    poll_wait: float = 10.0
+    poll_wait: float = gateway.POLL_WAIT
     dynamic_auth: bool = True
-    guid_rotation: float = 60.0  # seconds between Guid changes on polls (dynamic auth)
-    guid_grace: float = 60.0  # how long the previous Guid still works after a change
+    # Multiplies the gateway's own timers (Guid renewal and lifetime, sign-out of an agent nobody polls for,
+    # the rest timer), so a test can see them fire in seconds.
+    time_scale: float = 1.0
+    guid_rotation: float | None = None  # seconds between Guid changes on polls; default: the gateway's, scaled
+    guid_grace: float | None = None  # how long the previous Guid still works; default: the rest of its lifetime
     answer_delay: float = 0.05  # the far end of an outbound call answers after this
+
+    @property
+    def guid_renewal(self) -> float:
+        return self.guid_rotation if self.guid_rotation is not None else gateway.GUID_RENEWAL * self.time_scale
+
+    @property
+    def previous_guid_lifetime(self) -> float:
+        if self.guid_grace is not None:
+            return self.guid_grace
+        return (gateway.GUID_LIFETIME - gateway.GUID_RENEWAL) * self.time_scale
+
+    @property
+    def silence_sign_out(self) -> float:
+        return gateway.SILENCE_SIGN_OUT * self.time_scale
 
 
 @dataclass
@@ -55,7 +94,7 @@ class Call:
     customer: str
     agent_number: str
     inbound: bool
-    state: str  # ringing | alerting | talking | held | conference
+    state: CallState
 
     @property
     def feature(self) -> str:
@@ -66,6 +105,7 @@ class Call:
 class Agent:
     agent_id: str
     password: str
+    skills: tuple[Skill, ...] = ()
     signed_in: bool = False
     state: AgentState = SIGNED_OUT
     phone: str = ""
@@ -74,12 +114,17 @@ class Agent:
     previous_guid: str | None = None
     previous_valid_until: float = 0.0
     login_time: int = 0
+    session: int = 0  # counts sign-ins: a poll that began in an earlier session must not take this one's events
+    last_seen: float = 0.0  # last poll or heartbeat
     auto_answer: bool = True
     auto_enter_idle: bool = True
+    active_skills: tuple[Skill, ...] = ()
+    custom_state: int | None = None
+    rest_timer: int = 0  # bumped on every rest change, so a superseded timer does nothing
     calls: list[Call] = field(default_factory=list)
     queue: deque[dict[str, Any]] = field(default_factory=deque)
 
-    def find(self, *states: str) -> list[Call]:
+    def find(self, *states: CallState) -> list[Call]:
         return [call for call in self.calls if call.state in states]
 
 
@@ -90,21 +135,25 @@ def _flag(value: object, default: bool) -> bool:
 class GatewayModel:
     def __init__(self, roster: Roster, config: SimulatorConfig | None = None, *,
                  schedule: Scheduler | None = None, notify: Callable[[str], None] | None = None,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time,
+                 observe: Callable[[str | None, str], None] | None = None) -> None:
         self.config = config or SimulatorConfig()
         self.roster = roster
         self.agents: dict[str, Agent] = {}
         self.calls: dict[str, Call] = {}
         self._schedule = schedule or (lambda delay, action: action())
         self._notify = notify or (lambda agent_id: None)
+        self._observe = observe or (lambda cause, event: None)
         self._clock = clock
         self._call_numbers = itertools.count(1)
+        self._cause: str | None = None
         self.issued_guids: list[str] = []
 
     # -- helpers ---------------------------------------------------------------------------------
     def agent(self, agent_id: str) -> Agent:
         if agent_id not in self.agents:
-            self.agents[agent_id] = Agent(agent_id, self.roster.password_of(agent_id))
+            entry = self.roster.entries[str(agent_id)]
+            self.agents[agent_id] = Agent(agent_id, entry.password, entry.skills)
         return self.agents[agent_id]
 
     def _signed_in(self, agent_id: str) -> Agent:
@@ -112,7 +161,27 @@ class GatewayModel:
             raise Refused("100-006")
         return self.agents[agent_id]
 
+    @contextlib.contextmanager
+    def caused_by(self, interface: str | None) -> Iterator[None]:
+        """Events queued inside are reported to ``observe`` as caused by ``interface`` (None: the outside world)."""
+        outer, self._cause = self._cause, interface
+        try:
+            yield
+        finally:
+            self._cause = outer
+
+    def later(self, delay: float, action: Callable[[], None]) -> None:
+        """Runs ``action`` after ``delay`` seconds, its events caused by what caused this."""
+        cause = self._cause
+
+        def run() -> None:
+            with self.caused_by(cause):
+                action()
+
+        self._schedule(delay, run)
+
     def emit(self, agent: Agent, name: str, content: Any = None) -> None:
+        self._observe(self._cause, name)
         agent.queue.append({"eventType": name, "workNo": agent.agent_id, "content": content,
                             "eventGenTime": int(self._clock() * 1000)})
         self._notify(agent.agent_id)
@@ -142,10 +211,23 @@ class GatewayModel:
 
     def rotate_guid(self, agent: Agent) -> str | None:
         """In dynamic auth, a poll hands out a new Guid once the current one is old enough."""
-        if not self.config.dynamic_auth or self._clock() - agent.guid_issued < self.config.guid_rotation:
+        if not self.config.dynamic_auth or self._clock() - agent.guid_issued < self.config.guid_renewal:
             return None
-        agent.previous_guid, agent.previous_valid_until = agent.guid, self._clock() + self.config.guid_grace
+        agent.previous_guid, agent.previous_valid_until = agent.guid, self._clock() + self.config.previous_guid_lifetime
         return self._new_guid(agent)
+
+    def seen(self, agent: Agent) -> None:
+        """A poll or heartbeat arrived: the agent's client is alive."""
+        agent.last_seen = self._clock()
+
+    def sign_out_silent_agents(self) -> list[str]:
+        """Signs out every agent nobody polled for (or sent a heartbeat for) longer than the gateway allows."""
+        limit = self._clock() - self.config.silence_sign_out
+        silent = [a for a in self.agents.values() if a.signed_in and a.last_seen < limit]
+        for agent in silent:
+            with self.caused_by(None):
+                self._sign_out(agent, release=True, events=("AgentOther_ShutdownService",))
+        return [agent.agent_id for agent in silent]
 
     # -- sign-in and agent state ---------------------------------------------------------------------
     def login(self, agent_id: str, body: dict[str, Any], *, force: bool = False) -> tuple[dict[str, Any], str]:
@@ -157,13 +239,18 @@ class GatewayModel:
         if agent.signed_in:
             self._drop_calls(agent)
         agent.queue.clear()
-        agent.signed_in, agent.phone = True, str(body["phonenum"])
+        agent.session += 1
+        agent.signed_in, agent.phone = True, str(body.get("phonenum") or "")
         agent.auto_answer = _flag(body.get("autoanswer"), True)
         agent.auto_enter_idle = _flag(body.get("autoenteridle"), True)
         agent.login_time = int(self._clock() * 1000)
+        agent.last_seen = self._clock()
         agent.previous_guid = None
+        agent.active_skills = agent.skills
+        agent.custom_state = None
+        agent.rest_timer += 1
         guid = self._new_guid(agent)
-        status = str(body.get("status", "4"))
+        status = str(body.get("status", int(IDLE)))
         agent.state = SIGN_IN_STATES[status]
         self.emit(agent, "AgentOther_InService")
         self.emit(agent, "AgentState_Ready")
@@ -175,32 +262,161 @@ class GatewayModel:
                   "isForceChange": "false", "serverName": "AgentGateway0", "timeRemaining": ""}
         return result, guid
 
-    def logout(self, agent: Agent, *, force: bool = False) -> None:
-        if agent.calls and not force:
-            raise Refused("100-010")
-        self._drop_calls(agent)
+    def change_state(self, agent: Agent, interface: str, request: Request) -> None:
+        """Carries out a state interface as the agent state table says, or refuses it."""
+        with self.caused_by(interface):
+            self._change_state(agent, interface, request)
+
+    def _change_state(self, agent: Agent, interface: str, request: Request) -> None:
+        outcome = cell(interface, agent.state if not agent.calls else TALKING)
+        if isinstance(outcome, str):
+            raise Refused(outcome, f"{interface} is not allowed while the agent is {agent.state.name.lower()}")
+        query = request.get("query") or {}
+        if outcome.needs and str(query.get(outcome.needs, "")).lower() != "true":
+            raise Refused("100-009", f"the agent is already {outcome.to.name.lower()}: give {outcome.needs}=true "
+                                     "to change the reason")
+        if outcome.to == SIGNED_OUT:
+            self._sign_out(agent, release=outcome.releases_calls, events=outcome.events)
+            return
+        agent.state = outcome.to
+        path = request.get("path") or {}
+        for name in outcome.events:
+            self.emit(agent, name, self._content(agent, name, path, query))
+        if interface == "rest":
+            self._start_rest_timer(agent, float(path["time"]))
+        elif outcome.to != REST:
+            agent.rest_timer += 1
+
+    @staticmethod
+    def _content(agent: Agent, event: str, path: dict[str, Any], query: dict[str, Any]) -> Any:
+        """The ``content`` of a state event, as the event's page documents it."""
+        if event == "AgentOther_ShutdownService":
+            return {"loginTime": str(agent.login_time)}
+        if event == "AgentState_SetNotReady_Success":
+            return {"reason": str(query.get("reason") or "0")}
+        if event == "AgentState_SetRest_Success":
+            return {"reason": str(path.get("restcause", "0"))}
+        return None
+
+    def _start_rest_timer(self, agent: Agent, seconds: float) -> None:
+        agent.rest_timer += 1
+        timer, session = agent.rest_timer, agent.session
+
+        def time_is_up() -> None:
+            if agent.signed_in and agent.session == session and agent.rest_timer == timer and agent.state == REST:
+                self.emit(agent, "AgentState_Rest_Timeout")  # a reminder: the agent stays in rest
+
+        self.later(seconds * self.config.time_scale, time_is_up)
+
+    def _sign_out(self, agent: Agent, *, release: bool, events: tuple[str, ...] = ()) -> None:
+        if release:
+            self._drop_calls(agent)
         agent.signed_in, agent.state, agent.guid, agent.previous_guid = False, SIGNED_OUT, None, None
+        agent.rest_timer += 1
         agent.queue.clear()
+        # What the sign-out itself produces (AgentOther_ShutdownService after a forced one) is still collected
+        # by a poll that was waiting; new polls are refused.
+        for name in events:
+            self.emit(agent, name, self._content(agent, name, {}, {}))
         self._notify(agent.agent_id)  # wake a waiting poll so it can answer "not signed in"
 
+    def logout(self, agent: Agent, *, force: bool = False) -> None:
+        self.change_state(agent, "forceLogout" if force else "logout", {})
+
     def say_free(self, agent: Agent) -> None:
-        if agent.calls:
-            raise Refused("100-009")
-        if agent.state == BUSY:
-            self.emit(agent, "AgentState_CancelNotReady_Success")
-        elif agent.state == WORK:
-            self.emit(agent, "AgentState_CancelWork_Success")
-        agent.state = IDLE
-        self.emit(agent, "AgentState_Ready")
+        self.change_state(agent, "sayFree", {})
 
     def say_busy(self, agent: Agent, reason: str | None) -> None:
-        if agent.calls:
-            raise Refused("100-009")
-        agent.state = BUSY
-        self.emit(agent, "AgentState_SetNotReady_Success", {"reason": reason or "0"})
+        prolong = "true" if agent.state == BUSY else None
+        self.change_state(agent, "sayBusy", {"query": {"reason": reason, "prolong": prolong}})
 
-    def status(self, agent: Agent) -> dict[str, Any]:
+    @serves("getAgentStatus")
+    def status(self, agent: Agent, request: Request | None = None) -> dict[str, Any]:
         return {"agentState": int(agent.state), "isWorking": bool(agent.calls)}
+
+    @serves("handShake")
+    def heartbeat(self, agent: Agent, request: Request) -> None:
+        self.seen(agent)
+
+    # -- skills, settings and notes ------------------------------------------------------------------
+    @serves("resetSkill")
+    def reset_skills(self, agent: Agent, request: Request) -> dict[str, Any]:
+        if str(request["path"]["autoflag"]).lower() == "true":
+            agent.active_skills = agent.skills
+        else:
+            wanted = {part for part in str(request["query"].get("skillid") or "").split(";") if part}
+            agent.active_skills = tuple(s for s in agent.skills if str(s.id) in wanted)
+        return {}
+
+    @serves("queryAgentSkills")
+    def skills_of(self, agent: Agent, request: Request) -> list[dict[str, Any]]:
+        return [skill.as_reply() for skill in agent.active_skills]
+
+    @serves("queryAgentSkillsByWorkNo")
+    def skills_of_other(self, agent: Agent, request: Request) -> list[dict[str, Any]]:
+        other = str(request["path"]["workno"])
+        if other not in self.roster:
+            raise Refused("000-002", f"agent {other} is not configured")
+        target = self.agent(other)
+        return [skill.as_reply() for skill in (target.active_skills if target.signed_in else target.skills)]
+
+    @serves("setAgentAutoAnswer")
+    def set_auto_answer(self, agent: Agent, request: Request) -> dict[str, Any]:
+        agent.auto_answer = str(request["path"]["isautoanswer"]) == "true"
+        return {}
+
+    @serves("setAgentAutoEnterIdle")
+    def set_auto_enter_idle(self, agent: Agent, request: Request) -> dict[str, Any]:
+        agent.auto_enter_idle = str(request["path"]["flag"]) == "true"
+        return {}
+
+    @serves("setCustomState")
+    def set_custom_state(self, agent: Agent, request: Request) -> dict[str, Any]:
+        agent.custom_state = int(request["query"]["customstate"])
+        return {}
+
+    @serves("queryCustomState")
+    def query_custom_state(self, agent: Agent, request: Request) -> dict[str, Any]:
+        return {"agentcustomstate": str(agent.custom_state if agent.custom_state is not None else 65535)}
+
+    @serves("cancelSetCustomState")
+    def cancel_custom_state(self, agent: Agent, request: Request) -> dict[str, Any]:
+        if agent.custom_state is None:
+            raise Refused("100-009", "no custom state is set")
+        agent.custom_state = None
+        return {}
+
+    @serves("sendNoteletEx")
+    def send_note(self, agent: Agent, request: Request) -> None:
+        body = request["body"]
+        for receiver in dict.fromkeys(str(item) for item in body["agentIds"]):
+            if receiver in self.roster and self.agent(receiver).signed_in:
+                self.emit(self.agents[receiver], "AgentOther_Note")  # documented with no content: the text stays out
+
+    @serves("modifyAccountPwdEx")
+    def change_password(self, agent: Agent, request: Request) -> dict[str, Any]:
+        body = request["body"]
+        if body["oldPassword"] != agent.password:
+            raise Refused("100-007", "the old password is wrong")
+        agent.password = body["newPassword"]
+        self.roster.set_password(agent.agent_id, agent.password)
+        return {}
+
+    @serves("updateGuid")
+    def update_guid(self, agent: Agent, request: Request) -> dict[str, Any]:
+        agent.previous_guid, agent.previous_valid_until = agent.guid, self._clock() + self.config.previous_guid_lifetime
+        return {"guid": self._new_guid(agent)}
+
+    @serves("loginInfo")
+    def login_info(self, agent: Agent, request: Request) -> dict[str, Any]:
+        return {"phonenum": agent.phone, "phonetoken": uuid.uuid4().hex}
+
+    @serves("syncagentinfo")
+    def sync_agent_info(self, agent: Agent, request: Request) -> dict[str, Any]:
+        agent.queue.clear()  # documented: the agent's queued events are dropped
+        current = agent.calls[0] if agent.calls else None
+        return {"callinfo": "", "agentStateInfo": {"workNo": agent.agent_id, "state": int(agent.state),
+                                                   "curCallId": current.callid if current else ""}}
 
     # -- calls -------------------------------------------------------------------------------------
     def offer_inbound_call(self, caller: str, agent_id: str) -> str:
@@ -212,7 +428,7 @@ class GatewayModel:
             raise SimulationError(f"agent {agent_id} is not signed in")
         if agent.state != IDLE or agent.calls:
             raise SimulationError(f"agent {agent_id} is not idle (state {agent.state}) and cannot take a call")
-        call = Call(self._new_callid(), caller, agent.phone, inbound=True, state="ringing")
+        call = Call(self._new_callid(), caller, agent.phone, inbound=True, state=RINGING)
         self.calls[call.callid] = call
         agent.calls.append(call)
         agent.state = TALKING
@@ -223,7 +439,7 @@ class GatewayModel:
                    "mediaAbility": "1", "transfer": "no", "transfrom": ""}
         if agent.auto_answer:
             self.emit(agent, "AgentEvent_Auto_Answer", ringing)
-            call.state = "talking"
+            call.state = IN_TALK
             self.emit(agent, "AgentEvent_Talking", self._talking_content(call))
         else:
             self.emit(agent, "AgentEvent_Ringing", ringing)
@@ -239,36 +455,44 @@ class GatewayModel:
         call = next(c for c in owner.calls if c.callid == callid)
         self._end_calls(owner, [call], phone_state=3)
 
-    def answer(self, agent: Agent, callid: str | None) -> None:
-        ringing = [c for c in agent.find("ringing") if callid in (None, c.callid)]
+    @serves("answer")
+    def answer(self, agent: Agent, request: Request) -> None:
+        callid = (request.get("query") or {}).get("callid")
+        ringing = [c for c in agent.find(RINGING) if callid in (None, c.callid)]
         if not ringing:
             raise Refused("200-002")
         call = ringing[0]
-        call.state = "talking"
+        call.state = IN_TALK
         self.emit(agent, "AgentEvent_Talking", self._talking_content(call))
 
-    def hold(self, agent: Agent) -> None:
-        talking = agent.find("talking")
+    @serves("hold")
+    def hold(self, agent: Agent, request: Request | None = None) -> None:
+        talking = agent.find(IN_TALK)
         if not talking:
-            raise Refused("200-014" if agent.calls and not agent.find("held") else "200-013")
-        talking[0].state = "held"
+            raise Refused("200-014" if agent.calls and not agent.find(HELD) else "200-013")
+        talking[0].state = HELD
         self.emit(agent, "AgentEvent_Hold", talking[0].callid)
 
-    def get_hold(self, agent: Agent, callid: str | None) -> None:
-        held = [c for c in agent.find("held") if callid in (None, c.callid)]
+    @serves("getHold")
+    def get_hold(self, agent: Agent, request: Request) -> None:
+        callid = (request.get("query") or {}).get("callid")
+        held = [c for c in agent.find(HELD) if callid in (None, c.callid)]
         if not held:
             raise Refused("200-015")
-        if agent.find("talking", "ringing", "alerting", "conference"):
+        if agent.find(IN_TALK, RINGING, ALERTING, CONFERENCE):
             raise Refused("200-016")
-        held[0].state = "talking"
+        held[0].state = IN_TALK
         self.emit(agent, "AgentEvent_Talking", self._talking_content(held[0]))
 
-    def callout(self, agent: Agent, body: dict[str, Any]) -> str:
-        if agent.find("talking", "ringing", "alerting", "conference"):
+    @serves("callout")
+    def callout(self, agent: Agent, request: Request) -> str:
+        body = request["body"]
+        if agent.find(IN_TALK, RINGING, ALERTING, CONFERENCE):
             raise Refused("100-009")
         called = str(body["called"])
         was_free = not agent.calls
-        call = Call(self._new_callid(), called, str(body.get("caller") or agent.phone), inbound=False, state="alerting")
+        call = Call(self._new_callid(), called, str(body.get("caller") or agent.phone), inbound=False,
+                    state=ALERTING)
         self.calls[call.callid] = call
         agent.calls.append(call)
         agent.state = TALKING
@@ -276,28 +500,31 @@ class GatewayModel:
             self.emit(agent, "AgentState_Busy")
         self.emit(agent, "AgentEvent_Customer_Alerting",
                   {"callid": call.callid, "otherPhoneWorkno": "", "otherPhone": called, "type": "main"})
-        self._schedule(self.config.answer_delay, lambda: self._far_end_answers(agent, call))
+        self.later(self.config.answer_delay, lambda: self._far_end_answers(agent, call))
         return call.callid
 
     def _far_end_answers(self, agent: Agent, call: Call) -> None:
-        if call in agent.calls and call.state == "alerting":
-            call.state = "talking"
+        if call in agent.calls and call.state == ALERTING:
+            call.state = IN_TALK
             self.emit(agent, "AgentEvent_Talking", self._talking_content(call))
 
-    def conf_join(self, agent: Agent, callid: str) -> None:
-        talking = agent.find("talking")
+    @serves("confJoin")
+    def conf_join(self, agent: Agent, request: Request) -> None:
+        callid = request["body"]["callid"]
+        talking = agent.find(IN_TALK)
         if not talking:
             raise Refused("200-010")
-        held = [c for c in agent.find("held") if c.callid == callid]
+        held = [c for c in agent.find(HELD) if c.callid == callid]
         if not held:
             raise Refused("200-011")
         for call in (held[0], talking[0]):
-            call.state = "conference"
+            call.state = CONFERENCE
         partner = ",".join(call.customer for call in (held[0], talking[0]))
         self.emit(agent, "AgentEvent_Conference", {"callid": callid, "partner": partner})
 
-    def release(self, agent: Agent) -> None:
-        current = agent.find("talking", "alerting", "conference", "ringing")
+    @serves("release")
+    def release(self, agent: Agent, request: Request | None = None) -> None:
+        current = agent.find(IN_TALK, ALERTING, CONFERENCE, RINGING)
         if not current:
             raise Refused("200-017")
         self._end_calls(agent, current, phone_state=2)

@@ -2,7 +2,10 @@
 
 Gateway paths and methods come from the interface catalogue, requests are checked against the same
 schemas the library uses, and every reply is checked against its response schema before it leaves,
-so the simulator cannot drift from the documented shapes. The control interface lives under
+so the simulator cannot drift from the documented shapes. Likewise a retcode or an event that the catalogue
+does not list for the interface is a breach of contract: it is recorded, and the request answers HTTP 500.
+Which interface does what comes from the model: the agent state table, ``@serves`` methods, sign-in
+(interfaces that set the Guid) and event polling. The control interface lives under
 ``/ccgw-sim/v1`` and never overlaps the gateway's ``/agentgateway`` paths; with a control token set,
 every request under it must carry the token in the ``X-CCGW-Sim-Token`` header.
 """
@@ -16,20 +19,22 @@ import hmac
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, NoReturn
 
 from aiohttp import web
 
 from ..catalogue import POLL_RESPONSE_SCHEMA, Catalogue, Interface, load_catalogue
+from ..catalogue.gateway import SUCCESS
 from ..version import VERSION
+from .agent_states import AGENT_STATE_TABLE
 from .control import CONTROL_PREFIX, CONTROL_TOKEN_HEADER
-from .model import Agent, GatewayModel, Refused, SimulationError, SimulatorConfig
+from .model import OPERATIONS, Agent, GatewayModel, Refused, SimulationError, SimulatorConfig
 from .roster import Roster
 
 log = logging.getLogger("ccgw-sim")
 
-Operation = Callable[[GatewayModel, Agent, dict[str, Any]], Any]
+POLL_INTERFACE = "getAgentEvent"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 # Gateway bodies are flat (two levels at most). Anything deeper is refused before it is parsed, so neither
@@ -45,21 +50,17 @@ _JSON_TOKEN = re.compile(r'"[^"\\]*+(?:\\.?[^"\\]*+)*+(?:"|\Z)|[\[\]{}]', re.DOT
 MAX_CONTROL_FIELD = 24  # caller is a phone number, as long as the gateway's phonenum; agent IDs are shorter
 
 
-def _operations() -> dict[str, Operation]:
-    """What each interface does; login, forceLogin and getAgentEvent are handled apart."""
-    return {
-        "logout": lambda m, a, r: m.logout(a),
-        "forceLogout": lambda m, a, r: m.logout(a, force=True),
-        "sayFree": lambda m, a, r: m.say_free(a),
-        "sayBusy": lambda m, a, r: m.say_busy(a, r["query"].get("reason")),
-        "getAgentStatus": lambda m, a, r: m.status(a),
-        "answer": lambda m, a, r: m.answer(a, r["query"].get("callid")),
-        "release": lambda m, a, r: m.release(a),
-        "hold": lambda m, a, r: m.hold(a),
-        "getHold": lambda m, a, r: m.get_hold(a, r["query"].get("callid")),
-        "callout": lambda m, a, r: m.callout(a, r["body"]),
-        "confJoin": lambda m, a, r: m.conf_join(a, r["body"]["callid"]),
-    }
+def simulated_by(interface: Interface) -> str | None:
+    """How the simulator carries ``interface`` out, or None when it does not."""
+    if interface.sets_guid and interface.name != POLL_INTERFACE:
+        return "sign-in"
+    if interface.name == POLL_INTERFACE:
+        return "event poll"
+    if interface.name in AGENT_STATE_TABLE:
+        return "agent state table"
+    if interface.name in OPERATIONS:
+        return f"GatewayModel.{OPERATIONS[interface.name].__name__}"
+    return None
 
 
 class UnreadableBody(ValueError):
@@ -148,10 +149,12 @@ class GatewaySimulator:
                  catalogue: Catalogue | None = None, *, control_token: str | None = None) -> None:
         self.config = config or SimulatorConfig()
         self.catalogue = catalogue or load_catalogue()
-        self.model = GatewayModel(roster or Roster.load(), self.config, schedule=self._schedule, notify=self._notify)
+        self.model = GatewayModel(roster or Roster.load(), self.config, schedule=self._schedule, notify=self._notify,
+                                  observe=self._observe_event)
         self._wakeups: dict[str, asyncio.Event] = {}
-        self._operations = _operations()
         self.requests_served = 0
+        # Contract breaches: a retcode or event the catalogue does not list for the interface that caused it.
+        self.breaches: list[str] = []
         # kept as bytes for hmac.compare_digest, and private so it never shows up in a repr or a log line
         self._control_token = control_token.encode("utf-8") if control_token else None
 
@@ -169,9 +172,36 @@ class GatewaySimulator:
     def _wakeup(self, agent_id: str) -> asyncio.Event:
         return self._wakeups.setdefault(agent_id, asyncio.Event())
 
+    def _observe_event(self, cause: str | None, event: str) -> None:
+        if event not in self.catalogue.event_names:
+            self._breach(f"event {event} is not in the catalogue")
+        elif cause is not None and event not in self.catalogue.interface(cause).events:
+            self._breach(f"{cause} caused {event}, which the catalogue does not list for it")
+
+    def _breach(self, text: str) -> None:
+        log.error("contract breach: %s", text)
+        self.breaches.append(text)
+
+    async def _sign_out_silent_agents(self, app: web.Application) -> AsyncIterator[None]:
+        """Background check: agents nobody polled for are signed out, as the gateway does."""
+
+        async def watch() -> None:
+            while True:
+                await asyncio.sleep(min(1.0, self.config.silence_sign_out / 4))
+                for agent_id in self.model.sign_out_silent_agents():
+                    log.info("agent %s signed out: no poll or heartbeat for %.1f s", agent_id,
+                             self.config.silence_sign_out)
+
+        task = asyncio.get_running_loop().create_task(watch())
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
     # -- application ---------------------------------------------------------------------------------
     def app(self) -> web.Application:
         app = web.Application(client_max_size=1024 * 1024, middlewares=[self._guard_control])
+        app.cleanup_ctx.append(self._sign_out_silent_agents)
         for interface in self.catalogue.interfaces.values():
             app.router.add_route(interface.method, interface.path, self._handler(interface), name=interface.name)
         app.router.add_get(f"{CONTROL_PREFIX}/health", self.health)
@@ -215,39 +245,58 @@ class GatewaySimulator:
         problems = self.catalogue.problems(interface.request_schema["$id"], call)
         if problems:
             return self._reply(interface, "000-002", message=problems)
+        breaches = len(self.breaches)
         try:
-            if interface.name in ("login", "forceLogin"):
-                result, guid = self.model.login(agent_id, call["body"], force=interface.name == "forceLogin")
-                return self._reply(interface, "0", result=result, guid=guid)
-            agent = self.model.authorize(agent_id, request.headers.get("Guid"))
-            if interface.name == "getAgentEvent":
-                return await self._poll(interface, agent)
-            operation = self._operations.get(interface.name)
-            if operation is None:
-                return self._reply(interface, "000-002", message=f"{interface.name} is not simulated")
-            result = operation(self.model, agent, call)
+            with self.model.caused_by(interface.name):
+                response = await self._carry_out(interface, request, agent_id, call)
         except Refused as refusal:
-            return self._reply(interface, refusal.retcode, message=refusal.message)
-        return self._reply(interface, "0", result=result if result is not None else {})
+            response = self._reply(interface, refusal.retcode, message=refusal.message)
+        if len(self.breaches) > breaches:
+            raise web.HTTPInternalServerError(text=f"simulator breaks its catalogue: {self.breaches[-1]}")
+        return response
+
+    async def _carry_out(self, interface: Interface, request: web.Request, agent_id: str,
+                         call: dict[str, Any]) -> web.Response:
+        how = simulated_by(interface)
+        if how == "sign-in":
+            result, guid = self.model.login(agent_id, call["body"], force=interface.name == "forceLogin")
+            return self._reply(interface, SUCCESS, result=result, guid=guid)
+        agent = self.model.authorize(agent_id, request.headers.get("Guid"))
+        if how == "event poll":
+            return await self._poll(interface, agent)
+        if how == "agent state table":
+            result = self.model.change_state(agent, interface.name, call)
+        elif how is not None:
+            result = OPERATIONS[interface.name](self.model, agent, call)
+        else:
+            return self._reply(interface, "000-002", message=f"{interface.name} is not simulated")
+        return self._reply(interface, SUCCESS, result=result if result is not None else {})
 
     async def _poll(self, interface: Interface, agent: Agent) -> web.Response:
         wakeup = self._wakeup(agent.agent_id)
+        session = agent.session
+        self.model.seen(agent)
         event = self.model.next_event(agent)
         if event is None:
             wakeup.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(wakeup.wait(), self.config.poll_wait)
-            if not agent.signed_in:
-                return self._reply(interface, "100-006")
+            if agent.session != session:
+                # Another sign-in took the agent over while this poll waited: its events are the new session's.
+                return self._reply(interface, "000-003", message="the session was taken over by a new sign-in")
             event = self.model.next_event(agent)
+            if event is None and not agent.signed_in:
+                return self._reply(interface, "100-006")
         new_guid = self.model.rotate_guid(agent)
-        reply = {"message": "", "retcode": "0", "event": event}
+        reply = {"message": "", "retcode": SUCCESS, "event": event}
         self._check(POLL_RESPONSE_SCHEMA, reply)
         return self._json(reply, guid=new_guid)
 
     def _reply(self, interface: Interface, retcode: str, *, result: Any = None, message: str = "",
                guid: str | None = None) -> web.Response:
-        reply: dict[str, Any] = {"message": message or ("success" if retcode == "0" else
+        if retcode not in interface.possible_retcodes:
+            self._breach(f"{interface.name} answered retcode {retcode}, which the catalogue does not list for it")
+        reply: dict[str, Any] = {"message": message or ("success" if retcode == SUCCESS else
                                                         self.catalogue.meaning(retcode)), "retcode": retcode}
         if result is not None:
             reply["result"] = result

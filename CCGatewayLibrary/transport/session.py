@@ -141,7 +141,11 @@ class GuidHolder:
         match = SESSION_COOKIE.search(header) if header else None
         if not match:
             return False
-        value = match.group(1)
+        return self.adopt(match.group(1))
+
+    def adopt(self, value: str) -> bool:
+        """Use ``value`` as the Guid from now on (from a header or a reply such as updateGuid's); True when it
+        changed."""
         self._secrets.register(value)  # before anything can log it
         with self._lock:
             if self._guid is not None and self._guid.value == value:

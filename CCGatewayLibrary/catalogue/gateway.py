@@ -1,0 +1,26 @@
+"""Numbers the gateway documents about its own behaviour, each defined here once with its source.
+
+The library's defaults, the event poller and the simulator all read them from here.
+"""
+
+from typing import Final
+
+# The retcode of success: https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_1328.html
+SUCCESS: Final = "0"
+
+# A poll with nothing queued is held AGENT_POLL_WAIT_TIMES (100) x AGENT_POLL_WAIT_INTERVAL (100 ms):
+# https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_1274.html
+POLL_WAIT: Final = 10.0
+# Clients poll again 200 to 500 ms after each reply; the developer guide's timer uses 200 ms:
+# https://support.huaweicloud.com/intl/en-us/devg-ccgw-cec/cec_05_4026.html
+POLL_PAUSE: Final = 0.2
+# Dynamic authentication hands out a new Guid about every 60 s, and a Guid stays valid for 120 s:
+# https://support.huaweicloud.com/intl/en-us/devg-ccgw-cec/cec_05_40110.html
+GUID_RENEWAL: Final = 60.0
+GUID_LIFETIME: Final = 120.0
+# An agent whose events nobody polls (or, in push mode, who sends no heartbeat) for 2 minutes is signed out:
+# https://support.huaweicloud.com/intl/en-us/devg-ccgw-cec/cec_05_4015.html
+SILENCE_SIGN_OUT: Final = 120.0
+# In push mode the heartbeat (handShake) is sent about every 30 s:
+# https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_1204.html
+HEARTBEAT_INTERVAL: Final = 30.0

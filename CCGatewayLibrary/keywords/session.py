@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from typing import Any
+
+from robot.api import logger
+from robot.api.deco import keyword
+from robot.api.types import Secret
+
+from ..catalogue.gateway import SUCCESS
+from ..errors import CCGatewayError
+from .base import LibraryComponent, succeeded
+
+
+class SessionKeywords(LibraryComponent):
+    """The agent's session with the gateway: heartbeat, Guid, password, softphone token, state re-sync."""
+
+    @keyword(tags=["agent", "session", "handShake"])
+    def send_heartbeat(self, service_token: Secret | None = None, agent: str | None = None,
+                       expected_retcode: str = SUCCESS) -> None:
+        """Sends the agent's heartbeat (``handShake``), optionally with a new ``service_token`` (a `Secret`).
+
+        In push mode the gateway signs out an agent without a heartbeat for 2 minutes; about every 30 s is the
+        documented rhythm. In polling mode the event polls are the heartbeat, which the library sends anyway.
+        A renewed Guid in the reply is taken over.
+        """
+        headers = None
+        if service_token is not None:
+            self.ctx.secrets.register(service_token)
+            headers = {"service_token": service_token.value}
+        self._agent_call(agent, "handShake", expected_retcode, headers=headers)
+
+    @keyword(tags=["agent", "session", "updateGuid"])
+    def refresh_guid(self, agent: str | None = None, expected_retcode: str = SUCCESS) -> None:
+        """Asks the gateway for a new Guid (``updateGuid``) and uses it from now on, for requests and polls.
+
+        The Guid stays a secret: it is masked wherever it would appear.
+        """
+        handle = self.ctx.agent(agent)
+        reply = self.ctx.call(handle.session, "updateGuid", handle.agent_id, expected_retcode=expected_retcode)
+        if not succeeded(reply):
+            return
+        guid = (reply.get("result") or {}).get("guid")
+        if not isinstance(guid, str) or not guid:
+            raise CCGatewayError(f"updateGuid for {handle.describe()} succeeded but its reply carried no guid.")
+        handle.session.guid.adopt(guid)
+        logger.info(f"{handle.describe().capitalize()} uses a new Guid.")
+
+    @keyword(tags=["agent", "session", "syncagentinfo"])
+    def sync_agent_info(self, agent: str | None = None) -> dict[str, Any]:
+        """Re-reads the agent's state and current call (``syncagentinfo``) and returns the reply's ``result``.
+
+        The gateway empties the agent's event queue when answering, so events not yet polled are lost: the
+        vendor meant it for a browser refresh. Use `Get Agent Status` to read the state in tests.
+        """
+        reply = self._agent_call(agent, "syncagentinfo", SUCCESS)
+        return dict(reply.get("result") or {})
+
+    @keyword(tags=["agent", "session", "loginInfo"])
+    def get_softphone_token(self, agent: str | None = None) -> Secret:
+        """Returns the temporary password the agent's softphone registers with (``loginInfo``), as a `Secret`."""
+        reply = self._agent_call(agent, "loginInfo", SUCCESS)
+        token = (reply.get("result") or {}).get("phonetoken")
+        if not isinstance(token, str) or not token:
+            raise CCGatewayError("loginInfo succeeded but its reply carried no phonetoken.")
+        self.ctx.secrets.register(token)
+        return Secret(token)
+
+    @keyword(tags=["agent", "session", "modifyAccountPwdEx"])
+    def change_agent_password(self, old_password: Secret, new_password: Secret, agent: str | None = None,
+                              expected_retcode: str = SUCCESS) -> None:
+        """Changes the agent's password (``modifyAccountPwdEx``); both are `Secret` values.
+
+        The gateway asks for 8 to 32 characters, no character twice in a row, no 3 characters of the agent ID
+        in a row, 3 of 4 character classes and none of the last 5 passwords; the library checks the length.
+        A sign-in whose reply says ``isForceChange`` is ``true`` must change the password first.
+        """
+        self.ctx.secrets.register(old_password)
+        self.ctx.secrets.register(new_password)
+        reply = self._agent_call(agent, "modifyAccountPwdEx", expected_retcode,
+                                 body={"oldPassword": old_password.value, "newPassword": new_password.value})
+        if succeeded(reply):
+            logger.info("Password changed.")

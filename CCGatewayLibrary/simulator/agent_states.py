@@ -1,0 +1,117 @@
+"""The simulated agent's state machine as one table: interface x state before -> state after and events, or
+the retcode that refuses the request.
+
+Read it against the vendor's agent state table and the state interfaces' pages
+(https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_0581.html and cec_07_1210 to cec_07_1221). The
+gateway documents which retcodes each interface may answer, not in which state; a refusal cell uses the
+documented "agent state does not allow it" code of the interface (100-009, for sign-out 100-010). Events are
+named in the order the gateway sends them. ``TALKING`` stands for every state with a call, held calls included.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..catalogue.states import AgentState
+
+IDLE, BUSY, WORK, REST, TALKING, SIGNED_OUT = (AgentState.IDLE, AgentState.BUSY, AgentState.WORK, AgentState.REST,
+                                               AgentState.TALKING, AgentState.SIGNED_OUT)
+STATES: tuple[AgentState, ...] = (IDLE, BUSY, WORK, REST, TALKING)
+NOT_NOW = "100-009"  # setting the agent state failed: the state does not allow it
+
+
+@dataclass(frozen=True)
+class Step:
+    """The request is carried out: the agent ends in ``to`` and these events are queued, in order."""
+
+    to: AgentState
+    events: tuple[str, ...] = ()
+    # A query flag that must be "true" (the gateway asks for prolong=true to change the reason of an ongoing
+    # busy or rest); without it the request is refused with NOT_NOW.
+    needs: str | None = None
+    releases_calls: bool = False
+
+
+Cell = Step | str
+
+
+def step(to: AgentState, *events: str, needs: str | None = None, releases_calls: bool = False) -> Step:
+    return Step(to, events, needs, releases_calls)
+
+
+def signed_out(*events: str, releases_calls: bool = False) -> Step:
+    return Step(SIGNED_OUT, events, None, releases_calls)
+
+
+# Rows are interfaces, columns the state before the request.
+# The events after a rest/work/busy change are those the vendor lists per interface; AgentState_Ready after
+# sayFree is what the developer guide's state diagram shows for the return to idle (inferred).
+AGENT_STATE_TABLE: dict[str, dict[AgentState, Cell]] = {
+    "sayFree": {
+        IDLE: step(IDLE, "AgentState_Ready"),
+        BUSY: step(IDLE, "AgentState_CancelNotReady_Success", "AgentState_Ready"),
+        WORK: step(IDLE, "AgentState_CancelWork_Success", "AgentState_Ready"),
+        REST: NOT_NOW,
+        TALKING: NOT_NOW,
+    },
+    "sayBusy": {
+        IDLE: step(BUSY, "AgentState_SetNotReady_Success"),
+        BUSY: step(BUSY, "AgentState_SetNotReady_Success", needs="prolong"),
+        WORK: step(BUSY, "AgentState_SetNotReady_Success"),
+        REST: NOT_NOW,
+        TALKING: NOT_NOW,
+    },
+    "cancelBusy": {
+        IDLE: NOT_NOW,
+        BUSY: step(IDLE, "AgentState_CancelNotReady_Success"),
+        WORK: NOT_NOW,
+        REST: NOT_NOW,
+        TALKING: NOT_NOW,
+    },
+    "rest": {
+        IDLE: step(REST, "AgentState_SetRest_Success"),
+        BUSY: step(REST, "AgentState_SetRest_Success"),
+        WORK: step(REST, "AgentState_SetRest_Success"),
+        REST: step(REST, "AgentState_SetRest_Success", needs="prolong"),
+        TALKING: NOT_NOW,
+    },
+    "cancelRest": {
+        IDLE: NOT_NOW,
+        BUSY: NOT_NOW,
+        WORK: NOT_NOW,
+        REST: step(IDLE, "AgentState_CancelRest_Success"),
+        TALKING: NOT_NOW,
+    },
+    "sayWork": {
+        IDLE: step(WORK, "AgentState_SetWork_Success"),
+        BUSY: step(WORK, "AgentState_SetWork_Success"),
+        WORK: step(WORK, "AgentState_SetWork_Success"),
+        REST: NOT_NOW,
+        TALKING: NOT_NOW,
+    },
+    "cancelWork": {
+        IDLE: NOT_NOW,
+        BUSY: NOT_NOW,
+        WORK: step(IDLE, "AgentState_CancelWork_Success"),
+        REST: NOT_NOW,
+        TALKING: NOT_NOW,
+    },
+    # A voluntary sign-out is not guaranteed to produce AgentOther_ShutdownService; the simulator sends none.
+    "logout": {
+        IDLE: signed_out(),
+        BUSY: signed_out(),
+        WORK: signed_out(),
+        REST: signed_out(),
+        TALKING: "100-010",
+    },
+    # Forced sign-out also releases a call in progress.
+    "forceLogout": {state: signed_out("AgentOther_ShutdownService", releases_calls=True) for state in STATES},
+    "forceLogoutWithReason": {state: signed_out("AgentOther_ShutdownService", releases_calls=True)
+                              for state in STATES},
+}
+
+
+def cell(interface: str, state: AgentState) -> Cell:
+    """What ``interface`` does to an agent in ``state`` (states with a call count as talking)."""
+    column = state if state in STATES else TALKING
+    return AGENT_STATE_TABLE[interface][column]
