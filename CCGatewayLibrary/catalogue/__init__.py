@@ -90,6 +90,9 @@ class Interface:
         except KeyError as missing:
             raise RequestSchemaError(f"{self.name} request is invalid: path.{missing.args[0]}: is required "
                                      "but missing") from None
+        except (ValueError, IndexError):  # a path given to Send Raw Request with a stray brace
+            raise RequestSchemaError(f"{self.name}: the path's braces do not name placeholders such as "
+                                     "{agentid}") from None
 
     @property
     def has_body(self) -> bool:
@@ -154,6 +157,15 @@ class Catalogue:
             hint = f" Did you mean {', '.join(close)}?" if close else ""
             raise CatalogueError(f"Unknown interface '{name}'.{hint} Known: {', '.join(sorted(self.interfaces))}.") \
                 from None
+
+    def ad_hoc(self, method: str, path: str) -> Interface:
+        """An interface the catalogue does not know, for sending raw requests: ``path`` is absolute or relative to
+        the base path, and the agent's Guid goes with it."""
+        full = path if path.startswith("/") else self.base_path + path
+        nothing: dict[str, Any] = {"properties": {"body": {}}}
+        return Interface(name=f"{method} {full}", title="not in the catalogue", method=method, path=full,
+                         guid_required=True, sets_guid=False, events=(), retcodes=(), source=(),
+                         request_schema=nothing, response_schema=nothing, chapter="", listed=False)
 
     def check_event_name(self, name: str) -> str:
         if name not in self.event_names:

@@ -1,14 +1,19 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from robot.api.deco import keyword
 from robot.api.types import Secret
 
-from ..errors import HttpStatusError
+from ..catalogue import Interface
+from ..errors import CCGatewayError, HttpStatusError
 from ..transport.redaction import MAX_JSON_DEPTH, json_depth
 from .base import LibraryComponent
+
+RAW_METHOD = re.compile(r"[A-Za-z]+")
+RAW_PATH = re.compile(r"[^\x00-\x20\x7f?#]+")
 
 
 class RawKeywords(LibraryComponent):
@@ -21,16 +26,20 @@ class RawKeywords(LibraryComponent):
         body: dict | list | str | None = None,
         query: dict[str, str] | None = None,
         agent_id: str | None = None,
+        path_params: dict[str, str] | None = None,
         agent: str | None = None,
         send_guid: bool = True,
         guid: Secret | None = None,
         expected_status: int = 200,
     ) -> Any:
-        """Sends ``interface`` (its log name, e.g. ``sayFree``) as given, without checking the request or the
-        retcode, and returns the parsed reply (or its text when it is not JSON).
+        """Sends ``interface`` as given, without checking the request or the retcode, and returns the parsed
+        reply (or its text when it is not JSON).
 
-        Method and path come from the catalogue. ``agent_id`` fills the path's ``{agentid}`` exactly as given
-        (quoted, so even ``..`` stays one path segment); by default it is the current (or ``agent``) agent's ID.
+        ``interface`` is a log name from the catalogue (``sayFree``), whose method and path are used, or any
+        method and path on the gateway, such as ``POST onlineagent/{agentid}/newinterface``: a path without a
+        leading ``/`` is taken under ``/agentgateway/resource/``. ``agent_id`` fills ``{agentid}`` exactly as
+        given (quoted, so even ``..`` stays one path segment); by default it is the current (or ``agent``)
+        agent's ID. ``path_params`` fills the other placeholders, such as ``{time}`` of ``rest``.
         The agent's Guid is sent unless ``send_guid=False``; ``guid`` sends another `Secret` value instead.
         Only the HTTP status is checked (``expected_status``, 200 by default).
 
@@ -43,8 +52,10 @@ class RawKeywords(LibraryComponent):
         | ${reply} = | `Send Raw Request` | getAgentStatus | agent_id=99 |
         | ${reply} = | `Send Raw Request` | confJoin | body={"callid": ""} |
         | ${reply} = | `Send Raw Request` | confJoin | body={"callid": |
+        | ${reply} = | `Send Raw Request` | rest | path_params={"time": "0", "restcause": "3"} |
+        | ${reply} = | `Send Raw Request` | GET onlineagent/{agentid}/agentstatus |
         """
-        spec = self.ctx.catalogue.interface(interface)
+        spec = self._interface(interface)
         body = self._as_sent(body)
         for value in self.ctx.policy.secret_values(body) + self.ctx.policy.secret_values(query or {}):
             self.ctx.secrets.register(value)  # before anything can log it
@@ -55,7 +66,8 @@ class RawKeywords(LibraryComponent):
         session = handle.session if handle is not None else self.ctx.new_session()
         target = agent_id or handle.agent_id
         try:
-            exchange = self.ctx.send(session, spec, target, spec.url_path({"agentid": target}), query=query,
+            path = spec.url_path({**(path_params or {}), "agentid": target})
+            exchange = self.ctx.send(session, spec, target, path, query=query,
                                      body=body, send_guid=guid if guid is not None else send_guid)
         finally:
             if handle is None:
@@ -64,6 +76,20 @@ class RawKeywords(LibraryComponent):
             raise HttpStatusError(f"{spec.name} for agent {target} at {session.host} answered HTTP {exchange.status} "
                                   f"{exchange.reason}, expected {expected_status}.")
         return exchange.json if exchange.json is not None else exchange.text
+
+    def _interface(self, text: str) -> Interface:
+        """The catalogue's interface of that log name, or one made of a method and a path."""
+        method, _, path = text.strip().partition(" ")
+        path = path.strip()
+        if not path:
+            return self.ctx.catalogue.interface(text)
+        if not RAW_METHOD.fullmatch(method):
+            raise CCGatewayError(f"Send Raw Request: '{method}' is not an HTTP method; give for example "
+                                 "'GET onlineagent/{agentid}/agentstatus'.")
+        if not RAW_PATH.fullmatch(path):
+            raise CCGatewayError("Send Raw Request: the path must be one piece of text without spaces, control "
+                                 "characters, '?' or '#' (give query parameters with query=).")
+        return self.ctx.catalogue.ad_hoc(method.upper(), path)
 
     def _as_sent(self, body: Any) -> Any:
         """Text that is JSON becomes the document it describes, other text the bytes to send as they are."""

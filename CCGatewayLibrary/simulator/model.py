@@ -116,6 +116,7 @@ class Agent:
     login_time: int = 0
     session: int = 0  # counts sign-ins: a poll that began in an earlier session must not take this one's events
     last_seen: float = 0.0  # last poll or heartbeat
+    open_polls: int = 0  # a poll the gateway holds counts as a sign of life for as long as it is held
     auto_answer: bool = True
     auto_enter_idle: bool = True
     active_skills: tuple[Skill, ...] = ()
@@ -223,7 +224,7 @@ class GatewayModel:
     def sign_out_silent_agents(self) -> list[str]:
         """Signs out every agent nobody polled for (or sent a heartbeat for) longer than the gateway allows."""
         limit = self._clock() - self.config.silence_sign_out
-        silent = [a for a in self.agents.values() if a.signed_in and a.last_seen < limit]
+        silent = [a for a in self.agents.values() if a.signed_in and not a.open_polls and a.last_seen < limit]
         for agent in silent:
             with self.caused_by(None):
                 self._sign_out(agent, release=True, events=("AgentOther_ShutdownService",))

@@ -279,8 +279,13 @@ class GatewaySimulator:
         event = self.model.next_event(agent)
         if event is None:
             wakeup.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wakeup.wait(), self.config.poll_wait)
+            agent.open_polls += 1
+            try:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(wakeup.wait(), self.config.poll_wait)
+            finally:
+                agent.open_polls -= 1
+                self.model.seen(agent)
             if agent.session != session:
                 # Another sign-in took the agent over while this poll waited: its events are the new session's.
                 return self._reply(interface, "000-003", message="the session was taken over by a new sign-in")

@@ -6,7 +6,7 @@ Resource          ../resources/common.resource
 Suite Setup       Open Gateway Under Test
 Suite Teardown    Close Gateway Under Test
 Test Setup        Sign In First Agent
-Test Teardown     Sign Out All
+Test Teardown     Sign Out All Agents
 
 Test Tags         call    simulator-only
 

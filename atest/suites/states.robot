@@ -1,5 +1,5 @@
 *** Settings ***
-Documentation     Agent states, status queries and several agents in one test.
+Documentation     Agent states (ready, busy, auto-answer), status queries and several agents in one test.
 
 Resource          ../resources/common.resource
 
@@ -52,10 +52,27 @@ Two Agents Keep Their Own Events
     Should Be Equal    ${status}[state]    talking
     Release Call    agent=second
 
+Changing The Busy Reason Needs Prolong
+    [Documentation]    FAIL sayBusy failed for agent ${FIRST_AGENT}: retcode 100-009 (setting the agent state failed (possibly no permission)), expected 0 (success).
+    Sign In First Agent
+    Set Agent Busy    reason=201
+    Set Agent Busy    reason=202    prolong=True
+    Wait For Event    AgentState_SetNotReady_Success    reason=202
+    Set Agent Busy    reason=203
 
-*** Keywords ***
-Sign Out All Agents
-    [Documentation]    Signs out every agent a test may have signed in.
-    FOR    ${alias}    IN    101    first    second
-        Run Keyword And Ignore Error    Sign Out Agent    agent=${alias}    force=True
-    END
+Cancel Busy Returns To Idle
+    [Documentation]    cancelBusy, confirmed by its event.
+    Sign In Agent    ${FIRST_AGENT}    password=${AGENT_PASSWORD}    phone=70001    status=busy
+    Cancel Busy
+    Wait For Event    AgentState_CancelNotReady_Success
+    ${status}=    Get Agent Status
+    Should Be Equal    ${status}[state]    idle
+
+Auto Answer Can Be Switched On After Sign In
+    [Documentation]    setAgentAutoAnswer: an offered call is answered at once.
+    [Tags]    simulator-only
+    Sign In First Agent
+    Set Auto Answer    True
+    ${customer}=    Simulate Inbound Call    caller=88880001    agent=${FIRST_AGENT}
+    Wait For Event    AgentEvent_Auto_Answer    callid=${customer}
+    Wait For Event    AgentEvent_Talking    callid=${customer}
