@@ -143,6 +143,10 @@ class Catalogue:
         prefix = "urn:ccgw:schema:event:"
         return tuple(sorted(uri[len(prefix):] for uri in self._schemas if uri.startswith(prefix)))
 
+    def schemas(self) -> list[tuple[str, dict[str, Any]]]:
+        """Every schema the catalogue holds, by ``$id``."""
+        return list(self._schemas.items())
+
     def schema(self, uri: str) -> dict[str, Any]:
         try:
             return self._schemas[uri]
