@@ -4,9 +4,12 @@ retcode or event that the catalogue does not list for the interface that caused 
 from __future__ import annotations
 
 import dataclasses
+import threading
+import time
 from typing import Any
 
 import pytest
+import requests
 
 from CCGatewayLibrary.catalogue import Catalogue, load_catalogue
 from CCGatewayLibrary.catalogue.gateway import SUCCESS
@@ -14,6 +17,7 @@ from CCGatewayLibrary.catalogue.states import AgentState
 from CCGatewayLibrary.simulator.agent_states import AGENT_STATE_TABLE, STATES, Step, cell
 from CCGatewayLibrary.simulator.model import Agent, GatewayModel, Refused, SimulatorConfig
 from CCGatewayLibrary.simulator.roster import Roster
+from CCGatewayLibrary.simulator.runner import SimulatorRunner
 from CCGatewayLibrary.simulator.server import GatewaySimulator, simulated_by
 
 AGENT = "101"
@@ -174,3 +178,32 @@ def test_table_steps_are_steps_or_listed_codes() -> None:
         assert set(row) == set(STATES), interface
         for outcome in row.values():
             assert isinstance(outcome, Step) or outcome in CATALOGUE.interface(interface).possible_retcodes
+
+
+def test_a_poll_waiting_when_the_session_is_taken_over_leaves_the_events_to_the_new_session() -> None:
+    runner = SimulatorRunner(SimulatorConfig(poll_wait=3.0))
+    endpoint = runner.start_in_thread()
+    try:
+        http = requests.Session()
+        http.verify = str(endpoint.ca_file)
+        body = {"password": Roster.load().password_of(AGENT), "phonenum": PHONE}
+        login = CATALOGUE.interface("login").url_path({"agentid": AGENT})
+        poll = endpoint.url + CATALOGUE.interface("getAgentEvent").url_path({"agentid": AGENT})
+        first = http.put(endpoint.url + login, json=body, verify=str(endpoint.ca_file), timeout=5)
+        old_guid = first.headers["Set-GUID"].partition("=")[2]
+        while http.get(poll, headers={"Guid": old_guid}, verify=str(endpoint.ca_file), timeout=5).json()["event"]:
+            pass  # drain the first session's sign-in events
+        parked: list[dict[str, Any]] = []
+        waiting = threading.Thread(target=lambda: parked.append(
+            http.get(poll, headers={"Guid": old_guid}, verify=str(endpoint.ca_file), timeout=10).json()))
+        waiting.start()
+        time.sleep(0.3)  # the poll is parked at the gateway
+        force = CATALOGUE.interface("forceLogin").url_path({"agentid": AGENT})
+        second = requests.put(endpoint.url + force, json=body, verify=str(endpoint.ca_file), timeout=5)
+        new_guid = second.headers["Set-GUID"].partition("=")[2]
+        waiting.join(10)
+        assert parked[0]["retcode"] == "000-003" and "event" not in parked[0]
+        fresh = requests.get(poll, headers={"Guid": new_guid}, verify=str(endpoint.ca_file), timeout=5).json()
+        assert fresh["event"]["eventType"] == "AgentOther_InService"
+    finally:
+        runner.stop()
