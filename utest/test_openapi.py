@@ -25,7 +25,7 @@ from CCGatewayLibrary.simulator.runner import Endpoint, SimulatorRunner
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "docs"))
-from generate import OPENAPI, openapi_text  # noqa: E402
+from generate import OPENAPI, STATE_TABLE, openapi_text, state_table_text  # noqa: E402
 
 CATALOGUE = load_catalogue()
 DOCUMENT = build_openapi(CATALOGUE)
@@ -37,6 +37,10 @@ SEEN: Counter[str] = Counter()  # retcodes answered to generated requests
 
 def test_the_document_in_docs_is_up_to_date() -> None:
     assert OPENAPI.read_text(encoding="utf-8") == openapi_text(), "run: python docs/generate.py"
+
+
+def test_the_state_table_in_docs_is_up_to_date() -> None:
+    assert STATE_TABLE.read_text(encoding="utf-8") == state_table_text(), "run: python docs/generate.py"
 
 
 def test_every_interface_is_one_operation() -> None:

@@ -115,3 +115,26 @@ def cell(interface: str, state: AgentState) -> Cell:
     """What ``interface`` does to an agent in ``state`` (states with a call count as talking)."""
     column = state if state in STATES else TALKING
     return AGENT_STATE_TABLE[interface][column]
+
+
+def as_markdown() -> str:
+    """The table as Markdown, for docs/agent-state-table.md (written by docs/generate.py)."""
+    names = [state.name.lower().replace("_", " ") for state in STATES]
+    lines = ["| interface | " + " | ".join(names) + " |", "|---" * (len(STATES) + 1) + "|"]
+    for interface, row in AGENT_STATE_TABLE.items():
+        cells = []
+        for state in STATES:
+            outcome = row[state]
+            if isinstance(outcome, str):
+                cells.append(f"refused {outcome}")
+                continue
+            text = f"→ {outcome.to.name.lower().replace('_', ' ')}"
+            if outcome.events:
+                text += ": " + ", ".join(outcome.events)
+            if outcome.needs:
+                text += f" (needs {outcome.needs}=true)"
+            if outcome.releases_calls:
+                text += " (releases calls)"
+            cells.append(text)
+        lines.append(f"| {interface} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
