@@ -10,6 +10,7 @@ from .context import ca_bundle as checked_ca_bundle
 from .errors import CCGatewayError
 from .keywords import (
     AgentKeywords,
+    CallDataKeywords,
     CallKeywords,
     EventKeywords,
     RawKeywords,
@@ -17,6 +18,7 @@ from .keywords import (
     SimulatorKeywords,
     SkillKeywords,
     StateKeywords,
+    TransferKeywords,
 )
 from .keywords.base import seconds
 from .secrets import SecretScrubber, url_credentials
@@ -156,6 +158,8 @@ class CCGatewayLibrary(DynamicCore):
             SkillKeywords(self.ctx),
             SessionKeywords(self.ctx),
             CallKeywords(self.ctx),
+            TransferKeywords(self.ctx),
+            CallDataKeywords(self.ctx),
             EventKeywords(self.ctx),
             RawKeywords(self.ctx),
             SimulatorKeywords(self.ctx),

@@ -351,11 +351,11 @@ def test_several_errors_are_sorted_by_field_and_cut_after_three() -> None:
 def test_unknown_names_get_suggestions(catalogue: Catalogue) -> None:
     with pytest.raises(CatalogueError) as unknown:
         catalogue.interface("logHold")
-    assert str(unknown.value).startswith("Unknown interface 'logHold'. Did you mean getHold, logout, hold? Known: "
-                                         "answer, callout, ")
+    assert str(unknown.value).startswith("Unknown interface 'logHold'. Did you mean getHold, logout, connectHold? "
+                                         "Known: adjustVideoMode, answer, ")
     with pytest.raises(CatalogueError) as unknown:
         catalogue.interface("zzzz")
-    assert str(unknown.value).startswith("Unknown interface 'zzzz'. Known: answer, callout, cancelBusy, ")
+    assert str(unknown.value).startswith("Unknown interface 'zzzz'. Known: adjustVideoMode, answer, beginMute, ")
     with pytest.raises(CatalogueError, match=r"^Unknown event 'AgentState_Raedy'\. Did you mean AgentState_Ready\?$"):
         catalogue.check_event_name("AgentState_Raedy")
     with pytest.raises(CatalogueError, match=r"^Unknown event 'Nothing'\.$"):

@@ -24,7 +24,9 @@ OTHER_SECRETS = ["not-the-password-xxxxxxxx", "00000000-0000-0000-0000-000000000
 
 def test_all_suites_in_parallel_at_trace_level_leak_no_secret(tmp_path: Path) -> None:
     roster = tmp_path / "roster.json"
-    roster.write_text(json.dumps({"agents": [{"ids": "101-1100", "password": PLANTED_PASSWORD}]}), encoding="utf-8")
+    built_in = json.loads((REPO / "CCGatewayLibrary" / "simulator" / "roster.json").read_text(encoding="utf-8"))
+    agents = [dict(group, password=PLANTED_PASSWORD) for group in built_in["agents"]]  # same agents and skills
+    roster.write_text(json.dumps({"agents": agents}), encoding="utf-8")
     results = tmp_path / "results"
     env = dict(os.environ, CCGW_SIM_ROSTER=str(roster), CCGW_AGENT_PASSWORD=PLANTED_PASSWORD)
     run = subprocess.run(

@@ -349,8 +349,10 @@ def test_callout_far_end_answers_through_scheduler(catalogue: Catalogue) -> None
     world.drain(agent)
     callid = world.model.callout(agent, {"body": {"called": SECOND_CUSTOMER}})
     events = world.drain(agent)
-    assert [e["eventType"] for e in events] == ["AgentState_Busy", "AgentEvent_Customer_Alerting"]
-    assert events[1]["content"]["callid"] == callid
+    # the line opens for the call (sign-in default releasephone=true): the phone rings and goes off hook first
+    assert [e["eventType"] for e in events] == ["AgentOther_PhoneAlerting", "AgentOther_PhoneOffhook",
+                                              "AgentState_Busy", "AgentEvent_Customer_Alerting"]
+    assert events[3]["content"]["callid"] == callid
     assert world.scheduler.delays == [world.model.config.answer_delay]
     assert [c.state for c in agent.calls] == ["alerting"]
     world.scheduler.run_pending()
@@ -373,31 +375,51 @@ def test_callout_released_before_far_end_answers(catalogue: Catalogue) -> None:
     _check_all_emitted(world)
 
 
-def test_hold_callout_conference_release(world: World, manual: tuple[Agent, str]) -> None:
-    agent, _ = manual
+def _conference(world: World, agent: Agent) -> tuple[str, str]:
     customer = _inbound_talking(world, agent)
     world.model.hold(agent)
     world.drain(agent)
     second = world.model.callout(agent, {"body": {"called": SECOND_CUSTOMER}})
     events = world.drain(agent)
     # the agent is already busy with the held call, so no second AgentState_Busy
-    assert [e["eventType"] for e in events] == ["AgentEvent_Customer_Alerting", "AgentEvent_Talking"]
-    assert events[1]["content"]["callid"] == second
+    assert [e["eventType"] for e in events] == ["AgentOther_PhoneAlerting", "AgentOther_PhoneOffhook",
+                                              "AgentEvent_Customer_Alerting", "AgentEvent_Talking"]
+    assert events[3]["content"]["callid"] == second
     assert world.scheduler.delays == [world.model.config.answer_delay]
     world.model.conf_join(agent, {"body": {"callid": customer}})
     events = world.drain(agent)
     assert [e["eventType"] for e in events] == ["AgentEvent_Conference"]
     assert events[0]["content"] == {"callid": customer, "partner": f"{CUSTOMER},{SECOND_CUSTOMER}"}
-    assert sorted(c.state for c in agent.calls) == ["conference", "conference"]
+    assert [c.state for c in agent.calls] == ["conference"]  # one call under the held call's ID
+    return customer, second
+
+
+def test_hold_callout_conference_release(world: World, manual: tuple[Agent, str]) -> None:
+    agent, _ = manual
+    customer, second = _conference(world, agent)
     world.model.release(agent)
     events = world.drain(agent)
     names = [e["eventType"] for e in events]
-    assert names == ["AgentEvent_Call_Release", "AgentEvent_Customer_Release"] * 2 + RELEASE[2:]
-    assert {e["content"] for e in events if e["eventType"] == "AgentEvent_Call_Release"} == {customer, second}
+    assert names == ["AgentEvent_Call_Release", "AgentEvent_Customer_Release", *RELEASE[2:]]
+    assert events[0]["content"] == customer
     assert events[-2]["content"] == {"phoneState": 2}
-    assert agent.calls == []
-    assert world.model.calls == {}
-    assert agent.state == AgentState.IDLE
+    assert agent.calls == [] and agent.state == AgentState.IDLE
+    # the agent leaves; the two customers stay connected
+    assert [leg.number for leg in world.model.calls[customer].legs] == [CUSTOMER, SECOND_CUSTOMER]
+    assert second not in world.model.calls
+
+
+def test_a_customer_leaving_a_conference_leaves_the_agent_with_the_other(world: World,
+                                                                        manual: tuple[Agent, str]) -> None:
+    agent, _ = manual
+    customer, _ = _conference(world, agent)
+    world.model.customer_hangs_up(customer, CUSTOMER)
+    events = world.drain(agent)
+    assert [e["eventType"] for e in events] == ["AgentEvent_Customer_Release"]
+    assert events[0]["content"] == {"callid": customer, "number": CUSTOMER}
+    assert [c.state for c in agent.calls] == ["talking"]
+    world.model.customer_hangs_up(customer)
+    assert [e["eventType"] for e in world.drain(agent)] == [*RELEASE[:2], "AgentOther_PhoneRelease", "AgentState_Ready"]
 
 
 def test_release_sequence(world: World, manual: tuple[Agent, str]) -> None:

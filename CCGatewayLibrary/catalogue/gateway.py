@@ -24,3 +24,14 @@ SILENCE_SIGN_OUT: Final = 120.0
 # In push mode the heartbeat (handShake) is sent about every 30 s:
 # https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_1204.html
 HEARTBEAT_INTERVAL: Final = 30.0
+
+# transfer: who receives the call (devicetype) and, per receiver, the modes the gateway offers by name:
+# https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_1242.html
+TRANSFER_TARGETS: Final = {"skill": 1, "agent": 2, "ivr": 3, "access code": 4, "number": 5}
+TRANSFER_MODES: Final = {
+    1: {"release": 0, "success": 2},
+    2: {"release": 0, "success": 2, "specified": 3},
+    3: {"release": 0, "suspend": 1},
+    4: {"release": 0, "success": 2},
+    5: {"release": 1, "success": 2, "talk": 3, "three-party": 4},
+}

@@ -1,6 +1,7 @@
 """Keyword classes, one per topic."""
 
 from .agent import AgentKeywords
+from .calldata import CallDataKeywords
 from .calls import CallKeywords
 from .events import EventKeywords
 from .raw import RawKeywords
@@ -8,6 +9,17 @@ from .session import SessionKeywords
 from .simulator import SimulatorKeywords
 from .skills import SkillKeywords
 from .states import StateKeywords
+from .transfers import TransferKeywords
 
-__all__ = ["AgentKeywords", "CallKeywords", "EventKeywords", "RawKeywords", "SessionKeywords", "SimulatorKeywords",
-           "SkillKeywords", "StateKeywords"]
+__all__ = [
+    "AgentKeywords",
+    "CallDataKeywords",
+    "CallKeywords",
+    "EventKeywords",
+    "RawKeywords",
+    "SessionKeywords",
+    "SimulatorKeywords",
+    "SkillKeywords",
+    "StateKeywords",
+    "TransferKeywords",
+]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Literal
+
 from robot.api import logger
 from robot.api.deco import keyword
 
@@ -8,7 +10,8 @@ from .base import LibraryComponent, succeeded
 
 
 class CallKeywords(LibraryComponent):
-    """Answering, releasing, holding, retrieving and placing calls; three-party calls."""
+    """The agent's own calls: answering, rejecting, releasing, holding, placing calls, muting, digits,
+    three-party calls and taking a colleague's ringing call."""
 
     @keyword(tags=["call", "answer"])
     def answer_call(self, callid: str | None = None, agent: str | None = None, expected_retcode: str = SUCCESS) -> None:
@@ -21,14 +24,24 @@ class CallKeywords(LibraryComponent):
         """
         self._agent_call(agent, "answer", expected_retcode, query={"callid": callid})
 
-    @keyword(tags=["call", "release"])
-    def release_call(self, agent: str | None = None, expected_retcode: str = SUCCESS) -> None:
+    @keyword(tags=["call", "release", "releaseEx"])
+    def release_call(self, agent: str | None = None, legacy: bool = False, expected_retcode: str = SUCCESS) -> None:
         """Hangs up the agent's current call (``release``); held calls stay held.
 
         Events: ``AgentEvent_Call_Release``, ``AgentEvent_Customer_Release``, ``AgentOther_PhoneRelease`` and,
-        when no call is left, ``AgentState_Ready``.
+        when no call is left, ``AgentState_Ready``. In a conference the agent leaves and the others stay
+        connected. ``legacy=True`` uses the older form of the interface (``releaseEx``).
         """
-        self._agent_call(agent, "release", expected_retcode)
+        self._agent_call(agent, "releaseEx" if legacy else "release", expected_retcode)
+
+    @keyword(tags=["call", "reject"])
+    def reject_call(self, then: Literal["busy", "idle"] = "idle", callid: str | None = None,
+                    agent: str | None = None, expected_retcode: str = SUCCESS) -> None:
+        """Rejects the call ringing at the agent (``reject``): ``then=busy`` sends it back to its queue and sets
+        the agent busy, ``then=idle`` releases it and the agent stays idle. ``AgentEvent_No_Answer`` follows.
+        """
+        body = {"mode": 1 if then == "busy" else 2} | ({"callid": callid} if callid else {})
+        self._agent_call(agent, "reject", expected_retcode, body=body)
 
     @keyword(tags=["call", "hold"])
     def hold_call(self, agent: str | None = None, expected_retcode: str = SUCCESS) -> None:
@@ -64,6 +77,56 @@ class CallKeywords(LibraryComponent):
         if succeeded(reply):
             logger.info(f"Outbound call ID: {callid or 'not given in the reply'}.")
         return callid
+
+    @keyword(tags=["call", "beginMute"])
+    def mute_call(self, agent: str | None = None, expected_retcode: str = SUCCESS) -> None:
+        """Mutes the agent in the current call (``beginMute``): the other parties no longer hear the agent."""
+        self._agent_call(agent, "beginMute", expected_retcode)
+
+    @keyword(tags=["call", "endMute"])
+    def unmute_call(self, agent: str | None = None, expected_retcode: str = SUCCESS) -> None:
+        """Lets the other parties hear the agent again (``endMute``)."""
+        self._agent_call(agent, "endMute", expected_retcode)
+
+    @keyword(tags=["call", "secondDialEx"])
+    def send_digits(self, digits: str, agent: str | None = None, expected_retcode: str = SUCCESS) -> None:
+        """Sends DTMF ``digits`` (1 to 24 of ``0-9``, ``*`` and ``#``) into the current call (``secondDialEx``),
+        for example to an IVR menu the agent has called. No event follows.
+
+        | `Send Digits` | 1234# |
+        """
+        self._agent_call(agent, "secondDialEx", expected_retcode, query={"number": digits})
+
+    @keyword(tags=["call", "dropCall"])
+    def disconnect_call(self, callid: str, agent: str | None = None, expected_retcode: str = SUCCESS) -> None:
+        """Releases the agent's call ``callid`` (``dropCall``), whichever of its calls that is."""
+        self._agent_call(agent, "dropCall", expected_retcode, path={"callid": callid})
+
+    @keyword(tags=["call", "conference", "disconnect"])
+    def drop_conference_party(self, number: str, agent: str | None = None, expected_retcode: str = SUCCESS) -> None:
+        """Drops the party with phone ``number`` from the agent's latest call (``disconnect``); the others stay
+        connected. The agent's own phone number drops the agent.
+
+        | `Drop Conference Party` | 88880002 |
+        """
+        self._agent_call(agent, "disconnect", expected_retcode, path={"number": number})
+
+    @keyword(tags=["call", "snatchpickup"])
+    def pick_up_call(self, from_agent: str, agent: str | None = None, expected_retcode: str = SUCCESS) -> None:
+        """Takes the call ringing at agent ``from_agent`` (an agent ID) to this agent (``snatchpickup``); this
+        agent must be idle, the call not an internal one. ``AgentEvent_Talking`` follows.
+        """
+        self._agent_call(agent, "snatchpickup", expected_retcode, query={"destWorkNo": from_agent})
+
+    @keyword(tags=["call", "phonepickup"])
+    def pick_up_desk_phone(self, agent: str | None = None, expected_retcode: str = SUCCESS) -> None:
+        """Answers on the linked desk phone (``phonepickup``, phone linkage with eSpace 7910 phones only)."""
+        self._agent_call(agent, "phonepickup", expected_retcode)
+
+    @keyword(tags=["call", "phonehangup"])
+    def hang_up_desk_phone(self, agent: str | None = None, expected_retcode: str = SUCCESS) -> None:
+        """Rejects on the linked desk phone (``phonehangup``, phone linkage with eSpace 7910 phones only)."""
+        self._agent_call(agent, "phonehangup", expected_retcode)
 
     @keyword(tags=["call", "conference", "confJoin"])
     def make_three_party_call(self, callid: str, call_data: str | None = None, agent: str | None = None,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from robot.api import logger
 from robot.api.deco import keyword
@@ -117,9 +117,36 @@ class SimulatorKeywords(LibraryComponent):
         return callid
 
     @keyword(tags=["simulator"])
-    def simulate_customer_hang_up(self, callid: str) -> None:
-        """Makes the customer of call ``callid`` hang up."""
-        self._control().hang_up(callid)
+    def simulate_customer_hang_up(self, callid: str, number: str | None = None) -> None:
+        """Makes the customer of call ``callid`` hang up; in a call with several customers (a conference), only
+        the one with phone ``number`` when given, every customer otherwise.
+
+        | `Simulate Customer Hang Up` | ${customer} |
+        | `Simulate Customer Hang Up` | ${conference} | number=88880001 |
+        """
+        self._control().hang_up(callid, number)
+        logger.info(f"Simulated hang-up of {'customer ' + number if number else 'the customer'} in call {callid}.")
+
+    @keyword(tags=["simulator"])
+    def simulate_far_end(self, number: str, behaviour: Literal["answer", "silent", "busy", "reject"]) -> None:
+        """Sets how the phone ``number`` answers calls from now on: ``answer`` (after a moment, the default),
+        ``silent`` (rings until the call is released), ``busy`` or ``reject`` (the call fails:
+        ``AgentEvent_Call_Out_Fail``, ``AgentEvent_Connect_Fail``).
+
+        | `Simulate Far End` | 88880009 | busy |
+        | `Call Out` | 88880009 |
+        | `Wait For Event` | AgentEvent_Call_Out_Fail |
+        """
+        self._control().far_end(number, behaviour)
+        logger.info(f"Simulated far end {number}: {behaviour}.")
+
+    @keyword(tags=["simulator"])
+    def get_simulated_agent(self, agent_id: str) -> dict[str, Any]:
+        """Returns what the simulator knows about agent ``agent_id``: sign-in, state code and calls (each with
+        ``callid``, ``state``, ``muted``, the other ``parties`` and the ``digits`` sent), for checks a real
+        gateway cannot answer.
+        """
+        return self._control().agent(agent_id)
 
     def _control(self) -> SimulatorControl:
         token: Secret | None = getattr(self.ctx, "simulator_control_token", None)

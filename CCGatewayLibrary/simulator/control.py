@@ -55,8 +55,12 @@ class SimulatorControl:
     def offer_call(self, caller: str, agent: str) -> str:
         return self._call("POST", "/calls", {"caller": caller, "agent": agent})["callid"]
 
-    def hang_up(self, callid: str) -> None:
-        self._call("DELETE", f"/calls/{quote(callid, safe='')}")
+    def hang_up(self, callid: str, number: str | None = None) -> None:
+        party = f"?number={quote(number, safe='')}" if number else ""
+        self._call("DELETE", f"/calls/{quote(callid, safe='')}{party}")
+
+    def far_end(self, number: str, behaviour: str) -> None:
+        self._call("PUT", f"/far-ends/{quote(number, safe='')}", {"behaviour": behaviour})
 
     def agent(self, agent_id: str) -> dict[str, Any]:
         return self._call("GET", f"/agents/{quote(agent_id, safe='')}")

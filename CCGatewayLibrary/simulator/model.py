@@ -22,44 +22,17 @@ from typing import Any
 from ..catalogue import gateway
 from ..catalogue.states import SIGN_IN_STATUS, AgentState, CallState
 from .agent_states import cell
+from .calls import Call, CallHandling, Leg, Refused, SimulationError
+
+__all__ = ["Agent", "GatewayModel", "Refused", "SimulationError", "SimulatorConfig"]
+from .operations import Request, serves
 from .roster import Roster, Skill
 
 SIGNED_OUT, BUSY, IDLE, WORK, TALKING, REST = (AgentState.SIGNED_OUT, AgentState.BUSY, AgentState.IDLE,
                                                AgentState.WORK, AgentState.TALKING, AgentState.REST)
-RINGING, ALERTING, IN_TALK, HELD, CONFERENCE = (CallState.RINGING, CallState.ALERTING, CallState.TALKING,
-                                                CallState.HELD, CallState.CONFERENCE)
 SIGN_IN_STATES = {str(int(state)): state for state in SIGN_IN_STATUS.values()}
 
 Scheduler = Callable[[float, Callable[[], None]], None]
-Request = dict[str, Any]  # {"path": {...}, "query": {...}, "body": ...} as checked against the request schema
-Operation = Callable[["GatewayModel", "Agent", Request], Any]
-
-# Interface name -> the model method that carries it out (filled by @serves).
-OPERATIONS: dict[str, Operation] = {}
-
-
-def serves(*interfaces: str) -> Callable[[Operation], Operation]:
-    """Marks a model method as what the simulator runs for these interfaces."""
-
-    def mark(method: Operation) -> Operation:
-        for name in interfaces:
-            OPERATIONS[name] = method
-        return method
-
-    return mark
-
-
-class Refused(Exception):
-    """The gateway refuses the step with this retcode."""
-
-    def __init__(self, retcode: str, message: str = "") -> None:
-        super().__init__(retcode)
-        self.retcode = retcode
-        self.message = message
-
-
-class SimulationError(Exception):
-    """A control-interface request the simulated world cannot carry out."""
 
 
 @dataclass
@@ -89,19 +62,6 @@ class SimulatorConfig:
 
 
 @dataclass
-class Call:
-    callid: str
-    customer: str
-    agent_number: str
-    inbound: bool
-    state: CallState
-
-    @property
-    def feature(self) -> str:
-        return "0" if self.inbound else "7"
-
-
-@dataclass
 class Agent:
     agent_id: str
     password: str
@@ -122,18 +82,20 @@ class Agent:
     active_skills: tuple[Skill, ...] = ()
     custom_state: int | None = None
     rest_timer: int = 0  # bumped on every rest change, so a superseded timer does nothing
-    calls: list[Call] = field(default_factory=list)
+    release_phone: bool = True  # the phone line is not kept open between calls (sign-in's releasephone)
+    calls: list[Leg] = field(default_factory=list)  # the agent's part in each of its calls, oldest first
+    last_call: str | None = None  # ID of the agent's most recent call, for queryCallInfo
     queue: deque[dict[str, Any]] = field(default_factory=deque)
 
-    def find(self, *states: CallState) -> list[Call]:
-        return [call for call in self.calls if call.state in states]
+    def find(self, *states: CallState) -> list[Leg]:
+        return [leg for leg in self.calls if leg.state in states]
 
 
 def _flag(value: object, default: bool) -> bool:
     return default if value is None else str(value).lower() == "true"
 
 
-class GatewayModel:
+class GatewayModel(CallHandling):
     def __init__(self, roster: Roster, config: SimulatorConfig | None = None, *,
                  schedule: Scheduler | None = None, notify: Callable[[str], None] | None = None,
                  clock: Callable[[], float] = time.time,
@@ -142,6 +104,7 @@ class GatewayModel:
         self.roster = roster
         self.agents: dict[str, Agent] = {}
         self.calls: dict[str, Call] = {}
+        self.far_ends: dict[str, str] = {}  # number -> how it answers: answer, silent, busy, reject
         self._schedule = schedule or (lambda delay, action: action())
         self._notify = notify or (lambda agent_id: None)
         self._observe = observe or (lambda cause, event: None)
@@ -193,14 +156,6 @@ class GatewayModel:
         agent.guid, agent.guid_issued = guid, self._clock()
         return guid
 
-    def _new_callid(self) -> str:
-        return f"{int(self._clock())}-{next(self._call_numbers)}"
-
-    def _talking_content(self, call: Call) -> dict[str, str]:
-        caller, called = (call.customer, call.agent_number) if call.inbound else (call.agent_number, call.customer)
-        return {"caller": caller, "called": called, "callid": call.callid, "type": "main",
-                "feature": call.feature, "mediaAbility": "1"}
-
     # -- authentication ----------------------------------------------------------------------------
     def authorize(self, agent_id: str, guid: str | None) -> Agent:
         agent = self._signed_in(agent_id)
@@ -238,12 +193,13 @@ class GatewayModel:
         if agent.signed_in and not force:
             raise Refused("100-002")
         if agent.signed_in:
-            self._drop_calls(agent)
+            self._leave_all_calls(agent)
         agent.queue.clear()
         agent.session += 1
         agent.signed_in, agent.phone = True, str(body.get("phonenum") or "")
         agent.auto_answer = _flag(body.get("autoanswer"), True)
         agent.auto_enter_idle = _flag(body.get("autoenteridle"), True)
+        agent.release_phone = _flag(body.get("releasephone"), not force)  # forceLogin's default is false
         agent.login_time = int(self._clock() * 1000)
         agent.last_seen = self._clock()
         agent.previous_guid = None
@@ -311,7 +267,7 @@ class GatewayModel:
 
     def _sign_out(self, agent: Agent, *, release: bool, events: tuple[str, ...] = ()) -> None:
         if release:
-            self._drop_calls(agent)
+            self._leave_all_calls(agent)
         agent.signed_in, agent.state, agent.guid, agent.previous_guid = False, SIGNED_OUT, None, None
         agent.rest_timer += 1
         agent.queue.clear()
@@ -418,133 +374,6 @@ class GatewayModel:
         current = agent.calls[0] if agent.calls else None
         return {"callinfo": "", "agentStateInfo": {"workNo": agent.agent_id, "state": int(agent.state),
                                                    "curCallId": current.callid if current else ""}}
-
-    # -- calls -------------------------------------------------------------------------------------
-    def offer_inbound_call(self, caller: str, agent_id: str) -> str:
-        """Control interface: a customer calls and the platform routes the call to this agent."""
-        if agent_id not in self.roster:
-            raise SimulationError(f"agent {agent_id} is not in the roster")
-        agent = self.agent(agent_id)
-        if not agent.signed_in:
-            raise SimulationError(f"agent {agent_id} is not signed in")
-        if agent.state != IDLE or agent.calls:
-            raise SimulationError(f"agent {agent_id} is not idle (state {agent.state}) and cannot take a call")
-        call = Call(self._new_callid(), caller, agent.phone, inbound=True, state=RINGING)
-        self.calls[call.callid] = call
-        agent.calls.append(call)
-        agent.state = TALKING
-        self.emit(agent, "AgentState_Busy")
-        self.emit(agent, "AgentOther_PhoneAlerting")
-        self.emit(agent, "AgentOther_PhoneOffhook", {"type": "main"})
-        ringing = {"caller": caller, "called": agent.phone, "callid": call.callid, "type": "main", "feature": "0",
-                   "mediaAbility": "1", "transfer": "no", "transfrom": ""}
-        if agent.auto_answer:
-            self.emit(agent, "AgentEvent_Auto_Answer", ringing)
-            call.state = IN_TALK
-            self.emit(agent, "AgentEvent_Talking", self._talking_content(call))
-        else:
-            self.emit(agent, "AgentEvent_Ringing", ringing)
-            self.emit(agent, "AgentEvent_Customer_Alerting",
-                      {"callid": call.callid, "otherPhoneWorkno": "", "otherPhone": caller, "type": "main"})
-        return call.callid
-
-    def customer_hangs_up(self, callid: str) -> None:
-        """Control interface: the customer of this call hangs up."""
-        owner = next((a for a in self.agents.values() if any(c.callid == callid for c in a.calls)), None)
-        if owner is None:
-            raise SimulationError(f"no call {callid} in progress")
-        call = next(c for c in owner.calls if c.callid == callid)
-        self._end_calls(owner, [call], phone_state=3)
-
-    @serves("answer")
-    def answer(self, agent: Agent, request: Request) -> None:
-        callid = (request.get("query") or {}).get("callid")
-        ringing = [c for c in agent.find(RINGING) if callid in (None, c.callid)]
-        if not ringing:
-            raise Refused("200-002")
-        call = ringing[0]
-        call.state = IN_TALK
-        self.emit(agent, "AgentEvent_Talking", self._talking_content(call))
-
-    @serves("hold")
-    def hold(self, agent: Agent, request: Request | None = None) -> None:
-        talking = agent.find(IN_TALK)
-        if not talking:
-            raise Refused("200-014" if agent.calls and not agent.find(HELD) else "200-013")
-        talking[0].state = HELD
-        self.emit(agent, "AgentEvent_Hold", talking[0].callid)
-
-    @serves("getHold")
-    def get_hold(self, agent: Agent, request: Request) -> None:
-        callid = (request.get("query") or {}).get("callid")
-        held = [c for c in agent.find(HELD) if callid in (None, c.callid)]
-        if not held:
-            raise Refused("200-015")
-        if agent.find(IN_TALK, RINGING, ALERTING, CONFERENCE):
-            raise Refused("200-016")
-        held[0].state = IN_TALK
-        self.emit(agent, "AgentEvent_Talking", self._talking_content(held[0]))
-
-    @serves("callout")
-    def callout(self, agent: Agent, request: Request) -> str:
-        body = request["body"]
-        if agent.find(IN_TALK, RINGING, ALERTING, CONFERENCE):
-            raise Refused("100-009")
-        called = str(body["called"])
-        was_free = not agent.calls
-        call = Call(self._new_callid(), called, str(body.get("caller") or agent.phone), inbound=False,
-                    state=ALERTING)
-        self.calls[call.callid] = call
-        agent.calls.append(call)
-        agent.state = TALKING
-        if was_free:
-            self.emit(agent, "AgentState_Busy")
-        self.emit(agent, "AgentEvent_Customer_Alerting",
-                  {"callid": call.callid, "otherPhoneWorkno": "", "otherPhone": called, "type": "main"})
-        self.later(self.config.answer_delay, lambda: self._far_end_answers(agent, call))
-        return call.callid
-
-    def _far_end_answers(self, agent: Agent, call: Call) -> None:
-        if call in agent.calls and call.state == ALERTING:
-            call.state = IN_TALK
-            self.emit(agent, "AgentEvent_Talking", self._talking_content(call))
-
-    @serves("confJoin")
-    def conf_join(self, agent: Agent, request: Request) -> None:
-        callid = request["body"]["callid"]
-        talking = agent.find(IN_TALK)
-        if not talking:
-            raise Refused("200-010")
-        held = [c for c in agent.find(HELD) if c.callid == callid]
-        if not held:
-            raise Refused("200-011")
-        for call in (held[0], talking[0]):
-            call.state = CONFERENCE
-        partner = ",".join(call.customer for call in (held[0], talking[0]))
-        self.emit(agent, "AgentEvent_Conference", {"callid": callid, "partner": partner})
-
-    @serves("release")
-    def release(self, agent: Agent, request: Request | None = None) -> None:
-        current = agent.find(IN_TALK, ALERTING, CONFERENCE, RINGING)
-        if not current:
-            raise Refused("200-017")
-        self._end_calls(agent, current, phone_state=2)
-
-    def _end_calls(self, agent: Agent, calls: list[Call], *, phone_state: int) -> None:
-        for call in calls:
-            agent.calls.remove(call)
-            self.calls.pop(call.callid, None)
-            self.emit(agent, "AgentEvent_Call_Release", call.callid)
-            self.emit(agent, "AgentEvent_Customer_Release", {"callid": call.callid, "number": call.customer})
-        self.emit(agent, "AgentOther_PhoneRelease", {"phoneState": phone_state})
-        if not agent.calls:
-            agent.state = IDLE if agent.auto_enter_idle else WORK
-            self.emit(agent, "AgentState_Ready" if agent.auto_enter_idle else "AgentState_Work")
-
-    def _drop_calls(self, agent: Agent) -> None:
-        for call in agent.calls:
-            self.calls.pop(call.callid, None)
-        agent.calls.clear()
 
     # -- events ------------------------------------------------------------------------------------
     def next_event(self, agent: Agent) -> dict[str, Any] | None:

@@ -29,7 +29,8 @@ from ..catalogue.gateway import SUCCESS
 from ..version import VERSION
 from .agent_states import AGENT_STATE_TABLE
 from .control import CONTROL_PREFIX, CONTROL_TOKEN_HEADER
-from .model import OPERATIONS, Agent, GatewayModel, Refused, SimulationError, SimulatorConfig
+from .model import Agent, GatewayModel, Refused, SimulationError, SimulatorConfig
+from .operations import OPERATIONS
 from .roster import Roster
 
 log = logging.getLogger("ccgw-sim")
@@ -208,6 +209,7 @@ class GatewaySimulator:
         app.router.add_post(f"{CONTROL_PREFIX}/calls", self.control_offer_call)
         app.router.add_delete(f"{CONTROL_PREFIX}/calls/{{callid}}", self.control_hang_up)
         app.router.add_get(f"{CONTROL_PREFIX}/agents/{{agentid}}", self.control_agent)
+        app.router.add_put(f"{CONTROL_PREFIX}/far-ends/{{number}}", self.control_far_end)
         return app
 
     @web.middleware
@@ -344,10 +346,26 @@ class GatewaySimulator:
 
     async def control_hang_up(self, request: web.Request) -> web.Response:
         try:
-            self.model.customer_hangs_up(request.match_info["callid"])
+            self.model.customer_hangs_up(request.match_info["callid"], request.query.get("number") or None)
         except SimulationError as error:
             return web.json_response({"error": str(error)}, status=404)
         return web.json_response({"released": request.match_info["callid"]})
+
+    async def control_far_end(self, request: web.Request) -> web.Response:
+        try:
+            data = await request_json(request)
+        except UnreadableBody as problem:
+            return problem.answer(web.json_response({"error": str(problem)}, status=400))
+        number = request.match_info["number"]
+        behaviour = data.get("behaviour") if isinstance(data, dict) else None
+        if _control_text(number, MAX_CONTROL_FIELD) is None or not isinstance(behaviour, str):
+            return web.json_response({"error": "give a number of 1 to 24 characters in the path and a JSON body "
+                                               "with 'behaviour'"}, status=400)
+        try:
+            self.model.set_far_end(number, behaviour)
+        except SimulationError as error:
+            return web.json_response({"error": str(error)}, status=400)
+        return web.json_response({"number": number, "behaviour": behaviour})
 
     async def control_agent(self, request: web.Request) -> web.Response:
         agent_id = request.match_info["agentid"]
@@ -355,5 +373,7 @@ class GatewaySimulator:
             return web.json_response({"error": f"agent {agent_id} is not in the roster"}, status=404)
         agent = self.model.agent(agent_id)
         return web.json_response({"agentid": agent_id, "signedIn": agent.signed_in, "agentState": agent.state,
-                                  "calls": [{"callid": c.callid, "state": c.state, "customer": c.customer}
-                                            for c in agent.calls], "queuedEvents": len(agent.queue)})
+                                  "calls": [{"callid": leg.callid, "state": leg.state, "muted": leg.muted,
+                                             "parties": [other.number for other in leg.call.others(leg)],
+                                             "digits": leg.call.digits} for leg in agent.calls],
+                                  "queuedEvents": len(agent.queue)})

@@ -1,0 +1,22 @@
+"""Which model method carries out which interface: filled by ``@serves``, read by the server."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+Request = dict[str, Any]  # {"path": {...}, "query": {...}, "body": ...} as checked against the request schema
+Operation = Callable[..., Any]  # (model, agent, request) -> result
+
+OPERATIONS: dict[str, Operation] = {}
+
+
+def serves(*interfaces: str) -> Callable[[Operation], Operation]:
+    """Marks a model method as what the simulator runs for these interfaces."""
+
+    def mark(method: Operation) -> Operation:
+        for name in interfaces:
+            OPERATIONS[name] = method
+        return method
+
+    return mark
