@@ -249,23 +249,25 @@ class GatewaySimulator:
             return self._reply(interface, "000-002", message=problems)
         breaches = len(self.breaches)
         try:
-            with self.model.caused_by(interface.name):
-                response = await self._carry_out(interface, request, agent_id, call)
+            if interface.name == POLL_INTERFACE:
+                # A poll waits, and other requests run meanwhile: it must not hold a cause across the wait.
+                response = await self._poll(interface, self.model.authorize(agent_id, request.headers.get("Guid")))
+            else:
+                with self.model.caused_by(interface.name):
+                    response = self._carry_out(interface, request, agent_id, call)
         except Refused as refusal:
             response = self._reply(interface, refusal.retcode, message=refusal.message)
         if len(self.breaches) > breaches:
             raise web.HTTPInternalServerError(text=f"simulator breaks its catalogue: {self.breaches[-1]}")
         return response
 
-    async def _carry_out(self, interface: Interface, request: web.Request, agent_id: str,
-                         call: dict[str, Any]) -> web.Response:
+    def _carry_out(self, interface: Interface, request: web.Request, agent_id: str,
+                   call: dict[str, Any]) -> web.Response:
         how = simulated_by(interface)
         if how == "sign-in":
             result, guid = self.model.login(agent_id, call["body"], force=interface.name == "forceLogin")
             return self._reply(interface, SUCCESS, result=result, guid=guid)
         agent = self.model.authorize(agent_id, request.headers.get("Guid"))
-        if how == "event poll":
-            return await self._poll(interface, agent)
         if how == "agent state table":
             result = self.model.change_state(agent, interface.name, call)
         elif how is not None:
