@@ -6,36 +6,19 @@ bracket, non-ASCII), so a leak in repr, JSON, XML or HTML form is found as well 
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
+from planted import OTHER_SECRETS, PLANTED_CORE, PLANTED_PASSWORD
+
 from CCGatewayLibrary.secrets import GUID_PATTERN, find_leaks
 
 REPO = Path(__file__).resolve().parents[1]
-PLANTED_PASSWORD = 'Pl4nt"ed\\P\'w&<ü>-7Q'  # at most 32 characters, the login schema's limit
-# A part that no escaping changes: found even where the scan does not know the escaped form.
-PLANTED_CORE = "Pl4nt"
-# The acceptance suites' own wrong password and unissued Guid, planted as well.
-OTHER_SECRETS = ["not-the-password-xxxxxxxx", "00000000-0000-0000-0000-000000000000.NotIssued"]
 
 
-def test_all_suites_in_parallel_at_trace_level_leak_no_secret(tmp_path: Path) -> None:
-    roster = tmp_path / "roster.json"
-    built_in = json.loads((REPO / "CCGatewayLibrary" / "simulator" / "roster.json").read_text(encoding="utf-8"))
-    agents = [dict(group, password=PLANTED_PASSWORD) for group in built_in["agents"]]  # same agents and skills
-    roster.write_text(json.dumps({"agents": agents}), encoding="utf-8")
-    results = tmp_path / "results"
-    env = dict(os.environ, CCGW_SIM_ROSTER=str(roster), CCGW_AGENT_PASSWORD=PLANTED_PASSWORD)
-    run = subprocess.run(
-        [sys.executable, str(REPO / "atest" / "run.py"), "--processes", "2", "--loglevel", "TRACE",
-         "--outputdir", str(results), "--debugfile", "debug.txt"],
-        capture_output=True, text=True, env=env, check=False, cwd=tmp_path,
-    )
-    console = run.stdout + run.stderr
-    assert run.returncode == 0, console[-3000:]
+def test_all_suites_in_parallel_at_trace_level_leak_no_secret(trace_run: tuple[Path, str]) -> None:
+    results, console = trace_run
     files = sorted(p for p in results.rglob("*") if p.is_file())
     names = {p.name for p in files}
     # The scan covers what the run wrote: merged and per-process outputs, HTML, console and debug files.

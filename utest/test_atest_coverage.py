@@ -1,0 +1,61 @@
+"""The acceptance suites exercise every voice-call keyword and every refusal the simulator can give for the chapter.
+
+Reads the acceptance run that test_secrets_in_outputs.py scans (the session fixture ``trace_run``). The refusals
+the simulator can give are read from its code: the retcodes each interface's operation raises itself.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from pathlib import Path
+
+from robot.api import ExecutionResult, ResultVisitor
+from robot.result import Keyword, Message
+
+from CCGatewayLibrary import CCGatewayLibrary
+from CCGatewayLibrary.catalogue import load_catalogue
+from CCGatewayLibrary.simulator.operations import OPERATIONS
+
+CATALOGUE = load_catalogue()
+VOICE = {name for name, interface in CATALOGUE.interfaces.items() if interface.chapter == "voicecall"}
+REQUEST_LINE = re.compile(r"^(\w+) [A-Z]+ /\S+ \u2192 HTTP 200, retcode ([0-9-]+) ")
+
+
+class Seen(ResultVisitor):
+    def __init__(self) -> None:
+        self.keywords: set[str] = set()
+        self.answers: set[tuple[str, str]] = set()
+
+    def start_keyword(self, keyword: Keyword) -> None:
+        if keyword.owner == "CCGatewayLibrary":
+            self.keywords.add(keyword.name.lower().replace(" ", "_"))
+
+    def visit_message(self, message: Message) -> None:
+        match = REQUEST_LINE.match(message.message)
+        if match:
+            self.answers.add((match.group(1), match.group(2)))
+
+
+def _seen(results: Path) -> Seen:
+    seen = Seen()
+    ExecutionResult(str(results / "output.xml")).visit(seen)
+    return seen
+
+
+def refusals_the_simulator_gives() -> set[tuple[str, str]]:
+    return {(name, code) for name in VOICE if name in OPERATIONS
+            for code in re.findall(r'Refused\("([0-9-]+)"', inspect.getsource(OPERATIONS[name]))}
+
+
+def test_every_voice_call_keyword_runs_in_the_acceptance_suites(trace_run: tuple[Path, str]) -> None:
+    library = CCGatewayLibrary()
+    chapter = {name for name in library.get_keyword_names() if set(library.get_keyword_tags(name)) & VOICE}
+    assert len(chapter) >= 20
+    assert sorted(chapter - _seen(trace_run[0]).keywords) == []
+
+
+def test_every_refusal_the_simulator_gives_for_the_chapter_is_seen(trace_run: tuple[Path, str]) -> None:
+    expected = refusals_the_simulator_gives()
+    assert len(expected) >= 25  # the scan of the simulator's code found them
+    assert sorted(expected - _seen(trace_run[0]).answers) == []
