@@ -325,3 +325,34 @@ def test_call_queries_answer_from_the_model(world: World) -> None:
 def test_what_the_simulator_has_not_got_is_refused_with_a_documented_code(
         world: World, interface: str, retcode: str, request_: dict[str, Any]) -> None:
     world.refused(retcode, interface, "101", **request_)
+
+
+def _consulting(world: World) -> tuple[str, str]:
+    customer = _customer_talking_to(world, "101")
+    consult = world.do("innerHelp", "101", body={"dstaddress": "102"})
+    world.do("answer", "102", query={"callid": consult})
+    world.drain_all()
+    return customer, consult
+
+
+def test_helper_hanging_up_returns_the_agent_to_the_customer(world: World) -> None:
+    customer, _ = _consulting(world)
+    world.do("release", "102")
+    assert world.names("101") == ["AgentEvent_Call_Release", "AgentEvent_Customer_Release", "AgentEvent_Talking"]
+    assert world.last[-1]["content"]["callid"] == customer
+    assert [leg.state for leg in world["101"].calls] == ["talking"]
+
+
+def test_agent_hanging_up_during_help_passes_the_customer_to_the_helper(world: World) -> None:
+    customer, _ = _consulting(world)
+    world.do("release", "101")
+    assert "AgentEvent_SuccTransResult" in world.names("101") and world["101"].calls == []
+    assert world.names("102")[-1] == "AgentEvent_Talking"
+    assert [leg.callid for leg in world["102"].calls] == [customer]
+
+
+def test_customer_hanging_up_during_help_leaves_the_agents_talking(world: World) -> None:
+    customer, consult = _consulting(world)
+    world.model.customer_hangs_up(customer)
+    assert world.names("101") == ["AgentEvent_Call_Release", "AgentEvent_Customer_Release", "AgentOther_PhoneRelease"]
+    assert [leg.callid for leg in world["101"].calls] == [consult]

@@ -239,7 +239,13 @@ class CallHandling:
                 agent.calls.remove(leg)
                 self.emit(agent, "AgentEvent_Call_Release", call.callid)
                 self.emit(agent, "AgentEvent_Customer_Release", {"callid": call.callid, "number": gone.number})
-                self._phone_released(agent, 3)
+                held = agent.find(HELD)
+                if call.feature == TWO_PARTY_HELP and held:
+                    # The helper left the consultation: the agent and the held customer talk again.
+                    held[-1].state = IN_TALK
+                    self.emit(agent, "AgentEvent_Talking", self._talking(held[-1].call))
+                else:
+                    self._phone_released(agent, 3)
         self.calls.pop(call.callid, None)
 
     def _leave_all_calls(self, agent: Agent) -> None:
@@ -379,6 +385,12 @@ class CallHandling:
         current = agent.find(*ACTIVE)
         if not current:
             raise Refused("200-017")
+        held = agent.find(HELD)
+        consult = next((leg for leg in current if leg.call.feature == TWO_PARTY_HELP and leg.state == IN_TALK), None)
+        if consult is not None and held and len(current) == 1:
+            # The agent hangs up during a consultation: the held customer passes to the helper.
+            self._hand_over(agent, held[-1], consult)
+            return
         for leg in current:
             self._agent_leaves(agent, leg)
 
