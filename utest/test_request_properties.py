@@ -640,7 +640,9 @@ def rules_of(field: Field) -> Iterator[Rule]:
         if holder is not None and not (keyword in ("minLength", "minItems") and holder[keyword] == 0):
             yield Rule(field, keyword, holder, _breaking(field, breakers()))
     if is_blank_id(field):
-        holder = field.holder("x-rule") or field.holder("minLength") or field.holder("pattern")
+        # Named by the rule of the pattern that refuses blanks, also when a $ref to it has an x-rule of its own.
+        ruled_pattern = next((node for node, _ in field.chain if node.get("x-rule") and "pattern" in node), None)
+        holder = ruled_pattern or field.holder("x-rule") or field.holder("minLength") or field.holder("pattern")
         blanks = st.lists(st.sampled_from(BLANKS), min_size=1, max_size=4).map("".join)  # shrinks to " "
         yield Rule(field, "blank", holder or {}, _breaking(field, blanks))
     if not field.is_object:
