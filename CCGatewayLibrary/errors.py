@@ -43,3 +43,7 @@ class AgentError(CCGatewayError):
 
 class SimulatorError(CCGatewayError):
     """The gateway simulator could not be started, reached or driven."""
+
+
+class EventArrivedError(CCGatewayError):
+    """An event arrived that a test said should not."""

@@ -178,6 +178,20 @@ class Catalogue:
             raise CatalogueError(f"Unknown event '{name}'.{hint}")
         return name
 
+    def event_fields(self, name: str) -> frozenset[str] | None:
+        """Field names a filter on event ``name`` may use (top-level fields, content fields, ``callid`` for a
+        bare call-ID content), or None when the vendor documents the content too loosely to say."""
+        schema = self.schema(f"urn:ccgw:schema:event:{name}")
+        form = schema.get("x-content-form")
+        top = {key for key in schema.get("properties", {}) if key != "content"} | {"content"}
+        if form == "object":
+            return frozenset(top | set(schema["properties"]["content"].get("properties", {})))
+        if form == "string":
+            return frozenset(top | {"callid"})
+        if form == "null":
+            return frozenset(top)
+        return None
+
     def meaning(self, retcode: str) -> str:
         entry = self.retcodes.get(retcode)
         return entry.meaning if entry else "not in the retcode table"

@@ -7,8 +7,9 @@ from typing import Any
 from robot.api import logger
 from robot.api.deco import keyword
 
-from ..errors import CCGatewayError, EventTimeoutError
-from ..events import FieldFilter, RecordedEvent
+from ..errors import CCGatewayError, EventArrivedError, EventTimeoutError
+from ..events import Cursor, FieldFilter, RecordedEvent
+from ..events.matching import MISSING
 from .base import LibraryComponent, robot_time, seconds
 
 SHOWN_EVENTS = 15
@@ -19,7 +20,7 @@ class EventKeywords(LibraryComponent):
 
     @keyword(tags=["events", "getAgentEvent"])
     def wait_for_event(self, event: str, timeout: timedelta | None = None, agent: str | None = None,
-                       **filters: str) -> dict[str, Any]:
+                       count: int = 1, **filters: str) -> Any:
         """Waits until the agent receives ``event`` and returns it.
 
         The library polls every signed-in agent's events in the background and keeps them all. This keyword
@@ -30,35 +31,173 @@ class EventKeywords(LibraryComponent):
         ``filters`` are ``name=value`` pairs on the event's fields: a plain name is looked up in the event's
         ``content`` (for events whose content is a bare call ID, ``callid`` matches the content), a dotted
         name such as ``content.partner`` from the top of the event. A value starting with ``regexp:`` is a
-        regular expression that must match the whole value.
+        regular expression that must match the whole value. A field the event's schema does not have fails at
+        once, naming the fields it has.
+
+        ``count`` waits for that many matching events and returns them as a list.
 
         ``timeout`` defaults to the library's ``event_timeout`` (10 seconds). On timeout the failure lists
-        what did arrive. The returned event has ``eventType``, ``workNo`` and ``content``.
+        what did arrive and, for events of the wanted name, which filter did not match and the value it had.
+        The returned event has ``eventType``, ``workNo`` and ``content``.
 
         | `Wait For Event` | AgentState_Ready |
         | ${event} = | `Wait For Event` | AgentEvent_Conference | callid=${customer} | timeout=5s |
         | `Wait For Event` | AgentEvent_Talking | caller=regexp:8888.* | agent=second |
+        | ${three} = | `Wait For Event` | AgentEvent_Customer_Release | count=3 |
         """
+        if count < 1:
+            raise CCGatewayError(f"count must be 1 or more, got {count}.")
         handle = self.ctx.agent(agent)
+        wanted = self._filters(event, filters)
+        limit = seconds(timeout, self.ctx.settings.event_timeout)
+        deadline = time.monotonic() + limit
+        found: list[RecordedEvent] = []
+        for _ in range(count):
+            found.append(self._next(handle, event, wanted, deadline, limit, len(found), count))
+        return found[0].event if count == 1 else [recorded.event for recorded in found]
+
+    def _filters(self, event: str, filters: dict[str, str]) -> list[FieldFilter]:
         self.ctx.catalogue.check_event_name(event)
         wanted = [FieldFilter.parse(f"{name}={value}") for name, value in filters.items()]
-        limit = seconds(timeout, self.ctx.settings.event_timeout)
+        known = self.ctx.catalogue.event_fields(event)
+        if known is not None:
+            for item in wanted:
+                if item.field.split(".")[-1] not in known:
+                    raise CCGatewayError(f"{event} has no field '{item.field}' to filter on; its fields are "
+                                         f"{', '.join(sorted(known))}.")
+        return wanted
+
+    def _next(self, handle: Any, event: str, wanted: list[FieldFilter], deadline: float, limit: float,
+              already: int, count: int) -> RecordedEvent:
         started = time.monotonic()
 
         def matches(recorded: RecordedEvent) -> bool:
             return recorded.name == event and all(f.matches(recorded.event) for f in wanted)
 
-        found, passed = handle.journal.wait_for(handle.cursor, matches, limit)
+        found, passed = handle.journal.wait_for(handle.cursor, matches, max(0.0, deadline - started))
         description = event + (f" with {', '.join(map(str, wanted))}" if wanted else "")
         if found is None:
-            raise EventTimeoutError(self._timeout_message(handle, description, limit, passed))
+            so_far = f" ({already} of {count} arrived)" if count > 1 else ""
+            raise EventTimeoutError(self._timeout_message(handle, description + so_far, limit, passed, wanted))
         waited = time.monotonic() - started
         skipped = f" Passed over: {_names(passed)}." if passed else ""
         logger.info(f"{found.describe()} arrived for {handle.describe()} (waited {waited:.2f} s).{skipped}")
         logger.debug(f"Event: {found.event}")
         if found.schema_problem:
             raise CCGatewayError(f"{found.describe()} does not match its schema: {found.schema_problem}")
-        return found.event
+        return found
+
+    @keyword(tags=["events", "getAgentEvent"])
+    def event_should_not_arrive(self, event: str, within: timedelta = timedelta(seconds=1),
+                                agent: str | None = None, **filters: str) -> None:
+        """Fails if the agent receives ``event`` (with ``filters``, as in `Wait For Event`) within ``within``,
+        naming the event that came. Events already received and not yet returned by a wait count too.
+
+        The wait position does not move, so a later `Wait For Event` still sees every event.
+
+        | `Sign Out Agent` | agent=second |
+        | `Event Should Not Arrive` | AgentEvent_Ringing | within=2s | agent=first |
+        """
+        handle = self.ctx.agent(agent)
+        wanted = self._filters(event, filters)
+        probe = Cursor(handle.cursor.position)
+        found, _ = handle.journal.wait_for(
+            probe, lambda r: r.name == event and all(f.matches(r.event) for f in wanted), within.total_seconds())
+        description = event + (f" with {', '.join(map(str, wanted))}" if wanted else "")
+        if found is not None:
+            raise EventArrivedError(f"{found.describe()} arrived for {handle.describe()} within "
+                                    f"{robot_time(within.total_seconds())}, and should not have: {found.event}")
+        logger.info(f"{description} did not arrive for {handle.describe()} in {robot_time(within.total_seconds())}.")
+
+    @keyword(tags=["events", "getAgentEvent"])
+    def wait_for_events_in_order(self, *events: str, timeout: timedelta | None = None,
+                                 agent: str | None = None) -> list[dict[str, Any]]:
+        """Waits until the agent has received ``events`` in this order and returns them; other events may come
+        in between. Each item is an event name, optionally followed by filters separated by spaces, as
+        ``AgentEvent_Talking callid=${customer}``. ``timeout`` bounds the whole wait.
+
+        On failure the message shows which events were found in order, which one did not follow, and every
+        event that arrived meanwhile.
+
+        | `Wait For Events In Order` | AgentEvent_Call_Release | AgentEvent_Customer_Release | AgentState_Ready |
+        | `Wait For Events In Order` | AgentEvent_Hold callid=${customer} | AgentEvent_Talking | timeout=5s |
+        """
+        if not events:
+            raise CCGatewayError("Wait For Events In Order needs at least one event.")
+        handle = self.ctx.agent(agent)
+        steps = []
+        for item in events:
+            name, *pairs = item.split()
+            steps.append((name, self._filters(name, dict(p.partition("=")[::2] for p in pairs))))
+        limit = seconds(timeout, self.ctx.settings.event_timeout)
+        deadline = time.monotonic() + limit
+        start = handle.cursor.position
+        found: list[RecordedEvent] = []
+        for name, wanted in steps:
+            remaining = max(0.0, deadline - time.monotonic())
+            recorded, _ = handle.journal.wait_for(
+                handle.cursor, lambda r, n=name, w=wanted: r.name == n and all(f.matches(r.event) for f in w),
+                remaining)
+            if recorded is None:
+                arrived = _names(handle.journal.events(start)) or "none"
+                so_far = ", ".join(r.describe() for r in found) or "none yet"
+                want = name + (f" with {', '.join(map(str, wanted))}" if wanted else "")
+                raise EventTimeoutError(
+                    f"Events did not arrive in order for {handle.describe()} in {robot_time(limit)}: found "
+                    f"{so_far}; then {want} did not follow. Arrived, in order: {arrived}.")
+            found.append(recorded)
+        logger.info(f"In order for {handle.describe()}: {', '.join(r.describe() for r in found)}.")
+        return [recorded.event for recorded in found]
+
+    @keyword(tags=["events", "getAgentEvent"])
+    def wait_for_event_on_agents(self, event: str, *agents: str, timeout: timedelta | None = None,
+                                 **filters: str) -> dict[str, dict[str, Any]]:
+        """Waits until every agent in ``agents`` (aliases) receives ``event`` and returns a dictionary of
+        alias to event, for events that several agents see, such as a conference.
+
+        Fails after ``timeout`` naming each agent the event did not reach.
+
+        | `Wait For Event On Agents` | AgentEvent_Conference | first | second | callid=${customer} |
+        """
+        if not agents:
+            raise CCGatewayError("Wait For Event On Agents needs at least one agent alias.")
+        wanted = self._filters(event, filters)
+        limit = seconds(timeout, self.ctx.settings.event_timeout)
+        deadline = time.monotonic() + limit
+        received: dict[str, dict[str, Any]] = {}
+        missing: list[str] = []
+        for alias in agents:
+            handle = self.ctx.agent(alias)
+            recorded, _ = handle.journal.wait_for(
+                handle.cursor, lambda r: r.name == event and all(f.matches(r.event) for f in wanted),
+                max(0.0, deadline - time.monotonic()))
+            if recorded is None:
+                missing.append(handle.describe())
+            else:
+                received[alias] = recorded.event
+        if missing:
+            description = event + (f" with {', '.join(map(str, wanted))}" if wanted else "")
+            reached = ", ".join(received) or "none"
+            raise EventTimeoutError(f"{description} did not reach {', '.join(missing)} in {robot_time(limit)} "
+                                    f"(reached: {reached}).")
+        logger.info(f"{event} reached {', '.join(agents)}.")
+        return received
+
+    @keyword(tags=["events"])
+    def clear_events(self, agent: str | None = None) -> int:
+        """Makes the waits ignore every event the agent has received so far, and returns how many that were.
+        `Get Event History` still lists them.
+
+        | `Clear Events` |
+        | `Set Agent Busy` |
+        | `Wait For Event` | AgentState_SetNotReady_Success |
+        """
+        handle = self.ctx.agent(agent)
+        last = handle.journal.last_seq
+        skipped = last - handle.cursor.position
+        handle.cursor.position = last
+        logger.info(f"Cleared {skipped} unread event(s) for {handle.describe()}.")
+        return skipped
 
     @keyword(tags=["events"])
     def get_event_history(self, agent: str | None = None) -> list[dict[str, Any]]:
@@ -76,16 +215,31 @@ class EventKeywords(LibraryComponent):
         logger.info(f"{len(history)} events for {handle.describe()}: {_names(handle.journal.events()) or 'none'}")
         return history
 
-    def _timeout_message(self, handle: Any, description: str, limit: float, passed: list[RecordedEvent]) -> str:
+    def _timeout_message(self, handle: Any, description: str, limit: float, passed: list[RecordedEvent],
+                         wanted: list[FieldFilter] | None = None) -> str:
         arrived = f"Arrived meanwhile: {_names(passed)}." if passed else "No other event arrived."
         if handle.journal.closed_reason:
             return (f"{description} cannot arrive for {handle.describe()} any more: event polling ended "
                     f"({handle.journal.closed_reason}). {arrived}")
         message = f"{description} did not arrive for {handle.describe()} in {robot_time(limit)}. {arrived}"
+        name = description.split(" ", 1)[0]
+        misses = [f"{r.describe()}: {_mismatch(r, wanted)}" for r in passed if r.name == name and wanted]
+        if misses:
+            message += " Not matching: " + "; ".join(misses[-SHOWN_EVENTS:]) + "."
         problems = handle.journal.problems()
         if problems:
             message += f" Last polling problem: {problems[-1].text}."
         return message
+
+def _mismatch(recorded: RecordedEvent, wanted: list[FieldFilter] | None) -> str:
+    """Which filters the event did not match, with the value it had."""
+    parts = []
+    for item in wanted or []:
+        if not item.matches(recorded.event):
+            value = item.value_in(recorded.event)
+            had = "no such field" if value is MISSING else repr(value)
+            parts.append(f"{item.field} was {had}, wanted {'regexp ' if item.regexp else ''}{item.expected!r}")
+    return ", ".join(parts)
 
 
 def _names(events: list[RecordedEvent]) -> str:

@@ -1,0 +1,111 @@
+"""The event assertion keywords, on journals filled by hand (no gateway)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from CCGatewayLibrary import CCGatewayLibrary
+from CCGatewayLibrary.context import AgentHandle
+from CCGatewayLibrary.errors import CCGatewayError, EventArrivedError, EventTimeoutError
+from CCGatewayLibrary.events import EventJournal
+
+SHORT = timedelta(milliseconds=50)
+
+
+def _library(*aliases: str) -> CCGatewayLibrary:
+    library = CCGatewayLibrary()
+    for number, alias in enumerate(aliases, start=101):
+        handle = AgentHandle(alias, str(number), SimpleNamespace(close=lambda: None), EventJournal(str(number)))
+        library.ctx.agents[alias] = handle
+        library.ctx.current_alias = alias
+    return library
+
+
+def _event(name: str, content: Any = None) -> dict[str, Any]:
+    return {"eventType": name, "workNo": "101", "content": content}
+
+
+def _feed(library: CCGatewayLibrary, alias: str, *events: dict[str, Any]) -> None:
+    for event in events:
+        library.ctx.agent(alias).journal.append(event)
+
+
+def test_clear_events_skips_what_came_and_keeps_the_history() -> None:
+    library = _library("a")
+    _feed(library, "a", _event("AgentState_Ready"), _event("AgentState_Busy"))
+    assert library.clear_events() == 2
+    assert library.clear_events() == 0
+    with pytest.raises(EventTimeoutError):
+        library.wait_for_event("AgentState_Ready", timeout=SHORT)
+    assert [item["eventType"] for item in library.get_event_history()] == ["AgentState_Ready", "AgentState_Busy"]
+
+
+def test_event_should_not_arrive_leaves_the_position_alone() -> None:
+    library = _library("a")
+    library.event_should_not_arrive("AgentState_Ready", within=SHORT)
+    _feed(library, "a", _event("AgentState_Busy"), _event("AgentState_Ready"))
+    with pytest.raises(EventArrivedError, match=r"^AgentState_Ready \(#2\) arrived for agent 101 \('a'\) within"):
+        library.event_should_not_arrive("AgentState_Ready", within=SHORT)
+    library.event_should_not_arrive("AgentState_SetNotReady_Success", within=SHORT, reason="7")
+    assert library.wait_for_event("AgentState_Busy")["eventType"] == "AgentState_Busy"
+
+
+def test_events_in_order_with_filters_and_others_between() -> None:
+    library = _library("a")
+    _feed(library, "a", _event("AgentEvent_Hold", "1-1"), _event("AgentState_Busy"),
+          _event("AgentEvent_Talking", {"callid": "1-2"}), _event("AgentEvent_Talking", {"callid": "1-1"}))
+    found = library.wait_for_events_in_order("AgentEvent_Hold callid=1-1", "AgentEvent_Talking callid=1-1",
+                                             timeout=SHORT)
+    assert [event["content"] for event in found] == ["1-1", {"callid": "1-1"}]
+
+
+def test_events_out_of_order_fail_with_the_order_that_came() -> None:
+    library = _library("a")
+    _feed(library, "a", _event("AgentState_Ready"), _event("AgentState_Busy"))
+    with pytest.raises(EventTimeoutError) as failure:
+        library.wait_for_events_in_order("AgentState_Busy", "AgentState_Ready", timeout=SHORT)
+    assert str(failure.value) == (
+        "Events did not arrive in order for agent 101 ('a') in 50 milliseconds: found AgentState_Busy (#2); then "
+        "AgentState_Ready did not follow. Arrived, in order: AgentState_Ready (#1), AgentState_Busy (#2).")
+
+
+def test_count_returns_that_many_events() -> None:
+    library = _library("a")
+    _feed(library, "a", *[_event("AgentState_SetNotReady_Success", {"reason": str(r)}) for r in (1, 2, 3)])
+    two = library.wait_for_event("AgentState_SetNotReady_Success", count=2)
+    assert [event["content"]["reason"] for event in two] == ["1", "2"]
+    with pytest.raises(EventTimeoutError, match=r"\(1 of 2 arrived\)"):
+        library.wait_for_event("AgentState_SetNotReady_Success", count=2, timeout=SHORT)
+    with pytest.raises(CCGatewayError, match="count must be 1 or more"):
+        library.wait_for_event("AgentState_Ready", count=0)
+
+
+def test_a_filter_on_a_field_the_event_has_not_got_fails_at_once() -> None:
+    library = _library("a")
+    with pytest.raises(CCGatewayError, match=r"AgentEvent_Hold has no field 'caller' to filter on; its fields are "
+                                             r"callid, content, eventGenTime, eventType, workNo\."):
+        library.wait_for_event("AgentEvent_Hold", timeout=timedelta(seconds=30), caller="1")
+    library.event_should_not_arrive("AgentEvent_Hold", within=SHORT, callid="1-1")  # a field it has
+
+
+def test_timeout_names_the_filter_that_did_not_match_and_the_value() -> None:
+    library = _library("a")
+    _feed(library, "a", _event("AgentEvent_Talking", {"callid": "1-2", "caller": "888"}))
+    with pytest.raises(EventTimeoutError) as failure:
+        library.wait_for_event("AgentEvent_Talking", timeout=SHORT, callid="1-1", caller="888")
+    assert "Not matching: AgentEvent_Talking (#1): callid was '1-2', wanted '1-1'." in str(failure.value)
+
+
+def test_event_on_agents_names_those_it_did_not_reach() -> None:
+    library = _library("a", "b", "c")
+    _feed(library, "a", _event("AgentEvent_Conference", {"callid": "1-1", "partner": "1,2"}))
+    _feed(library, "c", _event("AgentEvent_Conference", {"callid": "1-1", "partner": "1,2"}))
+    with pytest.raises(EventTimeoutError, match=r"did not reach agent 102 \('b'\) in 50 milliseconds "
+                                                r"\(reached: a, c\)\.$"):
+        library.wait_for_event_on_agents("AgentEvent_Conference", "a", "b", "c", timeout=SHORT, callid="1-1")
+    _feed(library, "b", _event("AgentEvent_Conference", {"callid": "1-1", "partner": "1,2"}))
+    assert set(library.wait_for_event_on_agents("AgentEvent_Conference", "b", timeout=SHORT)) == {"b"}
