@@ -18,6 +18,7 @@ from .catalogue import Catalogue, Interface, gateway, load_catalogue
 from .catalogue.gateway import SUCCESS
 from .errors import AgentError, CCGatewayError, HttpStatusError, ResponseSchemaError, RetcodeError, TransportError
 from .events import Cursor, EventJournal, EventPoller
+from .scopes import SettingScopes
 from .secrets import SecretRegistry
 from .transport import Exchange, GatewaySession, GuidHolder, RedactionPolicy, RedactionRuleError
 
@@ -109,6 +110,7 @@ class LibraryContext:
         self.secrets = SecretRegistry(self.policy)
         self.agents: dict[str, AgentHandle] = {}
         self.current_alias: str | None = None
+        self.scopes = SettingScopes(settings)
         self.simulator: SimulatorRunner | None = None
 
     # -- agents -----------------------------------------------------------------------------------
@@ -134,6 +136,13 @@ class LibraryContext:
         s = self.settings
         return GatewaySession(self.gateway_url(), verify=s.ca_bundle, connect_timeout=s.connect_timeout,
                               read_timeout=s.read_timeout, guid=GuidHolder(self.secrets), policy=self.policy)
+
+    def apply_settings(self, changed: dict[str, Any]) -> None:
+        """Running pollers take a changed poll interval at once."""
+        if "poll_interval" in changed:
+            for handle in self.agents.values():
+                if handle.poller is not None:
+                    handle.poller.poll_interval = self.settings.poll_interval
 
     def start_polling(self, agent: AgentHandle) -> None:
         agent.journal.reopen()

@@ -26,12 +26,25 @@ from .version import VERSION
 
 
 class _Lifecycle:
-    """Stops pollers and the simulator when the library goes out of scope."""
+    """Follows suites and tests for scoped settings; stops pollers and the simulator when the library goes out of
+    scope."""
 
     ROBOT_LISTENER_API_VERSION = 3
 
     def __init__(self, ctx: LibraryContext) -> None:
         self.ctx = ctx
+
+    def start_suite(self, data: Any, result: Any) -> None:
+        self.ctx.scopes.enter("Suite")
+
+    def end_suite(self, data: Any, result: Any) -> None:
+        self.ctx.apply_settings(self.ctx.scopes.leave())
+
+    def start_test(self, data: Any, result: Any) -> None:
+        self.ctx.scopes.enter("Test")
+
+    def end_test(self, data: Any, result: Any) -> None:
+        self.ctx.apply_settings(self.ctx.scopes.leave())
 
     def close(self) -> None:
         self.ctx.shut_down()

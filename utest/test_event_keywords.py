@@ -109,3 +109,21 @@ def test_event_on_agents_names_those_it_did_not_reach() -> None:
         library.wait_for_event_on_agents("AgentEvent_Conference", "a", "b", "c", timeout=SHORT, callid="1-1")
     _feed(library, "b", _event("AgentEvent_Conference", {"callid": "1-1", "partner": "1,2"}))
     assert set(library.wait_for_event_on_agents("AgentEvent_Conference", "b", timeout=SHORT)) == {"b"}
+
+
+def test_scoped_settings_are_put_back_when_the_test_or_suite_ends() -> None:
+    library = _library("a")
+    scopes, settings = library.ctx.scopes, library.ctx.settings
+    scopes.enter("Suite")
+    assert library.set_event_timeout(timedelta(seconds=3)) == "10 seconds"
+    scopes.enter("Test")
+    library.set_event_timeout(timedelta(seconds=1), scope="Test")
+    library.set_poll_interval(timedelta(milliseconds=500), scope="Test")
+    assert (settings.event_timeout, settings.poll_interval) == (1.0, 0.5)
+    scopes.leave()
+    assert (settings.event_timeout, settings.poll_interval) == (3.0, 0.2)
+    library.set_event_timeout(timedelta(seconds=7), scope="Global")
+    scopes.leave()
+    assert settings.event_timeout == 7.0  # a global change outlives the suite
+    with pytest.raises(CCGatewayError, match="scope=Test needs a running test"):
+        library.set_event_timeout(timedelta(seconds=1), scope="Test")

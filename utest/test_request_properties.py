@@ -595,7 +595,7 @@ class Rule:
         return f"{self.interface.name}:{self.field.label}:{self.keyword}"
 
     def texts(self) -> tuple[str, ...]:
-        """What names the rule in the refusal: its x-rule text, or the broken keyword (or the pattern itself)."""
+        """What names the rule in the refusal: its x-rule text, or the broken keyword."""
         if self.keyword == "required":
             return ("is required but missing",)
         if self.keyword == "additionalProperties":
@@ -603,8 +603,6 @@ class Rule:
         if self.holder.get("x-rule"):
             return (self.holder["x-rule"],)
         options = [f"'{self.keyword}'"] + (["is not of type"] if self.keyword == "type" else [])
-        if self.keyword == "pattern":  # an item schema without x-rule, such as sendNoteletEx's agentIds items
-            options.append(f"does not match {self.holder['pattern']!r}")
         return (*options, self.holder["description"]) if self.holder.get("description") else tuple(options)
 
 

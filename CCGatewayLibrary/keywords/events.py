@@ -10,6 +10,7 @@ from robot.api.deco import keyword
 from ..errors import CCGatewayError, EventArrivedError, EventTimeoutError
 from ..events import Cursor, FieldFilter, RecordedEvent
 from ..events.matching import MISSING
+from ..scopes import Scope
 from .base import LibraryComponent, robot_time, seconds
 
 SHOWN_EVENTS = 15
@@ -182,6 +183,30 @@ class EventKeywords(LibraryComponent):
                                     f"(reached: {reached}).")
         logger.info(f"{event} reached {', '.join(agents)}.")
         return received
+
+    @keyword(tags=["events"])
+    def set_event_timeout(self, timeout: timedelta, scope: Scope = "Suite") -> str:
+        """Sets how long `Wait For Event` and the other event waits wait by default, and returns the old value.
+
+        ``scope`` is how long the change lasts: ``Test`` (until the current test ends), ``Suite`` (default:
+        until the current suite ends, its child suites included) or ``Global`` (for the rest of the run).
+
+        | ${old} = | `Set Event Timeout` | 30s | scope=Test |
+        """
+        old = self.ctx.scopes.set("event_timeout", timeout.total_seconds(), scope)
+        logger.info(f"Event timeout {robot_time(timeout.total_seconds())} ({scope.lower()} scope), "
+                    f"was {robot_time(old)}.")
+        return robot_time(old)
+
+    @keyword(tags=["events"])
+    def set_poll_interval(self, interval: timedelta, scope: Scope = "Suite") -> str:
+        """Sets the pause after an empty event poll for every agent, running pollers included, and returns the
+        old value; ``scope`` as in `Set Event Timeout`. The gateway's documented rhythm is 200 to 500 ms."""
+        old = self.ctx.scopes.set("poll_interval", interval.total_seconds(), scope)
+        self.ctx.apply_settings({"poll_interval": old})
+        logger.info(f"Poll interval {robot_time(interval.total_seconds())} ({scope.lower()} scope), "
+                    f"was {robot_time(old)}.")
+        return robot_time(old)
 
     @keyword(tags=["events"])
     def clear_events(self, agent: str | None = None) -> int:

@@ -77,3 +77,14 @@ An Event That Reaches Only One Agent Fails Naming The Other
     [Tags]    simulator-only
     Sign In Agent    102    ${AGENT_PASSWORD}    70002    alias=second
     Wait For Event On Agents    AgentEvent_Ringing    second    timeout=0.5s
+
+A Test Scoped Event Timeout Ends With The Test
+    [Documentation]    FAIL AgentEvent_Ringing did not arrive for agent ${FIRST_AGENT} in 200 milliseconds. No other event arrived.
+    ${old}=    Set Event Timeout    200ms    scope=Test
+    Should Be Equal    ${old}    10 seconds
+    Wait For Event    AgentEvent_Ringing
+
+The Default Event Timeout Is Back After That Test
+    [Documentation]    The test before set 200 ms for itself only.
+    ${old}=    Set Event Timeout    10s    scope=Test
+    Should Be Equal    ${old}    10 seconds
