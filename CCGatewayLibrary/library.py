@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -154,6 +155,9 @@ class CCGatewayLibrary(DynamicCore):
                             connect_timeout=seconds(connect_timeout, Settings.connect_timeout),
                             event_timeout=seconds(event_timeout, Settings.event_timeout),
                             poll_interval=seconds(poll_interval, Settings.poll_interval))
+        # urllib3 logs each connection and retry through Python logging, which Robot copies into the log and,
+        # for warnings, into "Test Execution Errors"; the library's own line per request says what matters.
+        logging.getLogger("urllib3").setLevel(logging.ERROR)
         rules = [redact] if isinstance(redact, str) else list(redact or [])
         self.ctx = LibraryContext(settings, rules)
         if url:

@@ -29,3 +29,9 @@ def test_sign_in_and_sign_out_name_every_variant() -> None:
     assert {"login", "forceLogin", "loginEx"} <= TAGS["sign_in_agent"]
     assert {"logout", "forceLogout", "forceLogoutWithReason"} <= TAGS["sign_out_agent"]
     assert "getAgentEvent" in TAGS["wait_for_event"]
+
+
+def test_urllib3_lines_stay_out_of_the_log() -> None:
+    import logging
+
+    assert logging.getLogger("urllib3").getEffectiveLevel() >= logging.ERROR
