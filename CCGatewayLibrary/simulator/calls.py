@@ -522,26 +522,37 @@ class CallHandling:
         return call.callid
 
     # -- conferences and transfers ---------------------------------------------------------------------
-    @serves("confJoin")
-    def conf_join(self, agent: Agent, request: Request) -> None:
-        callid = request["body"]["callid"]
+    @staticmethod
+    def _talking_and_held(agent: Agent, callid: str, no_call: str, no_held_call: str) -> tuple[Leg, Leg]:
+        """The agent's talking call and its held call ``callid``, or the refusal codes of the interface."""
         talking = agent.find(IN_TALK)
         if not talking:
-            raise Refused("200-010")
+            raise Refused(no_call)
         held = [leg for leg in agent.find(HELD) if leg.callid == callid]
         if not held:
-            raise Refused("200-011")
-        self._merge(agent, into=held[0], other=talking[0])
+            raise Refused(no_held_call)
+        return talking[0], held[0]
+
+    @staticmethod
+    def _move_parties(gone: Call, leaving: Leg, into: Call) -> None:
+        """Every party of ``gone`` but ``leaving`` moves into the call ``into``."""
+        for leg in gone.others(leaving):
+            leg.call = into
+            into.legs.append(leg)
+        gone.legs = [leaving]
+
+    @serves("confJoin")
+    def conf_join(self, agent: Agent, request: Request) -> None:
+        talking, held = self._talking_and_held(agent, request["body"]["callid"], "200-010", "200-011")
+        self._merge(agent, into=held, other=talking)
 
     def _merge(self, agent: Agent, *, into: Leg, other: Leg) -> None:
         """The parties of ``other``'s call join ``into``'s call: a conference under the held call's ID."""
         call, gone = into.call, other.call
         agent.calls.remove(other)
-        for leg in gone.others(other):
-            leg.call = call
-            call.legs.append(leg)
-            if leg.agent_id is not None:
-                leg.state = CONFERENCE
+        self._move_parties(gone, other, call)
+        for leg in call.agent_legs():
+            leg.state = CONFERENCE
         self.calls.pop(gone.callid, None)
         into.state = CONFERENCE
         partner = ",".join(leg.number for leg in call.others(into))
@@ -552,23 +563,14 @@ class CallHandling:
 
     @serves("connectHold")
     def connect_hold(self, agent: Agent, request: Request) -> None:
-        callid = request["path"]["callid"]
-        talking = agent.find(IN_TALK)
-        if not talking:
-            raise Refused("200-005")
-        held = [leg for leg in agent.find(HELD) if leg.callid == callid]
-        if not held:
-            raise Refused("200-006")
+        talking, held = self._talking_and_held(agent, request["path"]["callid"], "200-005", "200-006")
         # The two other parties are connected and the agent leaves both calls.
-        call, gone = held[0].call, talking[0].call
-        for leg in gone.others(talking[0]):
-            leg.call = call
-            call.legs.append(leg)
-        gone.legs = [talking[0]]
+        gone = talking.call
+        self._move_parties(gone, talking, held.call)
         self.calls.pop(gone.callid, None)
-        agent.calls.remove(talking[0])
+        agent.calls.remove(talking)
         self.emit(agent, "AgentEvent_Call_Release", gone.callid)
-        self._agent_leaves(agent, held[0])
+        self._agent_leaves(agent, held)
 
     @serves("transfer")
     def transfer(self, agent: Agent, request: Request) -> None:
