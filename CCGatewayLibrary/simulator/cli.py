@@ -13,7 +13,6 @@ from ..catalogue import gateway
 from .control import CONTROL_PREFIX, CONTROL_TOKEN_HEADER
 from .model import SimulatorConfig
 from .roster import Roster
-from .runner import Endpoint, SimulatorRunner
 
 EXIT_REFUSED = 2  # as argparse uses for a command line it will not run
 
@@ -85,6 +84,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"ccgw-sim: WARNING: the control interface {CONTROL_PREFIX} on {args.host} is open to anyone who "
               "reaches the port (--insecure-open-control); use --control-token-env NAME to protect it.",
               file=sys.stderr, flush=True)
+    try:  # the server needs the [simulator] extra; --help and option errors work without it
+        from .runner import Endpoint, SimulatorRunner
+    except ImportError as missing:
+        print(f"ccgw-sim: the simulator needs the Python package '{missing.name}': pip install "
+              "'robotframework-ccgatewaylibrary[simulator]'", file=sys.stderr)
+        return EXIT_REFUSED
     config = SimulatorConfig(poll_wait=args.poll_wait, dynamic_auth=args.auth_mode == "dynamic",
                              guid_rotation=args.guid_rotation, time_scale=args.time_scale)
     runner = SimulatorRunner(config, Roster.load(args.roster), host=args.host, port=args.port,
