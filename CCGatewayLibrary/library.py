@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import json
 import logging
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+from robot.libraries.BuiltIn import BuiltIn
 from robotlibcore import DynamicCore
 
 from .context import LibraryContext, Settings, gateway_url
@@ -25,6 +28,8 @@ from .keywords.base import seconds
 from .secrets import SecretScrubber, url_credentials
 from .version import VERSION
 
+EVENTS_FILE = "events.jsonl"
+
 
 class _Lifecycle:
     """Follows suites and tests for scoped settings; stops pollers and the simulator when the library goes out of
@@ -34,6 +39,8 @@ class _Lifecycle:
 
     def __init__(self, ctx: LibraryContext) -> None:
         self.ctx = ctx
+        self._read_up_to: dict[int, int] = {}  # journal id -> last event seq when the test started
+        self._events_written = False  # the first export of the run starts the file afresh
 
     def start_suite(self, data: Any, result: Any) -> None:
         self.ctx.scopes.enter("Suite")
@@ -43,9 +50,27 @@ class _Lifecycle:
 
     def start_test(self, data: Any, result: Any) -> None:
         self.ctx.scopes.enter("Test")
+        self._read_up_to = {id(h.journal): h.journal.last_seq for h in self.ctx.agents.values()}
 
     def end_test(self, data: Any, result: Any) -> None:
         self.ctx.apply_settings(self.ctx.scopes.leave())
+        self._export_events(result.full_name)
+
+    def _export_events(self, test: str) -> None:
+        """Appends the events each agent received during the test to events.jsonl next to output.xml."""
+        lines = []
+        for alias, handle in self.ctx.agents.items():
+            for recorded in handle.journal.events(self._read_up_to.get(id(handle.journal), 0)):
+                lines.append(json.dumps({"test": test, "agent": alias, "agentId": handle.agent_id,
+                                         "seq": recorded.seq, "received": recorded.received.isoformat(),
+                                         "event": recorded.event}, ensure_ascii=False, default=str))
+        if not lines:
+            return
+        folder = BuiltIn().get_variable_value("${OUTPUT DIR}")
+        if folder:
+            mode, self._events_written = ("a" if self._events_written else "w"), True
+            with (Path(folder) / EVENTS_FILE).open(mode, encoding="utf-8") as stream:
+                stream.write(self.ctx.secrets.scrub("\n".join(lines)) + "\n")
 
     def close(self) -> None:
         self.ctx.shut_down()

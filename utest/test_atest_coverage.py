@@ -7,6 +7,7 @@ the simulator can give are read from its code: the retcodes each interface's ope
 from __future__ import annotations
 
 import inspect
+import json
 import re
 from pathlib import Path
 
@@ -59,3 +60,14 @@ def test_every_refusal_the_simulator_gives_for_the_chapter_is_seen(trace_run: tu
     expected = refusals_the_simulator_gives()
     assert len(expected) >= 25  # the scan of the simulator's code found them
     assert sorted(expected - _seen(trace_run[0]).answers) == []
+
+
+def test_each_tests_events_are_exported_as_json_lines(trace_run: tuple[Path, str]) -> None:
+    files = sorted(trace_run[0].rglob("events.jsonl"))
+    assert files, "no events.jsonl next to any output.xml"
+    records = [json.loads(line) for path in files for line in path.read_text(encoding="utf-8").splitlines()]
+    tests = {record["test"] for record in records}
+    assert any(test.endswith("Three Party Call.Agent Joins A Held Customer Into A Three Party Call") for test in tests)
+    names = [r["event"]["eventType"] for r in records if r["test"].endswith("Into A Three Party Call")]
+    assert names.index("AgentEvent_Hold") < names.index("AgentEvent_Conference")
+    assert all({"agent", "agentId", "seq", "received", "event"} <= record.keys() for record in records)
