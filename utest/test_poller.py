@@ -121,3 +121,20 @@ def test_a_list_of_events_is_taken_in_order_with_schema_problems_kept() -> None:
     _, journal, _ = _run([_reply({"message": "", "retcode": "0", "event": [READY, bad]})])
     assert [(r.name, r.schema_problem is None) for r in journal.events()] == \
         [("AgentState_Ready", True), ("AgentEvent_Hold", False)]
+
+
+@pytest.mark.parametrize("retcode", ["100-006", "000-003", "100-008", "105-005", "105-006", "105-007"])
+def test_a_retcode_that_ends_the_session_stops_polling_and_says_why(retcode: str) -> None:
+    session, journal = Recording([_reply({"message": "", "retcode": retcode})]), EventJournal("101")
+    poller = EventPoller(session, load_catalogue(), "101", journal,  # type: ignore[arg-type]
+                         poll_interval=0.01, poll_wait=1.0)
+    poller.start()
+    poller._thread.join(5)  # type: ignore[attr-defined]
+    assert journal.closed_reason is not None and retcode in journal.closed_reason
+    assert len(session.calls) == 1  # no poll after it
+
+
+def test_a_retcode_that_does_not_end_the_session_is_retried() -> None:
+    _, journal, _ = _run([_reply({"message": "", "retcode": "100-007"}), _reply({"retcode": "0", "event": READY})])
+    assert journal.closed_reason is None
+    assert [r.name for r in journal.events()] == ["AgentState_Ready"]

@@ -192,6 +192,10 @@ class Catalogue:
             return frozenset(top)
         return None
 
+    def tagged(self, tag: str) -> frozenset[str]:
+        """The retcodes that carry ``tag`` in retcodes.json (``session-ended``, ``bad-parameter``, ...)."""
+        return frozenset(code for code, entry in self.retcodes.items() if tag in entry.tags)
+
     def meaning(self, retcode: str) -> str:
         entry = self.retcodes.get(retcode)
         return entry.meaning if entry else "not in the retcode table"

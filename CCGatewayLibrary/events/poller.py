@@ -22,8 +22,8 @@ from ..transport import GatewaySession
 from .journal import EventJournal
 
 # Retcodes after which polling cannot succeed until the agent signs in again.
-FATAL_POLL_RETCODES = frozenset({"100-006", "000-003", "105-005", "105-006"})
 MAX_BACKOFF = 2.0
+SESSION_ENDED = "session-ended"  # retcodes.json tag: the agent must sign in again, so polling stops
 POLL_SLACK = 5.0  # how much longer than the gateway's poll wait a poll may take before it counts as lost
 SHOWN_BODY = 200
 
@@ -145,7 +145,7 @@ class EventPoller:
             self._problem(text)
             if self._stop.is_set():
                 return "stop"
-            if retcode in FATAL_POLL_RETCODES:
+            if retcode in self.catalogue.tagged(SESSION_ENDED):
                 self._close(f"polling stopped: {text}")
                 return "stop"
             return "error"

@@ -13,8 +13,8 @@ from ..errors import AgentError, CCGatewayError
 from ..events import EventJournal
 from .base import LibraryComponent, succeeded
 
-# Retcodes that mean the agent is signed out already: for a teardown, as good as a sign-out.
-NOT_SIGNED_IN = ("100-006", "100-008", "000-003")
+# retcodes.json tag of the codes that mean the agent is out already: for a teardown, as good as a sign-out.
+SESSION_ENDED = "session-ended"
 
 
 class AgentKeywords(LibraryComponent):
@@ -166,7 +166,7 @@ class AgentKeywords(LibraryComponent):
                 continue
             try:
                 reply = self.ctx.call(handle.session, interface, handle.agent_id,
-                                      expected_retcode=[SUCCESS, *NOT_SIGNED_IN])
+                                      expected_retcode=[SUCCESS, *sorted(self.ctx.catalogue.tagged(SESSION_ENDED))])
             except CCGatewayError as error:
                 failures.append(f"{handle.describe()}: {error}")
                 logger.info(f"Could not sign out {handle.describe()}: {error}")
