@@ -186,7 +186,12 @@ class LibraryContext:
         self.catalogue.check_request(interface, {"path": params, "query": query, "body": body})
         exchange = self.send(session, interface, agent_id, interface.url_path(params), query=query, body=body,
                              send_guid=interface.guid_required, headers=headers)
-        return self.check_reply(interface, exchange, expected_retcode, agent_id)
+        try:
+            return self.check_reply(interface, exchange, expected_retcode, agent_id)
+        except CCGatewayError:
+            # At the default log level the DEBUG details are not kept: a failing call shows them at INFO.
+            self._log_details(interface.name, exchange, "INFO")
+            raise
 
     def send(self, session: GatewaySession, interface: Interface, agent_id: str, path: str, **request: Any) -> Exchange:
         """Sends and logs one request; a transport failure names the interface and the agent."""
@@ -239,12 +244,15 @@ class LibraryContext:
         path = exchange.url.split("://", 1)[-1].split("/", 1)[-1]
         logger.info(f"{name} {exchange.method} /{path} \u2192 HTTP {exchange.status}{outcome}, "
                     f"{exchange.elapsed_ms:.0f} ms")
+        self._log_details(name, exchange, "DEBUG")
+
+    def _log_details(self, name: str, exchange: Exchange, level: str) -> None:
         details = {"request": exchange.redacted_request(), "response": exchange.redacted_response()}
         # Scrub before clipping: a clip through the middle of a secret would leave its first half readable.
         text = _clip(self.secrets.scrub(json.dumps(details, indent=2, ensure_ascii=False, default=str)),
                      LOG_BODY_LIMIT)
-        logger.debug(f"<details><summary>{html.escape(name)} request and reply (secrets redacted)</summary>"
-                     f"<pre>{html.escape(text)}</pre></details>", html=True)
+        logger.write(f"<details><summary>{html.escape(name)} request and reply (secrets redacted)</summary>"
+                     f"<pre>{html.escape(text)}</pre></details>", level, html=True)
 
 
 def _query_text(value: object) -> str:

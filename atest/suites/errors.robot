@@ -126,3 +126,8 @@ Plain Http Gateway Is Refused
     [Documentation]    FAIL Gateway URL 'http://127.0.0.1:8043' must look like https://host:8043: the gateway takes passwords, so plain http:// is refused.
     [Tags]    gateway
     Use Gateway    http://127.0.0.1:8043
+
+A Failing Call Shows Its Request And Reply At INFO
+    [Documentation]    LOG 1:1:2 INFO GLOB: <details><summary>hold request and reply (secrets redacted)</summary>*200-013*
+    [Tags]    hold    logging
+    Run Keyword And Expect Error    *200-013*    Hold Call
