@@ -17,6 +17,7 @@ from robot.result import Keyword, Message
 from CCGatewayLibrary import CCGatewayLibrary
 from CCGatewayLibrary.catalogue import load_catalogue
 from CCGatewayLibrary.simulator.operations import OPERATIONS
+from CCGatewayLibrary.version import VERSION
 
 CATALOGUE = load_catalogue()
 VOICE = {name for name, interface in CATALOGUE.interfaces.items() if interface.chapter == "voicecall"}
@@ -71,3 +72,10 @@ def test_each_tests_events_are_exported_as_json_lines(trace_run: tuple[Path, str
     names = [r["event"]["eventType"] for r in records if r["test"].endswith("Into A Three Party Call")]
     assert names.index("AgentEvent_Hold") < names.index("AgentEvent_Conference")
     assert all({"agent", "agentId", "seq", "received", "event"} <= record.keys() for record in records)
+
+
+def test_report_shows_the_gateway_and_the_library_version(trace_run: tuple[Path, str]) -> None:
+    metadata = dict(ExecutionResult(str(trace_run[0] / "output.xml")).suite.metadata)
+    assert metadata["Gateway"].endswith("(embedded simulator)")
+    assert metadata["Auth mode"] == "dynamic" and metadata["Event mode"] == "polling"
+    assert metadata["CCGatewayLibrary"] == VERSION

@@ -750,7 +750,7 @@ def test_walker_understands_every_keyword() -> None:
 
 
 @pytest.mark.parametrize("rule_id", list(RULE_BY_ID))
-@_settings(7)
+@_settings(4)
 @given(data=st.data())
 def test_request_breaking_a_rule_is_refused_before_sending(rule_id: str, data: st.DataObject) -> None:
     EXAMPLES["invalid requests"] += 1

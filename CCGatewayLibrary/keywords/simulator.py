@@ -7,11 +7,13 @@ from typing import Any, Literal
 from robot.api import logger
 from robot.api.deco import keyword
 from robot.api.types import Secret
+from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
 
 from ..catalogue import gateway
 from ..context import ca_bundle as checked_ca_bundle
 from ..context import gateway_url
 from ..errors import SimulatorError
+from ..version import VERSION
 from ..simulator.control import SimulatorControl
 from .base import LibraryComponent, seconds
 
@@ -41,6 +43,24 @@ class SimulatorKeywords(LibraryComponent):
         self.ctx.simulator_control_token = control_token  # type: ignore[attr-defined]
         guard = " (simulator control token set)" if control_token is not None else ""
         logger.info(f"Gateway under test: {self.ctx.settings.url}{guard}")
+        simulator = self.ctx.simulator
+        self._describe_run({
+            "Gateway": f"{url} ({'embedded simulator' if simulator is not None else 'real gateway or ccgw-sim'})",
+            "Auth mode": ("dynamic" if simulator.simulator.config.dynamic_auth else "static") if simulator is not None
+            else "as the gateway is configured",
+            "Event mode": "polling",
+            "CCGatewayLibrary": VERSION,
+        })
+
+    @staticmethod
+    def _describe_run(facts: dict[str, str]) -> None:
+        """Shows the facts as metadata of the top suite in report.html, for whoever reads the report."""
+        try:
+            builtin = BuiltIn()
+            for name, value in facts.items():
+                builtin.set_suite_metadata(name, value, top=True)
+        except RobotNotRunningError:  # used from Python, not from a Robot run
+            pass
 
     @keyword(tags=["simulator"])
     def start_gateway_simulator(
