@@ -197,3 +197,22 @@ def test_raw_request_fills_extra_path_placeholders(lib: CCGatewayLibrary) -> Non
     _sign_in(lib)
     reply = lib.send_raw_request("rest", path_params={"time": "0", "restcause": "1"})
     assert reply["retcode"] == "000-002"  # the gateway refuses a rest of 0 s; the library would not send it
+
+
+def test_raw_body_text_null_is_sent_as_json_null(lib: CCGatewayLibrary) -> None:
+    _sign_in(lib)
+    sent: list[object] = []
+    session = lib.ctx.agent().session
+    original = session.send
+
+    def spy(method: str, path: str, **request: object) -> object:
+        sent.append(request.get("body"))
+        return original(method, path, **request)
+
+    session.send = spy  # type: ignore[method-assign]
+    try:
+        lib.send_raw_request("confJoin", body="null")
+        lib.send_raw_request("confJoin")
+    finally:
+        session.send = original  # type: ignore[method-assign]
+    assert sent == [b"null", None]

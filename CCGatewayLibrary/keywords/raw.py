@@ -97,9 +97,11 @@ class RawKeywords(LibraryComponent):
             # Nothing as deep as MAX_JSON_DEPTH holds a Secret on purpose; leave such bodies to the encoder.
             return self._unwrapped(body) if json_depth(body) <= MAX_JSON_DEPTH else body
         try:
-            return json.loads(body)
+            parsed = json.loads(body)
         except (ValueError, RecursionError):
             return body.encode("utf-8")
+        # JSON null as text is sent as the four bytes: None would mean "no body at all".
+        return body.encode("utf-8") if parsed is None else parsed
 
     def _unwrapped(self, value: Any) -> Any:
         """`Secret` values inside a dictionary or list are sent as their value, and registered to stay masked."""
