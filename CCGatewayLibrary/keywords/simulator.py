@@ -13,8 +13,8 @@ from ..catalogue import gateway
 from ..context import ca_bundle as checked_ca_bundle
 from ..context import gateway_url
 from ..errors import SimulatorError
-from ..version import VERSION
 from ..simulator.control import SimulatorControl
+from ..version import VERSION
 from .base import LibraryComponent, seconds
 
 
