@@ -87,6 +87,7 @@ class SimulatorKeywords(LibraryComponent):
         | `Start Gateway Simulator` | time_scale=0.01 |
         """
         from ..simulator import Roster, SimulatorConfig
+        from ..simulator.roster import RosterError
 
         try:  # the server needs the [simulator] extra (aiohttp, trustme)
             from ..simulator.runner import SimulatorRunner
@@ -103,8 +104,8 @@ class SimulatorKeywords(LibraryComponent):
                                  time_scale=time_scale)
         try:
             agents = Roster.load(roster)
-        except (OSError, ValueError, KeyError) as error:
-            raise SimulatorError(f"Cannot read the simulator roster {roster}: {error}") from None
+        except RosterError as error:
+            raise SimulatorError(str(error)) from None
         runner = SimulatorRunner(config, agents)
         endpoint = runner.start_in_thread()
         self.ctx.simulator = runner

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..catalogue import gateway
 from .control import CONTROL_PREFIX, CONTROL_TOKEN_HEADER
 from .model import SimulatorConfig
-from .roster import Roster
+from .roster import Roster, RosterError
 
 EXIT_REFUSED = 2  # as argparse uses for a command line it will not run
 
@@ -24,7 +24,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8043, help="port; 0 picks a free one (default 8043)")
     p.add_argument("--ca-file", type=Path, default=Path("ccgw-sim-ca.pem"),
                    help="where to write the CA certificate clients must trust (default ./ccgw-sim-ca.pem)")
-    p.add_argument("--roster", type=Path, help="JSON roster of agents and passwords (default: built-in)")
+    p.add_argument("--roster", type=Path,
+                   help="JSON roster: agents (ID ranges), each group's password as the name of an environment "
+                        "variable (password_env), skill queues (default: built-in agents 101-1100)")
     p.add_argument("--poll-wait", type=float, default=gateway.POLL_WAIT,
                    help=f"seconds a poll waits for an event (default {gateway.POLL_WAIT:g})")
     p.add_argument("--auth-mode", choices=("static", "dynamic"), default="dynamic",
@@ -92,7 +94,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_REFUSED
     config = SimulatorConfig(poll_wait=args.poll_wait, dynamic_auth=args.auth_mode == "dynamic",
                              guid_rotation=args.guid_rotation, time_scale=args.time_scale)
-    runner = SimulatorRunner(config, Roster.load(args.roster), host=args.host, port=args.port,
+    try:
+        roster = Roster.load(args.roster)
+    except RosterError as error:
+        print(f"ccgw-sim: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    runner = SimulatorRunner(config, roster, host=args.host, port=args.port,
                              ca_file=args.ca_file.resolve(), control_token=token)
 
     def announce(endpoint: Endpoint) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,20 +30,71 @@ class RosterEntry:
     skills: tuple[Skill, ...] = ()
 
 
+class RosterError(ValueError):
+    """A roster file the simulator cannot use; the text names the file, the place in it and the rule."""
+
+
+IDS = re.compile(r"^([1-9][0-9]{2,5})(?:-([1-9][0-9]{2,5}))?$")
+
+
+def _group(where: str, group: Any) -> tuple[range, str, tuple[Skill, ...]]:
+    if not isinstance(group, dict):
+        raise RosterError(f"{where}: must be an object with ids, password or password_env, and skills")
+    ids = IDS.fullmatch(str(group.get("ids", "")))
+    if ids is None:
+        raise RosterError(f"{where}.ids: must be an agent ID or a range 'first-last' of IDs from 101, "
+                          f"got {group.get('ids')!r}")
+    first, last = int(ids.group(1)), int(ids.group(2) or ids.group(1))
+    if last < first:
+        raise RosterError(f"{where}.ids: the range ends before it starts ({first}-{last})")
+    if ("password" in group) == ("password_env" in group):
+        raise RosterError(f"{where}: give either password or password_env (the name of an environment variable "
+                          "holding the password), not both or neither")
+    if "password_env" in group:
+        name = str(group["password_env"])
+        if name not in os.environ:
+            raise RosterError(f"{where}.password_env: the environment variable {name} is not set")
+        password = os.environ[name]
+    else:
+        password = group["password"]
+    if not isinstance(password, str):
+        raise RosterError(f"{where}.password: must be text")
+    skills = []
+    for index, skill in enumerate(group.get("skills", ())):
+        try:
+            skills.append(Skill(int(skill["id"]), str(skill["name"]), int(skill["mediatype"])))
+        except (KeyError, TypeError, ValueError):
+            raise RosterError(f"{where}.skills[{index}]: needs id (a number), name and mediatype (a number)") \
+                from None
+    return range(first, last + 1), password, tuple(skills)
+
+
 class Roster:
     def __init__(self, entries: dict[str, RosterEntry]) -> None:
         self.entries = entries
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Roster:
-        with Path(path or DEFAULT_ROSTER).open(encoding="utf-8") as stream:
-            data = json.load(stream)
+        """Reads a roster file: ``{"agents": [{"ids": "101-200", "password_env": "NAME", "skills": [...]}]}``.
+
+        A password is given as ``password_env``, the name of an environment variable, so it is never written in
+        the file; ``password`` (the text itself) is for throw-away test values. Problems raise RosterError."""
+        file = Path(path or DEFAULT_ROSTER)
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+        except OSError as error:
+            raise RosterError(f"roster {file}: cannot be read ({error.strerror or error})") from None
+        except ValueError as error:
+            line = f" line {error.lineno}" if isinstance(error, json.JSONDecodeError) else ""
+            raise RosterError(f"roster {file}{line}: not JSON ({getattr(error, 'msg', error)})") from None
+        groups = data.get("agents") if isinstance(data, dict) else None
+        if not isinstance(groups, list) or not groups:
+            raise RosterError(f"roster {file}: needs a non-empty list 'agents'")
         entries: dict[str, RosterEntry] = {}
-        for group in data["agents"]:
-            first, _, last = str(group["ids"]).partition("-")
-            skills = tuple(Skill(int(s["id"]), str(s["name"]), int(s["mediatype"])) for s in group.get("skills", ()))
-            for number in range(int(first), int(last or first) + 1):
-                entries[str(number)] = RosterEntry(str(number), group["password"], skills)
+        for index, group in enumerate(groups):
+            numbers, password, skills = _group(f"roster {file}: agents[{index}]", group)
+            for number in numbers:
+                entries[str(number)] = RosterEntry(str(number), password, skills)
         return cls(entries)
 
     def password_of(self, agent_id: str) -> str:
