@@ -162,6 +162,18 @@ class SimulatorKeywords(LibraryComponent):
         logger.info(f"Simulated far end {number}: {behaviour}.")
 
     @keyword(tags=["simulator"])
+    def get_simulator_counters(self) -> dict[str, Any]:
+        """Returns the simulator's counters: ``requests``, ``answers`` (per interface, per retcode), ``openPolls``,
+        ``signedIn``, ``events`` (``queued``, ``delivered``, ``dropped``) and ``contractBreaches``.
+
+        | ${counters} = | `Get Simulator Counters` |
+        | Should Be Equal As Integers | ${counters}[answers][hold][200-013] | 1 |
+        """
+        counters = self._control().counters()
+        logger.info(f"Simulator counters: {counters}")
+        return counters
+
+    @keyword(tags=["simulator"])
     def get_simulated_agent(self, agent_id: str) -> dict[str, Any]:
         """Returns what the simulator knows about agent ``agent_id``: sign-in, state code and calls (each with
         ``callid``, ``state``, ``muted``, the other ``parties`` and the ``digits`` sent), for checks a real

@@ -6,6 +6,7 @@ import argparse
 import ipaddress
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -36,6 +37,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--time-scale", type=float, default=1.0,
                    help="multiplies the gateway's own timers (Guid renewal and lifetime, sign-out of an agent nobody "
                         "polls for, rest timer); 0.01 turns minutes into seconds (default 1)")
+    p.add_argument("--log-file", type=Path,
+                   help="write one line per request here: time, agent, interface, retcode, milliseconds "
+                        "(no Guid, no body)")
     p.add_argument("--ready-file", type=Path, help="write the URL and CA path here as JSON once listening")
     p.add_argument("--control-token-env", metavar="NAME",
                    help=f"name of an environment variable holding the control token; every request to the control "
@@ -76,8 +80,13 @@ def control_token(args: argparse.Namespace) -> tuple[str | None, str | None]:
     return None, None
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # a terminated simulator stops as on Ctrl-C: it closes its log and prints its counters
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)
     token, refusal = control_token(args)
     if refusal:
         print(f"ccgw-sim: {refusal}", file=sys.stderr)
@@ -99,8 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     except RosterError as error:
         print(f"ccgw-sim: {error}", file=sys.stderr)
         return EXIT_REFUSED
-    runner = SimulatorRunner(config, roster, host=args.host, port=args.port,
-                             ca_file=args.ca_file.resolve(), control_token=token)
+    log = args.log_file.open("a", encoding="utf-8", buffering=1) if args.log_file else None
+    runner = SimulatorRunner(config, roster, host=args.host, port=args.port, ca_file=args.ca_file.resolve(),
+                             control_token=token, request_log=(lambda line: log.write(line + "\n")) if log else None)
 
     def announce(endpoint: Endpoint) -> None:
         guard = f"; control interface needs the {CONTROL_TOKEN_HEADER} header" if token else ""
@@ -115,6 +125,10 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:
         print(f"ccgw-sim: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 1
+    finally:
+        if log is not None:
+            log.close()
+        print(f"ccgw-sim counters: {json.dumps(runner.simulator.counters())}", flush=True)
     return 0
 
 

@@ -52,6 +52,9 @@ class SimulatorControl:
     def health(self) -> dict[str, Any]:
         return self._call("GET", "/health")
 
+    def counters(self) -> dict[str, Any]:
+        return self._call("GET", "/counters")
+
     def offer_call(self, caller: str, agent: str) -> str:
         return self._call("POST", "/calls", {"caller": caller, "agent": agent})["callid"]
 

@@ -14,7 +14,7 @@ import contextlib
 import itertools
 import time
 import uuid
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -112,6 +112,7 @@ class GatewayModel(CallHandling):
         self._call_numbers = itertools.count(1)
         self._cause: str | None = None
         self.issued_guids: list[str] = []
+        self.events = Counter({"queued": 0, "delivered": 0, "dropped": 0})
 
     # -- helpers ---------------------------------------------------------------------------------
     def agent(self, agent_id: str) -> Agent:
@@ -146,6 +147,7 @@ class GatewayModel(CallHandling):
 
     def emit(self, agent: Agent, name: str, content: Any = None) -> None:
         self._observe(self._cause, name)
+        self.events["queued"] += 1
         agent.queue.append({"eventType": name, "workNo": agent.agent_id, "content": content,
                             "eventGenTime": int(self._clock() * 1000)})
         self._notify(agent.agent_id)
@@ -194,7 +196,7 @@ class GatewayModel(CallHandling):
             raise Refused("100-002")
         if agent.signed_in:
             self._leave_all_calls(agent)
-        agent.queue.clear()
+        self._drop_queue(agent)
         agent.session += 1
         agent.signed_in, agent.phone = True, str(body.get("phonenum") or "")
         agent.auto_answer = _flag(body.get("autoanswer"), True)
@@ -270,7 +272,7 @@ class GatewayModel(CallHandling):
             self._leave_all_calls(agent)
         agent.signed_in, agent.state, agent.guid, agent.previous_guid = False, SIGNED_OUT, None, None
         agent.rest_timer += 1
-        agent.queue.clear()
+        self._drop_queue(agent)
         # What the sign-out itself produces (AgentOther_ShutdownService after a forced one) is still collected
         # by a poll that was waiting; new polls are refused.
         for name in events:
@@ -370,11 +372,19 @@ class GatewayModel(CallHandling):
 
     @serves("syncagentinfo")
     def sync_agent_info(self, agent: Agent, request: Request) -> dict[str, Any]:
-        agent.queue.clear()  # documented: the agent's queued events are dropped
+        self._drop_queue(agent)  # documented: the agent's queued events are dropped
         current = agent.calls[0] if agent.calls else None
         return {"callinfo": "", "agentStateInfo": {"workNo": agent.agent_id, "state": int(agent.state),
                                                    "curCallId": current.callid if current else ""}}
 
     # -- events ------------------------------------------------------------------------------------
     def next_event(self, agent: Agent) -> dict[str, Any] | None:
-        return agent.queue.popleft() if agent.queue else None
+        if not agent.queue:
+            return None
+        self.events["delivered"] += 1
+        return agent.queue.popleft()
+
+    def _drop_queue(self, agent: Agent) -> None:
+        """Events nobody will fetch any more (a new sign-in, a sign-out, syncagentinfo) are counted as dropped."""
+        self.events["dropped"] += len(agent.queue)
+        agent.queue.clear()

@@ -28,8 +28,8 @@ class SimulatorRunner:
 
     def __init__(self, config: SimulatorConfig | None = None, roster: Roster | None = None, *,
                  host: str = "127.0.0.1", port: int = 0, ca_file: Path | None = None,
-                 control_token: str | None = None) -> None:
-        self.simulator = GatewaySimulator(config, roster, control_token=control_token)
+                 control_token: str | None = None, request_log: Callable[[str], None] | None = None) -> None:
+        self.simulator = GatewaySimulator(config, roster, control_token=control_token, request_log=request_log)
         self.host, self.port = host, port
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         if ca_file is None:

@@ -19,7 +19,10 @@ import hmac
 import json
 import logging
 import re
+import time
+from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime
 from typing import Any, NoReturn
 
 from aiohttp import web
@@ -147,13 +150,16 @@ def _is_control_path(path: str) -> bool:
 
 class GatewaySimulator:
     def __init__(self, config: SimulatorConfig | None = None, roster: Roster | None = None,
-                 catalogue: Catalogue | None = None, *, control_token: str | None = None) -> None:
+                 catalogue: Catalogue | None = None, *, control_token: str | None = None,
+                 request_log: Callable[[str], None] | None = None) -> None:
         self.config = config or SimulatorConfig()
         self.catalogue = catalogue or load_catalogue()
         self.model = GatewayModel(roster or Roster.load(), self.config, schedule=self._schedule, notify=self._notify,
                                   observe=self._observe_event)
         self._wakeups: dict[str, asyncio.Event] = {}
         self.requests_served = 0
+        self.answers: Counter[tuple[str, str]] = Counter()  # (interface, retcode) -> replies
+        self.request_log = request_log  # one redacted line per request: time, agent, interface, retcode, ms
         # Contract breaches: a retcode or event the catalogue does not list for the interface that caused it.
         self.breaches: list[str] = []
         # kept as bytes for hmac.compare_digest, and private so it never shows up in a repr or a log line
@@ -206,6 +212,7 @@ class GatewaySimulator:
         for interface in self.catalogue.interfaces.values():
             app.router.add_route(interface.method, interface.path, self._handler(interface), name=interface.name)
         app.router.add_get(f"{CONTROL_PREFIX}/health", self.health)
+        app.router.add_get(f"{CONTROL_PREFIX}/counters", self.control_counters)
         app.router.add_post(f"{CONTROL_PREFIX}/calls", self.control_offer_call)
         app.router.add_delete(f"{CONTROL_PREFIX}/calls/{{callid}}", self.control_hang_up)
         app.router.add_get(f"{CONTROL_PREFIX}/agents/{{agentid}}", self.control_agent)
@@ -229,7 +236,16 @@ class GatewaySimulator:
     def _handler(self, interface: Interface) -> Callable[[web.Request], Awaitable[web.Response]]:
         async def handle(request: web.Request) -> web.Response:
             self.requests_served += 1
-            return await self._serve(interface, request)
+            started = time.perf_counter()
+            response = await self._serve(interface, request)
+            retcode = getattr(response, "retcode", "-")
+            self.answers[(interface.name, retcode)] += 1
+            if self.request_log is not None:
+                # Agent ID, interface and retcode only: no Guid, no body, so nothing secret reaches the file.
+                self.request_log(f"{datetime.now().isoformat(timespec='milliseconds')} "
+                                 f"agent={request.match_info.get('agentid', '-')} {interface.name} retcode={retcode} "
+                                 f"{(time.perf_counter() - started) * 1000:.1f}ms")
+            return response
 
         return handle
 
@@ -320,8 +336,20 @@ class GatewaySimulator:
     @staticmethod
     def _json(reply: dict[str, Any], *, guid: str | None = None) -> web.Response:
         headers = {"Set-GUID": f"JSESSIONID={guid}"} if guid else None
-        return web.Response(text=json.dumps(reply), headers=headers, content_type="application/json",
-                            charset="utf-8")
+        response = web.Response(text=json.dumps(reply), headers=headers, content_type="application/json",
+                                charset="utf-8")
+        response.retcode = str(reply.get("retcode"))  # type: ignore[attr-defined]  # for the counters and the log
+        return response
+
+    def counters(self) -> dict[str, Any]:
+        """Requests per interface and retcode, open polls, and events queued, delivered and dropped."""
+        per_interface: dict[str, dict[str, int]] = {}
+        for (name, retcode), count in sorted(self.answers.items()):
+            per_interface.setdefault(name, {})[retcode] = count
+        return {"requests": self.requests_served, "answers": per_interface,
+                "openPolls": sum(agent.open_polls for agent in self.model.agents.values()),
+                "signedIn": sum(agent.signed_in for agent in self.model.agents.values()),
+                "events": dict(self.model.events), "contractBreaches": len(self.breaches)}
 
     # -- control interface ---------------------------------------------------------------------------
     async def health(self, request: web.Request) -> web.Response:
@@ -352,6 +380,9 @@ class GatewaySimulator:
         except SimulationError as error:
             return web.json_response({"error": str(error)}, status=404)
         return web.json_response({"released": request.match_info["callid"]})
+
+    async def control_counters(self, request: web.Request) -> web.Response:
+        return web.json_response(self.counters())
 
     async def control_far_end(self, request: web.Request) -> web.Response:
         try:
