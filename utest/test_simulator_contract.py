@@ -4,6 +4,7 @@ retcode or event that the catalogue does not list for the interface that caused 
 from __future__ import annotations
 
 import dataclasses
+import json
 import threading
 import time
 from typing import Any
@@ -205,5 +206,18 @@ def test_a_poll_waiting_when_the_session_is_taken_over_leaves_the_events_to_the_
         assert parked[0]["retcode"] == "000-003" and "event" not in parked[0]
         fresh = requests.get(poll, headers={"Guid": new_guid}, verify=str(endpoint.ca_file), timeout=5).json()
         assert fresh["event"]["eventType"] == "AgentOther_InService"
+    finally:
+        runner.stop()
+
+
+def test_a_body_in_another_encoding_than_declared_is_judged_by_its_content() -> None:
+    runner = SimulatorRunner(SimulatorConfig(poll_wait=0.2))
+    endpoint = runner.start_in_thread()
+    try:
+        body = json.dumps({"password": "Pässwort", "phonenum": PHONE}, ensure_ascii=False).encode("latin-1")
+        reply = requests.put(endpoint.url + CATALOGUE.interface("login").url_path({"agentid": AGENT}), data=body,
+                             headers={"Content-Type": "application/json; charset=UTF-8"},
+                             verify=str(endpoint.ca_file), timeout=5).json()
+        assert reply["retcode"] == "100-004"  # a wrong password, as the gateway would say; not 000-006
     finally:
         runner.stop()
