@@ -30,7 +30,14 @@ class RetcodeError(CCGatewayError):
 
 
 class TransportError(CCGatewayError):
-    """The request could not be sent or its reply could not be read."""
+    """The request could not be sent or its reply could not be read.
+
+    ``reached_gateway`` tells whether the request may have been carried out although its reply was lost (a
+    reply cut off or too slow), as opposed to never having arrived (no connection, TLS refused, not sent)."""
+
+    def __init__(self, message: str, *, reached_gateway: bool = False) -> None:
+        super().__init__(message)
+        self.reached_gateway = reached_gateway
 
 
 class EventTimeoutError(CCGatewayError):

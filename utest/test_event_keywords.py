@@ -127,3 +127,18 @@ def test_scoped_settings_are_put_back_when_the_test_or_suite_ends() -> None:
     assert settings.event_timeout == 7.0  # a global change outlives the suite
     with pytest.raises(CCGatewayError, match="scope=Test needs a running test"):
         library.set_event_timeout(timedelta(seconds=1), scope="Test")
+
+
+def test_a_timeout_after_a_gap_says_an_event_may_have_been_lost() -> None:
+    library = _library("a")
+    journal = library.ctx.agent("a").journal
+    journal.problem("poll failed: no reply within 3 s.", gap=True)
+    with pytest.raises(EventTimeoutError, match=r"An event may have been lost in transport: 1 poll\(s\) failed after "
+                                                r"reaching the gateway, the last at \d\d:\d\d:\d\d \(poll failed: no "
+                                                r"reply within 3 s\.\)\.$"):
+        library.wait_for_event("AgentState_Ready", timeout=SHORT)
+    journal.append(_event("AgentState_Busy"))
+    library.wait_for_event("AgentState_Busy")
+    with pytest.raises(EventTimeoutError) as later:  # the gap lies before what the wait looks at now
+        library.wait_for_event("AgentState_Ready", timeout=SHORT)
+    assert "may have been lost" not in str(later.value)

@@ -138,3 +138,12 @@ def test_a_retcode_that_does_not_end_the_session_is_retried() -> None:
     _, journal, _ = _run([_reply({"message": "", "retcode": "100-007"}), _reply({"retcode": "0", "event": READY})])
     assert journal.closed_reason is None
     assert [r.name for r in journal.events()] == ["AgentState_Ready"]
+
+
+def test_a_poll_reply_lost_after_reaching_the_gateway_leaves_a_gap() -> None:
+    lost = TransportError("GET /x at gw: no reply within 3 s.", reached_gateway=True)
+    never = TransportError("GET /x at gw: could not connect within 5 s.", reached_gateway=False)
+    _, journal, _ = _run([never, lost, _reply({"retcode": "0", "event": READY})])
+    assert [problem.text for problem in journal.gaps()] == [f"poll failed: {lost}"]
+    assert journal.gaps(after=1) == []  # the gap lies before the event that came next
+    assert len(journal.problems()) == 2

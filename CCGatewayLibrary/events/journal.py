@@ -38,6 +38,10 @@ class Cursor:
 class PollProblem:
     when: datetime
     text: str
+    # A failed poll that may have taken an event with it (its reply was lost after it reached the gateway):
+    # ``after`` is the number of events received before it.
+    gap: bool = False
+    after: int = 0
 
 
 @dataclass
@@ -56,10 +60,15 @@ class EventJournal:
             self._changed.notify_all()
             return recorded
 
-    def problem(self, text: str) -> None:
+    def problem(self, text: str, *, gap: bool = False) -> None:
         with self._changed:
-            self._problems.append(PollProblem(datetime.now(), text))
+            self._problems.append(PollProblem(datetime.now(), text, gap, len(self._events)))
             self._changed.notify_all()
+
+    def gaps(self, after: int = 0) -> list[PollProblem]:
+        """Failed polls after event number ``after`` that may have lost an event."""
+        with self._changed:
+            return [p for p in self._problems if p.gap and p.after >= after]
 
     def close(self, reason: str) -> None:
         with self._changed:

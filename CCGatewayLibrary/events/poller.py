@@ -17,7 +17,7 @@ from typing import Any
 
 from ..catalogue import POLL_RESPONSE_SCHEMA, Catalogue, gateway
 from ..catalogue.gateway import SUCCESS
-from ..errors import CCGatewayError
+from ..errors import CCGatewayError, TransportError
 from ..transport import GatewaySession
 from .journal import EventJournal
 
@@ -88,10 +88,10 @@ class EventPoller:
             else:
                 self.journal.append(event, self.catalogue.event_problems(event))
 
-    def _problem(self, text: str) -> None:
+    def _problem(self, text: str, *, gap: bool = False) -> None:
         with self._route:  # a hand-over may swap the journal: a stopped poller's failures are nobody's news
             if not self._stop.is_set():
-                self.journal.problem(text)
+                self.journal.problem(text, gap=gap)
 
     def _close(self, reason: str) -> None:
         with self._route:
@@ -128,12 +128,13 @@ class EventPoller:
         try:
             exchange = self.session.send(self.interface.method, self.path, read_timeout=self.read_timeout)
         except CCGatewayError as error:
-            self._problem(f"poll failed: {error}")
+            # A reply lost after the poll reached the gateway may have carried an event: a gap in the journal.
+            self._problem(f"poll failed: {error}", gap=isinstance(error, TransportError) and error.reached_gateway)
             return "stop" if self._stop.is_set() else "error"
         if exchange.status != 200 or not isinstance(exchange.json, dict):
             what = f"HTTP {exchange.status} {exchange.reason}".strip() if exchange.status != 200 else \
                 f"a body that is {exchange.not_json}" if exchange.not_json else "a body that is not a JSON object"
-            self._problem(f"poll answered {what}: {self._quote(exchange.text)}")
+            self._problem(f"poll answered {what}: {self._quote(exchange.text)}", gap=True)
             return "stop" if self._stop.is_set() else "error"
         reply = exchange.json
         problem = self.catalogue.problems(POLL_RESPONSE_SCHEMA, reply)

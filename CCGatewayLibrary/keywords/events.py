@@ -251,8 +251,12 @@ class EventKeywords(LibraryComponent):
         misses = [f"{r.describe()}: {_mismatch(r, wanted)}" for r in passed if r.name == name and wanted]
         if misses:
             message += " Not matching: " + "; ".join(misses[-SHOWN_EVENTS:]) + "."
+        gaps = handle.journal.gaps(handle.cursor.position)
+        if gaps:
+            message += (f" An event may have been lost in transport: {len(gaps)} poll(s) failed after reaching the "
+                        f"gateway, the last at {gaps[-1].when:%H:%M:%S} ({gaps[-1].text}).")
         problems = handle.journal.problems()
-        if problems:
+        if problems and (not gaps or problems[-1] is not gaps[-1]):
             message += f" Last polling problem: {problems[-1].text}."
         return message
 

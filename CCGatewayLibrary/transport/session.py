@@ -279,8 +279,10 @@ class GatewaySession:
                 if watch.cut:
                     raise TransportError(f"{where}: no complete reply within {self.connect_timeout + wait:g} s "
                                          f"({self.connect_timeout:g} s to connect + {wait:g} s to answer): the "
-                                         "gateway kept the connection open but answered too slowly.") from None
-                raise TransportError(f"{where}: {self._failure(error, wait)}.") from None
+                                         "gateway kept the connection open but answered too slowly.",
+                                         reached_gateway=True) from None
+                raise TransportError(f"{where}: {self._failure(error, wait)}.",
+                                     reached_gateway=_reached_gateway(error)) from None
             except (TypeError, ValueError, RecursionError) as error:  # a body that JSON cannot encode
                 raise TransportError(f"{where}: not sent, the body cannot be written as JSON ({error}).") from None
         elapsed = (time.perf_counter() - started) * 1000
@@ -312,6 +314,14 @@ class GatewaySession:
 
     def close(self) -> None:
         self._http.close()
+
+
+def _reached_gateway(error: BaseException) -> bool:
+    """Whether the request may have arrived and been carried out though no usable reply came back."""
+    if isinstance(error, requests.exceptions.ConnectTimeout | requests.exceptions.InvalidJSONError):
+        return False
+    cause = _innermost(error)
+    return not (isinstance(cause, ConnectionRefusedError | socket.gaierror) or "NewConnectionError" in repr(error))
 
 
 def _parse(response: requests.Response) -> tuple[Any, str | None]:
