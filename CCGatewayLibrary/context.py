@@ -227,11 +227,17 @@ class LibraryContext:
         retcode = str(reply["retcode"])
         expected = [expected_retcode] if isinstance(expected_retcode, str) else list(expected_retcode)
         if ANY_RETCODE not in expected and retcode not in expected:
-            wanted = " or ".join(self.catalogue.describe_retcode(code) for code in expected)
+            wanted = " or ".join(self.catalogue.describe_retcode(code) for code in expected[:2])
+            if len(expected) > 2:
+                wanted += f" or one of {', '.join(expected[2:])}"
             verb = "failed" if retcode != SUCCESS else "succeeded unexpectedly"
             got = self.catalogue.describe_retcode(retcode)
-            raise RetcodeError(f"{interface.name} {verb} for agent {agent_id}: retcode {got}, expected {wanted}.",
-                               retcode)
+            said = str(reply.get("message") or reply.get("msg") or "").strip()
+            # The gateway's own words often say more than the code's generic meaning ("no call is ringing").
+            extra = f" The gateway says: {_clip(self.safe(said), 200)}" if said and said not in (
+                "success", self.catalogue.meaning(retcode)) else ""
+            raise RetcodeError(f"{interface.name} {verb} for agent {agent_id}: retcode {got}, expected {wanted}."
+                               f"{extra}", retcode)
         return reply
 
     def _quote_body(self, exchange: Exchange) -> str:

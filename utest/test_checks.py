@@ -118,7 +118,8 @@ def test_password_is_registered_before_anything_is_sent(lib: CCGatewayLibrary, g
 def test_debug_block_is_redacted(lib: CCGatewayLibrary, gateway: Gateway, monkeypatch: pytest.MonkeyPatch) -> None:
     logged: list[str] = []
     monkeypatch.setattr("CCGatewayLibrary.context.logger.write",
-                        lambda message, level="INFO", *_: logged.append(message) if level == "DEBUG" else None)
+                        lambda message, level="INFO", html=False, console=None: logged.append(message)
+                        if level == "DEBUG" else None)
     _signed_in(lib, gateway)
     assert logged and "request and reply" in logged[0]
     assert PASSWORD not in logged[0] and GUID not in logged[0]

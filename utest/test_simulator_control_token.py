@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -206,6 +207,7 @@ class FakeRunner:
 
     def __init__(self, config: SimulatorConfig, roster: Roster, **options: Any) -> None:
         self.options = options
+        self.simulator = SimpleNamespace(counters=lambda: {"requests": 0})
 
     def serve_forever(self, announce: Any) -> None:
         FakeRunner.started.append(self.options)
@@ -215,7 +217,8 @@ class FakeRunner:
 @pytest.fixture
 def fake_runner(monkeypatch: pytest.MonkeyPatch) -> type[FakeRunner]:
     FakeRunner.started = []
-    monkeypatch.setattr(cli, "SimulatorRunner", FakeRunner)
+    # cli imports the runner when it starts serving (so that --help works without aiohttp): patch it there
+    monkeypatch.setattr("CCGatewayLibrary.simulator.runner.SimulatorRunner", FakeRunner)
     return FakeRunner
 
 

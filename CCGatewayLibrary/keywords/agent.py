@@ -125,7 +125,8 @@ class AgentKeywords(LibraryComponent):
         The agent is the current one unless ``agent`` names an alias. ``force=True`` uses ``forceLogout``,
         which also signs out an agent who is in a call (the call is released). ``reason`` (1 to 255) signs out
         by force with that reason code (``forceLogoutWithReason``). The agent's event history stays readable
-        with `Get Event History`.
+        with `Get Event History`. Polling stops with the sign-out, so ``AgentOther_ShutdownService`` is not
+        awaited for the agent itself (the vendor: a self-initiated sign-out does not get it).
 
         | `Sign Out Agent` |
         | `Sign Out Agent` | agent=second | force=True |

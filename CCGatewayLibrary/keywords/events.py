@@ -35,7 +35,8 @@ class EventKeywords(LibraryComponent):
         regular expression that must match the whole value. A field the event's schema does not have fails at
         once, naming the fields it has.
 
-        ``count`` waits for that many matching events and returns them as a list.
+        ``count`` waits for that many matching events; with ``count`` 2 or more the keyword returns a list of
+        events, with the default 1 the event itself.
 
         ``timeout`` defaults to the library's ``event_timeout`` (10 seconds). On timeout the failure lists
         what did arrive and, for events of the wanted name, which filter did not match and the value it had.
@@ -44,7 +45,7 @@ class EventKeywords(LibraryComponent):
         | `Wait For Event` | AgentState_Ready |
         | ${event} = | `Wait For Event` | AgentEvent_Conference | callid=${customer} | timeout=5s |
         | `Wait For Event` | AgentEvent_Talking | caller=regexp:8888.* | agent=second |
-        | ${three} = | `Wait For Event` | AgentEvent_Customer_Release | count=3 |
+        | ${two} = | `Wait For Event` | AgentState_SetNotReady_Success | count=2 |
         """
         if count < 1:
             raise CCGatewayError(f"count must be 1 or more, got {count}.")
@@ -212,6 +213,9 @@ class EventKeywords(LibraryComponent):
     def clear_events(self, agent: str | None = None) -> int:
         """Makes the waits ignore every event the agent has received so far, and returns how many that were.
         `Get Event History` still lists them.
+
+        "Received" means polled: right after `Sign In Agent` the sign-in's events may still be on their way, so
+        wait for the last one you expect (for example ``AgentState_Ready``) before clearing.
 
         | `Clear Events` |
         | `Set Agent Busy` |

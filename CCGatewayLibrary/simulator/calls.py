@@ -119,7 +119,7 @@ class CallHandling:
         call.legs.append(leg)
         if agent is not None:
             agent.calls.append(leg)
-            agent.last_call = call.callid
+            agent.last_call = call
             agent.state = AgentState.TALKING
         return leg
 
@@ -303,7 +303,8 @@ class CallHandling:
         if not agent.signed_in:
             raise SimulationError(f"agent {agent_id} is not signed in")
         if agent.state != AgentState.IDLE or agent.calls:
-            raise SimulationError(f"agent {agent_id} is not idle (state {agent.state}) and cannot take a call")
+            raise SimulationError(f"agent {agent_id} is not idle ({AgentState.describe(agent.state)}) and cannot take "
+                                  "a call")
         call = self._new_call(INBOUND, caller, agent.phone)
         self._join(call, caller, IN_TALK)
         self._offer(agent, call)
@@ -708,7 +709,7 @@ class CallHandling:
             self.emit(target, "AgentState_Ready")
         leg.agent_id, leg.number = agent.agent_id, agent.phone
         agent.calls.append(leg)
-        agent.last_call = leg.callid
+        agent.last_call = leg.call
         agent.state = AgentState.TALKING
         self.emit(agent, "AgentOther_PhoneAlerting")
         self.emit(agent, "AgentOther_PhoneOffhook", {"type": "main"})
@@ -736,7 +737,7 @@ class CallHandling:
         if leg is not None:
             return leg.call.info()
         skip_last = str((request.get("query") or {}).get("isNoContainLastCall", "false")) == "true"
-        last = self.calls.get(agent.last_call or "")
+        last = agent.last_call  # kept after the call ended, so the last call can still be described
         return {} if skip_last or last is None else last.info()
 
     @serves("queryCallInfoBeforeAnswer")

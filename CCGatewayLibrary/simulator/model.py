@@ -84,7 +84,7 @@ class Agent:
     rest_timer: int = 0  # bumped on every rest change, so a superseded timer does nothing
     release_phone: bool = True  # the phone line is not kept open between calls (sign-in's releasephone)
     calls: list[Leg] = field(default_factory=list)  # the agent's part in each of its calls, oldest first
-    last_call: str | None = None  # ID of the agent's most recent call, for queryCallInfo
+    last_call: Call | None = None  # the agent's most recent call, also once ended, for queryCallInfo
     queue: deque[dict[str, Any]] = field(default_factory=deque)
 
     def find(self, *states: CallState) -> list[Leg]:
