@@ -84,6 +84,7 @@ def _sign_in_all(session: requests.Session, endpoint: Endpoint) -> dict[str, str
     for agent in AGENTS:
         reply = session.put(endpoint.url + login.url_path({"agentid": agent}), timeout=5, verify=str(endpoint.ca_file),
                             json={"password": roster.password_of(agent), "phonenum": "7000" + agent[-1]})
+        assert "Set-GUID" in reply.headers, f"forceLogin {agent}: HTTP {reply.status_code} {reply.text[:300]}"
         guids[agent] = reply.headers["Set-GUID"].partition("=")[2]
     return guids
 
