@@ -162,6 +162,38 @@ class SimulatorKeywords(LibraryComponent):
         logger.info(f"Simulated far end {number}: {behaviour}.")
 
     @keyword(tags=["simulator"])
+    def simulate_fault(self, interface: str, fault: Literal["delay", "http", "not-json", "retcode", "drop"],
+                       value: str | None = None, agent: str = "*", count: int = 1) -> None:
+        """Makes the simulator misbehave on the next ``count`` requests to ``interface`` (a log name, or ``*``)
+        from ``agent`` (an agent ID, or ``*``).
+
+        | = fault = | = what the request gets = |
+        | ``delay``    | its reply after ``value`` seconds |
+        | ``http``     | HTTP ``value`` (for example 502), and is not carried out |
+        | ``not-json`` | an HTML page with HTTP 200, and is not carried out |
+        | ``retcode``  | retcode ``value``, and is not carried out |
+        | ``drop``     | carried out, then the connection closes without a reply (a poll's event is lost with it) |
+
+        | `Simulate Fault` | getAgentEvent | http | 502 | agent=101 |
+        | `Simulate Fault` | sayBusy | retcode | 100-007 |
+        | `Simulate Fault` | getAgentEvent | drop | agent=101 |
+        """
+        number: Any = value
+        if fault in ("delay", "http") and value is not None:
+            number = float(value) if fault == "delay" else int(value)
+        self._control().add_fault({"fault": fault, "interface": interface, "agent": agent, "value": number,
+                                   "count": count})
+        logger.info(f"Simulated fault: {fault} {value or ''} on the next {count} {interface} request(s) of "
+                    f"agent {agent}.")
+
+    @keyword(tags=["simulator"])
+    def simulate_guid_expiry(self, agent_id: str) -> None:
+        """Makes agent ``agent_id``'s Guid stop working now, as if it had expired: the next request with it
+        answers 000-003."""
+        self._control().expire_guid(agent_id)
+        logger.info(f"Simulated Guid expiry for agent {agent_id}.")
+
+    @keyword(tags=["simulator"])
     def get_simulator_counters(self) -> dict[str, Any]:
         """Returns the simulator's counters: ``requests``, ``answers`` (per interface, per retcode), ``openPolls``,
         ``signedIn``, ``events`` (``queued``, ``delivered``, ``dropped``) and ``contractBreaches``.

@@ -55,6 +55,15 @@ class SimulatorControl:
     def counters(self) -> dict[str, Any]:
         return self._call("GET", "/counters")
 
+    def add_fault(self, fault: dict[str, Any]) -> dict[str, Any]:
+        return self._call("POST", "/faults", fault)
+
+    def clear_faults(self) -> None:
+        self._call("DELETE", "/faults")
+
+    def expire_guid(self, agent_id: str) -> None:
+        self._call("POST", f"/agents/{quote(agent_id, safe='')}/expire-guid")
+
     def offer_call(self, caller: str, agent: str) -> str:
         return self._call("POST", "/calls", {"caller": caller, "agent": agent})["callid"]
 

@@ -112,7 +112,8 @@ class GatewayModel(CallHandling):
         self._call_numbers = itertools.count(1)
         self._cause: str | None = None
         self.issued_guids: list[str] = []
-        self.events = Counter({"queued": 0, "delivered": 0, "dropped": 0})
+        # lost: taken by a poll whose reply an injected fault dropped
+        self.events = Counter({"queued": 0, "delivered": 0, "dropped": 0, "lost": 0})
 
     # -- helpers ---------------------------------------------------------------------------------
     def agent(self, agent_id: str) -> Agent:
@@ -173,6 +174,11 @@ class GatewayModel(CallHandling):
             return None
         agent.previous_guid, agent.previous_valid_until = agent.guid, self._clock() + self.config.previous_guid_lifetime
         return self._new_guid(agent)
+
+    def expire_guid(self, agent: Agent) -> None:
+        """Control interface: the agent's Guid (and a previous one still in grace) stops working now."""
+        agent.previous_guid = None
+        self._new_guid(agent)  # issued to nobody: the next request with the old one gets 000-003
 
     def seen(self, agent: Agent) -> None:
         """A poll or heartbeat arrived: the agent's client is alive."""

@@ -32,6 +32,7 @@ from ..catalogue.gateway import SUCCESS
 from ..version import VERSION
 from .agent_states import AGENT_STATE_TABLE
 from .control import CONTROL_PREFIX, CONTROL_TOKEN_HEADER
+from .faults import Fault, FaultError, parse_fault
 from .model import Agent, GatewayModel, Refused, SimulationError, SimulatorConfig
 from .operations import OPERATIONS
 from .roster import Roster
@@ -39,6 +40,7 @@ from .roster import Roster
 log = logging.getLogger("ccgw-sim")
 
 POLL_INTERFACE = "getAgentEvent"
+BEFORE_SERVING = ("delay", "http", "not-json", "retcode")  # faults decided when a request arrives
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 # Gateway bodies are flat (two levels at most). Anything deeper is refused before it is parsed, so neither
@@ -159,6 +161,7 @@ class GatewaySimulator:
         self._wakeups: dict[str, asyncio.Event] = {}
         self.requests_served = 0
         self.answers: Counter[tuple[str, str]] = Counter()  # (interface, retcode) -> replies
+        self.faults: list[Fault] = []  # injected through the control interface, used up request by request
         self.request_log = request_log  # one redacted line per request: time, agent, interface, retcode, ms
         # Contract breaches: a retcode or event the catalogue does not list for the interface that caused it.
         self.breaches: list[str] = []
@@ -213,6 +216,10 @@ class GatewaySimulator:
             app.router.add_route(interface.method, interface.path, self._handler(interface), name=interface.name)
         app.router.add_get(f"{CONTROL_PREFIX}/health", self.health)
         app.router.add_get(f"{CONTROL_PREFIX}/counters", self.control_counters)
+        app.router.add_post(f"{CONTROL_PREFIX}/faults", self.control_add_fault)
+        app.router.add_get(f"{CONTROL_PREFIX}/faults", self.control_faults)
+        app.router.add_delete(f"{CONTROL_PREFIX}/faults", self.control_clear_faults)
+        app.router.add_post(f"{CONTROL_PREFIX}/agents/{{agentid}}/expire-guid", self.control_expire_guid)
         app.router.add_post(f"{CONTROL_PREFIX}/calls", self.control_offer_call)
         app.router.add_delete(f"{CONTROL_PREFIX}/calls/{{callid}}", self.control_hang_up)
         app.router.add_get(f"{CONTROL_PREFIX}/agents/{{agentid}}", self.control_agent)
@@ -237,7 +244,18 @@ class GatewaySimulator:
         async def handle(request: web.Request) -> web.Response:
             self.requests_served += 1
             started = time.perf_counter()
-            response = await self._serve(interface, request)
+            agent_id = request.match_info.get("agentid", "")
+            fault = self._take_fault(interface.name, agent_id, BEFORE_SERVING)
+            response = await self._with_fault(fault, interface, request)
+            # A drop is decided when the reply is ready: a poll parked before the fault was set may be the one
+            # that carries the event, and a poll that carries none is not worth dropping.
+            if fault is None and (interface.name != POLL_INTERFACE or getattr(response, "carried_event", False)):
+                dropped = self._take_fault(interface.name, agent_id, ("drop",))
+                if dropped is not None and request.transport is not None:
+                    log.info("injecting fault %s into %s", dropped.describe(), interface.name)
+                    if getattr(response, "carried_event", False):
+                        self.model.events["lost"] += 1
+                    request.transport.close()  # the request was carried out; its reply never arrives
             retcode = getattr(response, "retcode", "-")
             self.answers[(interface.name, retcode)] += 1
             if self.request_log is not None:
@@ -248,6 +266,28 @@ class GatewaySimulator:
             return response
 
         return handle
+
+    def _take_fault(self, interface: str, agent: str, kinds: tuple[str, ...]) -> Fault | None:
+        for fault in self.faults:
+            if fault.kind in kinds and fault.matches(interface, agent):
+                fault.count -= 1
+                self.faults = [f for f in self.faults if f.count > 0]
+                return fault
+        return None
+
+    async def _with_fault(self, fault: Fault | None, interface: Interface, request: web.Request) -> web.Response:
+        if fault is None:
+            return await self._serve(interface, request)
+        log.info("injecting fault %s into %s", fault.describe(), interface.name)
+        if fault.kind == "delay":
+            await asyncio.sleep(float(fault.value))
+        elif fault.kind == "http":
+            return web.Response(status=int(fault.value), text=f"injected HTTP {fault.value}")
+        elif fault.kind == "not-json":
+            return web.Response(text="<html><body>injected: not JSON</body></html>", content_type="text/html")
+        elif fault.kind == "retcode":
+            return self._json({"message": "injected", "retcode": str(fault.value)})
+        return await self._serve(interface, request)
 
     async def _serve(self, interface: Interface, request: web.Request) -> web.Response:
         body: Any = None
@@ -315,7 +355,9 @@ class GatewaySimulator:
         new_guid = self.model.rotate_guid(agent)
         reply = {"message": "", "retcode": SUCCESS, "event": event}
         self._check(POLL_RESPONSE_SCHEMA, reply)
-        return self._json(reply, guid=new_guid)
+        response = self._json(reply, guid=new_guid)
+        response.carried_event = event is not None  # type: ignore[attr-defined]  # counted as lost if dropped
+        return response
 
     def _reply(self, interface: Interface, retcode: str, *, result: Any = None, message: str = "",
                guid: str | None = None) -> web.Response:
@@ -383,6 +425,30 @@ class GatewaySimulator:
 
     async def control_counters(self, request: web.Request) -> web.Response:
         return web.json_response(self.counters())
+
+    async def control_add_fault(self, request: web.Request) -> web.Response:
+        try:
+            fault = parse_fault(await request_json(request), set(self.catalogue.interfaces))
+        except UnreadableBody as problem:
+            return problem.answer(web.json_response({"error": str(problem)}, status=400))
+        except FaultError as error:
+            return web.json_response({"error": str(error)}, status=400)
+        self.faults.append(fault)
+        return web.json_response(fault.describe(), status=201)
+
+    async def control_faults(self, request: web.Request) -> web.Response:
+        return web.json_response([fault.describe() for fault in self.faults])
+
+    async def control_clear_faults(self, request: web.Request) -> web.Response:
+        cleared, self.faults = len(self.faults), []
+        return web.json_response({"cleared": cleared})
+
+    async def control_expire_guid(self, request: web.Request) -> web.Response:
+        agent_id = request.match_info["agentid"]
+        if agent_id not in self.model.roster or not self.model.agent(agent_id).signed_in:
+            return web.json_response({"error": f"agent {agent_id} is not signed in"}, status=404)
+        self.model.expire_guid(self.model.agents[agent_id])
+        return web.json_response({"expired": agent_id})
 
     async def control_far_end(self, request: web.Request) -> web.Response:
         try:

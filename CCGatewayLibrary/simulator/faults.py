@@ -1,0 +1,56 @@
+"""Faults the simulator injects on request, for testing how a client copes with a misbehaving gateway."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+# What a fault does to the next matching request:
+#   delay     answer after ``value`` seconds (the request is carried out)
+#   http      answer HTTP ``value`` (500, 502, ...) without carrying it out
+#   not-json  answer HTTP 200 with an HTML body, without carrying it out
+#   retcode   answer retcode ``value`` without carrying it out
+#   drop      carry the request out, then close the connection without a reply (a poll's event is lost with it)
+KINDS = ("delay", "http", "not-json", "retcode", "drop")
+
+
+class FaultError(ValueError):
+    """A fault the simulator cannot inject; the text says why."""
+
+
+@dataclass
+class Fault:
+    kind: str
+    interface: str  # a log name, or "*" for any
+    agent: str  # an agent ID, or "*" for any
+    value: Any = None
+    count: int = 1  # how many requests it applies to
+
+    def matches(self, interface: str, agent: str) -> bool:
+        return self.count > 0 and self.interface in ("*", interface) and self.agent in ("*", agent)
+
+    def describe(self) -> dict[str, Any]:
+        return {"fault": self.kind, "interface": self.interface, "agent": self.agent, "value": self.value,
+                "count": self.count}
+
+
+def parse_fault(data: Any, interfaces: set[str]) -> Fault:
+    """A fault from the control interface's JSON body, or FaultError naming the field and the rule."""
+    if not isinstance(data, dict):
+        raise FaultError("body must be a JSON object with fault, interface, agent, value and count")
+    kind, interface = data.get("fault"), str(data.get("interface", "*"))
+    if kind not in KINDS:
+        raise FaultError(f"fault must be one of {', '.join(KINDS)}")
+    if interface != "*" and interface not in interfaces:
+        raise FaultError(f"interface must be a log name of the catalogue or '*', got {interface[:40]!r}")
+    count = data.get("count", 1)
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 10_000:
+        raise FaultError("count must be a whole number from 1 to 10000")
+    value = data.get("value")
+    if kind == "delay" and not (isinstance(value, int | float) and not isinstance(value, bool) and 0 < value <= 600):
+        raise FaultError("value must be the delay in seconds, more than 0 and at most 600")
+    if kind == "http" and not (isinstance(value, int) and 400 <= value <= 599):
+        raise FaultError("value must be an HTTP error status from 400 to 599")
+    if kind == "retcode" and not (isinstance(value, str) and 0 < len(value) <= 10):
+        raise FaultError("value must be a retcode such as \"100-007\"")
+    return Fault(kind, interface, str(data.get("agent", "*"))[:24], value, count)

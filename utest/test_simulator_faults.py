@@ -1,0 +1,36 @@
+"""Faults for the control interface: what is accepted, and refusals naming the field and the rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from CCGatewayLibrary.simulator.faults import Fault, FaultError, parse_fault
+
+INTERFACES = {"getAgentEvent", "sayBusy"}
+
+
+def test_a_fault_is_used_up_by_matching_requests_only() -> None:
+    fault = parse_fault({"fault": "http", "interface": "sayBusy", "agent": "101", "value": 502, "count": 2},
+                        INTERFACES)
+    assert fault == Fault("http", "sayBusy", "101", 502, 2)
+    assert fault.matches("sayBusy", "101") and not fault.matches("sayBusy", "102")
+    assert not fault.matches("getAgentEvent", "101")
+    assert parse_fault({"fault": "drop"}, INTERFACES).matches("anything", "any")
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ([], "body must be a JSON object"),
+    ({"fault": "explode"}, "fault must be one of delay, http, not-json, retcode, drop"),
+    ({"fault": "drop", "interface": "nosuch"}, "interface must be a log name of the catalogue or '*'"),
+    ({"fault": "drop", "count": 0}, "count must be a whole number from 1 to 10000"),
+    ({"fault": "drop", "count": True}, "count must be a whole number"),
+    ({"fault": "delay", "value": 0}, "value must be the delay in seconds"),
+    ({"fault": "delay", "value": "1"}, "value must be the delay in seconds"),
+    ({"fault": "http", "value": 200}, "value must be an HTTP error status from 400 to 599"),
+    ({"fault": "retcode"}, "value must be a retcode"),
+])
+def test_bad_faults_are_refused_in_words(data: Any, message: str) -> None:
+    with pytest.raises(FaultError, match=message):
+        parse_fault(data, INTERFACES)
