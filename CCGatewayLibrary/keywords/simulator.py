@@ -187,6 +187,19 @@ class SimulatorKeywords(LibraryComponent):
                     f"agent {agent}.")
 
     @keyword(tags=["simulator"])
+    def simulate_event(self, agent_id: str, event: str, content: Any = None) -> None:
+        """Makes the simulator send ``event`` with ``content`` to agent ``agent_id``, as if the platform had:
+        for events no simulated step produces (quality checks, preview tasks, conference requests, ...). The
+        event must match its schema.
+
+        | `Simulate Event` | 101 | AgentOther_BeQcStart | ${{ {'qcAgentId': '201'} }} |
+        | `Wait For Event` | AgentOther_BeQcStart |
+        """
+        self.ctx.catalogue.check_event_name(event)
+        self._control().queue_event(agent_id, event, content)
+        logger.info(f"Simulated {event} for agent {agent_id}.")
+
+    @keyword(tags=["simulator"])
     def simulate_guid_expiry(self, agent_id: str) -> None:
         """Makes agent ``agent_id``'s Guid stop working now, as if it had expired: the next request with it
         answers 000-003."""

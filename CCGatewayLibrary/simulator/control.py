@@ -61,6 +61,9 @@ class SimulatorControl:
     def clear_faults(self) -> None:
         self._call("DELETE", "/faults")
 
+    def queue_event(self, agent_id: str, event: str, content: Any) -> None:
+        self._call("POST", f"/agents/{quote(agent_id, safe='')}/events", {"eventType": event, "content": content})
+
     def expire_guid(self, agent_id: str) -> None:
         self._call("POST", f"/agents/{quote(agent_id, safe='')}/expire-guid")
 

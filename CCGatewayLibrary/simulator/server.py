@@ -220,6 +220,7 @@ class GatewaySimulator:
         app.router.add_get(f"{CONTROL_PREFIX}/faults", self.control_faults)
         app.router.add_delete(f"{CONTROL_PREFIX}/faults", self.control_clear_faults)
         app.router.add_post(f"{CONTROL_PREFIX}/agents/{{agentid}}/expire-guid", self.control_expire_guid)
+        app.router.add_post(f"{CONTROL_PREFIX}/agents/{{agentid}}/events", self.control_queue_event)
         app.router.add_post(f"{CONTROL_PREFIX}/calls", self.control_offer_call)
         app.router.add_delete(f"{CONTROL_PREFIX}/calls/{{callid}}", self.control_hang_up)
         app.router.add_get(f"{CONTROL_PREFIX}/agents/{{agentid}}", self.control_agent)
@@ -442,6 +443,23 @@ class GatewaySimulator:
     async def control_clear_faults(self, request: web.Request) -> web.Response:
         cleared, self.faults = len(self.faults), []
         return web.json_response({"cleared": cleared})
+
+    async def control_queue_event(self, request: web.Request) -> web.Response:
+        """Queues an event of the catalogue for a signed-in agent, as if the platform had sent it."""
+        try:
+            data = await request_json(request)
+        except UnreadableBody as problem:
+            return problem.answer(web.json_response({"error": str(problem)}, status=400))
+        agent_id = request.match_info["agentid"]
+        if agent_id not in self.model.roster or not self.model.agent(agent_id).signed_in:
+            return web.json_response({"error": f"agent {agent_id} is not signed in"}, status=404)
+        fields = data if isinstance(data, dict) else {}
+        event = {"eventType": fields.get("eventType"), "workNo": agent_id, "content": fields.get("content")}
+        problem = self.catalogue.event_problems(event)
+        if problem is not None:
+            return web.json_response({"error": f"not an event the gateway sends: {problem}"}, status=400)
+        self.model.emit(self.model.agents[agent_id], str(event["eventType"]), event["content"])
+        return web.json_response({"queued": event["eventType"]}, status=201)
 
     async def control_expire_guid(self, request: web.Request) -> web.Response:
         agent_id = request.match_info["agentid"]

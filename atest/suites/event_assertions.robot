@@ -88,3 +88,15 @@ The Default Event Timeout Is Back After That Test
     [Documentation]    The test before set 200 ms for itself only.
     ${old}=    Set Event Timeout    10s    scope=Test
     Should Be Equal    ${old}    10 seconds
+
+An Event No Simulated Step Produces
+    [Documentation]    The simulator can send any event of the catalogue, for example a quality check starting.
+    [Tags]    simulator-only
+    Simulate Event    ${FIRST_AGENT}    AgentOther_BeQcStart    ${{ {'qcType': 8, 'qcAgentId': 201} }}
+    ${event}=    Wait For Event    AgentOther_BeQcStart    qcAgentId=201
+    Should Be Equal    ${event}[workNo]    ${FIRST_AGENT}
+
+A Simulated Event Must Match Its Schema
+    [Documentation]    FAIL GLOB: Simulator refused: not an event the gateway sends: *
+    [Tags]    simulator-only
+    Simulate Event    ${FIRST_AGENT}    AgentEvent_Hold    ${{ {'not': 'a call id'} }}
