@@ -138,11 +138,11 @@ A Transfer Mode The Target Does Not Offer Is Refused
     Transfer Call    102    mode=suspend    agent=first
 
 Transfer Without A Call Fails
-    [Documentation]    FAIL transfer failed for agent 101: retcode 200-012 (transfer: there is no call), expected 0 (success).
+    [Documentation]    FAIL GLOB: transfer failed for agent 101: retcode 200-012 (transfer: there is no call), expected 0 (success).*
     Transfer Call    102    agent=first
 
 Help Without A Call Fails
-    [Documentation]    FAIL innerHelp failed for agent 101: retcode 200-018 (internal consult: there is no call), expected 0 (success).
+    [Documentation]    FAIL GLOB: innerHelp failed for agent 101: retcode 200-018 (internal consult: there is no call), expected 0 (success).*
     Ask For Help    102    agent=first
 
 Mute Without A Call Fails
@@ -150,7 +150,7 @@ Mute Without A Call Fails
     Mute Call    agent=first
 
 Unmute When Not Muted Fails
-    [Documentation]    FAIL endMute failed for agent 101: retcode 200-008 (unmute: call state does not allow it), expected 0 (success).
+    [Documentation]    FAIL GLOB: endMute failed for agent 101: retcode 200-008 (unmute: call state does not allow it), expected 0 (success).*
     Customer Talks To    first
     Unmute Call    agent=first
 
@@ -160,7 +160,7 @@ Connect Held Call Without A Held Call Fails
     Connect Held Call    1455885056-1095    agent=first
 
 Dropping A Party That Is Not In The Call Fails
-    [Documentation]    FAIL GLOB: disconnect failed for agent 101: retcode 200-024 (*), expected 0 (success).
+    [Documentation]    FAIL GLOB: disconnect failed for agent 101: retcode 200-024 (*), expected 0 (success). The gateway says: no party 88889999 in call *
     Customer Talks To    first
     Drop Conference Party    88889999    agent=first
 

@@ -53,7 +53,7 @@ Two Agents Keep Their Own Events
     Release Call    agent=second
 
 Changing The Busy Reason Needs Prolong
-    [Documentation]    FAIL sayBusy failed for agent ${FIRST_AGENT}: retcode 100-009 (setting the agent state failed (possibly no permission)), expected 0 (success).
+    [Documentation]    FAIL GLOB: sayBusy failed for agent ${FIRST_AGENT}: retcode 100-009 (setting the agent state failed (possibly no permission)), expected 0 (success).*
     Sign In First Agent
     Set Agent Busy    reason=201
     Set Agent Busy    reason=202    prolong=True
