@@ -450,23 +450,27 @@ class GatewaySimulator:
             data = await request_json(request)
         except UnreadableBody as problem:
             return problem.answer(web.json_response({"error": str(problem)}, status=400))
-        agent_id = request.match_info["agentid"]
-        if agent_id not in self.model.roster or not self.model.agent(agent_id).signed_in:
-            return web.json_response({"error": f"agent {agent_id} is not signed in"}, status=404)
+        agent = self._signed_in_agent(request)
         fields = data if isinstance(data, dict) else {}
-        event = {"eventType": fields.get("eventType"), "workNo": agent_id, "content": fields.get("content")}
+        event = {"eventType": fields.get("eventType"), "workNo": agent.agent_id, "content": fields.get("content")}
         problem = self.catalogue.event_problems(event)
         if problem is not None:
             return web.json_response({"error": f"not an event the gateway sends: {problem}"}, status=400)
-        self.model.emit(self.model.agents[agent_id], str(event["eventType"]), event["content"])
+        self.model.emit(agent, str(event["eventType"]), event["content"])
         return web.json_response({"queued": event["eventType"]}, status=201)
 
     async def control_expire_guid(self, request: web.Request) -> web.Response:
+        agent = self._signed_in_agent(request)
+        self.model.expire_guid(agent)
+        return web.json_response({"expired": agent.agent_id})
+
+    def _signed_in_agent(self, request: web.Request) -> Agent:
+        """The control path's agent, or a 404 the client reads as JSON."""
         agent_id = request.match_info["agentid"]
         if agent_id not in self.model.roster or not self.model.agent(agent_id).signed_in:
-            return web.json_response({"error": f"agent {agent_id} is not signed in"}, status=404)
-        self.model.expire_guid(self.model.agents[agent_id])
-        return web.json_response({"expired": agent_id})
+            raise web.HTTPNotFound(text=json.dumps({"error": f"agent {agent_id} is not signed in"}),
+                                   content_type="application/json")
+        return self.model.agents[agent_id]
 
     async def control_far_end(self, request: web.Request) -> web.Response:
         try:
