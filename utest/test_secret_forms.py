@@ -22,7 +22,8 @@ QUOTERS: dict[str, Callable[[str], str]] = {
     "url": lambda text: "https://gw/x?q=" + quote(text, safe=""),
     "html": lambda text: f'<p title="{html.escape(text)}">{html.escape(text, quote=False)}</p>',
 }
-SECRETS = ["Pw\\back'slash", 'Pw"dq\\x', "Pwé-ünï/&<q>", "Pw é\\q'x\"y"]
+# Q and Z appear nowhere else in the quoting texts: a form cut short leaves one of them visible.
+SECRETS = ["Q\\back'slashZ", 'Q"dq\\xZ', "Qé-ünï/&<q>Z", "Q é\\q'x\"yZ", "Qé\x01Z", 'Q"a&bZ']
 
 
 @pytest.mark.parametrize("secret", SECRETS)
@@ -31,7 +32,7 @@ def test_a_secret_quoted_inside_a_longer_text_is_masked(secret: str, quoter: str
     registry = SecretRegistry()
     registry.register(secret)
     masked = registry.mask(QUOTERS[quoter](secret))
-    assert MASK in masked and "Pw" not in masked, masked
+    assert MASK in masked and "Q" not in masked and "Z" not in masked, masked
 
 
 def test_the_longest_secret_is_masked_first_whatever_its_letters() -> None:
