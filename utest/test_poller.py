@@ -147,3 +147,55 @@ def test_a_poll_reply_lost_after_reaching_the_gateway_leaves_a_gap() -> None:
     assert [problem.text for problem in journal.gaps()] == [f"poll failed: {lost}"]
     assert journal.gaps(after=1) == []  # the gap lies before the event that came next
     assert len(journal.problems()) == 2
+
+
+# ---------------------------------------------------------------- every kind of failed poll backs off
+
+
+@pytest.mark.parametrize(
+    "failed",
+    [
+        _reply(None, status=502, text="<html>bad gateway</html>"),
+        _reply({"message": "", "retcode": "999-999", "event": None}),
+        _reply({"message": "", "retcode": "0", "event": ["Ready", 42]}),
+    ],
+    ids=["http-error", "retcode-error", "no-event-is-an-object"],
+)
+def test_each_kind_of_failed_poll_backs_off_doubling(failed: Exchange) -> None:
+    pauses: list[float] = []
+    _run([failed, failed, failed], interval=0.05, pauses=pauses)
+    assert pauses[:3] == pytest.approx([0.1, 0.2, 0.4])
+
+
+def test_a_reply_that_is_json_but_no_object_is_a_problem_in_words() -> None:
+    _, journal, _ = _run([_reply([1])])
+    assert "poll answered a body that is not a JSON object: '[1]'" in [p.text for p in journal.problems()]
+
+
+class Parked(Recording):
+    """A poll parked at the gateway until the test releases it."""
+
+    def __init__(self) -> None:
+        super().__init__([])
+        self.parked, self.release = threading.Event(), threading.Event()
+
+    def send(self, method: str, path: str, **kwargs: Any) -> Exchange:
+        self.parked.set()
+        self.release.wait(10)
+        return _reply({"message": "", "retcode": "0", "event": None})
+
+
+@pytest.mark.parametrize("wait", [None, 0.05])
+def test_stop_returns_while_a_poll_is_still_parked(wait: float | None) -> None:
+    session = Parked()
+    poller = EventPoller(session, load_catalogue(), "101", EventJournal("101"))  # type: ignore[arg-type]
+    poller.start()
+    assert session.parked.wait(5)
+    stopper = threading.Thread(target=poller.stop if wait is None else lambda: poller.stop(wait=wait), daemon=True)
+    stopper.start()
+    stopper.join(0.5)  # stop() without a wait must not join; with one, it waits that long at most
+    try:
+        assert not stopper.is_alive() and poller._thread.is_alive() and not poller.running
+    finally:
+        session.release.set()
+        poller.stop(wait=2)
