@@ -40,6 +40,10 @@ def gateway_url(url: str) -> str:
         # Never echo it: the part before @ may be a password.
         raise CCGatewayError("Gateway URL must not carry a user name or password before '@' (https://user:pw@host): "
                              "agents sign in with their own passwords. Give https://host:8043.")
+    labels = (parts.hostname or "").rstrip(".").split(".")
+    if parts.hostname and not parts.hostname.startswith("[") and ":" not in parts.hostname and "" in labels:
+        raise CCGatewayError(f"Gateway URL '{url}' has a host name with an empty part ({parts.hostname}); "
+                             "give https://host:8043.")
     if parts.scheme != "https" or not parts.hostname:
         raise CCGatewayError(f"Gateway URL '{url}' must look like https://host:8043: the gateway takes passwords, "
                              "so plain http:// is refused.")
