@@ -199,3 +199,14 @@ def test_stop_returns_while_a_poll_is_still_parked(wait: float | None) -> None:
     finally:
         session.release.set()
         poller.stop(wait=2)
+
+
+def test_closing_is_recorded_with_its_reason_unless_the_poller_was_stopped() -> None:
+    journal = EventJournal("101")
+    poller = EventPoller(Recording([]), load_catalogue(), "101", journal)  # type: ignore[arg-type]
+    poller._close("polling stopped: poll answered retcode 100-006 (agent not signed in)")
+    assert journal.closed_reason == "polling stopped: poll answered retcode 100-006 (agent not signed in)"
+    journal.reopen()
+    poller.stop()  # a hand-over or sign-out: what the old poller ends with is nobody's news
+    poller._close("polling stopped: late")
+    assert journal.closed_reason is None
