@@ -82,7 +82,8 @@ def run(folder: Path, endpoint: dict[str, str], n: int, idle: float, calls: bool
                                   calls=calls), encoding="utf-8")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "robot", "--output", "NONE", "--log", "NONE", "--report", "NONE",
+    result = subprocess.run([sys.executable, "-m", "robot", "--outputdir", str(folder), "--output", "NONE",
+                             "--log", "NONE", "--report", "NONE",
                              "--console", "none", str(suite)],
                             env=dict(os.environ, **{PASSWORD_ENV: PASSWORD}, REQUESTS_CA_BUNDLE=""),
                             cwd=REPO, check=False)
