@@ -1,0 +1,54 @@
+"""Suite wall time: the acceptance suites under plain robot and under pabot with 2 processes, side by side.
+
+Runs ``atest/run.py`` (each suite starts its own simulator) alternately without and with ``--processes 2``
+and prints the wall time of each, the median of each, and pabot's speed-up.
+
+    .venv/bin/python bench/suite_wall_time.py              # 3 rounds
+    .venv/bin/python bench/suite_wall_time.py --rounds 1   # one of each
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchlib import command_line, load_note, median, today
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run(processes: int, folder: Path) -> float:
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, str(REPO / "atest" / "run.py"), "--processes", str(processes),
+                             "--outputdir", str(folder / f"p{processes}")], capture_output=True, text=True,
+                            check=False, cwd=REPO)
+    if result.returncode != 0:
+        raise SystemExit(f"the acceptance run with {processes} process(es) failed:\n{result.stdout[-2000:]}")
+    return time.monotonic() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of both runs (default 3)")
+    args = parser.parse_args()
+    print(f"# suite wall time, {today()}; {load_note()}\n# {command_line()}\n")
+    plain: list[float] = []
+    parallel: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="ccgw-wall-") as tmp:
+        for round_ in range(1, args.rounds + 1):
+            plain.append(run(1, Path(tmp)))
+            parallel.append(run(2, Path(tmp)))
+            print(f"round {round_}: robot {plain[-1]:6.1f} s   pabot --processes 2 {parallel[-1]:6.1f} s")
+    print(f"\n{'figure':<40} {'ours':>8} {'anchor':>8} {'ratio':>7}")
+    print(f"{'wall time s, pabot 2 vs plain robot':<40} {median(parallel):8.1f} {median(plain):8.1f} "
+          f"{median(parallel) / median(plain):7.2f}")
+    print(f"speed-up of pabot: {median(plain) / median(parallel):.2f}x (target 1.6x on 2 cores)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
