@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..catalogue.gateway import TRANSFER_MODES
+from ..catalogue.gateway import TRANSFER_MODES, TRANSFER_TARGETS
 from ..catalogue.states import AgentState, CallState
 from .operations import Request, serves
 
@@ -28,9 +28,11 @@ CONNECTED = (IN_TALK, CONFERENCE)
 INBOUND, INTERNAL, OUTBOUND, TWO_PARTY_HELP, THREE_PARTY_HELP = 0, 6, 7, 51, 52
 FAR_END_BEHAVIOURS = ("answer", "silent", "busy", "reject")
 
-# transfer's devicetype and the modes the vendor allows for each.
-SKILL_QUEUE, AGENT, IVR, ACCESS_CODE, EXTERNAL = 1, 2, 3, 4, 5
-RELEASE_TRANSFER, SUSPEND, SUCCESS_TRANSFER, TALK_TRANSFER, THREE_PARTY_TRANSFER = 0, 1, 2, 3, 4
+# transfer's devicetype values and the mode values the simulator tells apart, from the catalogue's matrix.
+SKILL_QUEUE, AGENT, IVR, ACCESS_CODE, EXTERNAL = (TRANSFER_TARGETS[name] for name in
+                                                  ("skill", "agent", "ivr", "access code", "number"))
+SUSPEND, SUCCESS_TRANSFER = TRANSFER_MODES[IVR]["suspend"], TRANSFER_MODES[AGENT]["success"]
+EXTERNAL_RELEASE = TRANSFER_MODES[EXTERNAL]["release"]
 
 
 class Refused(Exception):
@@ -614,9 +616,9 @@ class CallHandling:
             self._agent_leaves(agent, mine)
             return
         # an external number
-        if mode == 1 and call.feature == OUTBOUND:
+        if mode == EXTERNAL_RELEASE and call.feature == OUTBOUND:
             raise Refused("000-002", "an outbound call cannot be release-transferred to an external number")
-        if mode == 1:
+        if mode == EXTERNAL_RELEASE:
             self._dial(call, address)
             self._agent_leaves(agent, mine)
         elif mode == SUCCESS_TRANSFER:
