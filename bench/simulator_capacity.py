@@ -140,7 +140,10 @@ def main() -> int:
                     rows[hold] = asyncio.run(measure(url, context, agents, hold, seconds, process.pid))
                 finally:
                     process.terminate()
-                    process.wait(10)
+                    try:
+                        process.wait(30)
+                    except subprocess.TimeoutExpired:  # a slow shutdown must not fail the measurement
+                        process.kill()
             for hold, row in rows.items():
                 ratio = f"{row['ops'] / rows[False]['ops']:.2f}" if hold else "(anchor)"
                 print(f"{agents:>7} {'yes' if hold else 'no':>10} {row['ops']:8.0f} {row['p50']:8.2f} "

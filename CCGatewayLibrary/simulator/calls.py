@@ -242,8 +242,8 @@ class CallHandling:
                 self.emit(agent, "AgentEvent_Call_Release", call.callid)
                 self.emit(agent, "AgentEvent_Customer_Release", {"callid": call.callid, "number": gone.number})
                 held = agent.find(HELD)
-                if call.feature == TWO_PARTY_HELP and held:
-                    # The helper left the consultation: the agent and the held customer talk again.
+                if call.feature == TWO_PARTY_HELP and held and leg.number == call.caller:
+                    # The helper left the consultation: the agent who asked and the held customer talk again.
                     held[-1].state = IN_TALK
                     self.emit(agent, "AgentEvent_Talking", self._talking(held[-1].call))
                 else:
