@@ -13,7 +13,6 @@ loaded, nothing polling), so the table shows what the agents themselves cost.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
 import subprocess
@@ -22,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchlib import command_line, load_note, today
+from benchlib import command_line, load_note, start_ccgw_sim, stop_process, today
 
 REPO = Path(__file__).resolve().parents[1]
 PASSWORD_ENV = "BENCH_AGENT_PW"
@@ -58,23 +57,6 @@ Agents
 """
 
 
-def start_simulator(folder: Path) -> tuple[subprocess.Popen[str], dict[str, str]]:
-    roster = folder / "roster.json"
-    roster.write_text(json.dumps({"agents": [{"ids": "101-1100", "password_env": PASSWORD_ENV}]}), encoding="utf-8")
-    ready = folder / "ready.json"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "CCGatewayLibrary.simulator.cli", "--port", "0", "--roster", str(roster),
-         "--ca-file", str(folder / "ca.pem"), "--ready-file", str(ready), "--poll-wait", "10"],
-        env=dict(os.environ, **{PASSWORD_ENV: PASSWORD}), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        text=True, cwd=REPO)
-    deadline = time.monotonic() + 30
-    while not ready.exists():
-        if time.monotonic() > deadline or process.poll() is not None:
-            raise SystemExit("ccgw-sim did not start")
-        time.sleep(0.05)
-    return process, json.loads(ready.read_text(encoding="utf-8"))
-
-
 def run(folder: Path, endpoint: dict[str, str], n: int, idle: float, calls: bool) -> tuple[float, float, float]:
     """(CPU seconds, peak RSS in MB, wall seconds) of one Robot run."""
     suite = folder / f"agents_{n}_{int(calls)}.robot"
@@ -107,7 +89,7 @@ def main() -> int:
     print(f"# agents per process, {today()}; {load_note()}\n# {command_line()}")
     with tempfile.TemporaryDirectory(prefix="ccgw-bench-") as tmp:
         folder = Path(tmp)
-        simulator, endpoint = start_simulator(folder)
+        simulator, endpoint = start_ccgw_sim(folder, 1100, PASSWORD, "--poll-wait", "10")
         try:
             base_cpu, base_rss, base_wall = run(folder, endpoint, 0, idle, False)
             print(f"\n{'agents':>7} {'calls':>5} {'CPU s':>8} {'CPU %':>7} {'peak RSS MB':>12} {'wall s':>8} "
@@ -120,11 +102,7 @@ def main() -> int:
                     print(f"{n:>7} {'yes' if calls else 'no':>5} {cpu:8.2f} {100 * cpu / wall:7.1f} {rss:12.1f} "
                           f"{wall:8.1f} {(cpu - base_cpu) / n:14.3f} {(rss - base_rss) / n:15.3f}")
         finally:
-            simulator.terminate()
-            try:
-                simulator.wait(30)
-            except subprocess.TimeoutExpired:  # a slow shutdown must not fail the measurement
-                simulator.kill()
+            stop_process(simulator)
     print("\nPeak RSS is the largest Robot process so far (getrusage), so it only grows down the table.")
     return 0
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -77,3 +81,32 @@ def print_table(title: str, figures: Sequence[Figure]) -> None:
         print("| " + " | ".join(cells) + " |")
         if index == 0:
             print("|" + "|".join("-" * (w + 1) + ("-" if i == 0 else ":") for i, w in enumerate(widths)) + "|")
+
+
+def start_ccgw_sim(folder: Path, last_agent: int, password: str, *options: str) -> tuple[Any, dict[str, str]]:
+    """A ``ccgw-sim`` process for agents 101 to ``last_agent`` with ``password``, and its ready file's contents
+    (``url``, ``ca_file``). The password goes through an environment variable, as a roster file wants it."""
+    roster, ready = folder / "roster.json", folder / "ready.json"
+    roster.write_text(json.dumps({"agents": [{"ids": f"101-{last_agent}", "password_env": "BENCH_SIM_PW"}]}),
+                      encoding="utf-8")
+    ready.unlink(missing_ok=True)  # a file left by an earlier start would say "ready" at once
+    process = subprocess.Popen(
+        [sys.executable, "-m", "CCGatewayLibrary.simulator.cli", "--port", "0", "--roster", str(roster),
+         "--ca-file", str(folder / "ca.pem"), "--ready-file", str(ready), *options],
+        env=dict(os.environ, BENCH_SIM_PW=password), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        text=True, cwd=Path(__file__).resolve().parents[1])
+    deadline = time.monotonic() + 30
+    while not ready.exists():
+        if time.monotonic() > deadline or process.poll() is not None:
+            raise SystemExit("ccgw-sim did not start")
+        time.sleep(0.05)
+    return process, json.loads(ready.read_text(encoding="utf-8"))
+
+
+def stop_process(process: Any) -> None:
+    """Stops a simulator process; a slow shutdown must not fail the measurement."""
+    process.terminate()
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
 import random
 import ssl
 import subprocess
@@ -25,7 +23,7 @@ import time
 from pathlib import Path
 
 import aiohttp
-from benchlib import command_line, load_note, percentile, today
+from benchlib import command_line, load_note, percentile, start_ccgw_sim, stop_process, today
 
 REPO = Path(__file__).resolve().parents[1]
 BASE = "/agentgateway/resource"
@@ -34,23 +32,8 @@ WORKERS = 20
 
 
 def start(folder: Path, agents: int) -> tuple[subprocess.Popen[str], str, ssl.SSLContext]:
-    roster = folder / f"roster-{agents}.json"
-    last = 100 + max(agents, 1)
-    roster.write_text(json.dumps({"agents": [{"ids": f"101-{last}", "password_env": "CAP_PW"}]}), encoding="utf-8")
-    ready = folder / f"ready-{agents}.json"
-    ready.unlink(missing_ok=True)  # a file left by the previous row would say "ready" at once
-    process = subprocess.Popen(
-        [sys.executable, "-m", "CCGatewayLibrary.simulator.cli", "--port", "0", "--roster", str(roster),
-         "--ca-file", str(folder / "ca.pem"), "--ready-file", str(ready), "--poll-wait", "10",
-         "--auth-mode", "static"],
-        env=dict(os.environ, CAP_PW=PASSWORD), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True,
-        cwd=REPO)
-    deadline = time.monotonic() + 30
-    while not ready.exists():
-        if time.monotonic() > deadline or process.poll() is not None:
-            raise SystemExit("ccgw-sim did not start")
-        time.sleep(0.05)
-    endpoint = json.loads(ready.read_text(encoding="utf-8"))
+    process, endpoint = start_ccgw_sim(folder, 100 + max(agents, 1), PASSWORD, "--poll-wait", "10",
+                                       "--auth-mode", "static")
     return process, endpoint["url"], ssl.create_default_context(cafile=endpoint["ca_file"])
 
 
@@ -139,11 +122,7 @@ def main() -> int:
                 try:
                     rows[hold] = asyncio.run(measure(url, context, agents, hold, seconds, process.pid))
                 finally:
-                    process.terminate()
-                    try:
-                        process.wait(30)
-                    except subprocess.TimeoutExpired:  # a slow shutdown must not fail the measurement
-                        process.kill()
+                    stop_process(process)
             for hold, row in rows.items():
                 ratio = f"{row['ops'] / rows[False]['ops']:.2f}" if hold else "(anchor)"
                 print(f"{agents:>7} {'yes' if hold else 'no':>10} {row['ops']:8.0f} {row['p50']:8.2f} "

@@ -219,6 +219,10 @@ class CallHandling:
 
     def _phone_released(self, agent: Agent, phone_state: int) -> None:
         self.emit(agent, "AgentOther_PhoneRelease", {"phoneState": phone_state})
+        self._after_last_call(agent)
+
+    def _after_last_call(self, agent: Agent) -> None:
+        """With no call left the agent goes idle, or into after-call work when signed in without auto-idle."""
         if not agent.calls:
             agent.state = AgentState.IDLE if agent.auto_enter_idle else AgentState.WORK
             self.emit(agent, "AgentState_Ready" if agent.auto_enter_idle else "AgentState_Work")
@@ -282,9 +286,7 @@ class CallHandling:
                 self.emit(agent, "AgentOther_PhoneRelease", {"phoneState": 2})
                 self.emit(agent, "AgentEvent_Call_Out_Fail", call.callid)
                 self.emit(agent, "AgentEvent_Connect_Fail", call.callid)
-                if not agent.calls:
-                    agent.state = AgentState.IDLE if agent.auto_enter_idle else AgentState.WORK
-                    self.emit(agent, "AgentState_Ready" if agent.auto_enter_idle else "AgentState_Work")
+                self._after_last_call(agent)
             else:
                 self.emit(agent, "AgentEvent_Connect_Fail", call.callid)
         if len(call.legs) < 2:
