@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import socket
 from collections.abc import Iterator
 from types import SimpleNamespace
@@ -95,6 +96,34 @@ def test_no_proxy_exempts_the_gateway(monkeypatch: pytest.MonkeyPatch) -> None:
     session, capture = _captured()
     session.send("GET", "/x")
     assert "https" not in capture.settings[0]["proxies"]
+
+
+def test_a_ca_bundle_in_the_environment_never_replaces_the_given_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/other-ca.pem")
+    session, capture = _captured(verify="/srv/gateway-ca.pem")
+    session.send("GET", "/x")
+    assert capture.settings[0]["verify"] == "/srv/gateway-ca.pem"
+
+
+@pytest.mark.parametrize("variable", ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"])
+def test_without_a_ca_bundle_the_one_the_environment_names_is_used(monkeypatch: pytest.MonkeyPatch,
+                                                                   variable: str) -> None:
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    monkeypatch.setenv(variable, "/etc/site-ca.pem")
+    session, capture = _captured()
+    session.send("GET", "/x")
+    assert capture.settings[0]["verify"] == "/etc/site-ca.pem"
+
+
+def test_the_environment_is_read_when_the_session_is_made_not_per_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    session, capture = _captured()
+    monkeypatch.setattr(os, "environ", {})  # reading the environment now would find nothing
+    session.send("GET", "/x")
+    assert capture.settings[0]["proxies"].get("https") == "http://proxy.example:3128"
 
 
 # ---------------------------------------------------------------- how often
