@@ -189,14 +189,31 @@ class LibraryContext:
         query = {k: _query_text(v) for k, v in (query or {}).items() if v is not None}
         params = {"agentid": agent_id} | {k: _query_text(v) for k, v in (path or {}).items()}
         self.catalogue.check_request(interface, {"path": params, "query": query, "body": body})
-        exchange = self.send(session, interface, agent_id, interface.url_path(params), query=query, body=body,
+        url_path = interface.url_path(params)
+        exchange = self.send(session, interface, agent_id, url_path, query=query, body=body,
                              send_guid=interface.guid_required, headers=headers)
+        if self._guid_replaced_in_flight(session, exchange):
+            # A poll reply rotated the Guid while this request was on its way; the gateway refused the old one
+            # and so did nothing. Sending it once more with the new Guid is what a client with one thread would
+            # have done.
+            logger.info(f"{interface.name} carried a Guid that a reply to another request replaced meanwhile; "
+                        "sent again with the new one.")
+            exchange = self.send(session, interface, agent_id, url_path, query=query, body=body,
+                                 send_guid=interface.guid_required, headers=headers)
         try:
             return self.check_reply(interface, exchange, expected_retcode, agent_id)
         except CCGatewayError:
             # At the default log level the DEBUG details are not kept: a failing call shows them at INFO.
             self._log_details(interface.name, exchange, "INFO")
             raise
+
+    def _guid_replaced_in_flight(self, session: GatewaySession, exchange: Exchange) -> bool:
+        sent = exchange.request_headers.get("Guid")
+        reply = exchange.json if isinstance(exchange.json, dict) else {}
+        if sent is None or str(reply.get("retcode")) not in self.catalogue.guid_refusals:
+            return False
+        current = session.guid.guid
+        return current is not None and current.value != sent
 
     def send(self, session: GatewaySession, interface: Interface, agent_id: str, path: str, **request: Any) -> Exchange:
         """Sends and logs one request; a transport failure names the interface and the agent."""

@@ -105,6 +105,8 @@ class Catalogue:
         data = _read_json(HERE / "interfaces.json")
         self.base_path: str = data["base_path"]
         common = data["common_retcodes"]
+        # What a gateway answers when it does not accept the Guid a request carries.
+        self.guid_refusals: frozenset[str] = frozenset(common["guid"])
         resources = {}
         for file in sorted(self.schema_path.rglob("*.schema.json")):
             schema = _read_json(file)
