@@ -186,6 +186,16 @@ def test_a_certificate_failure_is_not_tried_again(certs: Certificates) -> None:
 # ---------------------------------------------------------------- the sibling
 
 
+def test_a_cookie_the_gateway_set_goes_with_later_requests_with_the_default_headers() -> None:
+    session, capture = _captured()
+    session._http.cookies.set("SERVERID", "node-2", domain="gw.example", path="/")
+    session.send("POST", "/x", body={"a": 1})
+    sent = capture.sent[0]
+    assert sent.headers["Cookie"] == "SERVERID=node-2"
+    assert sent.headers["Accept"] == "*/*" and sent.headers["User-Agent"].startswith("python-requests/")
+    assert sent.headers["Content-Type"] == "application/json; charset=UTF-8" and sent.body == b'{"a": 1}'
+
+
 def test_the_sibling_has_the_same_settings_guid_and_cookies() -> None:
     policy = RedactionPolicy().extended(["field:pin"])
     session = GatewaySession(

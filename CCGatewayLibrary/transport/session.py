@@ -302,8 +302,10 @@ class GatewaySession:
         payload = {"data": body} if isinstance(body, bytes) else {"json": body}
         with _Watch(self.connect_timeout + wait) as watch:
             try:
-                prepared = self._http.prepare_request(
-                    requests.Request(method, url, params=query or None, headers=request_headers, **payload))
+                # Prepared without Session.prepare_request, which merges settings this session never sets
+                # (auth, params, hooks) at a third of the request's own cost; its headers and cookies still go.
+                prepared = requests.Request(method, url, params=query or None, cookies=self._http.cookies,
+                                            headers={**self._http.headers, **request_headers}, **payload).prepare()
                 # requests decodes %2E back to "."; keep the path exactly as the catalogue quoted it, so a
                 # segment such as ".." cannot turn into another path that receives the Guid.
                 prepared.url = urlunsplit(urlsplit(prepared.url)._replace(path=urlsplit(url).path))
