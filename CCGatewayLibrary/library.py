@@ -2,14 +2,15 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from robot.api import logger
 from robot.libraries.BuiltIn import BuiltIn
 from robotlibcore import DynamicCore
 
-from .context import LibraryContext, Settings, gateway_url
+from .context import AgentHandle, LibraryContext, Settings, gateway_url
 from .context import ca_bundle as checked_ca_bundle
 from .errors import CCGatewayError
 from .keywords import (
@@ -25,10 +26,16 @@ from .keywords import (
     TransferKeywords,
 )
 from .keywords.base import seconds
+from .reporting.diagram import AgentInfo, DiagramData, FailedStep, ReceivedEvent, render_diagram
 from .secrets import SecretScrubber, url_credentials
 from .version import VERSION
 
 EVENTS_FILE = "events.jsonl"
+# A failure inside these is handled by the test itself; the diagram shows it as caught, not failed.
+CATCHING_KEYWORDS = {"BuiltIn.Run Keyword And Expect Error", "BuiltIn.Run Keyword And Ignore Error",
+                     "BuiltIn.Run Keyword And Return Status", "BuiltIn.Run Keyword And Warn On Failure",
+                     "BuiltIn.Wait Until Keyword Succeeds"}
+FAILURE_MESSAGE_CHARS = 160
 
 
 class _Lifecycle:
@@ -41,6 +48,9 @@ class _Lifecycle:
         self.ctx = ctx
         self._read_up_to: dict[int, int] = {}  # journal id -> last event seq when the test started
         self._events_written = False  # the first export of the run starts the file afresh
+        self._test_started: datetime | None = None
+        self._agents_at_start: list[AgentHandle] = []  # an agent signed in again mid-test keeps its old events
+        self._failures: list[FailedStep] = []
 
     def start_suite(self, data: Any, result: Any) -> None:
         self.ctx.scopes.enter("Suite")
@@ -51,10 +61,39 @@ class _Lifecycle:
     def start_test(self, data: Any, result: Any) -> None:
         self.ctx.scopes.enter("Test")
         self._read_up_to = {id(h.journal): h.journal.last_seq for h in self.ctx.agents.values()}
+        self._test_started = datetime.now()
+        self._agents_at_start = list(self.ctx.agents.values())
+        self._failures = []
+        self.ctx.requests.start()
+
+    def end_library_keyword(self, data: Any, implementation: Any, result: Any) -> None:
+        if self._test_started is None or not self.ctx.requests.enabled or not result.failed:
+            return
+        message = " ".join(str(result.message).split())
+        if len(message) > FAILURE_MESSAGE_CHARS:
+            message = message[:FAILURE_MESSAGE_CHARS - 1] + "\u2026"
+        self._failures.append(FailedStep(datetime.now(), result.name, self.ctx.safe(message), _caught(result)))
 
     def end_test(self, data: Any, result: Any) -> None:
         self.ctx.apply_settings(self.ctx.scopes.leave())
         self._export_events(result.full_name)
+        self._log_diagram()
+
+    def _log_diagram(self) -> None:
+        """The test's sequence diagram, logged at its end (Robot puts it in the test, after its teardown)."""
+        requests, unrecorded = self.ctx.requests.finish()
+        started, self._test_started = self._test_started, None
+        if started is None or not self.ctx.requests.enabled:
+            return
+        handles = {id(h.journal): h for h in [*self._agents_at_start, *self.ctx.agents.values()]}
+        # Sign-in order; the last handle of an agent ID gives its lane's alias.
+        agents = {h.agent_id: AgentInfo(h.agent_id, h.alias, h.phone) for h in handles.values()}
+        events = [ReceivedEvent(h.agent_id, e.seq, e.name, e.received, _content(e.event), e.schema_problem)
+                  for key, h in handles.items() for e in h.journal.events(self._read_up_to.get(key, 0))]
+        data = DiagramData(started, list(agents.values()), requests, events, self._failures, unrecorded)
+        svg = render_diagram(data, describe_retcode=self.ctx.catalogue.describe_retcode, scrub=self.ctx.safe)
+        if svg:
+            logger.info(svg, html=True)
 
     def _export_events(self, test: str) -> None:
         """Appends the events each agent received during the test to events.jsonl next to output.xml."""
@@ -74,6 +113,20 @@ class _Lifecycle:
 
     def close(self) -> None:
         self.ctx.shut_down()
+
+
+def _caught(result: Any) -> bool:
+    """Whether a failed keyword ran inside a keyword or TRY that handles its failure."""
+    parent = getattr(result, "parent", None)
+    while parent is not None and getattr(parent, "type", None) != "TEST":
+        if getattr(parent, "type", None) == "TRY" or getattr(parent, "full_name", None) in CATCHING_KEYWORDS:
+            return True
+        parent = getattr(parent, "parent", None)
+    return False
+
+
+def _content(event: dict[str, Any]) -> Any:
+    return event.get("content") if isinstance(event, dict) else None
 
 
 class CCGatewayLibrary(DynamicCore):
@@ -133,6 +186,13 @@ class CCGatewayLibrary(DynamicCore):
     One INFO line per request (interface, method, path, HTTP status, retcode and its meaning, time); the
     request and reply with secrets redacted at DEBUG.
 
+    At the end of each test, after its teardown, a sequence diagram shows what happened in order: a lane
+    for each agent, the gateway and each far end (customer numbers named in call events); an arrow from an
+    agent to the gateway for each request (interface, retcode, time taken) and from the gateway to the
+    agent for each event received, with the time since the test started. Failed requests and failed
+    keywords are red. Hover over a row for details. Import the library with ``diagram=False`` to leave
+    it out.
+
     = Secrets and redaction =
 
     Passwords and Guids never reach log.html, output.xml or the console, at any log level and also not in
@@ -167,13 +227,15 @@ class CCGatewayLibrary(DynamicCore):
         event_timeout: timedelta = timedelta(seconds=Settings.event_timeout),
         poll_interval: timedelta = timedelta(seconds=Settings.poll_interval),
         redact: list[str] | str | None = None,
+        diagram: bool = True,
     ) -> None:
         """``url`` is the gateway (``https://host:8043``), ``ca_bundle`` a PEM file with the CA that signed its
         certificate. ``timeout`` bounds the wait for a complete reply (however slowly the gateway sends it),
         ``connect_timeout`` the opening of a connection, ``event_timeout`` is the default of `Wait For Event` and
         ``poll_interval`` the pause after an empty event poll.
 
-        ``redact`` adds secrets to hide, see `Secrets and redaction`.
+        ``redact`` adds secrets to hide, see `Secrets and redaction`. ``diagram=False`` leaves out the
+        sequence diagram at the end of each test (see `Logging`), e.g. for very large nightly runs.
         """
         settings = Settings(ca_bundle=checked_ca_bundle(ca_bundle),
                             read_timeout=seconds(timeout, Settings.read_timeout),
@@ -185,6 +247,7 @@ class CCGatewayLibrary(DynamicCore):
         logging.getLogger("urllib3").setLevel(logging.ERROR)
         rules = [redact] if isinstance(redact, str) else list(redact or [])
         self.ctx = LibraryContext(settings, rules)
+        self.ctx.requests.enabled = diagram
         if url:
             try:
                 settings.url = gateway_url(url)
