@@ -120,7 +120,8 @@ def render_diagram(data: DiagramData, *, max_rows: int = MAX_ROWS,
 # -- rows -----------------------------------------------------------------------------------------------
 def _agent_lanes(data: DiagramData) -> dict[str, Lane]:
     lanes: dict[str, Lane] = {}
-    for agent in data.agents:  # the latest alias of an agent ID names its lane
+    active = {entry.agent_id for entry in [*data.requests, *data.events]}
+    for agent in (a for a in data.agents if a.agent_id in active):  # the latest alias of an agent ID names its lane
         label = agent.agent_id if agent.alias == agent.agent_id else f"{agent.alias} ({agent.agent_id})"
         lanes[agent.agent_id] = Lane(agent.agent_id, label, "agent", f"phone {agent.phone}" if agent.phone else "")
     for entry in [*data.requests, *data.events]:  # e.g. a refused sign-in: no handle, still a lane
