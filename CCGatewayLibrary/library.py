@@ -87,7 +87,7 @@ class _Lifecycle:
             return
         handles = {id(h.journal): h for h in [*self._agents_at_start, *self.ctx.agents.values()]}
         # Sign-in order; the last handle of an agent ID gives its lane's alias.
-        agents = {h.agent_id: AgentInfo(h.agent_id, h.alias, h.phone) for h in handles.values()}
+        agents = {h.agent_id: AgentInfo(h.agent_id, h.alias, h.phone, h.signed_in) for h in handles.values()}
         events = [ReceivedEvent(h.agent_id, e.seq, e.name, e.received, _content(e.event), e.schema_problem)
                   for key, h in handles.items() for e in h.journal.events(self._read_up_to.get(key, 0))]
         data = DiagramData(started, list(agents.values()), requests, events, self._failures, unrecorded)

@@ -112,6 +112,13 @@ def test_each_party_field_is_a_field_of_some_event_schema() -> None:
     assert set(PARTY_FIELDS) <= fields
 
 
+def test_a_lane_notes_the_agents_phone_and_whether_it_signed_out() -> None:
+    data = DiagramData(T0, agents=[AgentInfo("101", "101", "70001", signed_in=False), AgentInfo("102", "102")],
+                       requests=[request(1, "logout"), request(2, "sayFree", agent="102")])
+    notes = [t for t in texts(svg_of(render_diagram(data)), "ccgw-lane-agent") if not t.isdigit()]
+    assert notes == ["phone 70001 \u00b7 signed out"]
+
+
 def test_an_agent_seen_only_in_requests_gets_a_lane_and_an_idle_agent_gets_none() -> None:
     data = DiagramData(T0, agents=[AgentInfo("101", "101")], requests=[request(1, "login", "100-004", agent="555")])
     assert lane_labels(svg_of(render_diagram(data))) == ["555", "Gateway"]
@@ -321,7 +328,10 @@ def test_the_diagram_shows_the_tests_requests_events_and_far_end(robot_run: Suit
 
 def test_a_failing_test_has_its_diagram_with_the_failure_marked(robot_run: SuiteRun) -> None:
     svg = svg_of(_test_messages(robot_run.output, FAILING_TEST)[-1])
-    assert lane_labels(svg) == ["102", "Gateway"]  # agent 101 of the other test is not in this one
+    # Agent 101 of the other test has a lane only if its last poll brought an event during this test.
+    assert lane_labels(svg)[-2:] == ["102", "Gateway"]
+    assert not any("for agent 101" in (g.findtext(f"{SVG}title") or "") for g in svg.iter(f"{SVG}g")
+                   if g.get("class", "").startswith("ccgw-request"))
     failed = texts(svg, "ccgw-failed")
     assert any(t.startswith("hold \u00b7 \u2717 200-013") for t in failed)
     assert any(t.startswith("\u2717 Hold Call: hold failed for agent 102") for t in failed)

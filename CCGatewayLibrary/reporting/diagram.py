@@ -30,7 +30,6 @@ HEADER_H = 46
 FOOTER_H = 26
 TIME_W = 84
 GAP = 196  # between lifelines
-MIN_WIDTH = 780  # room for the legend
 
 COLOURS = {
     "agent": ("#dbeafe", "#1d4ed8"),
@@ -59,6 +58,7 @@ class AgentInfo:
     agent_id: str
     alias: str
     phone: str | None = None
+    signed_in: bool = True  # at the end of the test; a signed-out agent's last poll may still bring events
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,9 @@ def _agent_lanes(data: DiagramData) -> dict[str, Lane]:
     active = {entry.agent_id for entry in [*data.requests, *data.events]}
     for agent in (a for a in data.agents if a.agent_id in active):  # the latest alias of an agent ID names its lane
         label = agent.agent_id if agent.alias == agent.agent_id else f"{agent.alias} ({agent.agent_id})"
-        lanes[agent.agent_id] = Lane(agent.agent_id, label, "agent", f"phone {agent.phone}" if agent.phone else "")
+        note = " \u00b7 ".join(([f"phone {agent.phone}"] if agent.phone else []) +
+                                ([] if agent.signed_in else ["signed out"]))
+        lanes[agent.agent_id] = Lane(agent.agent_id, label, "agent", note)
     for entry in [*data.requests, *data.events]:  # e.g. a refused sign-in: no handle, still a lane
         lanes.setdefault(entry.agent_id, Lane(entry.agent_id, entry.agent_id, "agent"))
     return lanes
@@ -227,7 +229,7 @@ class _Svg:
 
     def render(self, rows: list[_Row], head: int, data: DiagramData, total: int) -> str:
         hidden = total - len(rows)
-        width = max(TIME_W + GAP * len(self.lanes), MIN_WIDTH)
+        width = max(TIME_W + GAP * len(self.lanes), self._legend(0))
         body_rows = len(rows) + (1 if hidden else 0) + (1 if data.unrecorded else 0)
         height = HEADER_H + body_rows * ROW_H + FOOTER_H
         self._header(height)
@@ -324,7 +326,8 @@ class _Svg:
                           f'font-style="italic" fill="{MUTED}">{self.text(text)}</text>')
         return y + ROW_H
 
-    def _legend(self, height: int) -> None:
+    def _legend(self, height: int) -> int:
+        """Draws the legend at the bottom (``height`` 0: only measures it); returns where it ends."""
         y = height - 9
         x = TIME_W + 6
         items: list[tuple[Callable[[int], str], str]] = [
@@ -336,11 +339,19 @@ class _Svg:
             (lambda x: f'<rect x="{x}" y="{y - 10}" width="22" height="12" fill="{FAILED_BAND}" stroke="{FAILED}"/>',
              "failed"),
         ]
-        self.parts.append('<g class="ccgw-legend">')
+        drawn = ['<g class="ccgw-legend">']
         for shape, words in items:
-            self.parts.append(shape(x) + f'<text x="{x + 28}" y="{y}" fill="{MUTED}">{self.text(words)}</text>')
-            x += 44 + int(len(words) * 5.8)
-        self.parts.append("</g>")
+            drawn.append(shape(x) + f'<text x="{x + 28}" y="{y}" fill="{MUTED}">{self.text(words)}</text>')
+            x += 28 + _text_width(words) + 18
+        drawn.append("</g>")
+        if height:
+            self.parts += drawn
+        return x
+
+
+def _text_width(text: str, size: int = 11) -> int:
+    """A generous estimate of the width of ``text`` in a sans-serif font (no font metrics at hand)."""
+    return int(len(text) * size * 0.6)
 
 
 def _cut(text: str, limit: int) -> str:
