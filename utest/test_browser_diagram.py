@@ -17,8 +17,9 @@ import pytest
 from diagram_suite import CUSTOMER, FAILING_TEST, LANE_LABEL, PASSING_TEST, SuiteRun, run_suite
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+# CCGW_CHROMIUM and CCGW_CHROMEDRIVER point at another Chromium build and its driver.
+CHROMIUM = os.environ.get("CCGW_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = os.environ.get("CCGW_CHROMEDRIVER") or shutil.which("chromedriver") or "/usr/bin/chromedriver"
 REQUIRED = os.environ.get("CCGW_BROWSER_CHECK", "").lower() == "required"
 # The network is closed and the check must not depend on it: no updates, sync, QUIC or first-run pages.
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
