@@ -122,7 +122,7 @@ class LibraryContext:
         self.current_alias: str | None = None
         self.scopes = SettingScopes(settings)
         self.simulator: SimulatorRunner | None = None
-        self.requests = RequestRecorder()  # the running test's requests, for its sequence diagram
+        self.request_record = RequestRecorder()  # the running test's requests, for its sequence diagram
 
     # -- agents -----------------------------------------------------------------------------------
     def agent(self, alias: str | None = None) -> AgentHandle:
@@ -227,9 +227,9 @@ class LibraryContext:
         try:
             exchange = session.send(interface.method, path, **request)
         except TransportError as error:
-            self.requests.request(started, agent_id, interface.name, None)
+            self.request_record.request(started, agent_id, interface.name, None)
             raise TransportError(f"{interface.name} for agent {agent_id} failed: {self.safe(str(error))}") from None
-        self.requests.request(started, agent_id, interface.name, exchange)
+        self.request_record.request(started, agent_id, interface.name, exchange)
         self.log_exchange(interface.name, exchange)
         return exchange
 

@@ -64,10 +64,10 @@ class _Lifecycle:
         self._test_started = datetime.now()
         self._agents_at_start = list(self.ctx.agents.values())
         self._failures = []
-        self.ctx.requests.start()
+        self.ctx.request_record.start()
 
     def end_library_keyword(self, data: Any, implementation: Any, result: Any) -> None:
-        if self._test_started is None or not self.ctx.requests.enabled or not result.failed:
+        if self._test_started is None or not self.ctx.request_record.enabled or not result.failed:
             return
         message = " ".join(str(result.message).split())
         if len(message) > FAILURE_MESSAGE_CHARS:
@@ -81,9 +81,9 @@ class _Lifecycle:
 
     def _log_diagram(self) -> None:
         """The test's sequence diagram, logged at its end (Robot puts it in the test, after its teardown)."""
-        requests, unrecorded = self.ctx.requests.finish()
+        requests, unrecorded = self.ctx.request_record.finish()
         started, self._test_started = self._test_started, None
-        if started is None or not self.ctx.requests.enabled:
+        if started is None or not self.ctx.request_record.enabled:
             return
         handles = {id(h.journal): h for h in [*self._agents_at_start, *self.ctx.agents.values()]}
         # Sign-in order; the last handle of an agent ID gives its lane's alias.
@@ -247,7 +247,7 @@ class CCGatewayLibrary(DynamicCore):
         logging.getLogger("urllib3").setLevel(logging.ERROR)
         rules = [redact] if isinstance(redact, str) else list(redact or [])
         self.ctx = LibraryContext(settings, rules)
-        self.ctx.requests.enabled = diagram
+        self.ctx.request_record.enabled = diagram
         if url:
             try:
                 settings.url = gateway_url(url)

@@ -347,3 +347,21 @@ def test_diagram_false_leaves_it_out(tmp_path: Path) -> None:
     messages = _test_messages(run.output, PASSING_TEST)
     assert not any("ccgw-diagram" in m for m in messages)
     assert "1 test, 1 passed" in run.console
+
+
+def test_a_failure_inside_a_keyword_or_try_that_handles_it_counts_as_caught() -> None:
+    from robot.result import TestCase
+
+    from CCGatewayLibrary.library import _caught
+
+    test = TestCase("t")
+    plain = test.body.create_keyword("Hold Call")
+    expect = test.body.create_keyword(name="Run Keyword And Expect Error", owner="BuiltIn")
+    inside_expect = expect.body.create_keyword("Hold Call")
+    branch = test.body.create_try().body.create_branch(type="TRY")
+    inside_try = branch.body.create_keyword("Hold Call")
+    inside_user_keyword = branch.body.create_keyword("My Step").body.create_keyword("Hold Call")
+    handler = test.body.create_try().body.create_branch(type="EXCEPT")
+    inside_except = handler.body.create_keyword("Hold Call")
+    assert [_caught(k) for k in (plain, inside_expect, inside_try, inside_user_keyword, inside_except)] == \
+        [False, True, True, True, False]
