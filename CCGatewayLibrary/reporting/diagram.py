@@ -336,8 +336,9 @@ class _Svg:
             (lambda x: f'<line x1="{x}" y1="{y - 4}" x2="{x + 22}" y2="{y - 4}" stroke="{EVENT}" stroke-width="1.5" '
                        f'stroke-dasharray="5 3"/>', "event received by the agent"),
             (lambda x: f'<circle cx="{x + 11}" cy="{y - 4}" r="4" fill="#15803d"/>', "far end named in the event"),
-            (lambda x: f'<rect x="{x}" y="{y - 10}" width="22" height="12" fill="{FAILED_BAND}" stroke="{FAILED}"/>',
-             "failed"),
+            (lambda x: f'<rect x="{x}" y="{y - 10}" width="10" height="12" fill="{FAILED_BAND}" stroke="{FAILED}"/>'
+                       f'<rect x="{x + 12}" y="{y - 10}" width="10" height="12" fill="{CAUGHT_BAND}" '
+                       f'stroke="{CAUGHT}"/>', "failed / caught"),
         ]
         drawn = ['<g class="ccgw-legend">']
         for shape, words in items:
