@@ -2,15 +2,14 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from robot.api import logger
 from robot.libraries.BuiltIn import BuiltIn
 from robotlibcore import DynamicCore
 
-from .context import AgentHandle, LibraryContext, Settings, gateway_url
+from .context import LibraryContext, Settings, gateway_url
 from .context import ca_bundle as checked_ca_bundle
 from .errors import CCGatewayError
 from .keywords import (
@@ -26,16 +25,11 @@ from .keywords import (
     TransferKeywords,
 )
 from .keywords.base import seconds
-from .reporting.diagram import AgentInfo, DiagramData, FailedStep, ReceivedEvent, render_diagram
+from .reporting.listener import DiagramListener
 from .secrets import SecretScrubber, url_credentials
 from .version import VERSION
 
 EVENTS_FILE = "events.jsonl"
-# A failure inside these is handled by the test itself; the diagram shows it as caught, not failed.
-CATCHING_KEYWORDS = {"BuiltIn.Run Keyword And Expect Error", "BuiltIn.Run Keyword And Ignore Error",
-                     "BuiltIn.Run Keyword And Return Status", "BuiltIn.Run Keyword And Warn On Failure",
-                     "BuiltIn.Wait Until Keyword Succeeds"}
-FAILURE_MESSAGE_CHARS = 160
 
 
 class _Lifecycle:
@@ -48,9 +42,6 @@ class _Lifecycle:
         self.ctx = ctx
         self._read_up_to: dict[int, int] = {}  # journal id -> last event seq when the test started
         self._events_written = False  # the first export of the run starts the file afresh
-        self._test_started: datetime | None = None
-        self._agents_at_start: list[AgentHandle] = []  # an agent signed in again mid-test keeps its old events
-        self._failures: list[FailedStep] = []
 
     def start_suite(self, data: Any, result: Any) -> None:
         self.ctx.scopes.enter("Suite")
@@ -61,39 +52,10 @@ class _Lifecycle:
     def start_test(self, data: Any, result: Any) -> None:
         self.ctx.scopes.enter("Test")
         self._read_up_to = {id(h.journal): h.journal.last_seq for h in self.ctx.agents.values()}
-        self._test_started = datetime.now()
-        self._agents_at_start = list(self.ctx.agents.values())
-        self._failures = []
-        self.ctx.request_record.start()
-
-    def end_library_keyword(self, data: Any, implementation: Any, result: Any) -> None:
-        if self._test_started is None or not self.ctx.request_record.enabled or not result.failed:
-            return
-        message = " ".join(str(result.message).split())
-        if len(message) > FAILURE_MESSAGE_CHARS:
-            message = message[:FAILURE_MESSAGE_CHARS - 1] + "\u2026"
-        self._failures.append(FailedStep(datetime.now(), result.name, self.ctx.safe(message), _caught(result)))
 
     def end_test(self, data: Any, result: Any) -> None:
         self.ctx.apply_settings(self.ctx.scopes.leave())
         self._export_events(result.full_name)
-        self._log_diagram()
-
-    def _log_diagram(self) -> None:
-        """The test's sequence diagram, logged at its end (Robot puts it in the test, after its teardown)."""
-        requests, unrecorded = self.ctx.request_record.finish()
-        started, self._test_started = self._test_started, None
-        if started is None or not self.ctx.request_record.enabled:
-            return
-        handles = {id(h.journal): h for h in [*self._agents_at_start, *self.ctx.agents.values()]}
-        # Sign-in order; the last handle of an agent ID gives its lane's alias.
-        agents = {h.agent_id: AgentInfo(h.agent_id, h.alias, h.phone, h.signed_in) for h in handles.values()}
-        events = [ReceivedEvent(h.agent_id, e.seq, e.name, e.received, _content(e.event), e.schema_problem)
-                  for key, h in handles.items() for e in h.journal.events(self._read_up_to.get(key, 0))]
-        data = DiagramData(started, list(agents.values()), requests, events, self._failures, unrecorded)
-        svg = render_diagram(data, describe_retcode=self.ctx.catalogue.describe_retcode, scrub=self.ctx.safe)
-        if svg:
-            logger.info(svg, html=True)
 
     def _export_events(self, test: str) -> None:
         """Appends the events each agent received during the test to events.jsonl next to output.xml."""
@@ -113,20 +75,6 @@ class _Lifecycle:
 
     def close(self) -> None:
         self.ctx.shut_down()
-
-
-def _caught(result: Any) -> bool:
-    """Whether a failed keyword ran inside a keyword or TRY that handles its failure."""
-    parent = getattr(result, "parent", None)
-    while parent is not None and getattr(parent, "type", None) != "TEST":
-        if getattr(parent, "type", None) == "TRY" or getattr(parent, "full_name", None) in CATCHING_KEYWORDS:
-            return True
-        parent = getattr(parent, "parent", None)
-    return False
-
-
-def _content(event: dict[str, Any]) -> Any:
-    return event.get("content") if isinstance(event, dict) else None
 
 
 class CCGatewayLibrary(DynamicCore):
@@ -190,8 +138,9 @@ class CCGatewayLibrary(DynamicCore):
     for each agent, the gateway and each far end (customer numbers named in call events); an arrow from an
     agent to the gateway for each request (interface, retcode, time taken) and from the gateway to the
     agent for each event received, with the time since the test started. Failed requests and failed
-    keywords are red. Hover over a row for details. Import the library with ``diagram=False`` to leave
-    it out.
+    keywords are red. Hover over a row for details. When a keyword of a suite setup or teardown fails, the
+    diagram of the suite's steps so far is logged inside that keyword. Import the library with
+    ``diagram=False`` to leave it out.
 
     = Secrets and redaction =
 
@@ -269,5 +218,6 @@ class CCGatewayLibrary(DynamicCore):
             RawKeywords(self.ctx),
             SimulatorKeywords(self.ctx),
         ]
-        self.ROBOT_LIBRARY_LISTENER = [SecretScrubber(self.ctx.secrets), _Lifecycle(self.ctx)]
+        self.ROBOT_LIBRARY_LISTENER = [SecretScrubber(self.ctx.secrets), _Lifecycle(self.ctx),
+                                       DiagramListener(self.ctx)]
         super().__init__(components)

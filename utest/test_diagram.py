@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -30,6 +33,7 @@ from CCGatewayLibrary.reporting.diagram import (
 )
 from CCGatewayLibrary.reporting.record import MAX_RECORDED
 from CCGatewayLibrary.secrets import SecretRegistry, find_leaks
+from CCGatewayLibrary.simulator.roster import Roster
 from CCGatewayLibrary.transport import Exchange
 
 REPO = Path(__file__).resolve().parents[1]
@@ -352,7 +356,7 @@ def test_diagram_false_leaves_it_out(tmp_path: Path) -> None:
 def test_a_failure_inside_a_keyword_or_try_that_handles_it_counts_as_caught() -> None:
     from robot.result import TestCase
 
-    from CCGatewayLibrary.library import _caught
+    from CCGatewayLibrary.reporting.listener import is_caught
 
     test = TestCase("t")
     plain = test.body.create_keyword("Hold Call")
@@ -363,5 +367,45 @@ def test_a_failure_inside_a_keyword_or_try_that_handles_it_counts_as_caught() ->
     inside_user_keyword = branch.body.create_keyword("My Step").body.create_keyword("Hold Call")
     handler = test.body.create_try().body.create_branch(type="EXCEPT")
     inside_except = handler.body.create_keyword("Hold Call")
-    assert [_caught(k) for k in (plain, inside_expect, inside_try, inside_user_keyword, inside_except)] == \
+    assert [is_caught(k) for k in (plain, inside_expect, inside_try, inside_user_keyword, inside_except)] == \
         [False, True, True, True, False]
+
+
+SETUP_FAILS = """\
+*** Settings ***
+Library           CCGatewayLibrary
+Suite Setup       Open And Sign In
+Suite Teardown    Stop Gateway Simulator
+
+*** Variables ***
+${AGENT_PASSWORD: Secret}    %{CCGW_AGENT_PASSWORD}
+
+*** Test Cases ***
+Never Runs
+    Set Agent Ready
+
+*** Keywords ***
+Open And Sign In
+    Start Gateway Simulator    poll_wait=1s
+    Sign In Agent    101    password=${AGENT_PASSWORD}    phone=70001
+    Sign In Agent    102    password=${AGENT_PASSWORD}    phone=70002    expected_retcode=100-002
+"""
+
+
+def test_a_failing_suite_setup_logs_its_diagram_inside_the_failing_keyword(tmp_path: Path) -> None:
+    suite = tmp_path / "setup_fails.robot"
+    suite.write_text(SETUP_FAILS, encoding="utf-8")
+    env = dict(os.environ, CCGW_AGENT_PASSWORD=Roster.load().password_of("101"))
+    subprocess.run([sys.executable, "-m", "robot", "--outputdir", str(tmp_path), str(suite)],
+                   capture_output=True, text=True, env=env, check=False, cwd=tmp_path, timeout=300)
+    setup = ExecutionResult(str(tmp_path / "output.xml")).suite.setup
+    failing = setup.body[-1]
+    assert failing.failed and failing.name == "Sign In Agent"
+    diagrams = [m.message for m in failing.body if m.type == "MESSAGE" and "ccgw-diagram" in m.message]
+    assert len(diagrams) == 1
+    svg = svg_of(diagrams[0])
+    assert lane_labels(svg) == ["101", "102", "Gateway"]
+    assert [t.split(" \u00b7 ")[0] for t in texts(svg, "ccgw-request")[1::2]] == ["login", "login"]
+    assert any(t.startswith("\u2717 Sign In Agent: login succeeded unexpectedly for agent 102")
+               for t in texts(svg, "ccgw-failed"))
+    assert not any("ccgw-diagram" in m.message for kw in setup.body[:-1] for m in kw.body if m.type == "MESSAGE")
