@@ -18,6 +18,7 @@ from .catalogue import Catalogue, Interface, gateway, load_catalogue
 from .catalogue.gateway import SUCCESS
 from .errors import AgentError, CCGatewayError, HttpStatusError, ResponseSchemaError, RetcodeError, TransportError
 from .events import Cursor, EventJournal, EventPoller
+from .pool import PoolState
 from .scopes import SettingScopes
 from .secrets import SecretRegistry
 from .transport import Exchange, GatewaySession, GuidHolder, RedactionPolicy, RedactionRuleError
@@ -116,6 +117,7 @@ class LibraryContext:
         self.current_alias: str | None = None
         self.scopes = SettingScopes(settings)
         self.simulator: SimulatorRunner | None = None
+        self.pool = PoolState()  # agent pool and this process's reservations
 
     # -- agents -----------------------------------------------------------------------------------
     def agent(self, alias: str | None = None) -> AgentHandle:

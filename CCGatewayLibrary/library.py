@@ -17,6 +17,7 @@ from .keywords import (
     CallDataKeywords,
     CallKeywords,
     EventKeywords,
+    PoolKeywords,
     RawKeywords,
     SessionKeywords,
     SimulatorKeywords,
@@ -206,5 +207,7 @@ class CCGatewayLibrary(DynamicCore):
             RawKeywords(self.ctx),
             SimulatorKeywords(self.ctx),
         ]
-        self.ROBOT_LIBRARY_LISTENER = [SecretScrubber(self.ctx.secrets), _Lifecycle(self.ctx)]
+        pool = PoolKeywords(self.ctx)  # also a listener: gives reserved agents back when their test ends
+        components.append(pool)
+        self.ROBOT_LIBRARY_LISTENER = [SecretScrubber(self.ctx.secrets), _Lifecycle(self.ctx), pool]
         super().__init__(components)

@@ -4,6 +4,7 @@ from .agent import AgentKeywords
 from .calldata import CallDataKeywords
 from .calls import CallKeywords
 from .events import EventKeywords
+from .pool import PoolKeywords
 from .raw import RawKeywords
 from .session import SessionKeywords
 from .simulator import SimulatorKeywords
@@ -16,6 +17,7 @@ __all__ = [
     "CallDataKeywords",
     "CallKeywords",
     "EventKeywords",
+    "PoolKeywords",
     "RawKeywords",
     "SessionKeywords",
     "SimulatorKeywords",
