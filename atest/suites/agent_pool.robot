@@ -13,8 +13,8 @@ Test Tags         pool
 
 
 *** Variables ***
-${POOL_GATEWAY_URL}     ${EMPTY}
-${POOL_GATEWAY_CA}      ${EMPTY}
+${POOL_GATEWAY_URL}    ${EMPTY}
+${POOL_GATEWAY_CA}     ${EMPTY}
 
 
 *** Test Cases ***
