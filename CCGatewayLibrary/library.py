@@ -20,6 +20,7 @@ from .keywords import (
     PoolKeywords,
     RawKeywords,
     SessionKeywords,
+    SharingKeywords,
     SimulatorKeywords,
     SkillKeywords,
     StateKeywords,
@@ -208,6 +209,6 @@ class CCGatewayLibrary(DynamicCore):
             SimulatorKeywords(self.ctx),
         ]
         pool = PoolKeywords(self.ctx)  # also a listener: gives reserved agents back when their test ends
-        components.append(pool)
+        components += [pool, SharingKeywords(self.ctx)]
         self.ROBOT_LIBRARY_LISTENER = [SecretScrubber(self.ctx.secrets), _Lifecycle(self.ctx), pool]
         super().__init__(components)

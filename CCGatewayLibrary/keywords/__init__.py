@@ -7,6 +7,7 @@ from .events import EventKeywords
 from .pool import PoolKeywords
 from .raw import RawKeywords
 from .session import SessionKeywords
+from .sharing import SharingKeywords
 from .simulator import SimulatorKeywords
 from .skills import SkillKeywords
 from .states import StateKeywords
@@ -20,6 +21,7 @@ __all__ = [
     "PoolKeywords",
     "RawKeywords",
     "SessionKeywords",
+    "SharingKeywords",
     "SimulatorKeywords",
     "SkillKeywords",
     "StateKeywords",
