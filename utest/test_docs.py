@@ -91,3 +91,29 @@ def test_the_licence_file_matches_the_package_metadata(name: str) -> None:
     text = (REPO / name).read_text(encoding="utf-8")
     assert "Apache License" in text and "Version 2.0, January 2004" in text and "END OF TERMS AND CONDITIONS" in text
     assert re.search(r"^license = Apache-2\.0$", (REPO / "setup.cfg").read_text(encoding="utf-8"), re.M)
+
+
+def test_the_wheel_holds_the_package_its_data_and_the_licence(tmp_path: Path) -> None:
+    """``pip wheel`` from a copy of the sources (so no build folder lands in the checkout)."""
+    import shutil
+    import zipfile
+
+    source = tmp_path / "src"
+    for name in ("CCGatewayLibrary", "schemas"):
+        shutil.copytree(REPO / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("setup.cfg", "pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(REPO / name, source / name)
+    run = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path / "dist"),
+                          str(source)], capture_output=True, text=True, check=False, timeout=600)
+    assert run.returncode == 0, run.stderr[-3000:]
+    [wheel] = (tmp_path / "dist").glob("*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    info = next(name.split("/")[0] for name in names if name.endswith(".dist-info/METADATA"))
+    assert f"{info}/licenses/LICENSE" in names
+    metadata = zipfile.ZipFile(wheel).read(f"{info}/METADATA").decode()
+    assert "License: Apache-2.0" in metadata or "License-Expression: Apache-2.0" in metadata
+    for needed in ("CCGatewayLibrary/catalogue/interfaces.json", "CCGatewayLibrary/catalogue/agent_pool.schema.json",
+                   "CCGatewayLibrary/schemas/common.schema.json", "CCGatewayLibrary/simulator/roster.json",
+                   "CCGatewayLibrary/keywords/pool.py"):
+        assert needed in names, needed
+    assert not [name for name in names if name.endswith(".pyc") or name.split("/")[0] in ("utest", "atest", "bench")]
