@@ -220,10 +220,10 @@ def reserve(
     if count < 1:
         raise PoolError(f"Reserve Agents: count must be 1 or more, got {count}.")
     suited = pool.matching(tags)
-    wanted = f"{count} agent{'s' if count > 1 else ''}" + (f" tagged {', '.join(tags)}" if tags else "")
+    tagged = f" tagged {', '.join(tags)}" if tags else ""
     if len(suited) < count:
-        raise PoolError(f"Reserve Agents: agent pool {pool.path} has {len(suited)} agent(s)"
-                        f"{' tagged ' + ', '.join(tags) if tags else ''}, {wanted.split(' ', 1)[0]} wanted.")
+        raise PoolError(f"Reserve Agents: agent pool {pool.path} has {len(suited)} agent(s){tagged}, {count} wanted.")
+    wanted = f"{count} agent{'s' if count > 1 else ''}{tagged}"
     candidates = [agent for agent in suited if agent.agent_id not in held_here]
     end = clock() + deadline
     while True:

@@ -28,7 +28,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -52,9 +52,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait(ready: object, what: str, process: subprocess.Popen[bytes], seconds: float = 30) -> None:
+def _wait(ready: Callable[[], bool], what: str, process: subprocess.Popen[bytes], seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
-    while not ready():  # type: ignore[operator]
+    while not ready():
         if process.poll() is not None or time.monotonic() > deadline:
             raise SystemExit(f"{what} did not start")
         time.sleep(0.1)

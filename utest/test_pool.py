@@ -4,6 +4,7 @@ and PabotLib locks shared by several callers, with nothing but lock names crossi
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -292,3 +293,27 @@ def test_without_a_pool_the_keyword_says_how_to_give_one(monkeypatch: pytest.Mon
     with pytest.raises(PoolError, match="No agent pool: run 'Use Agent Pool    <file>' first or set the environment "
                                         "variable CCGW_AGENT_POOL"):
         CCGatewayLibrary().run_keyword("reserve_agents", [], {})
+
+
+def test_a_team_reserved_in_a_suite_setup_is_held_until_that_suite_ends(tmp_path: Path) -> None:
+    """Under plain robot: the first suite holds the only agent for all its tests; the next suite gets it."""
+    pool = _pool_file(tmp_path, {"agents": [_agent("101")]})
+    suites = tmp_path / "suites"
+    suites.mkdir()
+    (suites / "a_holder.robot").write_text(
+        "*** Settings ***\nLibrary    CCGatewayLibrary\nSuite Setup    Reserve Agents\n\n"
+        "*** Test Cases ***\nThe Suite Holds The Agent\n"
+        "    Run Keyword And Expect Error    *no 1 agent free*this process holds 101*\n"
+        "    ...    Reserve Agents    deadline=0.3 s\n"
+        "The Agent Stays With The Suite After A Test\n"
+        "    Run Keyword And Expect Error    *no 1 agent free*    Reserve Agents    deadline=0.3 s\n",
+        encoding="utf-8")
+    (suites / "b_next.robot").write_text(
+        "*** Settings ***\nLibrary    CCGatewayLibrary\n\n*** Test Cases ***\nThe Next Suite Gets It\n"
+        "    ${team}=    Reserve Agents    deadline=0.3 s\n    Should Be Equal    ${team}[0][id]    101\n",
+        encoding="utf-8")
+    env = dict(os.environ, CCGW_AGENT_POOL=str(pool), POOL_TEST_PASSWORD="Pool-Pass-3")
+    env.pop("CCGW_POOL_SERVER", None)
+    run = subprocess.run([sys.executable, "-m", "robot", "--output", "NONE", "--log", "NONE", "--report", "NONE",
+                          str(suites)], capture_output=True, text=True, env=env, check=False, cwd=tmp_path)
+    assert run.returncode == 0 and "3 tests, 3 passed, 0 failed" in run.stdout, run.stdout[-2000:]
