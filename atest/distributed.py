@@ -116,8 +116,8 @@ def pabot_command(index: int, shards: int, args: argparse.Namespace, uri: str, g
                "--pabotlibhost", host, "--pabotlibport", port]
     if shards > 1:
         command += ["--shard", f"{index}/{shards}"]
-    if args.testlevelsplit:
-        command.append("--testlevelsplit")
+    # Per suite: one Robot process per pabot process (--chunk), as atest/run.py does; per test, each its own.
+    command.append("--testlevelsplit" if args.testlevelsplit else "--chunk")
     command += ["--name", f"Shard {index}", "--outputdir", str(folder), "--output", "output.xml",
                 "--log", "NONE", "--report", "NONE", "--loglevel", args.loglevel,
                 "--variable", "GATEWAY_URL:simulator", "--variable", f"CCGW_POOL_SERVER:{uri}",
