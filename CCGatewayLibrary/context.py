@@ -22,6 +22,7 @@ from .catalogue import Catalogue, Interface, gateway, load_catalogue
 from .catalogue.gateway import SUCCESS
 from .errors import AgentError, CCGatewayError, HttpStatusError, ResponseSchemaError, RetcodeError, TransportError
 from .events import Cursor, EventJournal, EventPoller
+from .pool import PoolState
 from .reporting import RequestRecorder
 from .scopes import SettingScopes
 from .secrets import SecretRegistry
@@ -123,6 +124,7 @@ class LibraryContext:
         self.scopes = SettingScopes(settings)
         self.simulator: SimulatorRunner | None = None
         self.request_record = RequestRecorder()  # the running test's requests, for its sequence diagram
+        self.pool = PoolState()  # agent pool and this process's reservations
 
     # -- agents -----------------------------------------------------------------------------------
     def agent(self, alias: str | None = None) -> AgentHandle:

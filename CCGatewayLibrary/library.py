@@ -17,8 +17,10 @@ from .keywords import (
     CallDataKeywords,
     CallKeywords,
     EventKeywords,
+    PoolKeywords,
     RawKeywords,
     SessionKeywords,
+    SharingKeywords,
     SimulatorKeywords,
     SkillKeywords,
     StateKeywords,
@@ -218,6 +220,8 @@ class CCGatewayLibrary(DynamicCore):
             RawKeywords(self.ctx),
             SimulatorKeywords(self.ctx),
         ]
+        pool = PoolKeywords(self.ctx)  # also a listener: gives reserved agents back when their test ends
+        components += [pool, SharingKeywords(self.ctx)]
         self.ROBOT_LIBRARY_LISTENER = [SecretScrubber(self.ctx.secrets), _Lifecycle(self.ctx),
-                                       DiagramListener(self.ctx)]
+                                       DiagramListener(self.ctx), pool]
         super().__init__(components)
