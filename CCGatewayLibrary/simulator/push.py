@@ -120,11 +120,15 @@ class Pusher:
             await asyncio.sleep(float(fault.value))
         text = json.dumps(body)
         for attempt, pause in enumerate((*gateway.PUSH_RETRY_DELAYS, None)):
-            if await self._send(agent, text):
+            if await self._send(agent, session, text):
                 break
-            if pause is None or agent.session != session:
+            if agent.session != session:  # a new sign-in: the callback and token are no longer this batch's
+                self.model.events["dropped"] += len(batch)
+                return
+            if pause is None:
                 self.counts["failed"] += 1
-                self.model.events["lost"] += len(batch)
+                # After a sign-out nobody wants them (as a poll-mode queue dropped at sign-out); else they are lost.
+                self.model.events["lost" if agent.signed_in else "dropped"] += len(batch)
                 log.info("push of %d event(s) to agent %s failed %d time(s): given up", len(batch), agent.agent_id,
                          attempt + 1)
                 return
@@ -132,14 +136,14 @@ class Pusher:
             await asyncio.sleep(pause * self.config.time_scale)
         if fault is not None and fault.kind == "duplicate":
             self.counts["duplicated"] += 1
-            await self._send(agent, text)
+            await self._send(agent, session, text)
 
-    async def _send(self, agent: Agent, text: str) -> bool:
-        """One POST to the agent's callback; True when it answered success."""
+    async def _send(self, agent: Agent, session: int, text: str) -> bool:
+        """One POST to the callback of the agent's sign-in ``session``; True when it answered success."""
+        if agent.session != session or agent.callback is None or agent.service_token is None:
+            return False
         if self._take(agent.agent_id, ("unreachable",)) is not None:
             log.info("injecting fault: agent %s's callback unreachable", agent.agent_id)
-            return False
-        if agent.callback is None or agent.service_token is None:
             return False
         headers = {"Content-Type": "application/json;charset=UTF-8", "service_token": agent.service_token,
                    "Guid": agent.guid or ""}
