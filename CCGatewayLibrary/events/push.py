@@ -37,6 +37,11 @@ MAX_HEARTBEAT_BACKOFF = 5.0
 SHOWN = 200
 
 
+def new_token() -> str:
+    """A service token for one sign-in: random, letters and digits only."""
+    return secrets.token_hex(TOKEN_BYTES)
+
+
 def fingerprint(event: dict[str, Any]) -> str | None:
     """What makes an event the same event when it is delivered again, or None when nothing does."""
     if event.get("eventGenTime") is None:
@@ -56,7 +61,7 @@ class PushRegistration:
                  on_close: Callable[[PushRegistration], None] = lambda registration: None) -> None:
         self.agent_id = agent_id
         self.callback_url = callback_url
-        self.token = Secret(secrets.token_hex(TOKEN_BYTES))
+        self.token = Secret(new_token())
         self.catalogue = catalogue
         self.duplicates = 0
         self.received = 0
