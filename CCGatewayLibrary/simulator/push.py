@@ -142,16 +142,19 @@ class Pusher:
         """One POST to the callback of the agent's sign-in ``session``; True when it answered success."""
         if agent.session != session or agent.callback is None or agent.service_token is None:
             return False
+        if not agent.callback.lower().startswith("https://"):  # events and the token never travel in clear text
+            log.info("push to agent %s's callback refused: not an https:// URL", agent.agent_id)
+            return False
         if self._take(agent.agent_id, ("unreachable",)) is not None:
             log.info("injecting fault: agent %s's callback unreachable", agent.agent_id)
             return False
         headers = {"Content-Type": "application/json;charset=UTF-8", "service_token": agent.service_token,
                    "Guid": agent.guid or ""}
         try:
-            async with self._client_session().post(agent.callback, data=text.encode("utf-8"),
-                                                   headers=headers) as response:
+            client = self._client_session()  # OSError: a --callback-ca file that cannot be read
+            async with client.post(agent.callback, data=text.encode("utf-8"), headers=headers) as response:
                 reply = await response.json(content_type=None) if response.status == 200 else None
-        except (aiohttp.ClientError, TimeoutError, ValueError, ssl.SSLError) as error:
+        except (aiohttp.ClientError, TimeoutError, ValueError, OSError) as error:  # ssl.SSLError is an OSError
             log.info("push to agent %s's callback failed: %s", agent.agent_id, type(error).__name__)
             return False
         self.counts["sent"] += 1
