@@ -214,3 +214,11 @@ def test_the_event_mode_comes_from_the_argument_else_poll_and_a_wrong_one_is_nam
     assert CCGatewayLibrary(event_mode="push").ctx.event_mode() == "push"
     with pytest.raises(CCGatewayError, match="event_mode must be poll or push, got 'pull'"):
         CCGatewayLibrary(event_mode="pull").ctx.event_mode()  # type: ignore[arg-type]
+
+
+def test_events_are_never_pushed_to_a_plain_http_callback(pushed: CCGatewayLibrary) -> None:
+    body = {"password": PASSWORD, "phonenum": "70004", "callBackUri": "http://127.0.0.1:9/cb",
+            "serviceToken": "abc123"}
+    assert pushed.send_raw_request("login", body=body, agent_id="104", send_guid=False)["retcode"] == "0"
+    _eventually(lambda: _counters(pushed)["pushes"]["failed"] == 1)
+    assert _counters(pushed)["pushes"]["sent"] == 0
