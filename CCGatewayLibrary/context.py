@@ -194,13 +194,15 @@ class LibraryContext:
         """A registration for a sign-in in push mode (before it is sent), None in poll mode."""
         return self.push_endpoint().register(agent_id) if self.event_mode() == "push" else None
 
-    def start_polling(self, agent: AgentHandle, push: PushRegistration | None = None) -> None:
+    def start_receiving(self, agent: AgentHandle, push: PushRegistration) -> None:
+        """Push mode: the registration's events go to the agent's journal, and the heartbeat starts."""
         agent.journal.reopen()
-        if push is not None:
-            agent.poller = PushListener(agent.session.sibling(), self.catalogue, agent.agent_id, agent.journal, push,
-                                        heartbeat_interval=self.settings.heartbeat_interval, scrub=self.safe)
-            agent.poller.start()
-            return
+        agent.poller = PushListener(agent.session.sibling(), self.catalogue, agent.agent_id, agent.journal, push,
+                                    heartbeat_interval=self.settings.heartbeat_interval, scrub=self.safe)
+        agent.poller.start()
+
+    def start_polling(self, agent: AgentHandle) -> None:
+        agent.journal.reopen()
         agent.poller = EventPoller(agent.session.sibling(), self.catalogue, agent.agent_id, agent.journal,
                                    poll_interval=self.settings.poll_interval, poll_wait=self.settings.poll_wait,
                                    scrub=self.safe)

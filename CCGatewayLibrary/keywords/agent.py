@@ -130,7 +130,10 @@ class AgentKeywords(LibraryComponent):
             replaced.session.close()
         self.ctx.agents[alias] = agent
         self.ctx.current_alias = alias
-        self.ctx.start_polling(agent, push)
+        if push is not None:
+            self.ctx.start_receiving(agent, push)
+        else:
+            self.ctx.start_polling(agent)
         how = "receiving its pushed events" if push is not None else "polling its events"
         logger.info(f"Signed in {agent.describe()}; {how}.")
         return reply.get("result") or {}
