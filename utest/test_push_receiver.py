@@ -19,7 +19,8 @@ from CCGatewayLibrary.errors import CCGatewayError, TransportError
 from CCGatewayLibrary.events import EventJournal, PushListener, PushRegistration
 from CCGatewayLibrary.events.push import REMEMBERED, fingerprint
 from CCGatewayLibrary.events.receiver import CALLBACK_PATH, PushReceiver
-from CCGatewayLibrary.transport import Exchange
+from CCGatewayLibrary.secrets import SecretRegistry
+from CCGatewayLibrary.transport import Exchange, GuidHolder
 
 CATALOGUE = load_catalogue()
 
@@ -197,6 +198,7 @@ class Heartbeats:
     """Answers handShake from a script and records the headers sent."""
 
     def __init__(self, script: list[Any]) -> None:
+        self.guid = GuidHolder(SecretRegistry())
         self.script = list(script)
         self.headers: list[dict[str, str]] = []
         self.done = threading.Event()
@@ -216,8 +218,9 @@ class Heartbeats:
         return item
 
 
-def _reply(document: Any, status: int = 200) -> Exchange:
-    return Exchange("POST", "https://gw/x", status, "OK", {}, None, {}, json.dumps(document), 1.0, json=document)
+def _reply(document: Any, status: int = 200, guid: str | None = None) -> Exchange:
+    sent = {"Guid": guid} if guid else {}
+    return Exchange("POST", "https://gw/x", status, "OK", sent, None, {}, json.dumps(document), 1.0, json=document)
 
 
 def _listen(script: list[Any]) -> tuple[Heartbeats, EventJournal, PushListener]:
@@ -261,3 +264,14 @@ def test_stopping_closes_the_registration_so_later_pushes_are_refused() -> None:
     _, _, listener = _listen([])
     listener.stop(wait=2)
     assert listener.registration.closed and not listener.running
+
+
+def test_a_heartbeat_refused_for_a_guid_replaced_meanwhile_beats_again_with_the_new_one() -> None:
+    refused = _reply({"message": "", "retcode": "000-003"}, guid="old-guid-0001")
+    session, journal, listener = _listen([refused])
+    session.guid.adopt("new-guid-0002")  # as Refresh Guid does while the heartbeat is on its way
+    try:
+        assert session.done.wait(10), "no heartbeat after the refused one"
+        assert journal.closed_reason is None and listener.running
+    finally:
+        listener.stop(wait=2)

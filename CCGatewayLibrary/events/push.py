@@ -223,6 +223,9 @@ class PushListener:
             return "ok"
         text = f"heartbeat answered retcode {self.catalogue.describe_retcode(retcode)}"
         self._problem(text)
+        sent, current = exchange.request_headers.get("Guid"), self.session.guid.guid
+        if retcode in self.catalogue.guid_refusals and sent and current is not None and current.value != sent:
+            return "error"  # the Guid was replaced (Refresh Guid) while this heartbeat was on its way: beat again
         if retcode in self.catalogue.tagged(SESSION_ENDED):
             self.journal.close(f"heartbeat stopped: {text}")
             self._stop.set()
