@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 import requests
 import trustme
+from hypothesis import given
+from hypothesis import strategies as st
 
 from CCGatewayLibrary.catalogue import load_catalogue
 from CCGatewayLibrary.errors import CCGatewayError, TransportError
@@ -125,6 +127,19 @@ def test_an_event_delivered_twice_is_recorded_once() -> None:
     assert [r.event["eventType"] for r in journal.events()] == ["AgentState_SetNotReady_Success", "AgentState_Ready",
                                                                 "AgentState_Ready", "AgentState_SetNotReady_Success"]
     assert registration.duplicates == 2
+
+
+@given(st.lists(st.lists(st.integers(0, 30), max_size=8), max_size=20))
+def test_whatever_is_delivered_again_each_event_is_recorded_once_in_first_delivery_order(
+        deliveries: list[list[int]]) -> None:
+    registration, journal = PushRegistration("101", "https://x", CATALOGUE), EventJournal("101")
+    registration.attach(journal)
+    for batch in deliveries:
+        registration.receive([_event("AgentState_SetNotReady_Success", {"reason": str(n)}, 1_700_000_000_000 + n)
+                              for n in batch])
+    first_seen = list(dict.fromkeys(n for batch in deliveries for n in batch))
+    assert [int(r.event["content"]["reason"]) for r in journal.events()] == first_seen
+    assert registration.duplicates == sum(map(len, deliveries)) - len(first_seen)
 
 
 def test_events_without_a_generation_time_are_never_taken_for_duplicates() -> None:
