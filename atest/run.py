@@ -54,7 +54,7 @@ def main(argv: list[str]) -> int:
     if args.gateway != "simulator":
         command += ["--exclude", "simulator-only"]
     if args.event_mode == "push":
-        command += ["--exclude", "poll-only", "--metadata", "Event mode:push"]
+        command += ["--exclude", "poll-only"]
     command += [*robot_args, str(HERE / "suites")]
     started = time.monotonic()
     # pabot starts "robot" from PATH: make it this interpreter's.
