@@ -290,3 +290,15 @@ def test_a_heartbeat_refused_for_a_guid_replaced_meanwhile_beats_again_with_the_
         assert journal.closed_reason is None and listener.running
     finally:
         listener.stop(wait=2)
+
+
+def test_listening_on_every_address_needs_the_address_the_gateway_uses() -> None:
+    with pytest.raises(CCGatewayError, match=r"push_host 0\.0\.0\.0 listens on every address, so it names none a "
+                                             r"gateway could send to: give push_url"):
+        PushReceiver(CATALOGUE, host="0.0.0.0").start()
+    endpoint = PushReceiver(CATALOGUE, host="0.0.0.0", public_url="https://localhost:1")
+    endpoint.start()
+    try:
+        assert endpoint.base_url == "https://localhost:1"
+    finally:
+        endpoint.stop()

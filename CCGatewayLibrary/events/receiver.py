@@ -64,17 +64,17 @@ def _issuer(push_ca: Path | None) -> trustme.CA:
         raise CCGatewayError(f"push_ca '{push_ca}': the certificate or the private key cannot be read.") from None
 
 
+def _unspecified(host: str) -> bool:
+    """Whether ``host`` is a wildcard address (0.0.0.0, ::), which listens everywhere and names no one host."""
+    try:
+        return ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        return False
+
+
 def _names(*hosts: str) -> tuple[str, ...]:
     """Names the certificate is issued for: the given hosts, without wildcard addresses, and the local ones."""
-    names = []
-    for host in hosts:
-        try:
-            if ipaddress.ip_address(host).is_unspecified:
-                continue
-        except ValueError:
-            pass
-        names.append(host)
-    return tuple(dict.fromkeys((*names, *LOCAL_NAMES)))
+    return tuple(dict.fromkeys((*(host for host in hosts if not _unspecified(host)), *LOCAL_NAMES)))
 
 
 class PushReceiver:
@@ -172,6 +172,9 @@ class PushReceiver:
         return list(body["eventList"])
 
     async def _start_site(self) -> None:
+        if self._public_url is None and _unspecified(self.host):
+            raise CCGatewayError(f"push_host {self.host} listens on every address, so it names none a gateway could "
+                                 "send to: give push_url as well (https://tester.example.com:9443).")
         ca = _issuer(self._push_ca)
         ca.cert_pem.write_to_path(str(self.ca_file))
         hint = urlsplit(self._public_url).hostname if self._public_url else None
