@@ -201,6 +201,10 @@ class PushReceiver:
                 loop.run_until_complete(self._start_site())
             except BaseException as error:  # reported to the starting thread
                 failure.append(error)
+                if self._runner is not None:
+                    loop.run_until_complete(self._runner.cleanup())
+                loop.close()
+                self._tmp.cleanup()
                 started.set()
                 return
             started.set()
