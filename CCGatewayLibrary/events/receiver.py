@@ -86,8 +86,8 @@ class PushReceiver:
         self.host, self.port = host, port
         self._public_url = public_url.rstrip("/") if public_url else None
         self._push_ca = push_ca
-        self._tmp = tempfile.TemporaryDirectory(prefix="ccgw-push-")
-        self.ca_file = Path(self._tmp.name) / "ccgw-push-ca.pem"  # the CA's certificate, never its key
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        self.ca_file = Path()  # set at start: the CA's certificate, never its key
         self.base_url = ""
         self.refused = 0  # pushes without a valid token or with a broken body
         self._lock = threading.Lock()
@@ -190,6 +190,8 @@ class PushReceiver:
         self.base_url = self._public_url or f"https://{host}:{port}"
 
     def start(self, timeout: float = 15.0) -> None:
+        self._tmp = tempfile.TemporaryDirectory(prefix="ccgw-push-")
+        self.ca_file = Path(self._tmp.name) / "ccgw-push-ca.pem"
         started = threading.Event()
         failure: list[BaseException] = []
 
@@ -204,7 +206,7 @@ class PushReceiver:
                 if self._runner is not None:
                     loop.run_until_complete(self._runner.cleanup())
                 loop.close()
-                self._tmp.cleanup()
+                self._tmp.cleanup()  # type: ignore[union-attr]
                 started.set()
                 return
             started.set()
@@ -230,4 +232,6 @@ class PushReceiver:
             self._thread.join(10)
         with self._lock:
             self._registrations.clear()
-        self._tmp.cleanup()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
