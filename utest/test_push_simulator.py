@@ -222,3 +222,14 @@ def test_events_are_never_pushed_to_a_plain_http_callback(pushed: CCGatewayLibra
     assert pushed.send_raw_request("login", body=body, agent_id="104", send_guid=False)["retcode"] == "0"
     _eventually(lambda: _counters(pushed)["pushes"]["failed"] == 1)
     assert _counters(pushed)["pushes"]["sent"] == 0
+
+
+def test_the_push_endpoint_names_an_agents_callback_and_the_ca_but_never_the_token(pushed: CCGatewayLibrary) -> None:
+    pushed.sign_in_agent("101", PASSWORD, "70001")
+    found = pushed.get_push_endpoint(agent="101")
+    assert found["callback"] == found["url"] + "/ccgw-push/v1/agents/101/events"
+    assert Path(found["ca_file"]).read_text(encoding="ascii").startswith("-----BEGIN CERTIFICATE-----")
+    assert pushed.ctx.agent().poller.registration.token.value not in str(found)  # type: ignore[union-attr]
+    pushed.sign_in_agent("102", PASSWORD, ccs_only=True)
+    with pytest.raises(CCGatewayError, match="Agent 102 did not sign in in push mode: its events are polled"):
+        pushed.get_push_endpoint(agent="102")

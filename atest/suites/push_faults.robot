@@ -5,6 +5,7 @@ Documentation     Push mode whatever the run's event mode: a push delivered twic
 ...               gateway's timers: a heartbeat every 0.6 s, silent agents signed out after 2.4 s.
 
 Library           CCGatewayLibrary    event_mode=push
+Library           RequestsLibrary
 Variables         ../resources/variables.py
 
 Suite Setup       Start Gateway Simulator    poll_wait=1s    time_scale=0.02    roster=${SIM_ROSTER}
@@ -58,6 +59,17 @@ The Heartbeat Keeps A Pushed Agent Signed In
     Should Be Equal    ${status}[state]    idle
     Set Agent Busy
     Wait For Event    AgentState_SetNotReady_Success
+
+A Push Without The Service Token Is Refused And Noted
+    [Documentation]    FAIL GLOB: *SetNotReady_Success did not arrive for agent ${FIRST_AGENT} in 500 milliseconds.* Last polling problem: a push for agent ${FIRST_AGENT} came without the sign-in's service token *
+    ${endpoint}=    Get Push Endpoint    agent=${FIRST_AGENT}
+    VAR    &{event}=    eventType=AgentState_SetNotReady_Success    workNo=${FIRST_AGENT}
+    ...    content=${{ {'reason': '201'} }}    eventGenTime=${1}
+    VAR    &{body}=    workNo=${FIRST_AGENT}    eventList=${{ [$event] }}
+    VAR    &{headers}=    service_token=NotTheServiceToken0
+    POST    ${endpoint}[callback]    json=${body}    headers=${headers}    verify=${endpoint}[ca_file]
+    ...    expected_status=401
+    Wait For Event    AgentState_SetNotReady_Success    timeout=0.5s
 
 An Expired Guid Ends The Heartbeat With Its Reason
     [Documentation]    FAIL GLOB: AgentState_SetNotReady_Success cannot arrive for agent ${FIRST_AGENT} any more: *heartbeat stopped: *000-003 *
