@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -21,6 +22,7 @@ from .catalogue import Catalogue, Interface, gateway, load_catalogue
 from .catalogue.gateway import SUCCESS
 from .errors import AgentError, CCGatewayError, HttpStatusError, ResponseSchemaError, RetcodeError, TransportError
 from .events import Cursor, EventJournal, EventPoller, PushListener, PushRegistration
+from .reporting import RequestRecorder
 from .scopes import SettingScopes
 from .secrets import SecretRegistry
 from .transport import Exchange, GatewaySession, GuidHolder, RedactionPolicy, RedactionRuleError
@@ -97,6 +99,7 @@ class AgentHandle:
     cursor: Cursor = field(default_factory=Cursor)
     poller: EventPoller | PushListener | None = None  # push mode: the heartbeat, where polling would be
     signed_in: bool = True
+    phone: str | None = None  # the number it signed in on, to tell it from far ends in call events
 
     def stop_polling(self, reason: str) -> None:
         if self.poller is not None:
@@ -131,6 +134,7 @@ class LibraryContext:
         self.scopes = SettingScopes(settings)
         self.simulator: SimulatorRunner | None = None
         self.push_receiver: PushReceiver | None = None
+        self.request_record = RequestRecorder()  # the running test's requests, for its sequence diagram
 
     # -- agents -----------------------------------------------------------------------------------
     def agent(self, alias: str | None = None) -> AgentHandle:
@@ -274,10 +278,13 @@ class LibraryContext:
 
     def send(self, session: GatewaySession, interface: Interface, agent_id: str, path: str, **request: Any) -> Exchange:
         """Sends and logs one request; a transport failure names the interface and the agent."""
+        started = datetime.now()  # the event journal's clock
         try:
             exchange = session.send(interface.method, path, **request)
         except TransportError as error:
+            self.request_record.request(started, agent_id, interface.name, None)
             raise TransportError(f"{interface.name} for agent {agent_id} failed: {self.safe(str(error))}") from None
+        self.request_record.request(started, agent_id, interface.name, exchange)
         self.log_exchange(interface.name, exchange)
         return exchange
 

@@ -25,6 +25,7 @@ from .keywords import (
     TransferKeywords,
 )
 from .keywords.base import seconds
+from .reporting.listener import DiagramListener
 from .secrets import SecretScrubber, url_credentials
 from .version import VERSION
 
@@ -146,6 +147,14 @@ class CCGatewayLibrary(DynamicCore):
     One INFO line per request (interface, method, path, HTTP status, retcode and its meaning, time); the
     request and reply with secrets redacted at DEBUG.
 
+    At the end of each test, after its teardown, a sequence diagram shows what happened in order: a lane
+    for each agent, the gateway and each far end (customer numbers named in call events); an arrow from an
+    agent to the gateway for each request (interface, retcode, time taken) and from the gateway to the
+    agent for each event received, with the time since the test started. Failed requests and failed
+    keywords are red. Hover over a row for details. When a keyword of a suite setup or teardown fails, the
+    diagram of the suite's steps so far is logged inside that keyword. Import the library with
+    ``diagram=False`` to leave it out.
+
     = Secrets and redaction =
 
     Passwords and Guids never reach log.html, output.xml or the console, at any log level and also not in
@@ -180,6 +189,7 @@ class CCGatewayLibrary(DynamicCore):
         event_timeout: timedelta = timedelta(seconds=Settings.event_timeout),
         poll_interval: timedelta = timedelta(seconds=Settings.poll_interval),
         redact: list[str] | str | None = None,
+        diagram: bool = True,
         event_mode: Literal["poll", "push"] | None = None,
         push_host: str = Settings.push_host,
         push_port: int = Settings.push_port,
@@ -191,7 +201,8 @@ class CCGatewayLibrary(DynamicCore):
         ``connect_timeout`` the opening of a connection, ``event_timeout`` is the default of `Wait For Event` and
         ``poll_interval`` the pause after an empty event poll.
 
-        ``redact`` adds secrets to hide, see `Secrets and redaction`.
+        ``redact`` adds secrets to hide, see `Secrets and redaction`. ``diagram=False`` leaves out the
+        sequence diagram at the end of each test (see `Logging`), e.g. for very large nightly runs.
 
         ``event_mode`` is how events arrive, see `Push mode`: ``poll`` or ``push``; without it the variable
         ``${CCGW_EVENT_MODE}`` decides when an agent signs in (default ``poll``). In push mode the library's
@@ -211,6 +222,7 @@ class CCGatewayLibrary(DynamicCore):
         logging.getLogger("urllib3").setLevel(logging.ERROR)
         rules = [redact] if isinstance(redact, str) else list(redact or [])
         self.ctx = LibraryContext(settings, rules)
+        self.ctx.request_record.enabled = diagram
         if url:
             try:
                 settings.url = gateway_url(url)
@@ -232,5 +244,6 @@ class CCGatewayLibrary(DynamicCore):
             RawKeywords(self.ctx),
             SimulatorKeywords(self.ctx),
         ]
-        self.ROBOT_LIBRARY_LISTENER = [SecretScrubber(self.ctx.secrets), _Lifecycle(self.ctx)]
+        self.ROBOT_LIBRARY_LISTENER = [SecretScrubber(self.ctx.secrets), _Lifecycle(self.ctx),
+                                       DiagramListener(self.ctx)]
         super().__init__(components)
