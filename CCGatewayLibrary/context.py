@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from robot.api import logger
-from robot.libraries.BuiltIn import BuiltIn
+from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
 from robot.output.loglevel import LEVELS as LOG_LEVELS
 from robot.running.context import EXECUTION_CONTEXTS
 
 from .catalogue import Catalogue, Interface, gateway, load_catalogue
 from .catalogue.gateway import SUCCESS
 from .errors import AgentError, CCGatewayError, HttpStatusError, ResponseSchemaError, RetcodeError, TransportError
-from .events import Cursor, EventJournal, EventPoller
+from .events import Cursor, EventJournal, EventPoller, PushListener, PushRegistration
 from .pool import PoolState
 from .reporting import RequestRecorder
 from .scopes import SettingScopes
@@ -29,9 +29,12 @@ from .secrets import SecretRegistry
 from .transport import Exchange, GatewaySession, GuidHolder, RedactionPolicy, RedactionRuleError
 
 if TYPE_CHECKING:
+    from .events.receiver import PushReceiver
     from .simulator.runner import SimulatorRunner
 
 ANY_RETCODE = "any"
+EVENT_MODES = ("poll", "push")
+EVENT_MODE_VARIABLE = "${CCGW_EVENT_MODE}"
 LOG_BODY_LIMIT = 4000
 
 
@@ -76,6 +79,14 @@ class Settings:
     event_timeout: float = 10.0
     poll_interval: float = gateway.POLL_PAUSE
     poll_wait: float = gateway.POLL_WAIT
+    # Push mode: None reads ${CCGW_EVENT_MODE} at sign-in (default poll). The endpoint listens on push_host:push_port
+    # (0: a free port); push_url is how the gateway reaches it, when that differs; push_ca issues its certificate.
+    event_mode: str | None = None
+    heartbeat_interval: float = gateway.HEARTBEAT_INTERVAL
+    push_host: str = "127.0.0.1"
+    push_port: int = 0
+    push_url: str | None = None
+    push_ca: str | None = None
 
 
 @dataclass
@@ -87,7 +98,7 @@ class AgentHandle:
     session: GatewaySession
     journal: EventJournal
     cursor: Cursor = field(default_factory=Cursor)
-    poller: EventPoller | None = None
+    poller: EventPoller | PushListener | None = None  # push mode: the heartbeat, where polling would be
     signed_in: bool = True
     phone: str | None = None  # the number it signed in on, to tell it from far ends in call events
 
@@ -123,6 +134,7 @@ class LibraryContext:
         self.current_alias: str | None = None
         self.scopes = SettingScopes(settings)
         self.simulator: SimulatorRunner | None = None
+        self.push_receiver: PushReceiver | None = None
         self.request_record = RequestRecorder()  # the running test's requests, for its sequence diagram
         self.pool = PoolState()  # agent pool and this process's reservations
 
@@ -157,6 +169,46 @@ class LibraryContext:
                 if handle.poller is not None:
                     handle.poller.poll_interval = self.settings.poll_interval
 
+    def event_mode(self) -> str:
+        """``poll`` or ``push``: the import argument, else the Robot variable ``${CCGW_EVENT_MODE}``, else poll."""
+        mode, where = self.settings.event_mode, "event_mode"
+        if mode is None:
+            where = EVENT_MODE_VARIABLE
+            try:
+                mode = BuiltIn().get_variable_value(EVENT_MODE_VARIABLE)
+            except RobotNotRunningError:
+                mode = None
+        text = str(mode or "poll").strip().lower()
+        if text not in EVENT_MODES:
+            raise CCGatewayError(f"{where} must be poll or push, got {str(mode)[:40]!r}.")
+        return text
+
+    def push_endpoint(self) -> PushReceiver:
+        """The library's push endpoint, started the first time an agent signs in in push mode."""
+        if self.push_receiver is None:
+            from .events.receiver import PushReceiver
+
+            s = self.settings
+            receiver = PushReceiver(self.catalogue, host=s.push_host, port=s.push_port, public_url=s.push_url,
+                                    push_ca=Path(s.push_ca) if s.push_ca else None)
+            receiver.start()
+            self.push_receiver = receiver
+            if self.simulator is not None:  # the embedded simulator trusts the endpoint's CA, as a gateway must
+                self.simulator.simulator.config.callback_ca = receiver.ca_file
+            logger.info(f"Push endpoint listening at {receiver.base_url} (certificate's CA: {receiver.ca_file}).")
+        return self.push_receiver
+
+    def push_registration(self, agent_id: str) -> PushRegistration | None:
+        """A registration for a sign-in in push mode (before it is sent), None in poll mode."""
+        return self.push_endpoint().register(agent_id) if self.event_mode() == "push" else None
+
+    def start_receiving(self, agent: AgentHandle, push: PushRegistration) -> None:
+        """Push mode: the registration's events go to the agent's journal, and the heartbeat starts."""
+        agent.journal.reopen()
+        agent.poller = PushListener(agent.session.sibling(), self.catalogue, agent.agent_id, agent.journal, push,
+                                    heartbeat_interval=self.settings.heartbeat_interval, scrub=self.safe)
+        agent.poller.start()
+
     def start_polling(self, agent: AgentHandle) -> None:
         agent.journal.reopen()
         agent.poller = EventPoller(agent.session.sibling(), self.catalogue, agent.agent_id, agent.journal,
@@ -176,6 +228,9 @@ class LibraryContext:
         if self.simulator is not None:
             self.simulator.stop()
             self.simulator = None
+        if self.push_receiver is not None:
+            self.push_receiver.stop()
+            self.push_receiver = None
 
     # -- calling an interface ------------------------------------------------------------------------
     def call(

@@ -4,7 +4,7 @@ import json
 import logging
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from robot.libraries.BuiltIn import BuiltIn
 from robotlibcore import DynamicCore
@@ -121,6 +121,19 @@ class CCGatewayLibrary(DynamicCore):
     | ${customer} =    `Simulate Inbound Call`    caller=88880001    agent=101
     | `Wait For Event`    AgentEvent_Ringing    timeout=5s
 
+    = Push mode =
+
+    Instead of polling, the gateway can push each agent's events to a callback URL given at sign-in. With
+    ``event_mode=push`` (or ``--variable CCGW_EVENT_MODE:push``) `Sign In Agent` sends ``callBackUri`` and a
+    fresh ``serviceToken`` for that sign-in; the library receives the pushes on its own HTTPS endpoint, checks
+    the token, and puts the events into the same journal, so `Wait For Event` and the other event keywords work
+    the same. A background heartbeat (``handShake``, every 30 s) keeps the agent signed in and takes a renewed
+    Guid from its reply. An event delivered twice (same ``eventType``, ``eventGenTime`` and ``content``) is
+    recorded once. The service token is a secret, masked like passwords.
+
+    | ***** Settings *****
+    | Library    CCGatewayLibrary    event_mode=push
+
     = Retcodes and failures =
 
     Each interface keyword checks its request against the interface's JSON Schema before sending it (a
@@ -179,6 +192,11 @@ class CCGatewayLibrary(DynamicCore):
         poll_interval: timedelta = timedelta(seconds=Settings.poll_interval),
         redact: list[str] | str | None = None,
         diagram: bool = True,
+        event_mode: Literal["poll", "push"] | None = None,
+        push_host: str = Settings.push_host,
+        push_port: int = Settings.push_port,
+        push_url: str | None = None,
+        push_ca: str | None = None,
     ) -> None:
         """``url`` is the gateway (``https://host:8043``), ``ca_bundle`` a PEM file with the CA that signed its
         certificate. ``timeout`` bounds the wait for a complete reply (however slowly the gateway sends it),
@@ -187,12 +205,20 @@ class CCGatewayLibrary(DynamicCore):
 
         ``redact`` adds secrets to hide, see `Secrets and redaction`. ``diagram=False`` leaves out the
         sequence diagram at the end of each test (see `Logging`), e.g. for very large nightly runs.
+
+        ``event_mode`` is how events arrive, see `Push mode`: ``poll`` or ``push``; without it the variable
+        ``${CCGW_EVENT_MODE}`` decides when an agent signs in (default ``poll``). In push mode the library's
+        HTTPS endpoint listens on ``push_host`` and ``push_port`` (0: a free port); ``push_url`` is the address a
+        gateway reaches it at when that differs (``https://tester.example.com:9443``), and ``push_ca`` a PEM file
+        with the certificate and private key of a CA the gateway trusts, which issues the endpoint's certificate.
         """
         settings = Settings(ca_bundle=checked_ca_bundle(ca_bundle),
                             read_timeout=seconds(timeout, Settings.read_timeout),
                             connect_timeout=seconds(connect_timeout, Settings.connect_timeout),
                             event_timeout=seconds(event_timeout, Settings.event_timeout),
-                            poll_interval=seconds(poll_interval, Settings.poll_interval))
+                            poll_interval=seconds(poll_interval, Settings.poll_interval),
+                            event_mode=event_mode, push_host=push_host, push_port=int(push_port),
+                            push_url=push_url.rstrip("/") if push_url else None, push_ca=push_ca)
         # urllib3 logs each connection and retry through Python logging, which Robot copies into the log and,
         # for warnings, into "Test Execution Errors"; the library's own line per request says what matters.
         logging.getLogger("urllib3").setLevel(logging.ERROR)

@@ -9,6 +9,7 @@ report, and the outputs and console are scanned for passwords and Guids.
     python atest/run.py                                  # against the simulator
     python atest/run.py --gateway https://gw:8043 --ca-bundle ca.pem
     python atest/run.py --processes 2                    # suites in parallel (pabot --chunk); each starts its simulator
+    python atest/run.py --event-mode push                # events pushed to the library instead of polled
     python atest/run.py --include errors                 # extra options go to robot
 """
 
@@ -39,6 +40,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--loglevel", default="DEBUG:INFO", help="robot --loglevel (default DEBUG:INFO)")
     parser.add_argument("--processes", type=int, default=1, help="run suites in parallel with pabot (default 1)")
     parser.add_argument("--outputdir", type=Path, default=RESULTS, help="where results go (default atest/results)")
+    parser.add_argument("--event-mode", choices=("poll", "push"), default="poll",
+                        help="how agents get their events: poll (default) or push (tests tagged poll-only skipped)")
     args, robot_args = parser.parse_known_args(argv)
     results = args.outputdir.resolve()
     results.mkdir(parents=True, exist_ok=True)
@@ -50,16 +53,19 @@ def main(argv: list[str]) -> int:
     command = [sys.executable, *runner, "--outputdir", str(results), "--output", str(output),
                "--log", "NONE", "--report", "NONE", "--loglevel", args.loglevel,
                "--variable", f"GATEWAY_URL:{args.gateway}", "--variable", f"GATEWAY_CA_BUNDLE:{args.ca_bundle}",
-               "--pythonpath", str(HERE.parent)]
+               "--variable", f"CCGW_EVENT_MODE:{args.event_mode}", "--pythonpath", str(HERE.parent)]
     if args.gateway != "simulator":
         command += ["--exclude", "simulator-only"]
+    if args.event_mode == "push":
+        command += ["--exclude", "poll-only"]
     command += [*robot_args, str(HERE / "suites")]
     started = time.monotonic()
     # pabot starts "robot" from PATH: make it this interpreter's.
     env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
     # Robot's own console shows tests that fail on purpose as FAIL; it goes to console.txt, and the console here
     # shows each test's result after robotstatuschecker has checked the expected failures.
-    print(f"Running the acceptance suites against {args.gateway} (Robot's console: {results / 'console.txt'}) ...",
+    print(f"Running the acceptance suites against {args.gateway}, events by {args.event_mode} "
+          f"(Robot's console: {results / 'console.txt'}) ...",
           flush=True)
     run = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
                          check=False)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Event latency in poll mode: from the embedded simulator queueing an event to `Wait For Event` returning it.
+"""Event latency in poll and push mode: from the embedded simulator queueing an event to `Wait For Event` returning it.
 
 Everything runs in this process, as in a Robot run with `Start Gateway Simulator`: the simulator on its own
 event-loop thread, the library's poller thread, and this thread waiting. An event (``AgentOther_Note``) is
@@ -7,6 +7,8 @@ queued directly in the simulator's model on the simulator's loop (``GatewayModel
 that moment, and right after scheduling it this thread starts waiting. Rows, interleaved round by round:
 
 * ours: ``Wait For Event`` (the library's keyword, called from Python);
+* ours (push): the same with a second library instance in push mode (``event_mode=push``) and its own simulator:
+  the simulator POSTs the event to the library's HTTPS endpoint;
 * WUKS 0.5 s and WUKS 1 s: a Python equivalent of ``Wait Until Keyword Succeeds    10s    0.5s    <the event
   has arrived>``: ``Get Event History`` until the event is there, sleeping the retry interval between checks;
 * floor: one raw HTTPS round trip to the same simulator (``GET .../agentstatus`` with a keep-alive
@@ -41,8 +43,8 @@ PERCENTILES = (50, 90, 99)
 class Bench:
     """One library instance with its embedded simulator and one signed-in agent."""
 
-    def __init__(self, poll_wait: float) -> None:
-        self.lib = CCGatewayLibrary()
+    def __init__(self, poll_wait: float, mode: str = "poll") -> None:
+        self.lib = CCGatewayLibrary(event_mode=mode)  # type: ignore[arg-type]
         self.url = self.lib.start_gateway_simulator(poll_wait=timedelta(seconds=poll_wait))
         runner = self.lib.ctx.simulator
         assert runner is not None
@@ -58,6 +60,7 @@ class Bench:
     def close(self) -> None:
         self.http.close()
         self.lib.stop_gateway_simulator()
+        self.lib.ctx.shut_down()  # the push endpoint too
 
     def _queue_event(self) -> list[float]:
         """Has the simulator queue the event on its own loop; the list gets the perf_counter of that moment."""
@@ -121,13 +124,14 @@ def main() -> int:
     started = time.perf_counter()
     load_before = load_note()
     bench = Bench(args.poll_wait)
-    samples: dict[str, list[float]] = {"ours": [], "WUKS 0.5 s": [], "WUKS 1 s": [], "floor": []}
+    pushed = Bench(args.poll_wait, "push")
+    samples: dict[str, list[float]] = {"ours": [], "ours (push)": [], "WUKS 0.5 s": [], "WUKS 1 s": [], "floor": []}
 
-    def ours_block(count: int) -> None:
-        bench.lib.clear_events()  # the anchors' events must not satisfy our waits
+    def ours_block(count: int, which: Bench = bench, row: str = "ours") -> None:
+        which.lib.clear_events()  # the anchors' events must not satisfy our waits
         for _ in range(count):
             time.sleep(randomness.uniform(0, args.gap_ms / 1000))
-            samples["ours"].append(bench.ours())
+            samples[row].append(which.ours())
 
     def floor_block(count: int) -> None:
         bench.floor()  # the connection stays open from here on
@@ -144,19 +148,21 @@ def main() -> int:
             blocks = [lambda n=number: ours_block(share(events, n)),
                       lambda n=number: floor_block(share(events, n)),
                       anchor_block("WUKS 0.5 s", 0.5, share(anchor_events, number)),
-                      anchor_block("WUKS 1 s", 1.0, share(anchor_events, number))]
-            for block in blocks[number % 4:] + blocks[:number % 4]:
+                      anchor_block("WUKS 1 s", 1.0, share(anchor_events, number)),
+                      lambda n=number: ours_block(share(events, n), pushed, "ours (push)")]
+            for block in blocks[number % 5:] + blocks[:number % 5]:
                 block()
             print(f"round {number + 1}/{rounds} done ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
     finally:
         bench.close()
+        pushed.close()
     runtime = time.perf_counter() - started
 
     ours = samples["ours"]
     figures = [Figure(f"p{p} latency, anchor {name}", percentile(ours, p), percentile(samples[name], p), "ms")
                for name in ("WUKS 0.5 s", "WUKS 1 s", "floor") for p in PERCENTILES]
 
-    print(f"# Event latency (poll mode), {today()}")
+    print(f"# Event latency (poll and push mode), {today()}")
     print(f"command: {command_line()}")
     print(f"simulator poll wait {args.poll_wait:g} s, library poll interval (pause after an empty poll) "
           f"{bench.lib.ctx.settings.poll_interval:g} s, random gap 0-{args.gap_ms:g} ms before each of our events; "
@@ -170,7 +176,8 @@ def main() -> int:
     for name, values in samples.items():
         cells = " | ".join(f"{percentile(values, p):.2f} ms" for p in PERCENTILES)
         print(f"| {name} | {len(values)} | {cells} | {max(values):.2f} ms |")
-    print("\nrows: ours = Wait For Event; WUKS x s = Get Event History every x s until the event is there "
+    print("\nrows: ours = Wait For Event; ours (push) = the same, events pushed to the library;\n"
+          "WUKS x s = Get Event History every x s until the event is there "
           "(Wait Until Keyword Succeeds 10s x s); floor = one HTTPS GET agentstatus to the simulator, keep-alive")
     print(f"\nruntime: {runtime:.0f} s")
     return 0

@@ -23,7 +23,7 @@ def test_a_fault_is_used_up_by_matching_requests_only() -> None:
 @pytest.mark.parametrize(("data", "message"), [
     ([], "body must be a JSON object"),
     ({"fault": "explode"}, "fault must be one of delay, http, not-json, retcode, drop"),
-    ({"fault": "drop", "interface": "nosuch"}, "interface must be a log name of the catalogue or '*'"),
+    ({"fault": "drop", "interface": "nosuch"}, "interface must be a log name of the catalogue, 'push' or '*'"),
     ({"fault": "drop", "count": 0}, "count must be a whole number from 1 to 10000"),
     ({"fault": "drop", "count": True}, "count must be a whole number"),
     ({"fault": "delay", "value": 0}, "value must be the delay in seconds"),

@@ -25,6 +25,7 @@ from .validation import SECRET_MARK, SchemaValidator, describe_all, inline_refer
 
 HERE = Path(__file__).resolve().parent
 POLL_RESPONSE_SCHEMA = "urn:ccgw:schema:envelope:poll-response"
+PUSH_BODY_SCHEMA = "urn:ccgw:schema:envelope:push-body"
 
 
 def schema_dir() -> Path:

@@ -35,3 +35,12 @@ TRANSFER_MODES: Final = {
     4: {"release": 0, "success": 2},
     5: {"release": 1, "success": 2, "talk": 3, "three-party": 4},
 }
+
+# Push mode: the gateway POSTs {workNo, eventList} to the sign-in's callBackUri with the headers Guid and
+# service_token, and the receiver answers this: https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_1275.html
+PUSH_ACK: Final = {"message": "success", "retcode": "0"}
+# What the gateway does when a push fails is not documented. The simulator (inferred) tries a failed push again
+# after each of these pauses, scaled by its time_scale, and then gives its events up as lost:
+PUSH_RETRY_DELAYS: Final = (0.5, 1.0, 2.0)
+# How long one push may take before it counts as failed (inferred):
+PUSH_TIMEOUT: Final = 10.0

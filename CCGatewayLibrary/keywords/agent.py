@@ -59,6 +59,10 @@ class AgentKeywords(LibraryComponent):
         example ``checkInWebm=false`` or ``vcPhoneNumber=70009``; a field the interface does not know is refused
         before sending, naming it.
 
+        In push mode (see `Push mode`) the sign-in carries the library's callback URL and a new service token
+        (``callBackUri``, ``serviceToken``), and a heartbeat keeps the session instead of polls; ``ccs_only``
+        sign-ins poll, since ``loginEx`` has no push mode.
+
         Returns the ``result`` of the sign-in reply (``workno``, ``mediatype``, ``loginTime``, ...).
         ``expected_retcode`` allows negative tests, see `Retcodes and failures`.
 
@@ -83,6 +87,17 @@ class AgentKeywords(LibraryComponent):
                   "agenttype": agent_type, "ip": ip}
         body = {"password": password.value, "status": int(SIGN_IN_STATUS[status]), "autoanswer": auto_answer,
                 **{name: value for name, value in fields.items() if value is not None}, **options}
+        push = None if ccs_only else self.ctx.push_registration(agent_id)
+        if push is not None:
+            given = sorted(set(options) & set(push.sign_in_fields()))
+            if given:
+                push.close()
+                raise AgentError(f"Sign In Agent: {', '.join(given)} is set by the library in push mode; leave it "
+                                 "out.")
+            self.ctx.secrets.register(push.token)
+            body.update(push.sign_in_fields())
+        elif ccs_only and self.ctx.event_mode() == "push":
+            logger.info("loginEx offers no push mode: this agent's events are polled.")
         session = None
         accepted = False
         try:
@@ -99,6 +114,8 @@ class AgentKeywords(LibraryComponent):
         finally:
             if not accepted:
                 # A refused sign-in leaves the earlier session as it was, still polling.
+                if push is not None:
+                    push.close()
                 if session is not None:
                     session.close()
                 if previous is not None and previous.poller is not None:
@@ -113,8 +130,12 @@ class AgentKeywords(LibraryComponent):
             replaced.session.close()
         self.ctx.agents[alias] = agent
         self.ctx.current_alias = alias
-        self.ctx.start_polling(agent)
-        logger.info(f"Signed in {agent.describe()}; polling its events.")
+        if push is not None:
+            self.ctx.start_receiving(agent, push)
+        else:
+            self.ctx.start_polling(agent)
+        how = "receiving its pushed events" if push is not None else "polling its events"
+        logger.info(f"Signed in {agent.describe()}; {how}.")
         return reply.get("result") or {}
 
     @keyword(tags=["agent", "logout", "forceLogout", "forceLogoutWithReason"])

@@ -210,6 +210,28 @@ class EventKeywords(LibraryComponent):
         return robot_time(old)
 
     @keyword(tags=["events"])
+    def get_push_endpoint(self, agent: str | None = None) -> dict[str, str]:
+        """Returns the library's push endpoint (see `Push mode`), starting it if it is not running: ``url`` (its
+        base address), ``ca_file`` (the certificate of the CA that signed its certificate, for a gateway's trust
+        store) and, with ``agent`` (an alias of an agent signed in in push mode), ``callback``, the address that
+        agent's sign-in gave the gateway. The service token is never returned.
+
+        | ${endpoint} = | `Get Push Endpoint` |
+        | Log | Gateways must trust ${endpoint}[ca_file] and reach ${endpoint}[url] |
+        """
+        receiver = self.ctx.push_endpoint()
+        found = {"url": receiver.base_url, "ca_file": str(receiver.ca_file)}
+        if agent is not None:
+            handle = self.ctx.agent(agent)
+            registration = getattr(handle.poller, "registration", None)
+            if registration is None:
+                raise CCGatewayError(f"{handle.describe().capitalize()} did not sign in in push mode: its events are "
+                                     "polled.")
+            found["callback"] = registration.callback_url
+        logger.info(f"Push endpoint {found['url']} (CA certificate {found['ca_file']}).")
+        return found
+
+    @keyword(tags=["events"])
     def clear_events(self, agent: str | None = None) -> int:
         """Makes the waits ignore every event the agent has received so far, and returns how many that were.
         `Get Event History` still lists them.

@@ -48,7 +48,7 @@ class SimulatorKeywords(LibraryComponent):
             "Gateway": f"{url} ({'embedded simulator' if simulator is not None else 'real gateway or ccgw-sim'})",
             "Auth mode": ("dynamic" if simulator.simulator.config.dynamic_auth else "static") if simulator is not None
             else "as the gateway is configured",
-            "Event mode": "polling",
+            "Event mode": "push (to the library's HTTPS endpoint)" if self.ctx.event_mode() == "push" else "polling",
             "CCGatewayLibrary": VERSION,
         })
 
@@ -110,6 +110,10 @@ class SimulatorKeywords(LibraryComponent):
         endpoint = runner.start_in_thread()
         self.ctx.simulator = runner
         self.ctx.settings.poll_wait = config.poll_wait
+        # Push mode's heartbeat keeps pace with the scaled sign-out of silent agents.
+        self.ctx.settings.heartbeat_interval = gateway.HEARTBEAT_INTERVAL * time_scale
+        if self.ctx.push_receiver is not None:  # the simulator trusts the push endpoint's CA, as a gateway must
+            config.callback_ca = self.ctx.push_receiver.ca_file
         self.use_gateway(endpoint.url, str(endpoint.ca_file))
         return endpoint.url
 
@@ -162,7 +166,8 @@ class SimulatorKeywords(LibraryComponent):
         logger.info(f"Simulated far end {number}: {behaviour}.")
 
     @keyword(tags=["simulator"])
-    def simulate_fault(self, interface: str, fault: Literal["delay", "http", "not-json", "retcode", "drop"],
+    def simulate_fault(self, interface: str,
+                       fault: Literal["delay", "http", "not-json", "retcode", "drop", "duplicate", "unreachable"],
                        value: str | None = None, agent: str = "*", count: int = 1) -> None:
         """Makes the simulator misbehave on the next ``count`` requests to ``interface`` (a log name, or ``*``)
         from ``agent`` (an agent ID, or ``*``).
@@ -174,9 +179,17 @@ class SimulatorKeywords(LibraryComponent):
         | ``retcode``  | retcode ``value``, and is not carried out |
         | ``drop``     | carried out, then the connection closes without a reply (a poll's event is lost with it) |
 
+        In push mode ``interface`` ``push`` names the simulator's pushes of events to the library:
+        | = fault = | = what the next push does = |
+        | ``delay``       | it is sent ``value`` seconds late |
+        | ``drop``        | its events leave the queue unsent (counted as ``lost``; the library cannot see it) |
+        | ``duplicate``   | it is delivered twice; the library records its events once |
+        | ``unreachable`` | the callback cannot be reached; tried again after 0.5, 1, 2 s, then ``lost`` |
+
         | `Simulate Fault` | getAgentEvent | http | 502 | agent=101 |
         | `Simulate Fault` | sayBusy | retcode | 100-007 |
         | `Simulate Fault` | getAgentEvent | drop | agent=101 |
+        | `Simulate Fault` | push | duplicate | agent=101 |
         """
         number: Any = value
         if fault in ("delay", "http") and value is not None:

@@ -41,6 +41,9 @@ def parser() -> argparse.ArgumentParser:
                    help="write one line per request here: time, agent, interface, retcode, milliseconds "
                         "(no Guid, no body)")
     p.add_argument("--ready-file", type=Path, help="write the URL and CA path here as JSON once listening")
+    p.add_argument("--callback-ca", type=Path,
+                   help="PEM file of the CA that push-mode callbacks' certificates must chain to, as a gateway's "
+                        "trust store (default: the system's CAs)")
     p.add_argument("--control-token-env", metavar="NAME",
                    help=f"name of an environment variable holding the control token; every request to the control "
                         f"interface ({CONTROL_PREFIX}) must then send it in the {CONTROL_TOKEN_HEADER} header. "
@@ -102,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
               "'robotframework-ccgatewaylibrary[simulator]'", file=sys.stderr)
         return EXIT_REFUSED
     config = SimulatorConfig(poll_wait=args.poll_wait, dynamic_auth=args.auth_mode == "dynamic",
-                             guid_rotation=args.guid_rotation, time_scale=args.time_scale)
+                             guid_rotation=args.guid_rotation, time_scale=args.time_scale, callback_ca=args.callback_ca)
     try:
         roster = Roster.load(args.roster)
     except RosterError as error:

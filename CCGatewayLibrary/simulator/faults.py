@@ -11,7 +11,14 @@ from typing import Any
 #   not-json  answer HTTP 200 with an HTML body, without carrying it out
 #   retcode   answer retcode ``value`` without carrying it out
 #   drop      carry the request out, then close the connection without a reply (a poll's event is lost with it)
-KINDS = ("delay", "http", "not-json", "retcode", "drop")
+# and, on the pseudo-interface ``push`` (the simulator's pushes of events to a push-mode agent's callback):
+#   delay        push ``value`` seconds late
+#   drop         take the events from the queue and never send them (counted as lost)
+#   duplicate    deliver the push twice
+#   unreachable  the callback cannot be reached for this attempt (the push is tried again, see push.py)
+KINDS = ("delay", "http", "not-json", "retcode", "drop", "duplicate", "unreachable")
+PUSH = "push"
+PUSH_KINDS = ("delay", "drop", "duplicate", "unreachable")
 
 
 class FaultError(ValueError):
@@ -41,8 +48,12 @@ def parse_fault(data: Any, interfaces: set[str]) -> Fault:
     kind, interface = data.get("fault"), str(data.get("interface", "*"))
     if kind not in KINDS:
         raise FaultError(f"fault must be one of {', '.join(KINDS)}")
-    if interface != "*" and interface not in interfaces:
-        raise FaultError(f"interface must be a log name of the catalogue or '*', got {interface[:40]!r}")
+    if interface not in ("*", PUSH) and interface not in interfaces:
+        raise FaultError(f"interface must be a log name of the catalogue, 'push' or '*', got {interface[:40]!r}")
+    if interface == PUSH and kind not in PUSH_KINDS:
+        raise FaultError(f"fault on 'push' must be one of {', '.join(PUSH_KINDS)}")
+    if interface != PUSH and kind not in KINDS[:5]:
+        raise FaultError(f"fault {kind} applies to interface 'push' only")
     count = data.get("count", 1)
     if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 10_000:
         raise FaultError("count must be a whole number from 1 to 10000")

@@ -17,6 +17,7 @@ import uuid
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..catalogue import gateway
@@ -45,6 +46,8 @@ class SimulatorConfig:
     guid_rotation: float | None = None  # seconds between Guid changes on polls; default: the gateway's, scaled
     guid_grace: float | None = None  # how long the previous Guid still works; default: the rest of its lifetime
     answer_delay: float = 0.05  # the far end of an outbound call answers after this
+    # The CA that push callbacks' certificates must chain to (a gateway's trust store); None: the system's.
+    callback_ca: Path | None = None
 
     @property
     def guid_renewal(self) -> float:
@@ -86,6 +89,13 @@ class Agent:
     calls: list[Leg] = field(default_factory=list)  # the agent's part in each of its calls, oldest first
     last_call: Call | None = None  # the agent's most recent call, also once ended, for queryCallInfo
     queue: deque[dict[str, Any]] = field(default_factory=deque)
+    # Push mode: the sign-in gave both callBackUri and serviceToken (with one alone the session polls).
+    callback: str | None = None
+    service_token: str | None = None
+
+    @property
+    def pushed(self) -> bool:
+        return self.callback is not None
 
     def find(self, *states: CallState) -> list[Leg]:
         return [leg for leg in self.calls if leg.state in states]
@@ -112,7 +122,7 @@ class GatewayModel(CallHandling):
         self._call_numbers = itertools.count(1)
         self._cause: str | None = None
         self.issued_guids: list[str] = []
-        # lost: taken by a poll whose reply an injected fault dropped
+        # lost: taken by a poll whose reply an injected fault dropped, or by a push that never arrived
         self.events = Counter({"queued": 0, "delivered": 0, "dropped": 0, "lost": 0})
 
     # -- helpers ---------------------------------------------------------------------------------
@@ -187,7 +197,9 @@ class GatewayModel(CallHandling):
     def sign_out_silent_agents(self) -> list[str]:
         """Signs out every agent nobody polled for (or sent a heartbeat for) longer than the gateway allows."""
         limit = self._clock() - self.config.silence_sign_out
-        silent = [a for a in self.agents.values() if a.signed_in and not a.open_polls and a.last_seen < limit]
+        # In push mode only the heartbeat is a sign of life.
+        silent = [a for a in self.agents.values()
+                  if a.signed_in and not (a.open_polls and not a.pushed) and a.last_seen < limit]
         for agent in silent:
             with self.caused_by(None):
                 self._sign_out(agent, release=True, events=("AgentOther_ShutdownService",))
@@ -211,6 +223,8 @@ class GatewayModel(CallHandling):
         agent.login_time = int(self._clock() * 1000)
         agent.last_seen = self._clock()
         agent.previous_guid = None
+        uri, token = body.get("callBackUri"), body.get("serviceToken")
+        agent.callback, agent.service_token = (str(uri), str(token)) if uri and token else (None, None)
         agent.active_skills = agent.skills
         agent.custom_state = None
         agent.rest_timer += 1

@@ -35,11 +35,15 @@ from .control import CONTROL_PREFIX, CONTROL_TOKEN_HEADER
 from .faults import Fault, FaultError, parse_fault
 from .model import Agent, GatewayModel, Refused, SimulationError, SimulatorConfig
 from .operations import OPERATIONS
+from .push import Pusher
 from .roster import Roster
 
 log = logging.getLogger("ccgw-sim")
 
 POLL_INTERFACE = "getAgentEvent"
+HEARTBEAT_INTERFACE = "handShake"
+# handShake's optional service_token header: at most 50 letters or digits, else 100-001
+SERVICE_TOKEN = re.compile(r"[A-Za-z0-9]{1,50}")
 BEFORE_SERVING = ("delay", "http", "not-json", "retcode")  # faults decided when a request arrives
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -167,6 +171,7 @@ class GatewaySimulator:
         self.breaches: list[str] = []
         # kept as bytes for hmac.compare_digest, and private so it never shows up in a repr or a log line
         self._control_token = control_token.encode("utf-8") if control_token else None
+        self.pusher = Pusher(self.model, self.config, self.catalogue, self._wakeup, lambda: self.faults)
 
     @property
     def control_protected(self) -> bool:
@@ -212,6 +217,7 @@ class GatewaySimulator:
     def app(self) -> web.Application:
         app = web.Application(client_max_size=1024 * 1024, middlewares=[self._guard_control])
         app.cleanup_ctx.append(self._sign_out_silent_agents)
+        app.cleanup_ctx.append(self.pusher.lifecycle)
         for interface in self.catalogue.interfaces.values():
             app.router.add_route(interface.method, interface.path, self._handler(interface), name=interface.name)
         app.router.add_get(f"{CONTROL_PREFIX}/health", self.health)
@@ -323,8 +329,12 @@ class GatewaySimulator:
         how = simulated_by(interface)
         if how == "sign-in":
             result, guid = self.model.login(agent_id, call["body"], force=interface.name == "forceLogin")
+            if self.model.agents[agent_id].pushed:
+                self.pusher.start(self.model.agents[agent_id])
             return self._reply(interface, SUCCESS, result=result, guid=guid)
         agent = self.model.authorize(agent_id, request.headers.get("Guid"))
+        if interface.name == HEARTBEAT_INTERFACE:
+            return self._heartbeat(interface, agent, request.headers.get("service_token"))
         if how == "agent state table":
             result = self.model.change_state(agent, interface.name, call)
         elif how is not None:
@@ -333,7 +343,24 @@ class GatewaySimulator:
             return self._reply(interface, "000-002", message=f"{interface.name} is not simulated")
         return self._reply(interface, SUCCESS, result=result if result is not None else {})
 
+    def _heartbeat(self, interface: Interface, agent: Agent, token: str | None) -> web.Response:
+        """handShake: a sign of life; in push mode a new service token (when sent) and, in dynamic authentication,
+        the renewed Guid on the reply, since no polls carry it."""
+        if token is not None and not SERVICE_TOKEN.fullmatch(token):
+            raise Refused("100-001", "service_token must be 1 to 50 letters or digits")
+        OPERATIONS[interface.name](self.model, agent, {})
+        if not agent.pushed:
+            return self._reply(interface, SUCCESS, result={})
+        if token is not None:
+            agent.service_token = token
+        return self._reply(interface, SUCCESS, result={}, guid=self.model.rotate_guid(agent))
+
     async def _poll(self, interface: Interface, agent: Agent) -> web.Response:
+        if agent.pushed:
+            # Events go to the callback only, so a poll never takes one; it is held and answered empty, and does
+            # not count as a sign of life (the heartbeat does).
+            await asyncio.sleep(self.config.poll_wait)
+            return self._json({"message": "", "retcode": SUCCESS, "event": None})
         wakeup = self._wakeup(agent.agent_id)
         session = agent.session
         self.model.seen(agent)
@@ -392,7 +419,8 @@ class GatewaySimulator:
         return {"requests": self.requests_served, "answers": per_interface,
                 "openPolls": sum(agent.open_polls for agent in self.model.agents.values()),
                 "signedIn": sum(agent.signed_in for agent in self.model.agents.values()),
-                "events": dict(self.model.events), "contractBreaches": len(self.breaches)}
+                "events": dict(self.model.events), "pushes": dict(self.pusher.counts),
+                "contractBreaches": len(self.breaches)}
 
     # -- control interface ---------------------------------------------------------------------------
     async def health(self, request: web.Request) -> web.Response:

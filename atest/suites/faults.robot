@@ -15,6 +15,7 @@ Test Tags         events    faults    simulator-only
 *** Test Cases ***
 Failed Polls Are Retried Without Losing Events
     [Documentation]    Two polls answer HTTP 502 and one an HTML page; the event queued meanwhile still arrives.
+    [Tags]    poll-only
     Simulate Fault    getAgentEvent    http    502    agent=${FIRST_AGENT}    count=2
     Simulate Fault    getAgentEvent    not-json    agent=${FIRST_AGENT}
     Set Agent Busy
@@ -24,12 +25,14 @@ Failed Polls Are Retried Without Losing Events
 
 A Lost Poll Reply Shows As A Possible Gap
     [Documentation]    FAIL GLOB: AgentState_SetNotReady_Success did not arrive for agent ${FIRST_AGENT} in 3 seconds. *An event may have been lost in transport: 1 poll(s) failed after reaching the gateway*
+    [Tags]    poll-only
     Simulate Fault    getAgentEvent    drop    agent=${FIRST_AGENT}
     Set Agent Busy
     Wait For Event    AgentState_SetNotReady_Success    timeout=3s
 
 The Simulator Counts The Event Lost With The Dropped Reply
     [Documentation]    The soak test's bookkeeping: an event lost in transport is counted by the simulator.
+    [Tags]    poll-only
     ${before}=    Get Simulator Counters
     Simulate Fault    getAgentEvent    drop    agent=${FIRST_AGENT}
     Set Agent Busy
@@ -50,5 +53,6 @@ An Injected Retcode Fails The Step In Words
 
 An Expired Guid Ends Polling With Its Reason
     [Documentation]    FAIL GLOB: AgentState_SetNotReady_Success cannot arrive for agent ${FIRST_AGENT} any more: *polling stopped: *000-003 *
+    [Tags]    poll-only
     Simulate Guid Expiry    ${FIRST_AGENT}
     Wait For Event    AgentState_SetNotReady_Success    timeout=5s
