@@ -14,6 +14,7 @@ from ..context import ca_bundle as checked_ca_bundle
 from ..context import gateway_url
 from ..errors import SimulatorError
 from ..simulator.control import SimulatorControl
+from ..simulator.logfile import SimulatorLog
 from ..version import VERSION
 from .base import LibraryComponent, seconds
 
@@ -70,6 +71,9 @@ class SimulatorKeywords(LibraryComponent):
         guid_rotation: timedelta | None = None,
         roster: Path | None = None,
         time_scale: float = 1.0,
+        ready_timeout: timedelta = timedelta(seconds=15),
+        log_file: Path | None = None,
+        log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING",
     ) -> str:
         """Starts the offline gateway simulator in the background and makes it the gateway under test.
 
@@ -82,9 +86,17 @@ class SimulatorKeywords(LibraryComponent):
         sign-out of an agent nobody polls for (2 minutes) and the rest timer, so ``time_scale=0.01`` lets a
         test see a 60 s rest end in 0.6 s. ``guid_rotation`` overrides the renewal alone.
 
+        The keyword returns once the simulator's readiness endpoint (``/ccgw-sim/v1/health``) answers, and fails
+        naming that URL if it does not within ``ready_timeout``.
+
+        ``log_file`` gets one line per request (time, agent, interface, retcode, milliseconds; no Guid, no body)
+        and the simulator's own messages at ``log_level`` and above (``DEBUG``, ``INFO``, ``WARNING``,
+        ``ERROR``): faults injected, agents signed out for silence, restarts.
+
         | `Start Gateway Simulator` |
         | `Start Gateway Simulator` | poll_wait=2s | guid_rotation=1s |
         | `Start Gateway Simulator` | time_scale=0.01 |
+        | `Start Gateway Simulator` | log_file=${OUTPUT DIR}/ccgw-sim.log | log_level=INFO |
         """
         from ..simulator import Roster, SimulatorConfig
         from ..simulator.roster import RosterError
@@ -106,11 +118,23 @@ class SimulatorKeywords(LibraryComponent):
             agents = Roster.load(roster)
         except RosterError as error:
             raise SimulatorError(str(error)) from None
-        runner = SimulatorRunner(config, agents)
-        endpoint = runner.start_in_thread()
+        sink = SimulatorLog(log_file, log_level) if log_file is not None else None
+        runner = SimulatorRunner(config, agents, request_log=sink.request if sink is not None else None)
+        try:
+            endpoint = runner.start_in_thread(seconds(ready_timeout, 15))
+        except RuntimeError as error:
+            if sink is not None:
+                sink.close()
+            raise SimulatorError(f"The gateway simulator did not start: {error}") from None
+        runner.log_sink = sink  # type: ignore[attr-defined]  # closed with the simulator
         self.ctx.simulator = runner
         self.ctx.settings.poll_wait = config.poll_wait
         self.use_gateway(endpoint.url, str(endpoint.ca_file))
+        try:
+            self._control().wait_ready(seconds(ready_timeout, 15))
+        except SimulatorError:
+            self.stop_gateway_simulator()
+            raise
         return endpoint.url
 
     @keyword(tags=["simulator"])
@@ -124,7 +148,33 @@ class SimulatorKeywords(LibraryComponent):
             return
         self.ctx.forget_agents("gateway simulator stopped")
         self.ctx.simulator.stop()
+        sink = getattr(self.ctx.simulator, "log_sink", None)
+        if sink is not None:
+            sink.close()
         self.ctx.simulator = None
+
+    @keyword(tags=["simulator"])
+    def restart_gateway_simulator(self, downtime: timedelta = timedelta(seconds=0.5),
+                                  ready_timeout: timedelta = timedelta(seconds=15)) -> None:
+        """Restarts the gateway simulator as a gateway reboots: every connection drops (held polls too), every
+        session and call is lost, the port stays closed for ``downtime``, then the simulator serves again on
+        the same URL with the same CA. Returns once it is ready again, or fails after ``ready_timeout``.
+
+        Works for `Start Gateway Simulator` and for a ``ccgw-sim`` process (through its control interface).
+        The library keeps its agents: their pollers retry while the port is closed (recorded in the event
+        history), then stop when the gateway no longer knows the agent's Guid, so the next `Wait For Event`
+        fails naming that retcode. `Sign In Agent` again to go on.
+
+        | `Restart Gateway Simulator` | downtime=1s |
+        | `Sign In Agent` | 101 | password=${AGENT_PASSWORD} | phone=70001 |
+        """
+        pause = seconds(downtime, 0.5)
+        control = self._control()
+        before = int(control.health().get("restarts", 0))
+        control.restart(pause)
+        control.wait_ready(pause + seconds(ready_timeout, 15), restarts=before + 1)
+        logger.info(f"Gateway simulator at {self.ctx.gateway_url()} restarted after {pause:g} s down; the sessions "
+                    f"of {len(self.ctx.agents)} signed-in agent(s) are gone.")
 
     @keyword(tags=["simulator"])
     def simulate_inbound_call(self, caller: str, agent: str) -> str:
@@ -162,7 +212,8 @@ class SimulatorKeywords(LibraryComponent):
         logger.info(f"Simulated far end {number}: {behaviour}.")
 
     @keyword(tags=["simulator"])
-    def simulate_fault(self, interface: str, fault: Literal["delay", "http", "not-json", "retcode", "drop"],
+    def simulate_fault(self, interface: str,
+                       fault: Literal["delay", "http", "not-json", "retcode", "drop", "restart"],
                        value: str | None = None, agent: str = "*", count: int = 1) -> None:
         """Makes the simulator misbehave on the next ``count`` requests to ``interface`` (a log name, or ``*``)
         from ``agent`` (an agent ID, or ``*``).
@@ -173,14 +224,15 @@ class SimulatorKeywords(LibraryComponent):
         | ``not-json`` | an HTML page with HTTP 200, and is not carried out |
         | ``retcode``  | retcode ``value``, and is not carried out |
         | ``drop``     | carried out, then the connection closes without a reply (a poll's event is lost with it) |
+        | ``restart``  | no reply: the simulator restarts (`Restart Gateway Simulator`), down ``value`` seconds |
 
         | `Simulate Fault` | getAgentEvent | http | 502 | agent=101 |
         | `Simulate Fault` | sayBusy | retcode | 100-007 |
         | `Simulate Fault` | getAgentEvent | drop | agent=101 |
         """
         number: Any = value
-        if fault in ("delay", "http") and value is not None:
-            number = float(value) if fault == "delay" else int(value)
+        if fault in ("delay", "http", "restart") and value is not None:
+            number = int(value) if fault == "http" else float(value)
         self._control().add_fault({"fault": fault, "interface": interface, "agent": agent, "value": number,
                                    "count": count})
         logger.info(f"Simulated fault: {fault} {value or ''} on the next {count} {interface} request(s) of "

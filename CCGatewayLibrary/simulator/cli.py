@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import json
+import logging
 import os
 import signal
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from ..catalogue import gateway
 from .control import CONTROL_PREFIX, CONTROL_TOKEN_HEADER
+from .logfile import LEVELS, SimulatorLog, show_messages
 from .model import SimulatorConfig
 from .roster import Roster, RosterError
 
@@ -39,7 +41,10 @@ def parser() -> argparse.ArgumentParser:
                         "polls for, rest timer); 0.01 turns minutes into seconds (default 1)")
     p.add_argument("--log-file", type=Path,
                    help="write one line per request here: time, agent, interface, retcode, milliseconds "
-                        "(no Guid, no body)")
+                        "(no Guid, no body), and the simulator's own messages at --log-level")
+    p.add_argument("--log-level", type=str.upper, choices=LEVELS, default="WARNING",
+                   help="the simulator's own messages at this level and above go to standard error (and the "
+                        "--log-file): faults injected, silent agents signed out, restarts (default WARNING)")
     p.add_argument("--ready-file", type=Path, help="write the URL and CA path here as JSON once listening")
     p.add_argument("--control-token-env", metavar="NAME",
                    help=f"name of an environment variable holding the control token; every request to the control "
@@ -80,6 +85,18 @@ def control_token(args: argparse.Namespace) -> tuple[str | None, str | None]:
     return None, None
 
 
+def raise_file_limit() -> None:
+    """Lifts the soft limit on open files to the hard one: each held poll is a socket, and a thousand agents
+    need more than the common default of 1024."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and (hard == resource.RLIM_INFINITY or soft < hard):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard if hard != resource.RLIM_INFINITY else 65536, hard))
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt  # a terminated simulator stops as on Ctrl-C: it closes its log and prints its counters
 
@@ -108,9 +125,11 @@ def main(argv: list[str] | None = None) -> int:
     except RosterError as error:
         print(f"ccgw-sim: {error}", file=sys.stderr)
         return EXIT_REFUSED
-    log = args.log_file.open("a", encoding="utf-8", buffering=1) if args.log_file else None
+    show_messages(logging.StreamHandler(sys.stderr), args.log_level)
+    raise_file_limit()
+    log = SimulatorLog(args.log_file, args.log_level) if args.log_file else None
     runner = SimulatorRunner(config, roster, host=args.host, port=args.port, ca_file=args.ca_file.resolve(),
-                             control_token=token, request_log=(lambda line: log.write(line + "\n")) if log else None)
+                             control_token=token, request_log=log.request if log else None)
 
     def announce(endpoint: Endpoint) -> None:
         guard = f"; control interface needs the {CONTROL_TOKEN_HEADER} header" if token else ""
