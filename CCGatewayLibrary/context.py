@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +24,7 @@ from .secrets import SecretRegistry
 from .transport import Exchange, GatewaySession, GuidHolder, RedactionPolicy, RedactionRuleError
 
 if TYPE_CHECKING:
+    from .recording import SessionRecorder
     from .simulator.runner import SimulatorRunner
 
 ANY_RETCODE = "any"
@@ -116,6 +118,7 @@ class LibraryContext:
         self.current_alias: str | None = None
         self.scopes = SettingScopes(settings)
         self.simulator: SimulatorRunner | None = None
+        self.recorder: SessionRecorder | None = None  # import argument record_to: the session, redacted, to a file
 
     # -- agents -----------------------------------------------------------------------------------
     def agent(self, alias: str | None = None) -> AgentHandle:
@@ -152,8 +155,12 @@ class LibraryContext:
         agent.journal.reopen()
         agent.poller = EventPoller(agent.session.sibling(), self.catalogue, agent.agent_id, agent.journal,
                                    poll_interval=self.settings.poll_interval, poll_wait=self.settings.poll_wait,
-                                   scrub=self.safe)
+                                   scrub=self.safe, observe=self._poll_observer(agent.agent_id))
         agent.poller.start()
+
+    def _poll_observer(self, agent_id: str) -> Callable[[Exchange], None] | None:
+        recorder = self.recorder
+        return None if recorder is None else lambda exchange: recorder.poll(agent_id, exchange)
 
     def forget_agents(self, reason: str) -> None:
         for agent in self.agents.values():
@@ -167,6 +174,8 @@ class LibraryContext:
         if self.simulator is not None:
             self.simulator.stop()
             self.simulator = None
+        if self.recorder is not None:
+            self.recorder.close()
 
     # -- calling an interface ------------------------------------------------------------------------
     def call(
@@ -204,6 +213,8 @@ class LibraryContext:
         except TransportError as error:
             raise TransportError(f"{interface.name} for agent {agent_id} failed: {self.safe(str(error))}") from None
         self.log_exchange(interface.name, exchange)
+        if self.recorder is not None:
+            self.recorder.request(interface.name, agent_id, exchange)
         return exchange
 
     def safe(self, text: str) -> str:

@@ -167,6 +167,7 @@ class CCGatewayLibrary(DynamicCore):
         event_timeout: timedelta = timedelta(seconds=Settings.event_timeout),
         poll_interval: timedelta = timedelta(seconds=Settings.poll_interval),
         redact: list[str] | str | None = None,
+        record_to: Path | None = None,
     ) -> None:
         """``url`` is the gateway (``https://host:8043``), ``ca_bundle`` a PEM file with the CA that signed its
         certificate. ``timeout`` bounds the wait for a complete reply (however slowly the gateway sends it),
@@ -174,6 +175,9 @@ class CCGatewayLibrary(DynamicCore):
         ``poll_interval`` the pause after an empty event poll.
 
         ``redact`` adds secrets to hide, see `Secrets and redaction`.
+
+        ``record_to`` records the session (requests, replies, events, simulator control calls) to that file as
+        JSON Lines, redacted, for ``ccgw-sim --replay`` or `Start Gateway Simulator` with ``replay``.
         """
         settings = Settings(ca_bundle=checked_ca_bundle(ca_bundle),
                             read_timeout=seconds(timeout, Settings.read_timeout),
@@ -185,6 +189,10 @@ class CCGatewayLibrary(DynamicCore):
         logging.getLogger("urllib3").setLevel(logging.ERROR)
         rules = [redact] if isinstance(redact, str) else list(redact or [])
         self.ctx = LibraryContext(settings, rules)
+        if record_to is not None:
+            from .recording import SessionRecorder
+
+            self.ctx.recorder = SessionRecorder(Path(record_to), self.ctx.secrets)
         if url:
             try:
                 settings.url = gateway_url(url)

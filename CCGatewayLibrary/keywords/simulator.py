@@ -45,10 +45,11 @@ class SimulatorKeywords(LibraryComponent):
         guard = " (simulator control token set)" if control_token is not None else ""
         logger.info(f"Gateway under test: {self.ctx.settings.url}{guard}")
         simulator = self.ctx.simulator
+        config = getattr(simulator.simulator, "config", None) if simulator is not None else None
         self._describe_run({
             "Gateway": f"{url} ({'embedded simulator' if simulator is not None else 'real gateway or ccgw-sim'})",
-            "Auth mode": ("dynamic" if simulator.simulator.config.dynamic_auth else "static") if simulator is not None
-            else "as the gateway is configured",
+            "Auth mode": ("dynamic" if config.dynamic_auth else "static") if config is not None
+            else "as recorded" if simulator is not None else "as the gateway is configured",
             "Event mode": "polling",
             "CCGatewayLibrary": VERSION,
         })
@@ -74,6 +75,7 @@ class SimulatorKeywords(LibraryComponent):
         ready_timeout: timedelta = timedelta(seconds=15),
         log_file: Path | None = None,
         log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING",
+        replay: Path | None = None,
     ) -> str:
         """Starts the offline gateway simulator in the background and makes it the gateway under test.
 
@@ -93,6 +95,11 @@ class SimulatorKeywords(LibraryComponent):
         and the simulator's own messages at ``log_level`` and above (``DEBUG``, ``INFO``, ``WARNING``,
         ``ERROR``): faults injected, agents signed out for silence, restarts.
 
+        ``replay`` is a session recorded with the library's ``record_to`` import argument: the simulator then
+        answers each agent's requests with the recorded replies, in the recorded order, and delivers the
+        recorded events (see docs/simulator.md). A request the recording does not expect fails naming what it
+        expected. ``roster``, ``auth_mode`` and the timers do not apply to a replay.
+
         | `Start Gateway Simulator` |
         | `Start Gateway Simulator` | poll_wait=2s | guid_rotation=1s |
         | `Start Gateway Simulator` | time_scale=0.01 |
@@ -102,6 +109,7 @@ class SimulatorKeywords(LibraryComponent):
         from ..simulator.roster import RosterError
 
         try:  # the server needs the [simulator] extra (aiohttp, trustme)
+            from ..simulator.replay import RecordingError, ReplaySimulator
             from ..simulator.runner import SimulatorRunner
         except ImportError as missing:
             raise SimulatorError(f"The gateway simulator needs the Python package '{missing.name}': pip install "
@@ -119,7 +127,15 @@ class SimulatorKeywords(LibraryComponent):
         except RosterError as error:
             raise SimulatorError(str(error)) from None
         sink = SimulatorLog(log_file, log_level) if log_file is not None else None
-        runner = SimulatorRunner(config, agents, request_log=sink.request if sink is not None else None)
+        try:
+            played = None if replay is None else ReplaySimulator(replay, poll_wait=config.poll_wait,
+                                                                 request_log=sink.request if sink else None)
+        except RecordingError as error:
+            if sink is not None:
+                sink.close()
+            raise SimulatorError(str(error)) from None
+        runner = SimulatorRunner(config, agents, request_log=sink.request if sink is not None else None,
+                                 simulator=played)
         try:
             endpoint = runner.start_in_thread(seconds(ready_timeout, 15))
         except RuntimeError as error:
@@ -280,5 +296,7 @@ class SimulatorKeywords(LibraryComponent):
 
     def _control(self) -> SimulatorControl:
         token: Secret | None = getattr(self.ctx, "simulator_control_token", None)
+        recorder = self.ctx.recorder
         return SimulatorControl(self.ctx.gateway_url(), self.ctx.settings.ca_bundle,
-                                token=token.value if token is not None else None)
+                                token=token.value if token is not None else None,
+                                observe=recorder.control if recorder is not None else None)

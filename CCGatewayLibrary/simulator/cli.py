@@ -45,6 +45,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--log-level", type=str.upper, choices=LEVELS, default="WARNING",
                    help="the simulator's own messages at this level and above go to standard error (and the "
                         "--log-file): faults injected, silent agents signed out, restarts (default WARNING)")
+    p.add_argument("--replay", type=Path, metavar="FILE",
+                   help="answer as the session recorded in FILE (the library's record_to=FILE) did: each agent's "
+                        "requests in the recorded order, with the recorded replies and events; --roster, "
+                        "--auth-mode and the timers do not apply")
     p.add_argument("--ready-file", type=Path, help="write the URL and CA path here as JSON once listening")
     p.add_argument("--control-token-env", metavar="NAME",
                    help=f"name of an environment variable holding the control token; every request to the control "
@@ -140,8 +144,18 @@ def main(argv: list[str] | None = None) -> int:
     small_tls_buffers()
     raise_file_limit()
     log = SimulatorLog(args.log_file, args.log_level) if args.log_file else None
+    played = None
+    if args.replay is not None:
+        from .replay import RecordingError, ReplaySimulator
+
+        try:
+            played = ReplaySimulator(args.replay, poll_wait=args.poll_wait, request_log=log.request if log else None,
+                                     control_token=token)
+        except RecordingError as error:
+            print(f"ccgw-sim: {error}", file=sys.stderr)
+            return EXIT_REFUSED
     runner = SimulatorRunner(config, roster, host=args.host, port=args.port, ca_file=args.ca_file.resolve(),
-                             control_token=token, request_log=log.request if log else None)
+                             control_token=token, request_log=log.request if log else None, simulator=played)
 
     def announce(endpoint: Endpoint) -> None:
         guard = f"; control interface needs the {CONTROL_TOKEN_HEADER} header" if token else ""
