@@ -2,8 +2,9 @@
 
 One line per thing that happened, each with ``t``, seconds since the recording began:
 
-* ``request``: an interface call of an agent (``interface``, ``agent``, request ``body``, reply ``status``,
-  ``retcode`` and ``reply`` body, ``setGuid`` when the reply handed out a Guid); ``t`` is when it was sent;
+* ``request``: an interface call of an agent (``interface``, ``agent``, ``method``, ``path`` with the query,
+  request ``body``, reply ``status``, ``retcode`` and ``reply`` body, ``setGuid`` when the reply handed out a
+  Guid); ``t`` is when it was sent;
 * ``event``: an event a poll brought (``agent``, ``event``); ``t`` is when it arrived;
 * ``poll``: a poll answered with another retcode or HTTP status (``agent``, ``status``, ``retcode``, ``reply``),
   e.g. the 000-003 that ends a session;
@@ -57,7 +58,9 @@ class SessionRecorder:
         """An interface call, as `LibraryContext.send` made it."""
         reply = exchange.redacted_response()["body"]
         self._write({"t": self._since(time.monotonic() - exchange.elapsed_ms / 1000), "kind": "request",
-                     "interface": interface, "agent": agent, "body": exchange.redacted_request()["body"],
+                     "interface": interface, "agent": agent, "method": exchange.method,
+                     "path": "/" + exchange.url.split("://", 1)[-1].partition("/")[2],
+                     "body": exchange.redacted_request()["body"],
                      "status": exchange.status,
                      "retcode": str(reply["retcode"]) if isinstance(reply, dict) and "retcode" in reply else None,
                      "reply": reply, "setGuid": "Set-GUID" in exchange.response_headers})

@@ -110,6 +110,26 @@ def test_restart_of_a_ccgw_sim_process_through_its_control_interface(tmp_path: P
     assert PASSWORD not in out + err
 
 
+def test_a_simulator_process_started_by_the_keyword_restarts_and_stops(tmp_path: Path) -> None:
+    library = CCGatewayLibrary(poll_interval=0.05)
+    url = library.start_gateway_simulator(poll_wait=0.5, process=True, log_file=tmp_path / "sim.log",
+                                          log_level="INFO")
+    simulator = library.ctx.simulator
+    assert simulator is not None and simulator.process.poll() is None  # type: ignore[attr-defined]
+    try:
+        library.sign_in_agent("101", Secret(PASSWORD), "70001")
+        library.wait_for_event("AgentState_Ready")
+        library.restart_gateway_simulator(downtime=0.3)
+        assert library.ctx.settings.url == url
+        _goes_on_after_restart(library)
+    finally:
+        library.stop_gateway_simulator()
+    assert simulator.process.returncode == 0  # type: ignore[attr-defined]
+    assert simulator.final_counters["answers"]["login"] == {"0": 2}  # type: ignore[attr-defined]
+    log = (tmp_path / "sim.log").read_text(encoding="utf-8")
+    assert " WARNING restarting: the port closes for 0.3 s" in log and " agent=101 answer retcode=0 " in log
+
+
 def test_restart_is_refused_in_words() -> None:
     with pytest.raises(FaultError, match="value must be the seconds the port stays closed, 0 to 60"):
         parse_fault({"fault": "restart", "value": 61}, {"sayBusy"})

@@ -45,9 +45,11 @@ class SimulatorKeywords(LibraryComponent):
         guard = " (simulator control token set)" if control_token is not None else ""
         logger.info(f"Gateway under test: {self.ctx.settings.url}{guard}")
         simulator = self.ctx.simulator
-        config = getattr(simulator.simulator, "config", None) if simulator is not None else None
+        config = getattr(getattr(simulator, "simulator", None), "config", None)
+        kind = "real gateway or ccgw-sim" if simulator is None else "ccgw-sim process" if hasattr(simulator, "pid") \
+            else "embedded simulator"
         self._describe_run({
-            "Gateway": f"{url} ({'embedded simulator' if simulator is not None else 'real gateway or ccgw-sim'})",
+            "Gateway": f"{url} ({kind})",
             "Auth mode": ("dynamic" if config.dynamic_auth else "static") if config is not None
             else "as recorded" if simulator is not None else "as the gateway is configured",
             "Event mode": "polling",
@@ -76,6 +78,7 @@ class SimulatorKeywords(LibraryComponent):
         log_file: Path | None = None,
         log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING",
         replay: Path | None = None,
+        process: bool = False,
     ) -> str:
         """Starts the offline gateway simulator in the background and makes it the gateway under test.
 
@@ -99,6 +102,10 @@ class SimulatorKeywords(LibraryComponent):
         answers each agent's requests with the recorded replies, in the recorded order, and delivers the
         recorded events (see docs/simulator.md). A request the recording does not expect fails naming what it
         expected. ``roster``, ``auth_mode`` and the timers do not apply to a replay.
+
+        ``process=True`` runs the simulator as a separate ``ccgw-sim`` process instead of in the background of
+        the Robot process, with the same options; it is stopped (and prints its counters to the log) with
+        `Stop Gateway Simulator`.
 
         | `Start Gateway Simulator` |
         | `Start Gateway Simulator` | poll_wait=2s | guid_rotation=1s |
@@ -126,6 +133,8 @@ class SimulatorKeywords(LibraryComponent):
             agents = Roster.load(roster)
         except RosterError as error:
             raise SimulatorError(str(error)) from None
+        if process:
+            return self._start_process(config, roster, seconds(ready_timeout, 15), log_file, log_level, replay)
         sink = SimulatorLog(log_file, log_level) if log_file is not None else None
         try:
             played = None if replay is None else ReplaySimulator(replay, poll_wait=config.poll_wait,
@@ -153,6 +162,22 @@ class SimulatorKeywords(LibraryComponent):
             raise
         return endpoint.url
 
+    def _start_process(self, config: Any, roster: Path | None, ready_timeout: float, log_file: Path | None,
+                       log_level: str, replay: Path | None) -> str:
+        from ..simulator.process import SimulatorProcess
+
+        options = ["--poll-wait", f"{config.poll_wait:g}", "--auth-mode", "dynamic" if config.dynamic_auth else
+                   "static", "--time-scale", f"{config.time_scale:g}", "--log-level", log_level]
+        given = {"--guid-rotation": config.guid_rotation, "--roster": roster, "--log-file": log_file,
+                 "--replay": replay}
+        options += [part for name, value in given.items() if value is not None for part in (name, str(value))]
+        simulator = SimulatorProcess(*options, ready_timeout=ready_timeout)
+        self.ctx.simulator = simulator  # type: ignore[assignment]  # stop() is all the context asks of it
+        self.ctx.settings.poll_wait = config.poll_wait
+        self.use_gateway(simulator.url, simulator.ca_file)
+        logger.info(f"ccgw-sim process {simulator.pid} serves {simulator.url}.")
+        return simulator.url
+
     @keyword(tags=["simulator"])
     def stop_gateway_simulator(self) -> None:
         """Stops the simulator started by `Start Gateway Simulator`.
@@ -163,7 +188,9 @@ class SimulatorKeywords(LibraryComponent):
             logger.info("No gateway simulator running.")
             return
         self.ctx.forget_agents("gateway simulator stopped")
-        self.ctx.simulator.stop()
+        counters = self.ctx.simulator.stop()
+        if counters:  # a ccgw-sim process prints them as it stops
+            logger.info(f"ccgw-sim counters: {counters}")
         sink = getattr(self.ctx.simulator, "log_sink", None)
         if sink is not None:
             sink.close()

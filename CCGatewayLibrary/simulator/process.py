@@ -30,6 +30,8 @@ class SimulatorProcess:
         self.ready_file = self.folder / "ready.json"
         self.ready_file.unlink(missing_ok=True)  # a file left by an earlier start would say "ready" at once
         self.stdout, self.stderr = self.folder / "ccgw-sim.out", self.folder / "ccgw-sim.err"
+        self._stopped = False
+        self.final_counters: dict[str, Any] | None = None
         self.options = ["--port", "0", "--ca-file", str(self.folder / "ca.pem"), *options,
                         "--ready-file", str(self.ready_file)]
         with self.stdout.open("w") as out, self.stderr.open("w") as err:
@@ -45,9 +47,11 @@ class SimulatorProcess:
         give_up = time.monotonic() + deadline
         while not self.ready_file.exists():
             if self.process.poll() is not None:
+                self._stopped = True
+                problem = self.stderr.read_text(encoding='utf-8', errors='replace').strip()[-500:]
                 self._tmp_cleanup()
                 raise SimulatorError(f"ccgw-sim exited with status {self.process.returncode} before it was ready: "
-                                     f"{self.stderr.read_text(encoding='utf-8', errors='replace').strip()[-500:]}")
+                                     f"{problem}")
             if time.monotonic() > give_up:
                 self.stop()
                 raise SimulatorError(f"ccgw-sim did not write its ready file {self.ready_file} within {deadline:g} s "
@@ -65,7 +69,11 @@ class SimulatorProcess:
         return SimulatorControl(self.url, self.ca_file, token=token)
 
     def stop(self, timeout: float = 30.0) -> dict[str, Any] | None:
-        """Stops the process as Ctrl-C does and returns the counters it printed (None if it printed none)."""
+        """Stops the process as Ctrl-C does and returns the counters it printed (None if it printed none); a
+        folder of its own is removed then."""
+        if self._stopped:
+            return self.final_counters
+        self._stopped = True
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -73,11 +81,11 @@ class SimulatorProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout)
-        counters = None
         for line in self.stdout.read_text(encoding="utf-8", errors="replace").splitlines():
             if line.startswith("ccgw-sim counters: "):
-                counters = json.loads(line.removeprefix("ccgw-sim counters: "))
-        return counters
+                self.final_counters = json.loads(line.removeprefix("ccgw-sim counters: "))
+        self._tmp_cleanup()
+        return self.final_counters
 
     def _tmp_cleanup(self) -> None:
         if self._tmp is not None:
@@ -89,4 +97,3 @@ class SimulatorProcess:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
-        self._tmp_cleanup()
