@@ -160,7 +160,10 @@ class LibraryContext:
 
     def _poll_observer(self, agent_id: str) -> Callable[[Exchange], None] | None:
         recorder = self.recorder
-        return None if recorder is None else lambda exchange: recorder.poll(agent_id, exchange)
+        if recorder is None:
+            return None
+        session = recorder.new_session(agent_id)
+        return lambda exchange: recorder.poll(agent_id, session, exchange)
 
     def forget_agents(self, reason: str) -> None:
         for agent in self.agents.values():

@@ -5,9 +5,9 @@ One line per thing that happened, each with ``t``, seconds since the recording b
 * ``request``: an interface call of an agent (``interface``, ``agent``, ``method``, ``path`` with the query,
   request ``body``, reply ``status``, ``retcode`` and ``reply`` body, ``setGuid`` when the reply handed out a
   Guid); ``t`` is when it was sent;
-* ``event``: an event a poll brought (``agent``, ``event``); ``t`` is when it arrived;
-* ``poll``: a poll answered with another retcode or HTTP status (``agent``, ``status``, ``retcode``, ``reply``),
-  e.g. the 000-003 that ends a session;
+* ``event``: an event a poll brought (``agent``, ``session``, ``event``); ``t`` is when it arrived;
+* ``poll``: a poll answered with another retcode or HTTP status (``agent``, ``session``, ``status``, ``retcode``,
+  ``reply``), e.g. the 000-003 that ends a session; ``session`` counts the agent's sign-ins (1, 2, ...);
 * ``control``: a call to a simulator's control interface (``method``, ``path``, ``body``, ``status``, ``reply``).
 
 The first line is a header naming the format. Nothing secret is written: bodies pass the library's redaction
@@ -40,6 +40,7 @@ class SessionRecorder:
         self._secrets = secrets
         self._began = time.monotonic()
         self._lock = threading.Lock()
+        self._sessions: dict[str, int] = {}  # agent ID -> sign-ins so far
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._stream = self.path.open("w", encoding="utf-8", buffering=1)
         self._write({"kind": "header", "format": FORMAT, "version": FORMAT_VERSION,
@@ -65,16 +66,24 @@ class SessionRecorder:
                      "retcode": str(reply["retcode"]) if isinstance(reply, dict) and "retcode" in reply else None,
                      "reply": reply, "setGuid": "Set-GUID" in exchange.response_headers})
 
-    def poll(self, agent: str, exchange: Exchange) -> None:
-        """A poll's reply, as the poller received it: its events, or the retcode that was not success."""
+    def new_session(self, agent: str) -> int:
+        """An agent signed in and its polling starts: the number of this session of the agent (1, 2, ...)."""
+        with self._lock:
+            self._sessions[agent] = self._sessions.get(agent, 0) + 1
+            return self._sessions[agent]
+
+    def poll(self, agent: str, session: int, exchange: Exchange) -> None:
+        """A poll's reply, as the poller of the agent's ``session`` received it: its events, or the retcode that
+        was not success. The session tells a replay whose they were: a poll of a session signed out may answer
+        after the next sign-in."""
         now = self._since(time.monotonic())
         reply = exchange.redacted_response()["body"]
         if exchange.status == 200 and isinstance(reply, dict) and str(reply.get("retcode")) == "0":
             events = reply.get("event")
             for event in events if isinstance(events, list) else [] if events is None else [events]:
-                self._write({"t": now, "kind": "event", "agent": agent, "event": event})
+                self._write({"t": now, "kind": "event", "agent": agent, "session": session, "event": event})
             return
-        self._write({"t": now, "kind": "poll", "agent": agent, "status": exchange.status,
+        self._write({"t": now, "kind": "poll", "agent": agent, "session": session, "status": exchange.status,
                      "retcode": str(reply.get("retcode")) if isinstance(reply, dict) else None, "reply": reply})
 
     def control(self, call: dict[str, Any]) -> None:

@@ -67,6 +67,18 @@ Two Agents Talk To Each Other
     ${counters}=    Get Simulator Counters
     Should Be Equal As Integers    ${counters}[contractBreaches]    0
     Sign Out All Agents
+
+The Gateway Restarts And The Agent Signs In Again
+    Sign In Agent    101    password=${AGENT_PASSWORD}    phone=70001
+    Wait For Event    AgentState_Ready
+    Refresh Guid
+    Restart Gateway Simulator    downtime=0.5s
+    Run Keyword And Expect Error    *polling stopped: *100-006*
+    ...    Wait For Event    AgentState_SetNotReady_Success    timeout=10s
+    Sign In Agent    101    password=${AGENT_PASSWORD}    phone=70001
+    Set Agent Busy
+    Wait For Event    AgentState_SetNotReady_Success
+    Sign Out Agent
 """
 
 
@@ -99,14 +111,17 @@ def test_the_recording_holds_the_session_and_no_secret(recording: Path) -> None:
     events = [line["event"]["eventType"] for line in lines if line["kind"] == "event" and line["agent"] == "101"]
     assert events[:3] == ["AgentOther_InService", "AgentState_Ready", "AgentState_Busy"]
     controls = [(line["method"], line["path"]) for line in lines if line["kind"] == "control"]
-    assert controls[0] == ("POST", "/calls") and controls[-1] == ("GET", "/counters")
+    assert controls[0] == ("POST", "/calls") and controls[-1] == ("POST", "/restart")
+    refreshed = next(line for line in lines if line.get("interface") == "updateGuid")
+    assert refreshed["reply"]["result"]["guid"] == "<redacted>"
+    assert any(line["kind"] == "poll" and line["retcode"] == "100-006" for line in lines)
     assert all(b["t"] >= 0 for b in lines[1:])
 
 
 def test_the_same_suite_passes_against_the_replay(recording: Path, tmp_path: Path) -> None:
     run = _robot(tmp_path, "replayed", f"REPLAY:{recording}")
     assert run.returncode == 0, run.stdout[-3000:]
-    assert "2 tests, 2 passed, 0 failed" in run.stdout
+    assert "3 tests, 3 passed, 0 failed" in run.stdout
 
 
 def test_an_unexpected_request_fails_naming_what_the_recording_expected(recording: Path, tmp_path: Path) -> None:

@@ -9,6 +9,8 @@ answers live, so readiness checks work.
 Events (and polls that ended in another retcode) go to each agent's polls in their recorded order. Each is
 released when the request or control call recorded just before it has been replayed, after the same delay as
 in the recording, so an inbound call's events come after ``Simulate Inbound Call``, a hold's after ``hold``.
+A replayed sign-in starts a new session, as at a gateway: what the earlier one had not fetched is discarded,
+and polls with the earlier session's Guid answer 000-003.
 """
 
 from __future__ import annotations
@@ -68,6 +70,8 @@ class AgentScript:
     outcomes: deque[Entry] = field(default_factory=deque)
     answered: int = 0
     wakeup: asyncio.Event | None = None
+    guids: set[str] = field(default_factory=set)  # handed out to the agent's current session
+    session: int = 0  # sign-ins replayed so far
 
 
 def load_recording(path: Path) -> list[Entry]:
@@ -201,7 +205,7 @@ class ReplaySimulator:
             started = time.perf_counter()
             agent = request.match_info.get("agentid", "")
             if interface.name == POLL_INTERFACE:
-                response = await self._poll(agent)
+                response = await self._poll(agent, request.headers.get("Guid", ""))
             else:
                 response = self._answer(interface, agent)
             self.counters_["requests"] += 1
@@ -233,10 +237,28 @@ class ReplaySimulator:
         script.requests.popleft()
         script.answered += 1
         self.counters_["replayed"] += 1
-        self._release_after(expected.data["index"])
         reply = _fresh_guids(expected.data["reply"])
-        headers = {"Set-GUID": f"JSESSIONID={uuid.uuid4()}"} if expected.data.get("setGuid") else None
+        headers = None
+        if expected.data.get("setGuid"):
+            guid = str(uuid.uuid4())
+            headers = {"Set-GUID": f"JSESSIONID={guid}"}
+            if interface.sets_guid and interface.name != POLL_INTERFACE and expected.data.get("retcode") == "0":
+                self._new_session(script, expected, guid)
+            else:
+                script.guids.add(guid)
+        if isinstance(reply, dict) and isinstance(reply.get("result"), dict) and "guid" in reply["result"]:
+            script.guids.add(str(reply["result"]["guid"]))  # updateGuid: the new one is this session's too
+        self._release_after(expected.data["index"])
         return self._respond(expected.data["status"], reply, headers)
+
+    def _new_session(self, script: AgentScript, login: Entry, guid: str) -> None:
+        """A sign-in was replayed: what the earlier session did not fetch is gone with it, as at a gateway, and
+        its polls (told by their Guid) get 000-003 from now on."""
+        script.session += 1
+        self._discard_stale(script, login.data["t"])
+        script.guids = {guid}
+        if script.wakeup is not None:
+            script.wakeup.set()
 
     @staticmethod
     def _respond(status: int, reply: Any, headers: dict[str, str] | None = None) -> web.Response:
@@ -244,14 +266,32 @@ class ReplaySimulator:
             return web.json_response(reply, status=status, headers=headers)
         return web.Response(text=str(reply or ""), status=status, headers=headers)
 
-    async def _poll(self, agent: str) -> web.Response:
+    def _discard_stale(self, script: AgentScript, since: float) -> None:
+        """Drops outcomes of the agent's earlier sessions (those recorded before ``since`` when a recording has no
+        sessions), also one that came in after the next sign-in: a signed-out session's last poll."""
+        stale = [entry for entry in script.outcomes
+                 if (entry.data["session"] < script.session if isinstance(entry.data.get("session"), int)
+                     else entry.data["t"] < since)]
+        for entry in stale:
+            script.outcomes.remove(entry)
+        self.counters_["discarded"] += len(stale)
+
+    async def _poll(self, agent: str, guid: str) -> web.Response:
         script = self.scripts.get(agent)
         if script is None:
             return self._mismatch(f"agent {agent} polled, but the recording has no agent {agent}")
         if script.wakeup is None:
             script.wakeup = asyncio.Event()
         deadline = time.monotonic() + self.poll_wait
-        while not (script.outcomes and script.outcomes[0].due):
+        while True:
+            if guid not in script.guids:  # an earlier session's poll: its events went with it
+                return web.json_response({"message": "replay: the Guid of an earlier session", "retcode": "000-003"})
+            head = script.outcomes[0] if script.outcomes else None
+            if head is not None and isinstance(head.data.get("session"), int) and head.data["session"] < script.session:
+                self._discard_stale(script, 0.0)
+                continue
+            if head is not None and head.due:
+                break
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return web.json_response({"message": "", "retcode": "0", "event": None})
@@ -289,5 +329,6 @@ class ReplaySimulator:
         """Requests served, steps replayed, outcomes delivered, unexpected requests, and what is left."""
         left = sum(len(script.requests) for script in self.scripts.values()) + len(self.controls)
         return {"requests": self.counters_["requests"], "replayed": self.counters_["replayed"],
-                "delivered": self.counters_["delivered"], "unexpected": self.counters_["unexpected"],
+                "delivered": self.counters_["delivered"], "discarded": self.counters_["discarded"],
+                "unexpected": self.counters_["unexpected"],
                 "left": left, "undelivered": sum(len(script.outcomes) for script in self.scripts.values())}
