@@ -149,3 +149,37 @@ def test_a_broken_recording_is_refused_naming_the_line_and_field(tmp_path: Path)
     path.write_text("not json\n", encoding="utf-8")
     with pytest.raises(RecordingError, match=r"broken.jsonl, line 1: not JSON"):
         load_recording(path)
+
+
+def test_a_broken_recording_stops_ccgw_sim_and_the_keyword_in_words(tmp_path: Path) -> None:
+    path = tmp_path / "broken.jsonl"
+    path.write_text('{"kind": "header", "format": "other"}\n', encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "CCGatewayLibrary.simulator.cli", "--port", "0", "--ca-file",
+                          str(tmp_path / "ca.pem"), "--replay", str(path)], capture_output=True, text=True, cwd=REPO,
+                         timeout=60, check=False)
+    assert run.returncode == 2 and "broken.jsonl, line 1: format must be 'ccgw-recording'" in run.stderr
+    with pytest.raises(SimulatorError, match=r"broken.jsonl, line 1: format must be 'ccgw-recording'"):
+        CCGatewayLibrary().start_gateway_simulator(replay=path)
+
+
+def test_no_secret_reaches_the_recording(tmp_path: Path) -> None:
+    path = tmp_path / "secrets.jsonl"
+    library = CCGatewayLibrary(record_to=path, redact="field:phonenum")
+    library.start_gateway_simulator(poll_wait=0.5)
+    try:
+        library.sign_in_agent("101", Secret(PASSWORD), "70001")
+        library.wait_for_event("AgentState_Ready")
+        library.send_heartbeat(service_token=Secret("Service-Token-4711"))
+        library.refresh_guid()
+        guid = library.ctx.agents["101"].session.guid.guid
+        library.sign_out_all_agents()
+    finally:
+        library.stop_gateway_simulator()
+        library.ctx.shut_down()
+    text = path.read_text(encoding="utf-8")
+    assert guid is not None and guid.value not in text
+    for secret in (PASSWORD, "Service-Token-4711", "70001", "JSESSIONID"):
+        assert secret not in text
+    assert not GUID.search(text)
+    interfaces = [json.loads(line).get("interface") for line in text.splitlines()]
+    assert interfaces.count("handShake") == 1 and interfaces.count("updateGuid") == 1

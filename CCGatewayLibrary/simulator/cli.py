@@ -140,7 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     except RosterError as error:
         print(f"ccgw-sim: {error}", file=sys.stderr)
         return EXIT_REFUSED
-    show_messages(logging.StreamHandler(sys.stderr), args.log_level)
+    console = logging.StreamHandler(sys.stderr)
+    show_messages(console, args.log_level)
     small_tls_buffers()
     raise_file_limit()
     log = SimulatorLog(args.log_file, args.log_level) if args.log_file else None
@@ -153,6 +154,9 @@ def main(argv: list[str] | None = None) -> int:
                                      control_token=token)
         except RecordingError as error:
             print(f"ccgw-sim: {error}", file=sys.stderr)
+            if log is not None:
+                log.close()
+            logging.getLogger("ccgw-sim").removeHandler(console)
             return EXIT_REFUSED
     runner = SimulatorRunner(config, roster, host=args.host, port=args.port, ca_file=args.ca_file.resolve(),
                              control_token=token, request_log=log.request if log else None, simulator=played)
@@ -173,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if log is not None:
             log.close()
+        logging.getLogger("ccgw-sim").removeHandler(console)
         print(f"ccgw-sim counters: {json.dumps(runner.simulator.counters())}", flush=True)
     return 0
 
