@@ -17,14 +17,17 @@ from .keywords import (
     CallDataKeywords,
     CallKeywords,
     EventKeywords,
+    PoolKeywords,
     RawKeywords,
     SessionKeywords,
+    SharingKeywords,
     SimulatorKeywords,
     SkillKeywords,
     StateKeywords,
     TransferKeywords,
 )
 from .keywords.base import seconds
+from .reporting.listener import DiagramListener
 from .secrets import SecretScrubber, url_credentials
 from .version import VERSION
 
@@ -133,6 +136,14 @@ class CCGatewayLibrary(DynamicCore):
     One INFO line per request (interface, method, path, HTTP status, retcode and its meaning, time); the
     request and reply with secrets redacted at DEBUG.
 
+    At the end of each test, after its teardown, a sequence diagram shows what happened in order: a lane
+    for each agent, the gateway and each far end (customer numbers named in call events); an arrow from an
+    agent to the gateway for each request (interface, retcode, time taken) and from the gateway to the
+    agent for each event received, with the time since the test started. Failed requests and failed
+    keywords are red. Hover over a row for details. When a keyword of a suite setup or teardown fails, the
+    diagram of the suite's steps so far is logged inside that keyword. Import the library with
+    ``diagram=False`` to leave it out.
+
     = Secrets and redaction =
 
     Passwords and Guids never reach log.html, output.xml or the console, at any log level and also not in
@@ -167,6 +178,7 @@ class CCGatewayLibrary(DynamicCore):
         event_timeout: timedelta = timedelta(seconds=Settings.event_timeout),
         poll_interval: timedelta = timedelta(seconds=Settings.poll_interval),
         redact: list[str] | str | None = None,
+        diagram: bool = True,
         record_to: Path | None = None,
     ) -> None:
         """``url`` is the gateway (``https://host:8043``), ``ca_bundle`` a PEM file with the CA that signed its
@@ -174,7 +186,8 @@ class CCGatewayLibrary(DynamicCore):
         ``connect_timeout`` the opening of a connection, ``event_timeout`` is the default of `Wait For Event` and
         ``poll_interval`` the pause after an empty event poll.
 
-        ``redact`` adds secrets to hide, see `Secrets and redaction`.
+        ``redact`` adds secrets to hide, see `Secrets and redaction`. ``diagram=False`` leaves out the
+        sequence diagram at the end of each test (see `Logging`), e.g. for very large nightly runs.
 
         ``record_to`` records the session (requests, replies, events, simulator control calls) to that file as
         JSON Lines, redacted, for ``ccgw-sim --replay`` or `Start Gateway Simulator` with ``replay``.
@@ -189,6 +202,7 @@ class CCGatewayLibrary(DynamicCore):
         logging.getLogger("urllib3").setLevel(logging.ERROR)
         rules = [redact] if isinstance(redact, str) else list(redact or [])
         self.ctx = LibraryContext(settings, rules)
+        self.ctx.request_record.enabled = diagram
         if record_to is not None:
             from .recording import SessionRecorder
 
@@ -214,5 +228,8 @@ class CCGatewayLibrary(DynamicCore):
             RawKeywords(self.ctx),
             SimulatorKeywords(self.ctx),
         ]
-        self.ROBOT_LIBRARY_LISTENER = [SecretScrubber(self.ctx.secrets), _Lifecycle(self.ctx)]
+        pool = PoolKeywords(self.ctx)  # also a listener: gives reserved agents back when their test ends
+        components += [pool, SharingKeywords(self.ctx)]
+        self.ROBOT_LIBRARY_LISTENER = [SecretScrubber(self.ctx.secrets), _Lifecycle(self.ctx),
+                                       DiagramListener(self.ctx), pool]
         super().__init__(components)

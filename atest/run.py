@@ -8,7 +8,7 @@ report, and the outputs and console are scanned for passwords and Guids.
 
     python atest/run.py                                  # against the simulator
     python atest/run.py --gateway https://gw:8043 --ca-bundle ca.pem
-    python atest/run.py --processes 2                    # suites in parallel (pabot); each starts its simulator
+    python atest/run.py --processes 2                    # suites in parallel (pabot --chunk); each starts its simulator
     python atest/run.py --include errors                 # extra options go to robot
 """
 
@@ -43,7 +43,10 @@ def main(argv: list[str]) -> int:
     results = args.outputdir.resolve()
     results.mkdir(parents=True, exist_ok=True)
     output = results / "output.xml"
-    runner = ["-m", "pabot.pabot", "--processes", str(args.processes)] if args.processes > 1 else ["-m", "robot"]
+    # --chunk: one Robot process per pabot process instead of one per suite; each new process costs seconds of
+    # imports, which ate the gain of running suites side by side (bench/suite_wall_time.py).
+    runner = ["-m", "pabot.pabot", "--processes", str(args.processes), "--chunk"] if args.processes > 1 \
+        else ["-m", "robot"]
     command = [sys.executable, *runner, "--outputdir", str(results), "--output", str(output),
                "--log", "NONE", "--report", "NONE", "--loglevel", args.loglevel,
                "--variable", f"GATEWAY_URL:{args.gateway}", "--variable", f"GATEWAY_CA_BUNDLE:{args.ca_bundle}",

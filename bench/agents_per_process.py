@@ -39,7 +39,10 @@ Agents
         ${{id}}=    Evaluate    str(101 + $i)
         Sign In Agent    ${{id}}    ${{PW}}    7${{id}}    alias=a${{id}}
     END
+    ${{cpu_before}}=    Evaluate    time.process_time()    modules=time
     Sleep    {idle}s
+    Evaluate    pathlib.Path(r'{idle_file}').write_text(str(time.process_time() - $cpu_before))
+    ...    modules=time,pathlib
     IF    {calls}
         FOR    ${{i}}    IN RANGE    {n}
             ${{id}}=    Evaluate    str(101 + $i)
@@ -57,11 +60,13 @@ Agents
 """
 
 
-def run(folder: Path, endpoint: dict[str, str], n: int, idle: float, calls: bool) -> tuple[float, float, float]:
-    """(CPU seconds, peak RSS in MB, wall seconds) of one Robot run."""
+def run(folder: Path, endpoint: dict[str, str], n: int, idle: float,
+        calls: bool) -> tuple[float, float, float, float]:
+    """(CPU seconds, peak RSS in MB, wall seconds, CPU seconds while idle) of one Robot run."""
     suite = folder / f"agents_{n}_{int(calls)}.robot"
+    idle_file = folder / f"idle_{n}_{int(calls)}.txt"
     suite.write_text(SUITE.format(url=endpoint["url"], ca=endpoint["ca_file"], env=PASSWORD_ENV, n=n, idle=idle,
-                                  calls=calls), encoding="utf-8")
+                                  calls=calls, idle_file=idle_file), encoding="utf-8")
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
     result = subprocess.run([sys.executable, "-m", "robot", "--outputdir", str(folder), "--output", "NONE",
@@ -74,7 +79,8 @@ def run(folder: Path, endpoint: dict[str, str], n: int, idle: float, calls: bool
     if result.returncode != 0:
         raise SystemExit(f"the suite with {n} agents failed (rc {result.returncode}); keep it with --keep to look")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return cpu, after.ru_maxrss / 1024, wall  # ru_maxrss is in KB on Linux; it is the largest child so far
+    # ru_maxrss is in KB on Linux; it is the largest child so far
+    return cpu, after.ru_maxrss / 1024, wall, float(idle_file.read_text())
 
 
 def main() -> int:
@@ -91,19 +97,22 @@ def main() -> int:
         folder = Path(tmp)
         simulator, endpoint = start_ccgw_sim(folder, 1100, PASSWORD, "--poll-wait", "10")
         try:
-            base_cpu, base_rss, base_wall = run(folder, endpoint, 0, idle, False)
-            print(f"\n{'agents':>7} {'calls':>5} {'CPU s':>8} {'CPU %':>7} {'peak RSS MB':>12} {'wall s':>8} "
-                  f"{'CPU s / agent':>14} {'RSS MB / agent':>15}")
-            print(f"{0:>7} {'-':>5} {base_cpu:8.2f} {100 * base_cpu / base_wall:7.1f} {base_rss:12.1f} "
-                  f"{base_wall:8.1f} {'(anchor)':>14} {'(anchor)':>15}")
+            base_cpu, base_rss, base_wall, base_idle = run(folder, endpoint, 0, idle, False)
+            print(f"\n{'agents':>7} {'calls':>5} {'CPU s':>8} {'CPU %':>7} {'idle CPU %':>11} {'peak RSS MB':>12} "
+                  f"{'wall s':>8} {'CPU s / agent':>14} {'RSS MB / agent':>15}")
+            print(f"{0:>7} {'-':>5} {base_cpu:8.2f} {100 * base_cpu / base_wall:7.1f} {100 * base_idle / idle:11.2f} "
+                  f"{base_rss:12.1f} {base_wall:8.1f} {'(anchor)':>14} {'(anchor)':>15}")
             for n in counts:
                 for calls in ([False, True] if args.calls else [False]):
-                    cpu, rss, wall = run(folder, endpoint, n, idle, calls)
-                    print(f"{n:>7} {'yes' if calls else 'no':>5} {cpu:8.2f} {100 * cpu / wall:7.1f} {rss:12.1f} "
-                          f"{wall:8.1f} {(cpu - base_cpu) / n:14.3f} {(rss - base_rss) / n:15.3f}")
+                    cpu, rss, wall, idle_cpu = run(folder, endpoint, n, idle, calls)
+                    print(f"{n:>7} {'yes' if calls else 'no':>5} {cpu:8.2f} {100 * cpu / wall:7.1f} "
+                          f"{100 * idle_cpu / idle:11.2f} {rss:12.1f} {wall:8.1f} {(cpu - base_cpu) / n:14.3f} "
+                          f"{(rss - base_rss) / n:15.3f}")
         finally:
             stop_process(simulator)
-    print("\nPeak RSS is the largest Robot process so far (getrusage), so it only grows down the table.")
+    print("\nidle CPU %: the Robot process's own CPU time (all its threads) during the idle Sleep, as a share of "
+          "one core;\nCPU % and CPU s cover the whole run, sign-in of every agent included.")
+    print("Peak RSS is the largest Robot process so far (getrusage), so it only grows down the table.")
     return 0
 
 

@@ -4,15 +4,21 @@ gateway's OpenAPI 3.1 document docs/ccgateway-openapi.json, made from the interf
 simulator's agent state table docs/agent-state-table.md."""
 
 import json
+import re
+import tempfile
 from pathlib import Path
 
-from robot.libdoc import libdoc
+from robot.libdocpkg import LibraryDocumentation
 
 from CCGatewayLibrary.catalogue import load_catalogue
 from CCGatewayLibrary.catalogue.openapi import build_openapi
 from CCGatewayLibrary.simulator import agent_states
 
 DOCS = Path(__file__).resolve().parent
+REPO = DOCS.parent
+LIBDOC = {"CCGatewayLibrary.html": "HTML", "CCGatewayLibrary.json": "JSON"}
+# libdoc stamps the time of generation into both files; staleness checks ignore it.
+GENERATED = re.compile(r'"generated": ?"[^"]*"')
 OPENAPI = DOCS / "ccgateway-openapi.json"
 STATE_TABLE = DOCS / "agent-state-table.md"
 
@@ -29,9 +35,39 @@ def state_table_text() -> str:
             + agent_states.as_markdown())
 
 
+def _relative(source: str | None) -> str | None:
+    """A source file as a path inside the repository: committed files carry no path of the machine that built
+    them."""
+    if not source:
+        return source
+    path = Path(source).resolve()
+    return path.relative_to(REPO).as_posix() if path.is_relative_to(REPO) else path.name
+
+
+def libdoc_texts() -> dict[str, str]:
+    """The keyword documentation, HTML and JSON (keyword docs as HTML for IDEs), as libdoc writes it."""
+    texts = {}
+    for name, form in LIBDOC.items():
+        doc = LibraryDocumentation("CCGatewayLibrary")
+        doc.source = _relative(doc.source)
+        for item in [*doc.inits, *doc.keywords]:
+            item.source = _relative(item.source)
+        if form == "JSON":
+            doc.convert_docs_to_html()
+        with tempfile.TemporaryDirectory() as folder:
+            target = Path(folder) / name
+            doc.save(str(target), form)
+            texts[name] = target.read_text(encoding="utf-8")
+    return texts
+
+
+def without_timestamp(text: str) -> str:
+    return GENERATED.sub('"generated": ""', text)
+
+
 def main() -> None:
-    for name in ("CCGatewayLibrary.html", "CCGatewayLibrary.json"):
-        libdoc("CCGatewayLibrary", str(DOCS / name), specdocformat="HTML" if name.endswith(".json") else None)
+    for name, text in libdoc_texts().items():
+        (DOCS / name).write_text(text, encoding="utf-8")
     OPENAPI.write_text(openapi_text(), encoding="utf-8")
     STATE_TABLE.write_text(state_table_text(), encoding="utf-8")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -162,3 +163,17 @@ def test_long_details_are_cut_after_scrubbing(ctx: LibraryContext, logged: dict[
     ctx.log_exchange("sayFree", _reply(json.dumps(reply), document=reply))
     text, _ = _details(logged["debug"][0])
     assert re.fullmatch(rf"(?s).{{{LOG_BODY_LIMIT}}}\.\.\. \(\d+ more characters\)", text)
+
+
+@pytest.mark.parametrize(("level", "built"), [("INFO", False), ("WARN", False), ("DEBUG", True), ("TRACE", True)])
+def test_the_details_are_built_only_when_robot_keeps_debug_messages(
+    ctx: LibraryContext, logged: dict[str, list[Any]], monkeypatch: pytest.MonkeyPatch, level: str, built: bool
+) -> None:
+    from robot.output.loglevel import LogLevel
+
+    running = SimpleNamespace(current=SimpleNamespace(output=SimpleNamespace(log_level=LogLevel(level))))
+    monkeypatch.setattr("CCGatewayLibrary.context.EXECUTION_CONTEXTS", running)
+    reply = {"retcode": "0", "message": ""}
+    ctx.log_exchange("sayFree", _reply(json.dumps(reply), document=reply))
+    assert len(logged["info"]) == 1
+    assert len(logged["debug"]) == (1 if built else 0)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -75,11 +76,23 @@ def test_a_connection_made_once_the_deadline_had_passed_is_cut_at_once(
     assert _was_shut_down(gateway)
 
 
-def test_the_deadline_timer_never_keeps_the_process_alive() -> None:
-    before = set(threading.enumerate())
+def test_one_daemon_thread_keeps_every_deadline() -> None:
     with _Watch(60):
-        timers = [t for t in set(threading.enumerate()) - before if isinstance(t, threading.Timer)]
-        assert timers and all(timer.daemon for timer in timers)
+        pass
+    before = set(threading.enumerate())
+    with _Watch(60), _Watch(30), _Watch(90):
+        assert set(threading.enumerate()) == before  # no thread per request
+    watchdogs = [t for t in threading.enumerate() if t.name == "ccgw-deadlines"]
+    assert len(watchdogs) == 1 and watchdogs[0].daemon  # never keeps the process alive
+
+
+def test_a_sooner_deadline_wakes_the_watchdog_and_later_ones_still_expire() -> None:
+    late = _Watch(60)
+    with late, _Watch(0.05) as soon:
+        deadline = time.monotonic() + 10
+        while not soon.expired and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert soon.expired and not late.expired
 
 
 # ---------------------------------------------------------------- the connection tells the watch

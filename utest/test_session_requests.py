@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import socket
 from collections.abc import Iterator
 from types import SimpleNamespace
@@ -97,6 +98,34 @@ def test_no_proxy_exempts_the_gateway(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "https" not in capture.settings[0]["proxies"]
 
 
+def test_a_ca_bundle_in_the_environment_never_replaces_the_given_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/other-ca.pem")
+    session, capture = _captured(verify="/srv/gateway-ca.pem")
+    session.send("GET", "/x")
+    assert capture.settings[0]["verify"] == "/srv/gateway-ca.pem"
+
+
+@pytest.mark.parametrize("variable", ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"])
+def test_without_a_ca_bundle_the_one_the_environment_names_is_used(monkeypatch: pytest.MonkeyPatch,
+                                                                   variable: str) -> None:
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    monkeypatch.setenv(variable, "/etc/site-ca.pem")
+    session, capture = _captured()
+    session.send("GET", "/x")
+    assert capture.settings[0]["verify"] == "/etc/site-ca.pem"
+
+
+def test_the_environment_is_read_when_the_session_is_made_not_per_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    session, capture = _captured()
+    monkeypatch.setattr(os, "environ", {})  # reading the environment now would find nothing
+    session.send("GET", "/x")
+    assert capture.settings[0]["proxies"].get("https") == "http://proxy.example:3128"
+
+
 # ---------------------------------------------------------------- how often
 
 
@@ -155,6 +184,16 @@ def test_a_certificate_failure_is_not_tried_again(certs: Certificates) -> None:
 
 
 # ---------------------------------------------------------------- the sibling
+
+
+def test_a_cookie_the_gateway_set_goes_with_later_requests_with_the_default_headers() -> None:
+    session, capture = _captured()
+    session._http.cookies.set("SERVERID", "node-2", domain="gw.example", path="/")
+    session.send("POST", "/x", body={"a": 1})
+    sent = capture.sent[0]
+    assert sent.headers["Cookie"] == "SERVERID=node-2"
+    assert sent.headers["Accept"] == "*/*" and sent.headers["User-Agent"].startswith("python-requests/")
+    assert sent.headers["Content-Type"] == "application/json; charset=UTF-8" and sent.body == b'{"a": 1}'
 
 
 def test_the_sibling_has_the_same_settings_guid_and_cookies() -> None:

@@ -21,7 +21,7 @@ from referencing.jsonschema import DRAFT202012
 
 from ..errors import CatalogueError, RequestSchemaError, ResponseSchemaError
 from .gateway import SUCCESS
-from .validation import SECRET_MARK, SchemaValidator, describe_all
+from .validation import SECRET_MARK, SchemaValidator, describe_all, inline_references
 
 HERE = Path(__file__).resolve().parent
 POLL_RESPONSE_SCHEMA = "urn:ccgw:schema:envelope:poll-response"
@@ -105,6 +105,8 @@ class Catalogue:
         data = _read_json(HERE / "interfaces.json")
         self.base_path: str = data["base_path"]
         common = data["common_retcodes"]
+        # What a gateway answers when it does not accept the Guid a request carries.
+        self.guid_refusals: frozenset[str] = frozenset(common["guid"])
         resources = {}
         for file in sorted(self.schema_path.rglob("*.schema.json")):
             schema = _read_json(file)
@@ -205,7 +207,9 @@ class Catalogue:
 
     def validator(self, uri: str) -> Any:
         if uri not in self._validators:
-            self._validators[uri] = SchemaValidator(self.schema(uri), registry=self.registry)
+            resolver = self.registry.resolver(base_uri=uri)
+            self._validators[uri] = SchemaValidator(inline_references(self.schema(uri), resolver),
+                                                    registry=self.registry)
         return self._validators[uri]
 
     def problems(self, uri: str, document: object) -> str | None:

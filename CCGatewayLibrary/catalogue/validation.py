@@ -145,3 +145,50 @@ def describe_all(errors: Iterable[ValidationError], limit: int = 3) -> str:
     shown = "; ".join(texts[:limit])
     more = len(texts) - limit
     return shown + (f"; and {more} more" if more > 0 else "")
+
+
+# Keywords whose values are data, not schemas: a "$ref" key inside them is not a reference.
+_DATA_KEYWORDS = frozenset({"const", "enum", "default", "examples"})
+
+
+def inline_references(schema: dict[str, Any], resolver: Any) -> dict[str, Any]:
+    """``schema`` with every ``$ref`` replaced by the schema it points to.
+
+    jsonschema resolves a reference on every validation, and with the shared definitions that is half the
+    time a check takes (bench/keyword_cost.py). A reference with other keywords beside it keeps them and
+    puts the target under ``allOf``, which applies both as draft 2020-12 does. A schema that refers to itself,
+    directly or not, is returned as it is.
+    """
+    try:
+        return _inline(schema, resolver, ())
+    except _Recursive:
+        return schema
+
+
+class _Recursive(Exception):
+    pass
+
+
+def _inline(node: Any, resolver: Any, stack: tuple[str, ...]) -> Any:
+    if isinstance(node, list):
+        return [_inline(item, resolver, stack) for item in node]
+    if not isinstance(node, dict):
+        return node
+    copy = {key: value if key in _DATA_KEYWORDS or key.startswith("x-") else _inline(value, resolver, stack)
+            for key, value in node.items() if key != "$ref"}
+    reference = node.get("$ref")
+    if not isinstance(reference, str):
+        return copy
+    resolved = resolver.lookup(reference)
+    where = f"{resolved.resolver._base_uri}|{reference}"
+    if where in stack:
+        raise _Recursive(reference)
+    target = _inline(resolved.contents, resolved.resolver, (*stack, where))
+    if not any(key not in _ANNOTATIONS and not key.startswith("x-") for key in copy):
+        # Nothing beside the reference is checked: the target stands in for it, its own words included.
+        return target
+    copy["allOf"] = [*copy.get("allOf", []), target]
+    return copy
+
+
+_ANNOTATIONS = frozenset({"description", "title", "$comment", "examples", "default"})

@@ -150,6 +150,9 @@ class EventPoller:
             self._problem(text)
             if self._stop.is_set():
                 return "stop"
+            sent = exchange.request_headers.get("Guid")
+            if retcode in self.catalogue.guid_refusals and sent and _replaced(self.session.guid.guid, sent):
+                return "empty"  # the Guid was replaced (Refresh Guid) while this poll was held: poll with the new one
             if retcode in self.catalogue.tagged(SESSION_ENDED):
                 self._close(f"polling stopped: {text}")
                 return "stop"
@@ -167,3 +170,7 @@ class EventPoller:
         if self._stop.is_set():
             return "stop"
         return "event" if delivered else "error" if batch else "empty"
+
+
+def _replaced(current: Any, sent: str) -> bool:
+    return current is not None and current.value != sent

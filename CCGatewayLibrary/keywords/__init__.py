@@ -4,8 +4,10 @@ from .agent import AgentKeywords
 from .calldata import CallDataKeywords
 from .calls import CallKeywords
 from .events import EventKeywords
+from .pool import PoolKeywords
 from .raw import RawKeywords
 from .session import SessionKeywords
+from .sharing import SharingKeywords
 from .simulator import SimulatorKeywords
 from .skills import SkillKeywords
 from .states import StateKeywords
@@ -16,8 +18,10 @@ __all__ = [
     "CallDataKeywords",
     "CallKeywords",
     "EventKeywords",
+    "PoolKeywords",
     "RawKeywords",
     "SessionKeywords",
+    "SharingKeywords",
     "SimulatorKeywords",
     "SkillKeywords",
     "StateKeywords",

@@ -104,7 +104,7 @@ class AgentKeywords(LibraryComponent):
                 if previous is not None and previous.poller is not None:
                     previous.poller.resume()
         # A new sign-in is a new session: its own Guid, event journal and cursor.
-        agent = AgentHandle(alias, agent_id, session, EventJournal(agent_id))
+        agent = AgentHandle(alias, agent_id, session, EventJournal(agent_id), phone=phone)
         if previous is not None:
             previous.retire("signed in again", successor=agent.journal)
         replaced = self.ctx.agents.get(alias)

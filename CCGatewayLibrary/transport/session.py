@@ -8,7 +8,10 @@ could not be opened, because a request that may have reached the gateway must ne
 from __future__ import annotations
 
 import contextlib
+import heapq
 import http.client
+import itertools
+import os
 import re
 import socket
 import threading
@@ -42,25 +45,24 @@ class _Watch:
     """
 
     def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
         self.expired = False  # the deadline passed
         self.cut = False  # ... and a connection was shut down because of it
+        self.done = False  # the request finished; the watchdog forgets it
         self._lock = threading.Lock()
         self._connection: HTTPSConnection | None = None
         self._sock: socket.socket | None = None
-        self._done = False
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
 
     def __enter__(self) -> _Watch:
         _current.watch = self
-        self._timer.start()
+        _WATCHDOG.watch(self)
         return self
 
     def __exit__(self, *exc: object) -> None:
         _current.watch = None
         with self._lock:
-            self._done = True
-        self._timer.cancel()
+            self.done = True
+            self._connection = self._sock = None  # the watchdog may hold this watch until its deadline
 
     def attach(self, connection: HTTPSConnection) -> None:
         with self._lock:
@@ -68,12 +70,12 @@ class _Watch:
             # Kept apart: http.client drops connection.sock once the headers say "Connection: close", while the
             # body is still being read from that socket.
             self._sock = getattr(connection, "sock", None) or self._sock
-            if self.expired and not self._done:  # connected (after a retry) only once the deadline had passed
+            if self.expired and not self.done:  # connected (after a retry) only once the deadline had passed
                 self._shut()
 
     def _expire(self) -> None:
         with self._lock:
-            if self._done:
+            if self.done:
                 return
             self.expired = True
             self._shut()
@@ -86,6 +88,43 @@ class _Watch:
             with contextlib.suppress(OSError):
                 socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
+
+class _Watchdog:
+    """One thread keeps every request's deadline: starting a timer thread per request cost about as much as
+    the request itself (bench/keyword_cost.py)."""
+
+    def __init__(self) -> None:
+        self._wake = threading.Condition()
+        self._due: list[tuple[float, int, _Watch]] = []
+        self._order = itertools.count()  # ties on the deadline never compare two watches
+        self._thread: threading.Thread | None = None
+
+    def watch(self, watch: _Watch) -> None:
+        entry = (time.monotonic() + watch.seconds, next(self._order), watch)
+        with self._wake:
+            heapq.heappush(self._due, entry)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="ccgw-deadlines", daemon=True)
+                self._thread.start()
+            elif self._due[0] is entry:  # sooner than what the thread sleeps towards
+                self._wake.notify()
+
+    def _run(self) -> None:
+        with self._wake:
+            while True:
+                while self._due and self._due[0][2].done:
+                    heapq.heappop(self._due)
+                if not self._due:
+                    self._wake.wait()
+                    continue
+                delay = self._due[0][0] - time.monotonic()
+                if delay > 0:
+                    self._wake.wait(delay)
+                    continue
+                heapq.heappop(self._due)[2]._expire()
+
+
+_WATCHDOG = _Watchdog()
 
 _current = threading.local()
 
@@ -215,6 +254,13 @@ class GatewaySession:
         self.policy = policy
         self._connect_retries = connect_retries
         self._http = requests.Session()
+        # The environment is read once, here: requests would read it on every request (a quarter of its cost),
+        # and its REQUESTS_CA_BUNDLE would replace the verify setting. Proxies and NO_PROXY still apply.
+        self._http.trust_env = False
+        if verify is True:  # no CA file given: requests' own choice, which the environment may name
+            verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
+        self._send_settings = {"verify": verify, "proxies": requests.utils.get_environ_proxies(self.base_url),
+                               "stream": False, "cert": None}
         # Connection errors only: a read error or an error status may mean the gateway acted already.
         retry = Retry(total=connect_retries, connect=connect_retries, read=0, status=0, other=0, redirect=0,
                       allowed_methods=None, backoff_factor=0.1, raise_on_status=False)
@@ -256,16 +302,16 @@ class GatewaySession:
         payload = {"data": body} if isinstance(body, bytes) else {"json": body}
         with _Watch(self.connect_timeout + wait) as watch:
             try:
-                prepared = self._http.prepare_request(
-                    requests.Request(method, url, params=query or None, headers=request_headers, **payload))
+                # Prepared without Session.prepare_request, which merges settings this session never sets
+                # (auth, params, hooks) at a third of the request's own cost; its headers and cookies still go.
+                prepared = requests.Request(method, url, params=query or None, cookies=self._http.cookies,
+                                            headers={**self._http.headers, **request_headers}, **payload).prepare()
                 # requests decodes %2E back to "."; keep the path exactly as the catalogue quoted it, so a
                 # segment such as ".." cannot turn into another path that receives the Guid.
                 prepared.url = urlunsplit(urlsplit(prepared.url)._replace(path=urlsplit(url).path))
-                # Per request: a session-level verify loses to REQUESTS_CA_BUNDLE in requests.
-                settings = self._http.merge_environment_settings(prepared.url, {}, None, self.verify, None)
                 # Redirects are not followed: requests would carry the Guid and the body to wherever they point.
                 response = self._http.send(prepared, timeout=(self.connect_timeout, wait), allow_redirects=False,
-                                           **settings)
+                                           **self._send_settings)
             except requests.exceptions.SSLError as error:
                 if watch.cut:
                     raise TransportError(f"{where}: the TLS handshake did not finish within "

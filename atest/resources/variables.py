@@ -17,6 +17,9 @@ GATEWAY_URL = os.environ.get("CCGW_GATEWAY_URL", "simulator")
 GATEWAY_CA_BUNDLE = os.environ.get("CCGW_GATEWAY_CA_BUNDLE", "")
 FIRST_AGENT = os.environ.get("CCGW_FIRST_AGENT", "101")
 SIM_ROSTER = os.environ.get("CCGW_SIM_ROSTER") or None
-AGENT_PASSWORD = Secret(os.environ.get("CCGW_AGENT_PASSWORD") or Roster.load(SIM_ROSTER).password_of(FIRST_AGENT))
+# The agent pool (agent_pool.json) names CCGW_AGENT_PASSWORD for its agents' password: give it the same value.
+if not os.environ.get("CCGW_AGENT_PASSWORD"):
+    os.environ["CCGW_AGENT_PASSWORD"] = Roster.load(SIM_ROSTER).password_of(FIRST_AGENT)
+AGENT_PASSWORD = Secret(os.environ["CCGW_AGENT_PASSWORD"])
 WRONG_PASSWORD = Secret("not-the-password-" + "x" * 8)
 WRONG_GUID = Secret("00000000-0000-0000-0000-000000000000.NotIssued")

@@ -1,0 +1,359 @@
+"""A test's requests and events as a sequence diagram: inline SVG for log.html.
+
+Lanes, left to right: each agent, the gateway, then the far ends (customers and other numbers named in
+call events). A request is an arrow from its agent to the gateway labelled with the interface's log name,
+the retcode and the time it took; an event is an arrow from the gateway to the agent that received it.
+Rows are in time order with the time since the test started. Everything shown passes ``scrub`` and is
+XML-escaped; the data carries no headers, bodies or Guids in the first place.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from ..catalogue.gateway import SUCCESS
+from .record import RecordedRequest
+
+# Event content fields that name the other parties of a call (see schemas/events/*: caller, called,
+# otherPhone, partner, number, addrCalled). utest/test_diagram.py checks each one is in some event schema.
+PARTY_FIELDS = ("caller", "called", "otherPhone", "partner", "number", "addrCalled")
+MAX_PARTY_LANES = 6  # more far ends than this share the last lane
+MAX_ROWS = 60
+LABEL_CHARS = 34  # longer labels are cut; the row's tooltip has the whole text
+
+ROW_H = 20
+HEADER_H = 46
+FOOTER_H = 26
+TIME_W = 84
+GAP = 196  # between lifelines
+
+COLOURS = {
+    "agent": ("#dbeafe", "#1d4ed8"),
+    "gateway": ("#e5e7eb", "#374151"),
+    "party": ("#dcfce7", "#15803d"),
+}
+REQUEST = "#1d4ed8"
+EVENT = "#0f766e"
+FAILED = "#dc2626"
+FAILED_BAND = "#fee2e2"
+CAUGHT = "#b45309"
+CAUGHT_BAND = "#fef3c7"
+MUTED = "#6b7280"
+
+
+@dataclass(frozen=True)
+class Lane:
+    key: str
+    label: str
+    kind: Literal["agent", "gateway", "party"]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class AgentInfo:
+    agent_id: str
+    alias: str
+    phone: str | None = None
+    signed_in: bool = True  # at the end of the test; a signed-out agent's last poll may still bring events
+
+
+@dataclass(frozen=True)
+class ReceivedEvent:
+    agent_id: str
+    seq: int
+    name: str
+    received: datetime
+    content: Any = None
+    schema_problem: str | None = None
+
+
+@dataclass(frozen=True)
+class FailedStep:
+    at: datetime
+    keyword: str
+    message: str
+    caught: bool = False  # inside Run Keyword And Expect Error, TRY and the like
+
+
+@dataclass
+class DiagramData:
+    started: datetime
+    agents: list[AgentInfo] = field(default_factory=list)
+    requests: list[RecordedRequest] = field(default_factory=list)
+    events: list[ReceivedEvent] = field(default_factory=list)
+    failures: list[FailedStep] = field(default_factory=list)
+    unrecorded: int = 0  # requests beyond the recorder's limit
+
+
+@dataclass(frozen=True)
+class _Row:
+    at: datetime
+    kind: Literal["request", "event", "failure"]
+    agent: str = ""
+    label: str = ""
+    tip: str = ""
+    failed: bool = False
+    caught: bool = False
+    parties: tuple[str, ...] = ()
+
+
+def render_diagram(data: DiagramData, *, max_rows: int = MAX_ROWS,
+                   describe_retcode: Callable[[str], str] = str,
+                   scrub: Callable[[str], str] = lambda text: text) -> str:
+    """The diagram as an HTML fragment (a ``<details>`` holding one ``<svg>``), or "" when nothing happened.
+
+    ``describe_retcode`` turns a retcode into words for the tooltips; ``scrub`` masks secrets in every text
+    before it is escaped."""
+    agents = _agent_lanes(data)
+    rows = _rows(data, agents, describe_retcode)
+    if not rows:
+        return ""
+    shown, head = _cap(rows, max_rows)
+    lanes = [*agents.values(), Lane("gateway", "Gateway", "gateway"), *_party_lanes(shown)]
+    return _Svg(lanes, data.started, scrub).render(shown, head, data, len(rows))
+
+
+# -- rows -----------------------------------------------------------------------------------------------
+def _agent_lanes(data: DiagramData) -> dict[str, Lane]:
+    lanes: dict[str, Lane] = {}
+    active = {entry.agent_id for entry in [*data.requests, *data.events]}
+    for agent in (a for a in data.agents if a.agent_id in active):  # the latest alias of an agent ID names its lane
+        label = agent.agent_id if agent.alias == agent.agent_id else f"{agent.alias} ({agent.agent_id})"
+        note = " \u00b7 ".join(([f"phone {agent.phone}"] if agent.phone else []) +
+                                ([] if agent.signed_in else ["signed out"]))
+        lanes[agent.agent_id] = Lane(agent.agent_id, label, "agent", note)
+    for entry in [*data.requests, *data.events]:  # e.g. a refused sign-in: no handle, still a lane
+        lanes.setdefault(entry.agent_id, Lane(entry.agent_id, entry.agent_id, "agent"))
+    return lanes
+
+
+def _rows(data: DiagramData, agents: dict[str, Lane], describe_retcode: Callable[[str], str]) -> list[_Row]:
+    own_numbers = {a.phone for a in data.agents if a.phone} | set(agents)
+    rows = [_request_row(r, data.started, describe_retcode) for r in data.requests]
+    rows += [_event_row(e, data.started, own_numbers) for e in data.events]
+    rows += [_Row(f.at, "failure", label=f"{f.keyword}: {f.message}", tip=f"{f.keyword} failed: {f.message}",
+                  failed=not f.caught, caught=f.caught) for f in data.failures]
+    order = {"request": 0, "event": 1, "failure": 2}
+    return sorted(rows, key=lambda row: (row.at, order[row.kind]))
+
+
+def _request_row(request: RecordedRequest, started: datetime, describe_retcode: Callable[[str], str]) -> _Row:
+    took = f"{request.elapsed_ms:.0f} ms" if request.elapsed_ms is not None else ""
+    when = _since(request.started, started)
+    if request.status is None:
+        outcome, words, failed = "no reply", "no reply (connection, TLS or timeout)", True
+    elif request.status != 200:
+        outcome, words, failed = f"HTTP {request.status}", f"HTTP {request.status}", True
+    elif request.retcode is None:
+        outcome, words, failed = "no retcode", "HTTP 200 without a retcode", True
+    else:
+        failed = request.retcode != SUCCESS
+        outcome, words = request.retcode, f"retcode {describe_retcode(request.retcode)}"
+    label = " \u00b7 ".join(part for part in (request.interface, ("\u2717 " if failed else "") + outcome, took) if part)
+    tip = f"{request.interface} for agent {request.agent_id} at {when}: {words}" + (f", {took}" if took else "")
+    return _Row(request.started, "request", request.agent_id, label, tip, failed)
+
+
+def _event_row(event: ReceivedEvent, started: datetime, own_numbers: set[str]) -> _Row:
+    parties = tuple(n for n in party_numbers(event.content) if n not in own_numbers)
+    label = ("\u26a0 " if event.schema_problem else "") + event.name
+    tip = f"{event.name} (#{event.seq}) for agent {event.agent_id} at {_since(event.received, started)}"
+    if parties:
+        tip += f"; far end {', '.join(parties)}"
+    if event.schema_problem:
+        tip += f"; breaks its schema: {event.schema_problem}"
+    return _Row(event.received, "event", event.agent_id, label, tip, parties=parties)
+
+
+def party_numbers(content: Any) -> list[str]:
+    """The numbers an event's content names as parties of the call, in field order, without agent numbers."""
+    if not isinstance(content, dict):
+        return []
+    found: list[str] = []
+    for name in PARTY_FIELDS:
+        value = content.get(name)
+        if not isinstance(value, str | int) or isinstance(value, bool):
+            continue
+        for number in str(value).split(","):
+            number = number.strip()
+            # An agent's number begins with 'a' or 'A' in caller and called.
+            if number and number[0] not in "aA" and number not in found:
+                found.append(number)
+    return found
+
+
+def _cap(rows: list[_Row], max_rows: int) -> tuple[list[_Row], int]:
+    """At most ``max_rows`` rows, and how many of them come before the gap: the first two thirds and the
+    last third (where a failure usually is)."""
+    if len(rows) <= max(max_rows, 2):
+        return rows, len(rows)
+    tail = max(1, max_rows // 3)
+    head = max(1, max_rows - tail)
+    return [*rows[:head], *rows[len(rows) - tail:]], head
+
+
+def _party_lanes(rows: Iterable[_Row]) -> list[Lane]:
+    numbers: list[str] = []
+    for row in rows:
+        numbers += [n for n in row.parties if n not in numbers]
+    lanes = [Lane(n, n, "party", "far end") for n in numbers[:MAX_PARTY_LANES]]
+    if len(numbers) > MAX_PARTY_LANES:
+        rest = numbers[MAX_PARTY_LANES - 1:]
+        lanes[-1] = Lane("\x00others", f"{len(rest)} numbers", "party", ", ".join(rest))
+    return lanes
+
+
+def _since(at: datetime, started: datetime) -> str:
+    ms = (at - started).total_seconds() * 1000
+    return f"{'+' if ms >= 0 else '-'}{abs(ms):,.0f} ms".replace(",", "\u2009")
+
+
+# -- drawing --------------------------------------------------------------------------------------------
+class _Svg:
+    def __init__(self, lanes: list[Lane], started: datetime, scrub: Callable[[str], str]) -> None:
+        self.lanes = lanes
+        self.started = started
+        self.scrub = scrub
+        self.x = {lane.key: TIME_W + GAP // 2 + i * GAP for i, lane in enumerate(lanes)}
+        self.party_keys = {lane.key for lane in lanes if lane.kind == "party"}
+        self.others = "\x00others" if "\x00others" in self.x else None
+        self.parts: list[str] = []
+
+    def text(self, value: str) -> str:
+        """Scrubbed, then escaped for XML (text and attribute values alike)."""
+        return html.escape(self.scrub(value), quote=True)
+
+    def render(self, rows: list[_Row], head: int, data: DiagramData, total: int) -> str:
+        hidden = total - len(rows)
+        width = max(TIME_W + GAP * len(self.lanes), self._legend(0))
+        body_rows = len(rows) + (1 if hidden else 0) + (1 if data.unrecorded else 0)
+        height = HEADER_H + body_rows * ROW_H + FOOTER_H
+        self._header(height)
+        y = HEADER_H
+        for index, row in enumerate(rows):
+            if hidden and index == head:
+                y = self._note(y, width, f"\u2026 {hidden} more rows not shown \u2026")
+            y = self._row(row, y, width)
+        if data.unrecorded:
+            y = self._note(y, width, f"\u2026 {data.unrecorded} more requests were not recorded \u2026")
+        self._legend(height)
+        summary = f"Sequence diagram: {len(data.requests) + data.unrecorded} requests, {len(data.events)} events"
+        if hidden:
+            summary += f" ({len(rows)} of {total} rows shown)"
+        label = "Sequence diagram of the test: " + ", ".join(lane.label for lane in self.lanes)
+        svg = (f'<svg xmlns="http://www.w3.org/2000/svg" class="ccgw-diagram" width="{width}" height="{height}" '
+               f'viewBox="0 0 {width} {height}" role="img" aria-label="{self.text(label)}" '
+               f'font-family="Helvetica, Arial, sans-serif" font-size="11">'
+               f'<rect width="{width}" height="{height}" fill="#ffffff"/>{"".join(self.parts)}</svg>')
+        return (f'<details open class="ccgw-diagram"><summary>{self.text(summary)}</summary>'
+                f'<div style="overflow-x:auto">{svg}</div></details>')
+
+    def _header(self, height: int) -> None:
+        top = HEADER_H - 6
+        bottom = height - FOOTER_H
+        self.parts.append(f'<text x="{TIME_W - 10}" y="{top - 4}" text-anchor="end" fill="{MUTED}">'
+                          f'since start</text>')
+        for lane in self.lanes:
+            fill, stroke = COLOURS[lane.kind]
+            x = self.x[lane.key]
+            self.parts.append(
+                f'<g class="ccgw-lane ccgw-lane-{lane.kind}"><title>{self.text(lane.label)}'
+                f'{(" - " + self.text(lane.note)) if lane.note else ""}</title>'
+                f'<line x1="{x}" y1="{top}" x2="{x}" y2="{bottom}" stroke="{stroke}" stroke-opacity="0.45" '
+                f'stroke-dasharray="4 3"/>'
+                f'<rect x="{x - GAP // 2 + 10}" y="4" width="{GAP - 20}" height="{top - 6}" rx="5" fill="{fill}" '
+                f'stroke="{stroke}"/>'
+                f'<text class="ccgw-lane-label" x="{x}" y="{19 if lane.note else 26}" text-anchor="middle" '
+                f'font-size="12" font-weight="bold" fill="{stroke}">{self.text(_cut(lane.label, 26))}</text>')
+            if lane.note:
+                self.parts.append(f'<text x="{x}" y="33" text-anchor="middle" font-size="10" fill="{MUTED}">'
+                                  f'{self.text(_cut(lane.note, 30))}</text>')
+            self.parts.append("</g>")
+
+    def _row(self, row: _Row, y: int, width: int) -> int:
+        mid = y + ROW_H - 6
+        klass = f"ccgw-{row.kind}" + (" ccgw-failed" if row.failed else "") + (" ccgw-caught" if row.caught else "")
+        self.parts.append(f'<g class="{klass}"><title>{self.text(row.tip)}</title>')
+        if row.failed or row.caught:
+            self.parts.append(f'<rect x="0" y="{y}" width="{width}" height="{ROW_H}" '
+                              f'fill="{FAILED_BAND if row.failed else CAUGHT_BAND}"/>')
+        self.parts.append(f'<text x="{TIME_W - 10}" y="{mid + 3}" text-anchor="end" fill="{MUTED}">'
+                          f'{self.text(_since(row.at, self.started))}</text>')
+        if row.kind == "failure":
+            colour = FAILED if row.failed else CAUGHT
+            mark = "\u2717 " if row.failed else "\u2717 caught: "
+            self.parts.append(f'<text x="{TIME_W + 6}" y="{mid + 3}" fill="{colour}" font-weight="bold">'
+                              f'{self.text(mark + _cut(row.label, 140))}</text></g>')
+            return y + ROW_H
+        agent, gateway = self.x[row.agent], self.x["gateway"]
+        if row.kind == "request":
+            colour = FAILED if row.failed else REQUEST
+            self._arrow(agent, gateway, mid, colour, dashed=False)
+        else:
+            colour = EVENT
+            for number in row.parties:
+                far = self.x.get(number) or (self.x[self.others] if self.others else None)
+                if far is None:
+                    continue
+                self.parts.append(f'<line x1="{far}" y1="{mid}" x2="{gateway}" y2="{mid}" stroke="#15803d" '
+                                  f'stroke-dasharray="2 3"/><circle cx="{far}" cy="{mid}" r="4" fill="#15803d"/>')
+            self._arrow(gateway, agent, mid, colour, dashed=True)
+        weight = ' font-weight="bold"' if row.failed else ""
+        # A halo in the row's background colour keeps the label readable where it crosses a lifeline.
+        halo = FAILED_BAND if row.failed else "#ffffff"
+        self.parts.append(f'<text x="{(agent + gateway) / 2:.0f}" y="{mid - 4}" text-anchor="middle" '
+                          f'fill="{colour}"{weight} stroke="{halo}" stroke-width="3" paint-order="stroke">'
+                          f'{self.text(_cut(row.label, LABEL_CHARS))}</text></g>')
+        return y + ROW_H
+
+    def _arrow(self, start: int, end: int, y: int, colour: str, *, dashed: bool) -> None:
+        # Arrow heads are drawn, not <marker>s: ids would repeat across the many diagrams of one log.html.
+        if start == end:  # only when a lane is missing; draw a stub so the row still reads
+            end = start + 30
+        direction = 1 if end > start else -1
+        dash = ' stroke-dasharray="5 3"' if dashed else ""
+        tip = end - direction * 1
+        self.parts.append(
+            f'<line x1="{start}" y1="{y}" x2="{tip - direction * 6}" y2="{y}" stroke="{colour}" stroke-width="1.5"'
+            f'{dash}/><path d="M{tip},{y} l{-direction * 8},-4 v8 z" fill="{colour}"/>')
+
+    def _note(self, y: int, width: int, text: str) -> int:
+        self.parts.append(f'<text class="ccgw-more" x="{width / 2:.0f}" y="{y + ROW_H - 6}" text-anchor="middle" '
+                          f'font-style="italic" fill="{MUTED}">{self.text(text)}</text>')
+        return y + ROW_H
+
+    def _legend(self, height: int) -> int:
+        """Draws the legend at the bottom (``height`` 0: only measures it); returns where it ends."""
+        y = height - 9
+        x = TIME_W + 6
+        items: list[tuple[Callable[[int], str], str]] = [
+            (lambda x: f'<line x1="{x}" y1="{y - 4}" x2="{x + 22}" y2="{y - 4}" stroke="{REQUEST}" '
+                       f'stroke-width="1.5"/>', "request: interface \u00b7 retcode \u00b7 time taken"),
+            (lambda x: f'<line x1="{x}" y1="{y - 4}" x2="{x + 22}" y2="{y - 4}" stroke="{EVENT}" stroke-width="1.5" '
+                       f'stroke-dasharray="5 3"/>', "event received by the agent"),
+            (lambda x: f'<circle cx="{x + 11}" cy="{y - 4}" r="4" fill="#15803d"/>', "far end named in the event"),
+            (lambda x: f'<rect x="{x}" y="{y - 10}" width="10" height="12" fill="{FAILED_BAND}" stroke="{FAILED}"/>'
+                       f'<rect x="{x + 12}" y="{y - 10}" width="10" height="12" fill="{CAUGHT_BAND}" '
+                       f'stroke="{CAUGHT}"/>', "failed / caught"),
+        ]
+        drawn = ['<g class="ccgw-legend">']
+        for shape, words in items:
+            drawn.append(shape(x) + f'<text x="{x + 28}" y="{y}" fill="{MUTED}">{self.text(words)}</text>')
+            x += 28 + _text_width(words) + 18
+        drawn.append("</g>")
+        if height:
+            self.parts += drawn
+        return x
+
+
+def _text_width(text: str, size: int = 11) -> int:
+    """A generous estimate of the width of ``text`` in a sans-serif font (no font metrics at hand)."""
+    return int(len(text) * size * 0.6)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"

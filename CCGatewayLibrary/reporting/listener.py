@@ -1,0 +1,112 @@
+"""The library listener that draws each test's sequence diagram into log.html.
+
+Listener methods run on Robot's main thread, where logging works. A test's diagram is logged when the test
+ends, so Robot puts it in the test (after its body, before its teardown in log.html) and it covers failures
+and the teardown too. Outside tests, in a suite setup or teardown, a failing keyword logs the diagram of
+what the suite did since it started or since the last test, inside that keyword: messages logged when a
+suite ends have no place in the log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from robot.api import logger
+
+from .diagram import AgentInfo, DiagramData, FailedStep, ReceivedEvent, render_diagram
+
+if TYPE_CHECKING:
+    from ..context import AgentHandle, LibraryContext
+
+# A failure inside these is handled by the test itself; the diagram shows it as caught, not failed.
+CATCHING_KEYWORDS = {"BuiltIn.Run Keyword And Expect Error", "BuiltIn.Run Keyword And Ignore Error",
+                     "BuiltIn.Run Keyword And Return Status", "BuiltIn.Run Keyword And Warn On Failure",
+                     "BuiltIn.Wait Until Keyword Succeeds"}
+FAILURE_MESSAGE_CHARS = 160
+
+
+@dataclass
+class _Stretch:
+    """What one diagram covers: a test, or a suite's setup or teardown."""
+
+    started: datetime
+    read_up_to: dict[int, int]  # journal id -> last event seq at the start
+    agents: list[AgentHandle]  # an agent signed in again meanwhile keeps its old journal's events
+    in_test: bool
+    failures: list[FailedStep] = field(default_factory=list)
+
+
+class DiagramListener:
+    ROBOT_LISTENER_API_VERSION = 3
+
+    def __init__(self, ctx: LibraryContext) -> None:
+        self.ctx = ctx
+        self._stretch: _Stretch | None = None
+        # The library is imported after its first suite started: that suite's setup is drawn from here.
+        self._begin(in_test=False)
+
+    def _begin(self, in_test: bool) -> None:
+        if not self.ctx.request_record.enabled:
+            self._stretch = None
+            return
+        handles = list(self.ctx.agents.values())
+        self._stretch = _Stretch(datetime.now(), {id(h.journal): h.journal.last_seq for h in handles}, handles,
+                                 in_test)
+        self.ctx.request_record.start()
+
+    def start_suite(self, data: Any, result: Any) -> None:
+        self._begin(in_test=False)
+
+    def start_test(self, data: Any, result: Any) -> None:
+        self._begin(in_test=True)
+
+    def end_library_keyword(self, data: Any, implementation: Any, result: Any) -> None:
+        if self._stretch is None or not result.failed:
+            return
+        message = " ".join(str(result.message).split())
+        if len(message) > FAILURE_MESSAGE_CHARS:
+            message = message[:FAILURE_MESSAGE_CHARS - 1] + "\u2026"
+        caught = is_caught(result)
+        self._stretch.failures.append(FailedStep(datetime.now(), result.name, self.ctx.safe(message), caught))
+        if not self._stretch.in_test and not caught:
+            self._log()  # inside the failing keyword of a suite setup or teardown
+            self._begin(in_test=False)
+
+    def end_test(self, data: Any, result: Any) -> None:
+        self._log()
+        self._begin(in_test=False)  # what the suite does until the next test: its teardown, say
+
+    def end_suite(self, data: Any, result: Any) -> None:
+        self.ctx.request_record.finish()
+        self._stretch = None
+
+    def _log(self) -> None:
+        requests, unrecorded = self.ctx.request_record.finish()
+        stretch, self._stretch = self._stretch, None
+        if stretch is None:
+            return
+        handles = {id(h.journal): h for h in [*stretch.agents, *self.ctx.agents.values()]}
+        # Sign-in order; the last handle of an agent ID gives its lane's alias.
+        agents = {h.agent_id: AgentInfo(h.agent_id, h.alias, h.phone, h.signed_in) for h in handles.values()}
+        events = [ReceivedEvent(h.agent_id, e.seq, e.name, e.received, _content(e.event), e.schema_problem)
+                  for key, h in handles.items() for e in h.journal.events(stretch.read_up_to.get(key, 0))]
+        data = DiagramData(stretch.started, list(agents.values()), requests, events, stretch.failures, unrecorded)
+        svg = render_diagram(data, describe_retcode=self.ctx.catalogue.describe_retcode, scrub=self.ctx.safe)
+        if svg:
+            logger.info(svg, html=True)
+
+
+def is_caught(result: Any) -> bool:
+    """Whether a failed keyword ran inside a keyword or TRY that handles its failure."""
+    parent = getattr(result, "parent", None)
+    while parent is not None and getattr(parent, "type", None) != "TEST":
+        if getattr(parent, "type", None) == "TRY" or getattr(parent, "full_name", None) in CATCHING_KEYWORDS:
+            return True
+        parent = getattr(parent, "parent", None)
+    return False
+
+
+def _content(event: Any) -> Any:
+    return event.get("content") if isinstance(event, dict) else None

@@ -1,0 +1,138 @@
+"""Headless Chromium opens a generated log.html, expands a test and sees its sequence diagram.
+
+Needs Debian's ``chromium`` and ``chromium-driver`` and selenium (dev extra). Without them the test is
+skipped, unless CCGW_BROWSER_CHECK=required (set by .ci/run), where it fails. The screenshots go to
+atest/results/ (CCGW_SCREENSHOT_DIR to change it): diagram.png (the diagram) and log-diagram.png (the page).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from diagram_suite import CUSTOMER, FAILING_TEST, LANE_LABEL, PASSING_TEST, SuiteRun, run_suite
+
+REPO = Path(__file__).resolve().parents[1]
+# CCGW_CHROMIUM and CCGW_CHROMEDRIVER point at another Chromium build and its driver.
+CHROMIUM = os.environ.get("CCGW_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = os.environ.get("CCGW_CHROMEDRIVER") or shutil.which("chromedriver") or "/usr/bin/chromedriver"
+REQUIRED = os.environ.get("CCGW_BROWSER_CHECK", "").lower() == "required"
+# The network is closed and the check must not depend on it: no updates, sync, QUIC or first-run pages.
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--disable-dev-shm-usage", "--window-size=1400,1000")
+WAIT = 30  # seconds; generous, the machine is shared
+
+
+def _missing() -> list[str]:
+    missing = [path for path in (CHROMIUM, CHROMEDRIVER) if not os.access(path, os.X_OK)]
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        missing.append("selenium (pip install -e '.[dev]')")
+    return missing
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    missing = _missing()
+    if missing:
+        message = f"browser check needs {', '.join(missing)} (apt-get install chromium chromium-driver)"
+        if REQUIRED:
+            pytest.fail(message)
+        pytest.skip(message)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (*FLAGS, f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(WAIT)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture(scope="module")
+def suite_run(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
+    return run_suite(tmp_path_factory.mktemp("browser-run"))
+
+
+def _screenshot_dir() -> Path:
+    folder = Path(os.environ.get("CCGW_SCREENSHOT_DIR") or REPO / "atest" / "results")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _open_test(driver: object, log: Path, name: str) -> object:
+    """Opens log.html, expands the test called ``name`` like a reader would, and returns its diagram."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get("about:blank")  # a fresh document: nothing found below can belong to the previous page
+    driver.get(log.as_uri())
+    wait = WebDriverWait(driver, WAIT)
+    header = wait.until(ec.presence_of_element_located(
+        (By.XPATH, f"//div[contains(@class, 'test')]/div[contains(@class, 'element-header')]"
+                   f"[.//*[contains(@class, 'name') and normalize-space()='{name}']]")))
+    test = header.find_element(By.XPATH, "..")
+    diagrams = test.find_elements(By.CSS_SELECTOR, "svg.ccgw-diagram")
+    if not diagrams or not diagrams[0].is_displayed():
+        driver.execute_script("arguments[0].scrollIntoView()", header)
+        header.click()
+    svg = wait.until(lambda _: next((s for s in test.find_elements(By.CSS_SELECTOR, "svg.ccgw-diagram")
+                                     if s.is_displayed()), None))
+    owner = driver.execute_script("return arguments[0].closest('div.test').id", svg)
+    assert owner == test.get_attribute("id"), f"the diagram found belongs to {owner}, not to {name!r}"
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", svg)
+    return svg
+
+
+def _rendered_labels(driver: object, svg: object) -> list[tuple[str, float, float]]:
+    """Each lane label's text and the size the browser drew it at."""
+    return driver.execute_script(
+        "return Array.from(arguments[0].querySelectorAll('text.ccgw-lane-label'))"
+        ".map(t => { const b = t.getBBox(); return [t.textContent, b.width, b.height]; });", svg)
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return struct.unpack(">II", header[16:24])
+
+
+def test_the_diagram_is_visible_in_the_expanded_test_and_saved_as_a_screenshot(browser: object,
+                                                                                suite_run: SuiteRun) -> None:
+    svg = _open_test(browser, suite_run.log, PASSING_TEST)
+    size = svg.size
+    assert size["width"] > 400 and size["height"] > 200, size
+    labels = _rendered_labels(browser, svg)
+    assert [text for text, _, _ in labels] == [LANE_LABEL, "Gateway", CUSTOMER]
+    assert all(width > 10 and height > 5 for _, width, height in labels), labels
+    arrows = browser.execute_script(
+        "return arguments[0].querySelectorAll('g.ccgw-request, g.ccgw-event').length", svg)
+    assert arrows >= 10
+    folder = _screenshot_dir()
+    assert svg.screenshot(str(folder / "diagram.png"))
+    assert browser.save_screenshot(str(folder / "log-diagram.png"))
+    width, height = _png_size(folder / "diagram.png")
+    assert width >= size["width"] - 2 and height >= size["height"] - 2, (width, height, size)
+
+
+def test_a_failed_tests_diagram_shows_the_failed_request_highlighted(browser: object, suite_run: SuiteRun) -> None:
+    svg = _open_test(browser, suite_run.log, FAILING_TEST)
+    # The other test's agent has a lane too if its last poll brought an event during this test.
+    assert [text for text, _, _ in _rendered_labels(browser, svg)][-2:] == ["102", "Gateway"]
+    failed = browser.execute_script(
+        "return Array.from(arguments[0].querySelectorAll('g.ccgw-failed')).map(g => "
+        "[g.textContent, getComputedStyle(g.querySelector('rect')).fill, g.getBoundingClientRect().height]);", svg)
+    assert any("hold" in text and "200-013" in text for text, _, _ in failed), failed
+    assert all(fill == "rgb(254, 226, 226)" and height > 0 for _, fill, height in failed), failed

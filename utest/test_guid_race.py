@@ -1,0 +1,90 @@
+"""A Guid that a poll reply replaces while another request is on its way never fails that request.
+
+In dynamic auth mode the gateway hands out a new Guid on a poll reply; a command sent a moment earlier, still
+carrying the old one, may be refused (000-003 or 100-006) by a gateway that does not honour the old Guid any
+longer. The gateway did nothing for that request, so the library sends it once more with the new Guid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from hostile_gateway import Certificates, Connection, HostileGateway, Request, envelope, json_reply
+from robot.api.types import Secret
+
+from CCGatewayLibrary import CCGatewayLibrary
+from CCGatewayLibrary.errors import RetcodeError
+
+NEW_GUID = "9d0c5b8e-6f3a-4b61-9a52-0f1e2d3c4b5a.AgentGateway1"
+
+
+@pytest.fixture
+def signed_in(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[CCGatewayLibrary, HostileGateway]]:
+    certs = Certificates(tmp_path_factory.mktemp("guid-race-tls"))
+    with HostileGateway(certs.server_context()) as gateway:
+        library = CCGatewayLibrary(url=gateway.url, ca_bundle=str(certs.ca_file))
+        library.sign_in_agent("101", Secret("Race-Planted-Pw"), "70001")
+        try:
+            yield library, gateway
+        finally:
+            library.ctx.shut_down()
+
+
+def _refused(retcode: str, *, rotate_to: str | None, library: CCGatewayLibrary) -> object:
+    """Refuses the Guid; with ``rotate_to``, a poll reply replaced it while this request was on its way."""
+
+    def behaviour(connection: Connection, request: Request) -> bool:
+        if rotate_to is not None:
+            library.ctx.agent().session.guid.adopt(rotate_to)
+        return json_reply(envelope(retcode=retcode, message="guid invalid"))(connection, request)
+
+    return behaviour
+
+
+@pytest.mark.parametrize("retcode", ["000-003", "100-006"])
+def test_a_request_whose_guid_was_replaced_in_flight_is_sent_again_with_the_new_one(
+    signed_in: tuple[CCGatewayLibrary, HostileGateway], retcode: str
+) -> None:
+    library, gateway = signed_in
+    gateway.script("sayFree", _refused(retcode, rotate_to=NEW_GUID, library=library))
+    library.set_agent_ready()
+    sent = gateway.requests_to("sayFree")
+    assert [request.headers["guid"] for request in sent] == [gateway.guid, NEW_GUID]
+
+
+def test_a_refused_guid_that_nobody_replaced_fails_at_once(signed_in: tuple[CCGatewayLibrary, HostileGateway]) -> None:
+    library, gateway = signed_in
+    gateway.script("sayFree", _refused("100-006", rotate_to=None, library=library))
+    with pytest.raises(RetcodeError, match="sayFree failed for agent 101: retcode 100-006"):
+        library.set_agent_ready()
+    assert len(gateway.requests_to("sayFree")) == 1
+
+
+def test_a_request_is_sent_again_once_only(signed_in: tuple[CCGatewayLibrary, HostileGateway]) -> None:
+    library, gateway = signed_in
+    gateway.script("sayFree", _refused("000-003", rotate_to=NEW_GUID, library=library),
+                   _refused("000-003", rotate_to=NEW_GUID + "x", library=library))
+    with pytest.raises(RetcodeError, match="retcode 000-003"):
+        library.set_agent_ready()
+    assert len(gateway.requests_to("sayFree")) == 2
+
+
+def test_another_refusal_is_not_sent_again(signed_in: tuple[CCGatewayLibrary, HostileGateway]) -> None:
+    library, gateway = signed_in
+    gateway.script("sayFree", _refused("100-007", rotate_to=NEW_GUID, library=library))
+    with pytest.raises(RetcodeError, match="retcode 100-007"):
+        library.set_agent_ready()
+    assert len(gateway.requests_to("sayFree")) == 1
+
+
+def test_a_poll_held_while_the_guid_was_replaced_polls_again_with_the_new_one(
+    signed_in: tuple[CCGatewayLibrary, HostileGateway]
+) -> None:
+    library, gateway = signed_in
+    polls_before = len(gateway.requests_to("getAgentEvent"))
+    gateway.script("getAgentEvent", _refused("100-006", rotate_to=NEW_GUID, library=library))
+    assert gateway.wait_for_requests("getAgentEvent", polls_before + 2, timeout=10)
+    later = gateway.requests_to("getAgentEvent")[polls_before + 1:]
+    assert later and all(request.headers["guid"] == NEW_GUID for request in later)
+    assert library.ctx.agent().poller.running  # the session goes on
