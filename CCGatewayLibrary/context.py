@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +31,7 @@ from .transport import Exchange, GatewaySession, GuidHolder, RedactionPolicy, Re
 
 if TYPE_CHECKING:
     from .events.receiver import PushReceiver
+    from .recording import SessionRecorder
     from .simulator.runner import SimulatorRunner
 
 ANY_RETCODE = "any"
@@ -137,6 +139,7 @@ class LibraryContext:
         self.push_receiver: PushReceiver | None = None
         self.request_record = RequestRecorder()  # the running test's requests, for its sequence diagram
         self.pool = PoolState()  # agent pool and this process's reservations
+        self.recorder: SessionRecorder | None = None  # import argument record_to: the session, redacted, to a file
 
     # -- agents -----------------------------------------------------------------------------------
     def agent(self, alias: str | None = None) -> AgentHandle:
@@ -213,8 +216,15 @@ class LibraryContext:
         agent.journal.reopen()
         agent.poller = EventPoller(agent.session.sibling(), self.catalogue, agent.agent_id, agent.journal,
                                    poll_interval=self.settings.poll_interval, poll_wait=self.settings.poll_wait,
-                                   scrub=self.safe)
+                                   scrub=self.safe, observe=self._poll_observer(agent.agent_id))
         agent.poller.start()
+
+    def _poll_observer(self, agent_id: str) -> Callable[[Exchange], None] | None:
+        recorder = self.recorder
+        if recorder is None:
+            return None
+        session = recorder.new_session(agent_id)
+        return lambda exchange: recorder.poll(agent_id, session, exchange)
 
     def forget_agents(self, reason: str) -> None:
         for agent in self.agents.values():
@@ -231,6 +241,8 @@ class LibraryContext:
         if self.push_receiver is not None:
             self.push_receiver.stop()
             self.push_receiver = None
+        if self.recorder is not None:
+            self.recorder.close()
 
     # -- calling an interface ------------------------------------------------------------------------
     def call(
@@ -288,6 +300,8 @@ class LibraryContext:
             raise TransportError(f"{interface.name} for agent {agent_id} failed: {self.safe(str(error))}") from None
         self.request_record.request(started, agent_id, interface.name, exchange)
         self.log_exchange(interface.name, exchange)
+        if self.recorder is not None:
+            self.recorder.request(interface.name, agent_id, exchange)
         return exchange
 
     def safe(self, text: str) -> str:

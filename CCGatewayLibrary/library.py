@@ -197,6 +197,7 @@ class CCGatewayLibrary(DynamicCore):
         push_port: int = Settings.push_port,
         push_url: str | None = None,
         push_ca: str | None = None,
+        record_to: Path | None = None,
     ) -> None:
         """``url`` is the gateway (``https://host:8043``), ``ca_bundle`` a PEM file with the CA that signed its
         certificate. ``timeout`` bounds the wait for a complete reply (however slowly the gateway sends it),
@@ -211,6 +212,8 @@ class CCGatewayLibrary(DynamicCore):
         HTTPS endpoint listens on ``push_host`` and ``push_port`` (0: a free port); ``push_url`` is the address a
         gateway reaches it at when that differs (``https://tester.example.com:9443``), and ``push_ca`` a PEM file
         with the certificate and private key of a CA the gateway trusts, which issues the endpoint's certificate.
+        ``record_to`` records the session (requests, replies, events, simulator control calls) to that file as
+        JSON Lines, redacted, for ``ccgw-sim --replay`` or `Start Gateway Simulator` with ``replay``.
         """
         settings = Settings(ca_bundle=checked_ca_bundle(ca_bundle),
                             read_timeout=seconds(timeout, Settings.read_timeout),
@@ -225,6 +228,10 @@ class CCGatewayLibrary(DynamicCore):
         rules = [redact] if isinstance(redact, str) else list(redact or [])
         self.ctx = LibraryContext(settings, rules)
         self.ctx.request_record.enabled = diagram
+        if record_to is not None:
+            from .recording import SessionRecorder
+
+            self.ctx.recorder = SessionRecorder(Path(record_to), self.ctx.secrets)
         if url:
             try:
                 settings.url = gateway_url(url)

@@ -85,22 +85,20 @@ def print_table(title: str, figures: Sequence[Figure]) -> None:
 
 def start_ccgw_sim(folder: Path, last_agent: int, password: str, *options: str) -> tuple[Any, dict[str, str]]:
     """A ``ccgw-sim`` process for agents 101 to ``last_agent`` with ``password``, and its ready file's contents
-    (``url``, ``ca_file``). The password goes through an environment variable, as a roster file wants it."""
-    roster, ready = folder / "roster.json", folder / "ready.json"
+    (``url``, ``ca_file``), once its readiness endpoint answers. The password goes through an environment
+    variable, as a roster file wants it."""
+    from CCGatewayLibrary.errors import SimulatorError
+    from CCGatewayLibrary.simulator.process import SimulatorProcess
+
+    roster = folder / "roster.json"
     roster.write_text(json.dumps({"agents": [{"ids": f"101-{last_agent}", "password_env": "BENCH_SIM_PW"}]}),
                       encoding="utf-8")
-    ready.unlink(missing_ok=True)  # a file left by an earlier start would say "ready" at once
-    process = subprocess.Popen(
-        [sys.executable, "-m", "CCGatewayLibrary.simulator.cli", "--port", "0", "--roster", str(roster),
-         "--ca-file", str(folder / "ca.pem"), "--ready-file", str(ready), *options],
-        env=dict(os.environ, BENCH_SIM_PW=password), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        text=True, cwd=Path(__file__).resolve().parents[1])
-    deadline = time.monotonic() + 30
-    while not ready.exists():
-        if time.monotonic() > deadline or process.poll() is not None:
-            raise SystemExit("ccgw-sim did not start")
-        time.sleep(0.05)
-    return process, json.loads(ready.read_text(encoding="utf-8"))
+    try:
+        simulator = SimulatorProcess("--roster", str(roster), *options, folder=folder,
+                                     env={"BENCH_SIM_PW": password})
+    except SimulatorError as error:
+        raise SystemExit(f"ccgw-sim did not start: {error}") from None
+    return simulator.process, {"url": simulator.url, "ca_file": simulator.ca_file}
 
 
 def stop_process(process: Any) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 from ..catalogue import POLL_RESPONSE_SCHEMA, Catalogue, gateway
 from ..catalogue.gateway import SUCCESS
 from ..errors import CCGatewayError, TransportError
-from ..transport import GatewaySession
+from ..transport import Exchange, GatewaySession
 from .journal import EventJournal
 
 # Retcodes after which polling cannot succeed until the agent signs in again.
@@ -31,8 +31,10 @@ SHOWN_BODY = 200
 class EventPoller:
     def __init__(self, session: GatewaySession, catalogue: Catalogue, agent_id: str, journal: EventJournal, *,
                  poll_interval: float = gateway.POLL_PAUSE, poll_wait: float = gateway.POLL_WAIT,
-                 scrub: Callable[[str], str] = lambda text: text) -> None:
+                 scrub: Callable[[str], str] = lambda text: text,
+                 observe: Callable[[Exchange], None] | None = None) -> None:
         self.session = session
+        self.observe = observe  # told of every poll reply received (a session recording)
         self.scrub = scrub  # masks secrets in what a problem quotes, before it is cut short
         self.catalogue = catalogue
         self.interface = catalogue.interface("getAgentEvent")
@@ -131,6 +133,8 @@ class EventPoller:
             # A reply lost after the poll reached the gateway may have carried an event: a gap in the journal.
             self._problem(f"poll failed: {error}", gap=isinstance(error, TransportError) and error.reached_gateway)
             return "stop" if self._stop.is_set() else "error"
+        if self.observe is not None:
+            self.observe(exchange)
         if exchange.status != 200 or not isinstance(exchange.json, dict):
             what = f"HTTP {exchange.status} {exchange.reason}".strip() if exchange.status != 200 else \
                 f"a body that is {exchange.not_json}" if exchange.not_json else "a body that is not a JSON object"

@@ -14,6 +14,7 @@ from ..context import ca_bundle as checked_ca_bundle
 from ..context import gateway_url
 from ..errors import SimulatorError
 from ..simulator.control import SimulatorControl
+from ..simulator.logfile import SimulatorLog
 from ..version import VERSION
 from .base import LibraryComponent, seconds
 
@@ -44,10 +45,13 @@ class SimulatorKeywords(LibraryComponent):
         guard = " (simulator control token set)" if control_token is not None else ""
         logger.info(f"Gateway under test: {self.ctx.settings.url}{guard}")
         simulator = self.ctx.simulator
+        config = getattr(getattr(simulator, "simulator", None), "config", None)
+        kind = "real gateway or ccgw-sim" if simulator is None else "ccgw-sim process" if hasattr(simulator, "pid") \
+            else "embedded simulator"
         self._describe_run({
-            "Gateway": f"{url} ({'embedded simulator' if simulator is not None else 'real gateway or ccgw-sim'})",
-            "Auth mode": ("dynamic" if simulator.simulator.config.dynamic_auth else "static") if simulator is not None
-            else "as the gateway is configured",
+            "Gateway": f"{url} ({kind})",
+            "Auth mode": ("dynamic" if config.dynamic_auth else "static") if config is not None
+            else "as recorded" if simulator is not None else "as the gateway is configured",
             "Event mode": "push (to the library's HTTPS endpoint)" if self.ctx.event_mode() == "push" else "polling",
             "CCGatewayLibrary": VERSION,
         })
@@ -70,6 +74,11 @@ class SimulatorKeywords(LibraryComponent):
         guid_rotation: timedelta | None = None,
         roster: Path | None = None,
         time_scale: float = 1.0,
+        ready_timeout: timedelta = timedelta(seconds=15),
+        log_file: Path | None = None,
+        log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING",
+        replay: Path | None = None,
+        process: bool = False,
     ) -> str:
         """Starts the offline gateway simulator in the background and makes it the gateway under test.
 
@@ -82,14 +91,32 @@ class SimulatorKeywords(LibraryComponent):
         sign-out of an agent nobody polls for (2 minutes) and the rest timer, so ``time_scale=0.01`` lets a
         test see a 60 s rest end in 0.6 s. ``guid_rotation`` overrides the renewal alone.
 
+        The keyword returns once the simulator's readiness endpoint (``/ccgw-sim/v1/health``) answers, and fails
+        naming that URL if it does not within ``ready_timeout``.
+
+        ``log_file`` gets one line per request (time, agent, interface, retcode, milliseconds; no Guid, no body)
+        and the simulator's own messages at ``log_level`` and above (``DEBUG``, ``INFO``, ``WARNING``,
+        ``ERROR``): faults injected, agents signed out for silence, restarts.
+
+        ``replay`` is a session recorded with the library's ``record_to`` import argument: the simulator then
+        answers each agent's requests with the recorded replies, in the recorded order, and delivers the
+        recorded events (see docs/simulator.md). A request the recording does not expect fails naming what it
+        expected. ``roster``, ``auth_mode`` and the timers do not apply to a replay.
+
+        ``process=True`` runs the simulator as a separate ``ccgw-sim`` process instead of in the background of
+        the Robot process, with the same options; it is stopped (and prints its counters to the log) with
+        `Stop Gateway Simulator`.
+
         | `Start Gateway Simulator` |
         | `Start Gateway Simulator` | poll_wait=2s | guid_rotation=1s |
         | `Start Gateway Simulator` | time_scale=0.01 |
+        | `Start Gateway Simulator` | log_file=${OUTPUT DIR}/ccgw-sim.log | log_level=INFO |
         """
         from ..simulator import Roster, SimulatorConfig
         from ..simulator.roster import RosterError
 
         try:  # the server needs the [simulator] extra (aiohttp, trustme)
+            from ..simulator.replay import RecordingError, ReplaySimulator
             from ..simulator.runner import SimulatorRunner
         except ImportError as missing:
             raise SimulatorError(f"The gateway simulator needs the Python package '{missing.name}': pip install "
@@ -106,8 +133,25 @@ class SimulatorKeywords(LibraryComponent):
             agents = Roster.load(roster)
         except RosterError as error:
             raise SimulatorError(str(error)) from None
-        runner = SimulatorRunner(config, agents)
-        endpoint = runner.start_in_thread()
+        if process:
+            return self._start_process(config, roster, seconds(ready_timeout, 15), log_file, log_level, replay)
+        sink = SimulatorLog(log_file, log_level) if log_file is not None else None
+        try:
+            played = None if replay is None else ReplaySimulator(replay, poll_wait=config.poll_wait,
+                                                                 request_log=sink.request if sink else None)
+        except RecordingError as error:
+            if sink is not None:
+                sink.close()
+            raise SimulatorError(str(error)) from None
+        runner = SimulatorRunner(config, agents, request_log=sink.request if sink is not None else None,
+                                 simulator=played)
+        try:
+            endpoint = runner.start_in_thread(seconds(ready_timeout, 15))
+        except RuntimeError as error:
+            if sink is not None:
+                sink.close()
+            raise SimulatorError(f"The gateway simulator did not start: {error}") from None
+        runner.log_sink = sink  # type: ignore[attr-defined]  # closed with the simulator
         self.ctx.simulator = runner
         self.ctx.settings.poll_wait = config.poll_wait
         # Push mode's heartbeat keeps pace with the scaled sign-out of silent agents.
@@ -115,7 +159,30 @@ class SimulatorKeywords(LibraryComponent):
         if self.ctx.push_receiver is not None:  # the simulator trusts the push endpoint's CA, as a gateway must
             config.callback_ca = self.ctx.push_receiver.ca_file
         self.use_gateway(endpoint.url, str(endpoint.ca_file))
+        try:
+            self._control().wait_ready(seconds(ready_timeout, 15))
+        except SimulatorError:
+            self.stop_gateway_simulator()
+            raise
         return endpoint.url
+
+    def _start_process(self, config: Any, roster: Path | None, ready_timeout: float, log_file: Path | None,
+                       log_level: str, replay: Path | None) -> str:
+        from ..simulator.process import SimulatorProcess
+
+        options = ["--poll-wait", f"{config.poll_wait:g}", "--auth-mode", "dynamic" if config.dynamic_auth else
+                   "static", "--time-scale", f"{config.time_scale:g}", "--log-level", log_level]
+        given = {"--guid-rotation": config.guid_rotation, "--roster": roster, "--log-file": log_file,
+                 "--replay": replay,
+                 # the process trusts the push endpoint's CA, as a gateway must
+                 "--callback-ca": self.ctx.push_receiver.ca_file if self.ctx.push_receiver is not None else None}
+        options += [part for name, value in given.items() if value is not None for part in (name, str(value))]
+        simulator = SimulatorProcess(*options, ready_timeout=ready_timeout)
+        self.ctx.simulator = simulator  # type: ignore[assignment]  # stop() is all the context asks of it
+        self.ctx.settings.poll_wait = config.poll_wait
+        self.use_gateway(simulator.url, simulator.ca_file)
+        logger.info(f"ccgw-sim process {simulator.pid} serves {simulator.url}.")
+        return simulator.url
 
     @keyword(tags=["simulator"])
     def stop_gateway_simulator(self) -> None:
@@ -127,8 +194,36 @@ class SimulatorKeywords(LibraryComponent):
             logger.info("No gateway simulator running.")
             return
         self.ctx.forget_agents("gateway simulator stopped")
-        self.ctx.simulator.stop()
+        counters = self.ctx.simulator.stop()
+        if counters:  # a ccgw-sim process prints them as it stops
+            logger.info(f"ccgw-sim counters: {counters}")
+        sink = getattr(self.ctx.simulator, "log_sink", None)
+        if sink is not None:
+            sink.close()
         self.ctx.simulator = None
+
+    @keyword(tags=["simulator"])
+    def restart_gateway_simulator(self, downtime: timedelta = timedelta(seconds=0.5),
+                                  ready_timeout: timedelta = timedelta(seconds=15)) -> None:
+        """Restarts the gateway simulator as a gateway reboots: every connection drops (held polls too), every
+        session and call is lost, the port stays closed for ``downtime``, then the simulator serves again on
+        the same URL with the same CA. Returns once it is ready again, or fails after ``ready_timeout``.
+
+        Works for `Start Gateway Simulator` and for a ``ccgw-sim`` process (through its control interface).
+        The library keeps its agents: their pollers retry while the port is closed (recorded in the event
+        history), then stop when the gateway no longer knows the agent's Guid, so the next `Wait For Event`
+        fails naming that retcode. `Sign In Agent` again to go on.
+
+        | `Restart Gateway Simulator` | downtime=1s |
+        | `Sign In Agent` | 101 | password=${AGENT_PASSWORD} | phone=70001 |
+        """
+        pause = seconds(downtime, 0.5)
+        control = self._control()
+        before = int(control.health().get("restarts", 0))
+        control.restart(pause)
+        control.wait_ready(pause + seconds(ready_timeout, 15), restarts=before + 1)
+        logger.info(f"Gateway simulator at {self.ctx.gateway_url()} restarted after {pause:g} s down; the sessions "
+                    f"of {len(self.ctx.agents)} signed-in agent(s) are gone.")
 
     @keyword(tags=["simulator"])
     def simulate_inbound_call(self, caller: str, agent: str) -> str:
@@ -167,7 +262,8 @@ class SimulatorKeywords(LibraryComponent):
 
     @keyword(tags=["simulator"])
     def simulate_fault(self, interface: str,
-                       fault: Literal["delay", "http", "not-json", "retcode", "drop", "duplicate", "unreachable"],
+                       fault: Literal["delay", "http", "not-json", "retcode", "drop", "restart", "duplicate",
+                                      "unreachable"],
                        value: str | None = None, agent: str = "*", count: int = 1) -> None:
         """Makes the simulator misbehave on the next ``count`` requests to ``interface`` (a log name, or ``*``)
         from ``agent`` (an agent ID, or ``*``).
@@ -178,6 +274,7 @@ class SimulatorKeywords(LibraryComponent):
         | ``not-json`` | an HTML page with HTTP 200, and is not carried out |
         | ``retcode``  | retcode ``value``, and is not carried out |
         | ``drop``     | carried out, then the connection closes without a reply (a poll's event is lost with it) |
+        | ``restart``  | no reply: the simulator restarts (`Restart Gateway Simulator`), down ``value`` seconds |
 
         In push mode ``interface`` ``push`` names the simulator's pushes of events to the library:
         | = fault = | = what the next push does = |
@@ -192,8 +289,8 @@ class SimulatorKeywords(LibraryComponent):
         | `Simulate Fault` | push | duplicate | agent=101 |
         """
         number: Any = value
-        if fault in ("delay", "http") and value is not None:
-            number = float(value) if fault == "delay" else int(value)
+        if fault in ("delay", "http", "restart") and value is not None:
+            number = int(value) if fault == "http" else float(value)
         self._control().add_fault({"fault": fault, "interface": interface, "agent": agent, "value": number,
                                    "count": count})
         logger.info(f"Simulated fault: {fault} {value or ''} on the next {count} {interface} request(s) of "
@@ -241,5 +338,7 @@ class SimulatorKeywords(LibraryComponent):
 
     def _control(self) -> SimulatorControl:
         token: Secret | None = getattr(self.ctx, "simulator_control_token", None)
+        recorder = self.ctx.recorder
         return SimulatorControl(self.ctx.gateway_url(), self.ctx.settings.ca_bundle,
-                                token=token.value if token is not None else None)
+                                token=token.value if token is not None else None,
+                                observe=recorder.control if recorder is not None else None)

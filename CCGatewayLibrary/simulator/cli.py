@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import json
+import logging
 import os
 import signal
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from ..catalogue import gateway
 from .control import CONTROL_PREFIX, CONTROL_TOKEN_HEADER
+from .logfile import LEVELS, SimulatorLog, show_messages
 from .model import SimulatorConfig
 from .roster import Roster, RosterError
 
@@ -39,7 +41,14 @@ def parser() -> argparse.ArgumentParser:
                         "polls for, rest timer); 0.01 turns minutes into seconds (default 1)")
     p.add_argument("--log-file", type=Path,
                    help="write one line per request here: time, agent, interface, retcode, milliseconds "
-                        "(no Guid, no body)")
+                        "(no Guid, no body), and the simulator's own messages at --log-level")
+    p.add_argument("--log-level", type=str.upper, choices=LEVELS, default="WARNING",
+                   help="the simulator's own messages at this level and above go to standard error (and the "
+                        "--log-file): faults injected, silent agents signed out, restarts (default WARNING)")
+    p.add_argument("--replay", type=Path, metavar="FILE",
+                   help="answer as the session recorded in FILE (the library's record_to=FILE) did: each agent's "
+                        "requests in the recorded order, with the recorded replies and events; --roster, "
+                        "--auth-mode and the timers do not apply")
     p.add_argument("--ready-file", type=Path, help="write the URL and CA path here as JSON once listening")
     p.add_argument("--callback-ca", type=Path,
                    help="PEM file of the CA that push-mode callbacks' certificates must chain to, as a gateway's "
@@ -83,6 +92,29 @@ def control_token(args: argparse.Namespace) -> tuple[str | None, str | None]:
     return None, None
 
 
+def raise_file_limit() -> None:
+    """Lifts the soft limit on open files to the hard one: each held poll is a socket, and a thousand agents
+    need more than the common default of 1024."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and (hard == resource.RLIM_INFINITY or soft < hard):
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard if hard != resource.RLIM_INFINITY else 65536, hard))
+
+
+def small_tls_buffers(size: int = 32 * 1024) -> None:
+    """asyncio gives every TLS connection a 256 KiB read buffer; with a poll held per agent that is most of the
+    process (412 MB at 1000 agents, 171 MB with 32 KiB, measured by utest/test_scale_simulator.py). Gateway
+    bodies are small and a TLS record is at most 16 KiB, so a smaller buffer only costs a loop turn on the rare
+    larger read. Done in the ccgw-sim process only, which serves nothing but the simulator."""
+    import asyncio.sslproto
+
+    if getattr(asyncio.sslproto.SSLProtocol, "max_size", 0) > size:
+        asyncio.sslproto.SSLProtocol.max_size = size
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt  # a terminated simulator stops as on Ctrl-C: it closes its log and prints its counters
 
@@ -111,9 +143,26 @@ def main(argv: list[str] | None = None) -> int:
     except RosterError as error:
         print(f"ccgw-sim: {error}", file=sys.stderr)
         return EXIT_REFUSED
-    log = args.log_file.open("a", encoding="utf-8", buffering=1) if args.log_file else None
+    console = logging.StreamHandler(sys.stderr)
+    show_messages(console, args.log_level)
+    small_tls_buffers()
+    raise_file_limit()
+    log = SimulatorLog(args.log_file, args.log_level) if args.log_file else None
+    played = None
+    if args.replay is not None:
+        from .replay import RecordingError, ReplaySimulator
+
+        try:
+            played = ReplaySimulator(args.replay, poll_wait=args.poll_wait, request_log=log.request if log else None,
+                                     control_token=token)
+        except RecordingError as error:
+            print(f"ccgw-sim: {error}", file=sys.stderr)
+            if log is not None:
+                log.close()
+            logging.getLogger("ccgw-sim").removeHandler(console)
+            return EXIT_REFUSED
     runner = SimulatorRunner(config, roster, host=args.host, port=args.port, ca_file=args.ca_file.resolve(),
-                             control_token=token, request_log=(lambda line: log.write(line + "\n")) if log else None)
+                             control_token=token, request_log=log.request if log else None, simulator=played)
 
     def announce(endpoint: Endpoint) -> None:
         guard = f"; control interface needs the {CONTROL_TOKEN_HEADER} header" if token else ""
@@ -131,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if log is not None:
             log.close()
+        logging.getLogger("ccgw-sim").removeHandler(console)
         print(f"ccgw-sim counters: {json.dumps(runner.simulator.counters())}", flush=True)
     return 0
 

@@ -11,12 +11,13 @@ from typing import Any
 #   not-json  answer HTTP 200 with an HTML body, without carrying it out
 #   retcode   answer retcode ``value`` without carrying it out
 #   drop      carry the request out, then close the connection without a reply (a poll's event is lost with it)
+#   restart   the gateway restarts under this request: no reply, every session lost, the port closed ``value`` s
 # and, on the pseudo-interface ``push`` (the simulator's pushes of events to a push-mode agent's callback):
 #   delay        push ``value`` seconds late
 #   drop         take the events from the queue and never send them (counted as lost)
 #   duplicate    deliver the push twice
 #   unreachable  the callback cannot be reached for this attempt (the push is tried again, see push.py)
-KINDS = ("delay", "http", "not-json", "retcode", "drop", "duplicate", "unreachable")
+KINDS = ("delay", "http", "not-json", "retcode", "drop", "restart", "duplicate", "unreachable")
 PUSH = "push"
 PUSH_KINDS = ("delay", "drop", "duplicate", "unreachable")
 
@@ -62,6 +63,9 @@ def parse_fault(data: Any, interfaces: set[str]) -> Fault:
         raise FaultError("value must be the delay in seconds, more than 0 and at most 600")
     if kind == "http" and not (isinstance(value, int) and 400 <= value <= 599):
         raise FaultError("value must be an HTTP error status from 400 to 599")
+    if kind == "restart" and not (value is None or (isinstance(value, int | float) and not isinstance(value, bool)
+                                                    and 0 <= value <= 60)):
+        raise FaultError("value must be the seconds the port stays closed, 0 to 60")
     if kind == "retcode" and not (isinstance(value, str) and 0 < len(value) <= 10):
         raise FaultError("value must be a retcode such as \"100-007\"")
     return Fault(kind, interface, str(data.get("agent", "*"))[:24], value, count)

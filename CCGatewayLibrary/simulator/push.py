@@ -59,6 +59,7 @@ class Pusher:
                 await task
         if self._client is not None:
             await self._client.close()
+            self._client = None  # a restarted simulator opens a new one
 
     def start(self, agent: Agent) -> None:
         """A push-mode sign-in: its session's events go to its callback from now on."""

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import ssl
 import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
@@ -15,6 +18,9 @@ from .model import SimulatorConfig
 from .roster import Roster
 from .server import GatewaySimulator
 from .tls import server_context
+
+log = logging.getLogger("ccgw-sim")
+MAX_DOWNTIME = 60.0  # seconds a restart may keep the port closed
 
 
 @dataclass(frozen=True)
@@ -24,34 +30,56 @@ class Endpoint:
 
 
 class SimulatorRunner:
-    """Serves one simulator over HTTPS on its own event loop."""
+    """Serves one simulator over HTTPS on its own event loop, and restarts it on the same port with the same CA."""
 
     def __init__(self, config: SimulatorConfig | None = None, roster: Roster | None = None, *,
                  host: str = "127.0.0.1", port: int = 0, ca_file: Path | None = None,
-                 control_token: str | None = None, request_log: Callable[[str], None] | None = None) -> None:
-        self.simulator = GatewaySimulator(config, roster, control_token=control_token, request_log=request_log)
+                 control_token: str | None = None, request_log: Callable[[str], None] | None = None,
+                 simulator: Any = None) -> None:
+        # ``simulator``: another application with the same face (app(), counters()), e.g. a replay
+        self.simulator = simulator or GatewaySimulator(config, roster, control_token=control_token,
+                                                       request_log=request_log)
+        self.simulator.restart_handler = self.restart
         self.host, self.port = host, port
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         if ca_file is None:
             self._tmp = tempfile.TemporaryDirectory(prefix="ccgw-sim-")
             ca_file = Path(self._tmp.name) / "ccgw-sim-ca.pem"
         self.ca_file = ca_file
+        self._context: ssl.SSLContext | None = None  # kept across restarts: clients keep trusting the same CA
         self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: web.AppRunner | None = None
         self._thread: threading.Thread | None = None
+        self._restarting: asyncio.Lock | None = None
 
     async def _start_site(self) -> Endpoint:
-        context = server_context(self.ca_file, (self.host,))
+        if self._context is None:
+            self._context = server_context(self.ca_file, (self.host,))
         # auto_decompress=False: request bodies arrive as sent. aiohttp's own decoding waits forever on a truncated
         # deflate body, and the gateway does not take compressed requests anyway (the server answers 000-006).
         self._runner = web.AppRunner(self.simulator.app(), access_log=None, shutdown_timeout=0.5,
                                      auto_decompress=False)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port, ssl_context=context, reuse_address=True)
+        # backlog: a thousand agents signing in at once must not find the listen queue full (refused connections)
+        site = web.TCPSite(self._runner, self.host, self.port, ssl_context=self._context, reuse_address=True,
+                           backlog=1024)
         await site.start()
-        port = self._runner.addresses[0][1]
+        self.port = self._runner.addresses[0][1]  # a restart comes back on the same port, also when 0 was asked
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return Endpoint(f"https://{host}:{port}", self.ca_file)
+        return Endpoint(f"https://{host}:{self.port}", self.ca_file)
+
+    async def restart(self, downtime: float = 0.0) -> None:
+        """Stops serving (every connection drops, held polls too), forgets all sessions as a rebooted gateway
+        does, keeps the port closed for ``downtime`` seconds, then serves again on the same port and CA."""
+        if self._restarting is None:
+            self._restarting = asyncio.Lock()
+        async with self._restarting:
+            log.warning("restarting: the port closes for %.1f s and every session is lost", downtime)
+            await self._cleanup()
+            self.simulator.reset()
+            await asyncio.sleep(min(max(downtime, 0.0), MAX_DOWNTIME))
+            await self._start_site()
+            log.warning("restarted on port %s", self.port)
 
     def start_in_thread(self, timeout: float = 15.0) -> Endpoint:
         started = threading.Event()
@@ -80,9 +108,16 @@ class SimulatorRunner:
             raise RuntimeError(f"simulator did not start: {outcome['error']}")
         return outcome["endpoint"]  # type: ignore[return-value]
 
+    def restart_from_thread(self, downtime: float = 0.0, timeout: float = 30.0) -> None:
+        """`restart` for a simulator started with `start_in_thread`, called from another thread."""
+        if self._loop is None or self._thread is None or not self._thread.is_alive():
+            raise RuntimeError("the simulator is not running")
+        asyncio.run_coroutine_threadsafe(self.restart(downtime), self._loop).result(timeout)
+
     async def _cleanup(self) -> None:
         if self._runner is not None:
-            await self._runner.cleanup()
+            runner, self._runner = self._runner, None
+            await runner.cleanup()
 
     def stop(self) -> None:
         if self._loop is not None and self._thread is not None and self._thread.is_alive():

@@ -44,7 +44,7 @@ POLL_INTERFACE = "getAgentEvent"
 HEARTBEAT_INTERFACE = "handShake"
 # handShake's optional service_token header: at most 50 letters or digits, else 100-001
 SERVICE_TOKEN = re.compile(r"[A-Za-z0-9]{1,50}")
-BEFORE_SERVING = ("delay", "http", "not-json", "retcode")  # faults decided when a request arrives
+BEFORE_SERVING = ("delay", "http", "not-json", "retcode", "restart")  # faults decided when a request arrives
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 # Gateway bodies are flat (two levels at most). Anything deeper is refused before it is parsed, so neither
@@ -172,6 +172,33 @@ class GatewaySimulator:
         # kept as bytes for hmac.compare_digest, and private so it never shows up in a repr or a log line
         self._control_token = control_token.encode("utf-8") if control_token else None
         self.pusher = Pusher(self.model, self.config, self.catalogue, self._wakeup, lambda: self.faults)
+        # set by the runner: stops serving, calls reset(), serves again on the same port (argument: downtime)
+        self.restart_handler: Callable[[float], Awaitable[None]] | None = None
+        self.restarts = 0
+        self._background: set[asyncio.Task[None]] = set()
+
+    def reset(self) -> None:
+        """Forgets every session and call, as a rebooted gateway does; counters and far ends stay."""
+        events, far_ends = self.model.events, self.model.far_ends
+        self.model = GatewayModel(self.model.roster, self.config, schedule=self._schedule, notify=self._notify,
+                                  observe=self._observe_event)
+        self.model.events, self.model.far_ends = events, far_ends
+        self.pusher.model = self.model  # the pushes of the lost sessions ended with the server
+        self._wakeups.clear()
+        self.restarts += 1
+
+    def schedule_restart(self, downtime: float) -> None:
+        """Restarts a moment from now, so the reply that asked for it still leaves."""
+        if self.restart_handler is None:
+            raise SimulationError("this simulator cannot restart: it is not run by a SimulatorRunner")
+        handler = self.restart_handler
+
+        def begin() -> None:
+            task = asyncio.get_running_loop().create_task(handler(downtime))
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+
+        asyncio.get_running_loop().call_later(0.05, begin)
 
     @property
     def control_protected(self) -> bool:
@@ -222,6 +249,7 @@ class GatewaySimulator:
             app.router.add_route(interface.method, interface.path, self._handler(interface), name=interface.name)
         app.router.add_get(f"{CONTROL_PREFIX}/health", self.health)
         app.router.add_get(f"{CONTROL_PREFIX}/counters", self.control_counters)
+        app.router.add_post(f"{CONTROL_PREFIX}/restart", self.control_restart)
         app.router.add_post(f"{CONTROL_PREFIX}/faults", self.control_add_fault)
         app.router.add_get(f"{CONTROL_PREFIX}/faults", self.control_faults)
         app.router.add_delete(f"{CONTROL_PREFIX}/faults", self.control_clear_faults)
@@ -294,6 +322,11 @@ class GatewaySimulator:
             return web.Response(text="<html><body>injected: not JSON</body></html>", content_type="text/html")
         elif fault.kind == "retcode":
             return self._json({"message": "injected", "retcode": str(fault.value)})
+        elif fault.kind == "restart":  # the gateway goes down under this request: no reply, every session lost
+            self.schedule_restart(float(fault.value or 0))
+            if request.transport is not None:
+                request.transport.close()
+            return web.Response(status=503)
         return await self._serve(interface, request)
 
     async def _serve(self, interface: Interface, request: web.Request) -> web.Response:
@@ -425,7 +458,23 @@ class GatewaySimulator:
     # -- control interface ---------------------------------------------------------------------------
     async def health(self, request: web.Request) -> web.Response:
         return web.json_response({"status": "ok", "simulator": "ccgw-sim", "version": VERSION,
-                                  "agents": len(self.model.roster)})
+                                  "agents": len(self.model.roster), "restarts": self.restarts})
+
+    async def control_restart(self, request: web.Request) -> web.Response:
+        try:
+            data = await request_json(request)
+        except UnreadableBody as problem:
+            return problem.answer(web.json_response({"error": str(problem)}, status=400))
+        downtime = (data or {}).get("downtime", 0) if isinstance(data, dict | None) else None
+        if isinstance(downtime, bool) or not isinstance(downtime, int | float) or not 0 <= downtime <= 60:
+            return web.json_response({"error": "downtime must be the seconds the port stays closed, 0 to 60"},
+                                     status=400)
+        try:
+            self.schedule_restart(float(downtime))
+        except SimulationError as error:
+            return web.json_response({"error": str(error)}, status=409)
+        return web.json_response({"restarting": True, "downtime": downtime, "restarts": self.restarts + 1},
+                                 status=202)
 
     async def control_offer_call(self, request: web.Request) -> web.Response:
         try:

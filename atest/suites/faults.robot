@@ -51,6 +51,16 @@ An Injected Retcode Fails The Step In Words
     Simulate Fault    sayBusy    retcode    100-007
     Set Agent Busy
 
+A Restarted Gateway Ends Polling And The Agent Signs In Again
+    [Documentation]    The simulator restarts as a gateway reboots: the port closes for a second (polls are refused and
+    ...    retried), the agent's session is gone (polling stops on 100-006), and a new sign-in carries on.
+    Restart Gateway Simulator    downtime=1s
+    Run Keyword And Expect Error    *cannot arrive for agent ${FIRST_AGENT} any more: *polling stopped: *100-006*
+    ...    Wait For Event    AgentState_SetNotReady_Success    timeout=5s
+    Sign In First Agent
+    Set Agent Busy
+    Wait For Event    AgentState_SetNotReady_Success
+
 An Expired Guid Ends Polling With Its Reason
     [Documentation]    FAIL GLOB: AgentState_SetNotReady_Success cannot arrive for agent ${FIRST_AGENT} any more: *polling stopped: *000-003 *
     [Tags]    poll-only
