@@ -169,7 +169,7 @@ def test_no_secret_reaches_the_recording(tmp_path: Path) -> None:
     try:
         library.sign_in_agent("101", Secret(PASSWORD), "70001")
         library.wait_for_event("AgentState_Ready")
-        library.send_heartbeat(service_token=Secret("Service-Token-4711"))
+        library.send_heartbeat(service_token=Secret("ServiceToken4711"))
         library.refresh_guid()
         guid = library.ctx.agents["101"].session.guid.guid
         library.sign_out_all_agents()
@@ -178,7 +178,7 @@ def test_no_secret_reaches_the_recording(tmp_path: Path) -> None:
         library.ctx.shut_down()
     text = path.read_text(encoding="utf-8")
     assert guid is not None and guid.value not in text
-    for secret in (PASSWORD, "Service-Token-4711", "70001", "JSESSIONID"):
+    for secret in (PASSWORD, "ServiceToken4711", "70001", "JSESSIONID"):
         assert secret not in text
     assert not GUID.search(text)
     interfaces = [json.loads(line).get("interface") for line in text.splitlines()]

@@ -17,9 +17,10 @@ from typing import Any
 #   drop         take the events from the queue and never send them (counted as lost)
 #   duplicate    deliver the push twice
 #   unreachable  the callback cannot be reached for this attempt (the push is tried again, see push.py)
-KINDS = ("delay", "http", "not-json", "retcode", "drop", "restart", "duplicate", "unreachable")
+REQUEST_KINDS = ("delay", "http", "not-json", "retcode", "drop", "restart")
 PUSH = "push"
 PUSH_KINDS = ("delay", "drop", "duplicate", "unreachable")
+KINDS = tuple(dict.fromkeys(REQUEST_KINDS + PUSH_KINDS))
 
 
 class FaultError(ValueError):
@@ -53,7 +54,7 @@ def parse_fault(data: Any, interfaces: set[str]) -> Fault:
         raise FaultError(f"interface must be a log name of the catalogue, 'push' or '*', got {interface[:40]!r}")
     if interface == PUSH and kind not in PUSH_KINDS:
         raise FaultError(f"fault on 'push' must be one of {', '.join(PUSH_KINDS)}")
-    if interface != PUSH and kind not in KINDS[:5]:
+    if interface != PUSH and kind not in REQUEST_KINDS:
         raise FaultError(f"fault {kind} applies to interface 'push' only")
     count = data.get("count", 1)
     if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 10_000:
