@@ -28,6 +28,7 @@ from robot.api.types import Secret
 from .catalogue import load_catalogue
 from .catalogue.validation import SchemaValidator, describe, field_name
 from .errors import CCGatewayError
+from .jsonfile import read_json
 
 POOL_SCHEMA_FILE = Path(__file__).resolve().parent / "catalogue" / "agent_pool.schema.json"
 LOCK_PREFIX = "ccgw-agent:"
@@ -62,12 +63,9 @@ class AgentPool:
         file = Path(path).resolve()
         where = f"Agent pool {file}"
         try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-        except OSError as error:
-            raise PoolError(f"{where}: cannot be read ({error.strerror or error}).") from None
-        except ValueError as error:
-            line = f" line {error.lineno}" if isinstance(error, json.JSONDecodeError) else ""
-            raise PoolError(f"{where}{line}: not JSON ({getattr(error, 'msg', error)}).") from None
+            data = read_json(file, where, PoolError)
+        except PoolError as error:
+            raise PoolError(f"{error}.") from None
         problem = _first_problem(data)
         if problem:
             raise PoolError(f"{where}: {problem}.")

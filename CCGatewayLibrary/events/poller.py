@@ -19,6 +19,7 @@ from ..catalogue import POLL_RESPONSE_SCHEMA, Catalogue, gateway
 from ..catalogue.gateway import SUCCESS
 from ..errors import CCGatewayError, TransportError
 from ..transport import Exchange, GatewaySession
+from .background import AgentThread
 from .journal import EventJournal
 
 # Retcodes after which polling cannot succeed until the agent signs in again.
@@ -28,7 +29,7 @@ POLL_SLACK = 5.0  # how much longer than the gateway's poll wait a poll may take
 SHOWN_BODY = 200
 
 
-class EventPoller:
+class EventPoller(AgentThread):
     def __init__(self, session: GatewaySession, catalogue: Catalogue, agent_id: str, journal: EventJournal, *,
                  poll_interval: float = gateway.POLL_PAUSE, poll_wait: float = gateway.POLL_WAIT,
                  scrub: Callable[[str], str] = lambda text: text,
@@ -43,22 +44,9 @@ class EventPoller:
         self.poll_interval = poll_interval
         # The gateway holds a poll ~10 s; give it room before calling the poll lost.
         self.read_timeout = poll_wait + POLL_SLACK
-        self._stop = threading.Event()
         self._route = threading.Lock()  # guards journal and _held against a hand-over
         self._held: list[dict[str, Any]] | None = None
-        self._thread = threading.Thread(target=self._run, name=f"ccgw-poll-{agent_id}", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self, wait: float = 0.0) -> None:
-        self._stop.set()
-        if wait and self._thread.is_alive():
-            self._thread.join(wait)
-
-    @property
-    def running(self) -> bool:
-        return self._thread.is_alive() and not self._stop.is_set()
+        super().__init__(f"ccgw-poll-{agent_id}")
 
     # -- a new sign-in of the same agent ------------------------------------------------------------
     def hold_events(self) -> None:

@@ -28,6 +28,7 @@ from ..catalogue import Catalogue, gateway
 from ..catalogue.gateway import SUCCESS
 from ..errors import CCGatewayError
 from ..transport import GatewaySession
+from .background import AgentThread
 from .journal import EventJournal
 
 SESSION_ENDED = "session-ended"  # retcodes.json tag: the agent must sign in again
@@ -127,7 +128,7 @@ class PushRegistration:
         self._on_close(self)
 
 
-class PushListener:
+class PushListener(AgentThread):
     """Keeps one push-mode agent signed in with the ``handShake`` heartbeat, in a background thread.
 
     Like the poller it never logs (Robot drops messages from other threads): problems go to the journal, and
@@ -148,22 +149,15 @@ class PushListener:
         self.poll_interval = 0.0  # kept for the scoped poll setting; nothing is polled in push mode
         self.heartbeats = 0
         self.scrub = scrub
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=f"ccgw-heartbeat-{agent_id}", daemon=True)
+        super().__init__(f"ccgw-heartbeat-{agent_id}")
 
     def start(self) -> None:
         self.registration.attach(self.journal)
-        self._thread.start()
+        super().start()
 
     def stop(self, wait: float = 0.0) -> None:
-        self._stop.set()
         self.registration.close()
-        if wait and self._thread.is_alive():
-            self._thread.join(wait)
-
-    @property
-    def running(self) -> bool:
-        return self._thread.is_alive() and not self._stop.is_set()
+        super().stop(wait)
 
     # A new sign-in of the same agent pushes with its own token to its own registration, so nothing of the old
     # session's needs holding back or handing over, unlike a parked poll.

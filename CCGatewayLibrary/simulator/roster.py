@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from ..jsonfile import read_json
 
 DEFAULT_ROSTER = Path(__file__).resolve().parent / "roster.json"
 
@@ -80,13 +81,7 @@ class Roster:
         A password is given as ``password_env``, the name of an environment variable, so it is never written in
         the file; ``password`` (the text itself) is for throw-away test values. Problems raise RosterError."""
         file = Path(path or DEFAULT_ROSTER)
-        try:
-            data = json.loads(file.read_text(encoding="utf-8"))
-        except OSError as error:
-            raise RosterError(f"roster {file}: cannot be read ({error.strerror or error})") from None
-        except ValueError as error:
-            line = f" line {error.lineno}" if isinstance(error, json.JSONDecodeError) else ""
-            raise RosterError(f"roster {file}{line}: not JSON ({getattr(error, 'msg', error)})") from None
+        data = read_json(file, f"roster {file}", RosterError)
         groups = data.get("agents") if isinstance(data, dict) else None
         if not isinstance(groups, list) or not groups:
             raise RosterError(f"roster {file}: needs a non-empty list 'agents'")
