@@ -7,7 +7,9 @@ longer. The gateway did nothing for that request, so the library sends it once m
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from hostile_gateway import Certificates, Connection, HostileGateway, Request, envelope, json_reply
@@ -15,7 +17,10 @@ from robot.api.types import Secret
 
 from CCGatewayLibrary import CCGatewayLibrary
 from CCGatewayLibrary.errors import RetcodeError
+from CCGatewayLibrary.simulator.roster import Roster
+from CCGatewayLibrary.transport import GuidHolder
 
+PASSWORD = Secret(Roster.load().password_of("101"))
 NEW_GUID = "9d0c5b8e-6f3a-4b61-9a52-0f1e2d3c4b5a.AgentGateway1"
 
 
@@ -88,3 +93,51 @@ def test_a_poll_held_while_the_guid_was_replaced_polls_again_with_the_new_one(
     later = gateway.requests_to("getAgentEvent")[polls_before + 1:]
     assert later and all(request.headers["guid"] == NEW_GUID for request in later)
     assert library.ctx.agent().poller.running  # the session goes on
+
+
+# ---------------------------------------------------------------- the simulator's rotation on demand
+
+
+@pytest.fixture
+def simulated() -> Iterator[CCGatewayLibrary]:
+    library = CCGatewayLibrary()
+    library.start_gateway_simulator(poll_wait=timedelta(seconds=0.3), auth_mode="static")
+    try:
+        yield library
+    finally:
+        library.stop_gateway_simulator()
+        library.ctx.shut_down()
+
+
+def _wait_for_change(holder: GuidHolder, changes: int) -> None:
+    deadline = time.monotonic() + 10
+    while holder.changes == changes and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert holder.changes > changes, "no new Guid arrived"
+
+
+def test_a_simulated_rotation_hands_out_a_new_guid_on_the_next_poll_and_refuses_the_old_one(
+    simulated: CCGatewayLibrary,
+) -> None:
+    simulated.sign_in_agent("101", PASSWORD, "70001")
+    holder = simulated.ctx.agent().session.guid
+    old, changes = holder.guid, holder.changes
+    simulated.simulate_guid_rotation("101")  # static auth: only the control interface rotates it
+    _wait_for_change(holder, changes)
+    assert old is not None and holder.guid is not None and holder.guid.value != old.value
+    refused = simulated.send_raw_request("sayBusy", guid=old)
+    assert refused["retcode"] == "000-003"
+    simulated.set_agent_busy()  # the library's requests carry the new Guid
+    simulated.wait_for_event("AgentState_SetNotReady_Success")
+
+
+def test_a_simulated_rotation_with_grace_leaves_the_old_guid_working_for_that_long(
+    simulated: CCGatewayLibrary,
+) -> None:
+    simulated.sign_in_agent("101", PASSWORD, "70001")
+    holder = simulated.ctx.agent().session.guid
+    old, changes = holder.guid, holder.changes
+    simulated.simulate_guid_rotation("101", grace=timedelta(seconds=60))
+    _wait_for_change(holder, changes)
+    accepted = simulated.send_raw_request("sayBusy", guid=old)
+    assert accepted["retcode"] == "0"

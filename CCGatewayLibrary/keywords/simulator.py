@@ -317,6 +317,21 @@ class SimulatorKeywords(LibraryComponent):
         logger.info(f"Simulated Guid expiry for agent {agent_id}.")
 
     @keyword(tags=["simulator"])
+    def simulate_guid_rotation(self, agent_id: str, grace: timedelta = timedelta(0)) -> None:
+        """Makes the gateway hand agent ``agent_id`` a new Guid on its next poll reply (push mode: heartbeat reply)
+        even in static auth mode; the old Guid keeps working ``grace`` longer (default 0: refused at once).
+
+        A request that left with the old Guid while the reply was on its way is refused; the library sends it
+        again with the new Guid, so keywords keep working.
+
+        | `Simulate Guid Rotation` | 101 |
+        | `Set Agent Busy` | | # sent with the new Guid |
+        """
+        self._control().rotate_guid(agent_id, grace.total_seconds())
+        logger.info(f"Simulated Guid rotation for agent {agent_id} on its next poll or heartbeat reply; the old Guid "
+                    f"works {grace.total_seconds():g} s longer.")
+
+    @keyword(tags=["simulator"])
     def get_simulator_counters(self) -> dict[str, Any]:
         """Returns the simulator's counters: ``requests``, ``answers`` (per interface, per retcode), ``openPolls``,
         ``signedIn``, ``events`` (``queued``, ``delivered``, ``dropped``) and ``contractBreaches``.

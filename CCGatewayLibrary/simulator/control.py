@@ -96,6 +96,9 @@ class SimulatorControl:
     def expire_guid(self, agent_id: str) -> None:
         self._call("POST", f"/agents/{quote(agent_id, safe='')}/expire-guid")
 
+    def rotate_guid(self, agent_id: str, grace: float) -> None:
+        self._call("POST", f"/agents/{quote(agent_id, safe='')}/rotate-guid", {"grace": grace})
+
     def offer_call(self, caller: str, agent: str) -> str:
         return self._call("POST", "/calls", {"caller": caller, "agent": agent})["callid"]
 

@@ -76,6 +76,7 @@ class Agent:
     guid_issued: float = 0.0
     previous_guid: str | None = None
     previous_valid_until: float = 0.0
+    rotation_grace: float | None = None  # control interface: the next rotation's grace for the previous Guid
     login_time: int = 0
     session: int = 0  # counts sign-ins: a poll that began in an earlier session must not take this one's events
     last_seen: float = 0.0  # last poll or heartbeat
@@ -179,11 +180,21 @@ class GatewayModel(CallHandling):
         raise Refused("000-003")
 
     def rotate_guid(self, agent: Agent) -> str | None:
-        """In dynamic auth, a poll hands out a new Guid once the current one is old enough."""
-        if not self.config.dynamic_auth or self._clock() - agent.guid_issued < self.config.guid_renewal:
+        """A poll (or heartbeat) hands out a new Guid: in dynamic auth once the current one is old enough, and
+        whenever the control interface asked for a rotation."""
+        due = agent.rotation_grace is not None or (
+            self.config.dynamic_auth and self._clock() - agent.guid_issued >= self.config.guid_renewal)
+        if not due:
             return None
-        agent.previous_guid, agent.previous_valid_until = agent.guid, self._clock() + self.config.previous_guid_lifetime
+        grace = self.config.previous_guid_lifetime if agent.rotation_grace is None else agent.rotation_grace
+        agent.previous_guid, agent.previous_valid_until = agent.guid, self._clock() + grace
+        agent.rotation_grace = None
         return self._new_guid(agent)
+
+    def rotate_guid_soon(self, agent: Agent, grace: float) -> None:
+        """Control interface: the agent's next poll or heartbeat reply carries a new Guid, and the old one works
+        ``grace`` seconds longer (0: a request still carrying it is refused)."""
+        agent.rotation_grace = max(0.0, grace)
 
     def expire_guid(self, agent: Agent) -> None:
         """Control interface: the agent's Guid (and a previous one still in grace) stops working now."""

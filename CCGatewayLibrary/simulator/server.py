@@ -254,6 +254,7 @@ class GatewaySimulator:
         app.router.add_get(f"{CONTROL_PREFIX}/faults", self.control_faults)
         app.router.add_delete(f"{CONTROL_PREFIX}/faults", self.control_clear_faults)
         app.router.add_post(f"{CONTROL_PREFIX}/agents/{{agentid}}/expire-guid", self.control_expire_guid)
+        app.router.add_post(f"{CONTROL_PREFIX}/agents/{{agentid}}/rotate-guid", self.control_rotate_guid)
         app.router.add_post(f"{CONTROL_PREFIX}/agents/{{agentid}}/events", self.control_queue_event)
         app.router.add_post(f"{CONTROL_PREFIX}/calls", self.control_offer_call)
         app.router.add_delete(f"{CONTROL_PREFIX}/calls/{{callid}}", self.control_hang_up)
@@ -540,6 +541,15 @@ class GatewaySimulator:
         agent = self._signed_in_agent(request)
         self.model.expire_guid(agent)
         return web.json_response({"expired": agent.agent_id})
+
+    async def control_rotate_guid(self, request: web.Request) -> web.Response:
+        agent = self._signed_in_agent(request)
+        body = await request.json() if request.can_read_body else {}
+        grace = body.get("grace", 0) if isinstance(body, dict) else None
+        if isinstance(grace, bool) or not isinstance(grace, int | float) or grace < 0:
+            return web.json_response({"error": "grace must be a number of seconds, 0 or more"}, status=400)
+        self.model.rotate_guid_soon(agent, float(grace))
+        return web.json_response({"rotating": agent.agent_id, "grace": grace})
 
     def _signed_in_agent(self, request: web.Request) -> Agent:
         """The control path's agent, or a 404 the client reads as JSON."""

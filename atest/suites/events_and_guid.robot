@@ -33,6 +33,19 @@ Calls Keep Working While The Guid Rotates
     Length Should Be    ${ringing}    3
     [Teardown]    Sign Out Agent
 
+A Guid Replaced Without Grace Keeps Every Keyword Working
+    [Documentation]    Each round the gateway hands out a new Guid on the next poll reply (push mode: heartbeat
+    ...    reply) and refuses the old one at once; the library's next requests carry the new one.
+    Sign In Agent    101    password=${AGENT_PASSWORD}    phone=70001
+    FOR    ${_}    IN RANGE    10
+        Simulate Guid Rotation    101
+        Set Agent Busy
+        Wait For Event    AgentState_SetNotReady_Success
+        Cancel Busy
+        Wait For Event    AgentState_CancelNotReady_Success
+    END
+    [Teardown]    Sign Out Agent
+
 An Event That Arrived Before The Wait Is Found
     [Documentation]    The journal keeps events until a waiter takes them, however late it asks.
     Sign In Agent    101    password=${AGENT_PASSWORD}    phone=70001
