@@ -40,23 +40,24 @@ EVENT_MODE_VARIABLE = "${CCGW_EVENT_MODE}"
 LOG_BODY_LIMIT = 4000
 
 
-def gateway_url(url: str) -> str:
-    """The gateway's base URL, refused unless it is https://host[:port] (passwords travel in the body)."""
+def gateway_url(url: str, name: str = "Gateway URL") -> str:
+    """The gateway's base URL (or ``name``'s, e.g. push_url), refused unless it is https://host[:port]: secrets
+    travel in bodies and headers."""
     try:
         parts = urlsplit(url.strip())
         parts.port  # noqa: B018 - reading it checks the port
     except ValueError as error:
-        raise CCGatewayError(f"Gateway URL is not a URL ({error}); give https://host:8043.") from None
+        raise CCGatewayError(f"{name} is not a URL ({error}); give https://host:8043.") from None
     if parts.username is not None or parts.password is not None:
         # Never echo it: the part before @ may be a password.
-        raise CCGatewayError("Gateway URL must not carry a user name or password before '@' (https://user:pw@host): "
-                             "agents sign in with their own passwords. Give https://host:8043.")
+        raise CCGatewayError(f"{name} must not carry a user name or password before '@' (https://user:pw@host): "
+                             "it would be logged and sent on. Give https://host:8043.")
     labels = (parts.hostname or "").rstrip(".").split(".")
     if parts.hostname and not parts.hostname.startswith("[") and ":" not in parts.hostname and "" in labels:
-        raise CCGatewayError(f"Gateway URL '{url}' has a host name with an empty part ({parts.hostname}); "
+        raise CCGatewayError(f"{name} '{url}' has a host name with an empty part ({parts.hostname}); "
                              "give https://host:8043.")
     if parts.scheme != "https" or not parts.hostname:
-        raise CCGatewayError(f"Gateway URL '{url}' must look like https://host:8043: the gateway takes passwords, "
+        raise CCGatewayError(f"{name} '{url}' must look like https://host:8043: the gateway takes passwords, "
                              "so plain http:// is refused.")
     return f"https://{parts.netloc}{parts.path.rstrip('/')}"
 

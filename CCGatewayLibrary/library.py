@@ -221,7 +221,7 @@ class CCGatewayLibrary(DynamicCore):
                             event_timeout=seconds(event_timeout, Settings.event_timeout),
                             poll_interval=seconds(poll_interval, Settings.poll_interval),
                             event_mode=event_mode, push_host=push_host, push_port=int(push_port),
-                            push_url=push_url.rstrip("/") if push_url else None, push_ca=push_ca)
+                            push_url=gateway_url(push_url, "push_url") if push_url else None, push_ca=push_ca)
         # urllib3 logs each connection and retry through Python logging, which Robot copies into the log and,
         # for warnings, into "Test Execution Errors"; the library's own line per request says what matters.
         logging.getLogger("urllib3").setLevel(logging.ERROR)

@@ -12,6 +12,7 @@ Without PabotLib (plain ``robot``) the same reservations are kept in the process
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -226,11 +227,17 @@ def reserve(
     end = clock() + deadline
     while True:
         taken: list[PoolAgent] = []
-        for agent in candidates:
-            if ledger.take(agent.lock):
-                taken.append(agent)
-                if len(taken) == count:
-                    return tuple(taken)
+        try:
+            for agent in candidates:
+                if ledger.take(agent.lock):
+                    taken.append(agent)
+                    if len(taken) == count:
+                        return tuple(taken)
+        except BaseException:  # the ledger failed half-way: what was taken goes back before the error does
+            for agent in taken:
+                with contextlib.suppress(Exception):
+                    ledger.give_back(agent.lock)
+            raise
         for agent in taken:
             ledger.give_back(agent.lock)
         if clock() >= end:
@@ -255,7 +262,8 @@ def team_member(agent: PoolAgent, pool: AgentPool) -> dict[str, Any]:
     """What a test needs of a reserved agent; the password as a `Secret`, read here from its variable."""
     value = os.environ.get(agent.password_env)
     if not value:
-        raise PoolError(f"Agent pool {pool.path}: agent {agent.agent_id}: password_env names the environment "
-                        f"variable {agent.password_env}, which is not set in this process.")
+        # The name is not repeated: a password written there by mistake would be quoted.
+        raise PoolError(f"Agent pool {pool.path}: agent {agent.agent_id}: the environment variable its password_env "
+                        "names is not set in this process.")
     return {"id": agent.agent_id, "phone": agent.phone, "password": Secret(value), "skills": list(agent.skills),
             "tags": sorted(agent.tags)}

@@ -47,8 +47,20 @@ def test_user_info_in_the_gateway_url_is_refused_word_for_word() -> None:
         gateway_url("https://agent:Url-Pw-Planted@gw.example:8043")
     assert str(refused.value) == (
         "Gateway URL must not carry a user name or password before '@' (https://user:pw@host): "
-        "agents sign in with their own passwords. Give https://host:8043."
+        "it would be logged and sent on. Give https://host:8043."
     )
+
+
+def test_user_info_in_the_push_url_is_refused_without_echoing_it() -> None:
+    with pytest.raises(CCGatewayError) as refused:
+        CCGatewayLibrary(event_mode="push", push_url="https://tester:Push-Pw-Planted@tester.example:9443")
+    assert str(refused.value).startswith("push_url must not carry a user name or password before '@'")
+    assert "Push-Pw-Planted" not in str(refused.value)
+
+
+def test_the_push_url_is_kept_without_a_trailing_slash() -> None:
+    library = CCGatewayLibrary(event_mode="push", push_url="https://tester.example:9443/")
+    assert library.ctx.settings.push_url == "https://tester.example:9443"
 
 
 def test_without_a_ca_file_requests_own_bundle_is_trusted() -> None:

@@ -78,7 +78,7 @@ def test_the_acceptance_pool_lists_simulator_agents() -> None:
     ({"agents": [_agent("99")]}, "agents[0].id: '99' breaks the rule: agent ID, digits from 101"),
     ({"agents": [{"id": "101", "phone": "70001"}]}, "agents[0].password_env: is required but missing"),
     ({"agents": [_agent("101", password_env="MY-PASSWORD")]},
-     "agents[0].password_env: 'MY-PASSWORD' breaks the rule: name of the environment variable"),
+     "agents[0].password_env: the secret value breaks the rule: name of the environment variable"),
     ({"agents": [_agent("101", tags=["two words"])]},
      "agents[0].tags[0]: 'two words' breaks the rule: a tag, 1 to 64 characters"),
     ({"agents": [_agent("101", skills=["one"])]}, "agents[0].skills[0]: 'one' breaks the rule: a skill queue ID"),
@@ -168,9 +168,10 @@ def test_the_password_is_a_secret_read_from_this_process_environment(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pool = _pool(tmp_path, _agent("101", skills=[2]))
     monkeypatch.delenv("POOL_TEST_PASSWORD", raising=False)
-    with pytest.raises(PoolError, match=r"agent 101: password_env names the environment variable POOL_TEST_PASSWORD, "
-                                        "which is not set in this process"):
+    with pytest.raises(PoolError, match=r"agent 101: the environment variable its password_env names is not set "
+                                        "in this process") as unset:
         team_member(pool.agents[0], pool)
+    assert "POOL_TEST_PASSWORD" not in str(unset.value)  # a password written there by mistake is never quoted
     monkeypatch.setenv("POOL_TEST_PASSWORD", "Pool-Pass-1")
     member = team_member(pool.agents[0], pool)
     assert isinstance(member["password"], Secret) and member["password"].value == "Pool-Pass-1"
@@ -245,6 +246,7 @@ def test_two_callers_sharing_a_pabotlib_server_never_hold_the_same_agent(
     assert {a.agent_id for a in team_a} == {"301", "302"} and [a.agent_id for a in team_b] == ["303"]
     assert give_back(first, team_a) == []
     assert {a.agent_id for a in reserve(pool, second, 2, [], 1.0, {"303"})} == {"301", "302"}
+    assert [team_member(agent, pool)["password"].value for agent in team_a] == ["Planted-Pool-Pass-77"] * 2
     # Only lock names and the caller's ID went to the server; the password stays in this process.
     assert {name for name, _, _ in first._remote.sent} == {"acquire_lock", "release_lock"}
     assert all(arg.startswith("ccgw-agent:") or arg == "run-a-process-1"
@@ -317,3 +319,18 @@ def test_a_team_reserved_in_a_suite_setup_is_held_until_that_suite_ends(tmp_path
     run = subprocess.run([sys.executable, "-m", "robot", "--output", "NONE", "--log", "NONE", "--report", "NONE",
                           str(suites)], capture_output=True, text=True, env=env, check=False, cwd=tmp_path)
     assert run.returncode == 0 and "3 tests, 3 passed, 0 failed" in run.stdout, run.stdout[-2000:]
+
+
+def test_a_ledger_that_fails_half_way_gets_back_what_was_taken(tmp_path: Path) -> None:
+    pool = _pool(tmp_path, _agent("101"), _agent("102"))
+
+    class Failing(LocalLedger):
+        def take(self, name: str) -> bool:
+            if name.endswith("102"):
+                raise PoolError("PabotLib went away")
+            return super().take(name)
+
+    ledger = Failing()
+    with pytest.raises(PoolError, match="PabotLib went away"):
+        reserve(pool, ledger, 2, [], 1.0, set(), sleep=pytest.fail)
+    assert LocalLedger.take(ledger, pool.agents[0].lock)  # 101 was given back

@@ -6,6 +6,7 @@ base URL, the CA and an authentication object from `Get Gateway Facts`."""
 from __future__ import annotations
 
 import ast
+import json
 import os
 import subprocess
 import sys
@@ -131,3 +132,20 @@ def _planted_roster(folder: Path) -> Path:
     roster.write_text(json.dumps({"agents": [dict(g, password=PLANTED_PASSWORD) for g in built_in["agents"]]}),
                       encoding="utf-8")
     return roster
+
+
+def test_a_guid_in_a_reply_body_is_registered_and_becomes_the_agents() -> None:
+    from CCGatewayLibrary.secrets import SecretRegistry
+    from CCGatewayLibrary.transport import GuidHolder, RedactionPolicy
+    from CCGatewayLibrary.transport.requests_auth import GuidAuth
+
+    registry = SecretRegistry(RedactionPolicy().with_fields({"guid"}))
+    holder = GuidHolder(registry)
+    holder.adopt("11111111-2222-3333-4444-555555555555.AgentGateway0")
+    reply = requests.Response()
+    new = "99999999-8888-7777-6666-555555555555.AgentGateway1"
+    reply.status_code, reply._content = 200, json.dumps({"retcode": "0", "result": {"guid": new}}).encode()
+    reply.request = requests.Request("PUT", "https://gw.example/x").prepare()
+    GuidAuth(holder, RedactionPolicy().with_fields({"guid"}), "101", registry)._after_reply(reply)
+    assert holder.guid is not None and holder.guid.value == new
+    assert new not in registry.scrub(f"body: {reply.text}")

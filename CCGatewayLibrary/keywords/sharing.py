@@ -48,7 +48,7 @@ class SharingKeywords(LibraryComponent):
             "url": self.ctx.gateway_url(),
             "ca_bundle": self.ctx.settings.ca_bundle,
             "guid": guid.guid,
-            "auth": GuidAuth(guid, self.ctx.policy, handle.agent_id),
+            "auth": GuidAuth(guid, self.ctx.policy, handle.agent_id, self.ctx.secrets),
             "agent_id": handle.agent_id,
         }
         if interface:

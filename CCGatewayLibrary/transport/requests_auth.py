@@ -13,14 +13,16 @@ from typing import Any
 
 import requests
 
+from ..secrets import SecretRegistry
 from .redaction import REDACTED, RedactionPolicy
 from .session import GuidHolder
 
 
 class GuidAuth(requests.auth.AuthBase):
-    def __init__(self, guid: GuidHolder, policy: RedactionPolicy, agent_id: str) -> None:
+    def __init__(self, guid: GuidHolder, policy: RedactionPolicy, agent_id: str, secrets: SecretRegistry) -> None:
         self._guid = guid
         self._policy = policy
+        self._secrets = secrets
         self.agent_id = agent_id
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
@@ -33,6 +35,13 @@ class GuidAuth(requests.auth.AuthBase):
 
     def _after_reply(self, response: requests.Response, **_: Any) -> requests.Response:
         self._guid.take_from(response.headers)  # a rotated Guid stays the agent's, and stays secret
+        # Secrets in the body (updateGuid's result.guid, a phone token) are registered before RequestsLibrary
+        # logs the body, so the library's listener masks them there.
+        for value in self._policy.secret_values(response.content):
+            self._secrets.register(value)
+        result = _json_object(response).get("result")
+        if isinstance(result, dict) and isinstance(result.get("guid"), str):
+            self._guid.adopt(result["guid"])  # updateGuid sent this way: the new Guid is the agent's from now on
         for message in (*response.history, response):
             self._mask(message.headers)
             self._mask(message.request.headers)
@@ -45,3 +54,11 @@ class GuidAuth(requests.auth.AuthBase):
 
     def __repr__(self) -> str:
         return f"GuidAuth(agent {self.agent_id})"
+
+
+def _json_object(response: requests.Response) -> dict[str, Any]:
+    try:
+        document = response.json()
+    except ValueError:
+        return {}
+    return document if isinstance(document, dict) else {}
