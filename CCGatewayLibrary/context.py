@@ -197,14 +197,27 @@ class LibraryContext:
                                     push_ca=Path(s.push_ca) if s.push_ca else None)
             receiver.start()
             self.push_receiver = receiver
-            if self.simulator is not None:  # the embedded simulator trusts the endpoint's CA, as a gateway must
-                self.simulator.simulator.config.callback_ca = receiver.ca_file
+            config = getattr(getattr(self.simulator, "simulator", None), "config", None)
+            if config is not None:  # the embedded simulator trusts the endpoint's CA, as a gateway must
+                config.callback_ca = receiver.ca_file
+            elif self.simulator is not None:
+                receiver.stop()
+                self.push_receiver = None
+                raise CCGatewayError("Push mode with a simulator started as a process or on a replay: choose push mode "
+                                     "before Start Gateway Simulator (event_mode=push or ${CCGW_EVENT_MODE}), so the "
+                                     "process is told to trust the push endpoint's CA; a replay answers polled "
+                                     "sessions only.")
             logger.info(f"Push endpoint listening at {receiver.base_url} (certificate's CA: {receiver.ca_file}).")
         return self.push_receiver
 
     def push_registration(self, agent_id: str) -> PushRegistration | None:
         """A registration for a sign-in in push mode (before it is sent), None in poll mode."""
-        return self.push_endpoint().register(agent_id) if self.event_mode() == "push" else None
+        if self.event_mode() != "push":
+            return None
+        if self.recorder is not None:
+            raise CCGatewayError("record_to records polled sessions only (a replay answers polls): sign in in poll "
+                                 "mode (event_mode=poll) while recording.")
+        return self.push_endpoint().register(agent_id)
 
     def start_receiving(self, agent: AgentHandle, push: PushRegistration) -> None:
         """Push mode: the registration's events go to the agent's journal, and the heartbeat starts."""

@@ -231,7 +231,11 @@ class CCGatewayLibrary(DynamicCore):
         if record_to is not None:
             from .recording import SessionRecorder
 
-            self.ctx.recorder = SessionRecorder(Path(record_to), self.ctx.secrets)
+            try:
+                self.ctx.recorder = SessionRecorder(Path(record_to), self.ctx.secrets)
+            except OSError as error:
+                raise CCGatewayError(f"record_to: cannot write the recording {record_to} "
+                                     f"({error.strerror or error}).") from None
         if url:
             try:
                 settings.url = gateway_url(url)

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .catalogue.gateway import SUCCESS
 from .secrets import SecretRegistry
 from .transport import Exchange
 
@@ -78,7 +79,7 @@ class SessionRecorder:
         after the next sign-in."""
         now = self._since(time.monotonic())
         reply = exchange.redacted_response()["body"]
-        if exchange.status == 200 and isinstance(reply, dict) and str(reply.get("retcode")) == "0":
+        if exchange.status == 200 and isinstance(reply, dict) and str(reply.get("retcode")) == SUCCESS:
             events = reply.get("event")
             for event in events if isinstance(events, list) else [] if events is None else [events]:
                 self._write({"t": now, "kind": "event", "agent": agent, "session": session, "event": event})

@@ -233,3 +233,38 @@ def test_the_push_endpoint_names_an_agents_callback_and_the_ca_but_never_the_tok
     pushed.sign_in_agent("102", PASSWORD, ccs_only=True)
     with pytest.raises(CCGatewayError, match="Agent 102 did not sign in in push mode: its events are polled"):
         pushed.get_push_endpoint(agent="102")
+
+
+# ---------------------------------------------------------------- push mode with other kinds of simulator
+
+
+def test_a_simulator_process_started_in_push_mode_pushes_to_the_library() -> None:
+    library = CCGatewayLibrary(event_mode="push")
+    library.start_gateway_simulator(process=True, time_scale=0.05)
+    try:
+        library.sign_in_agent("101", PASSWORD, "70001")
+        library.wait_for_event("AgentState_Ready", timeout=timedelta(seconds=10))
+        assert library.ctx.settings.heartbeat_interval == pytest.approx(30 * 0.05)
+    finally:
+        library.stop_gateway_simulator()
+        library.ctx.shut_down()
+
+
+def test_a_replay_in_push_mode_is_refused_before_it_starts(tmp_path: Path) -> None:
+    recording = tmp_path / "session.jsonl"
+    recording.write_text("", encoding="utf-8")
+    library = CCGatewayLibrary(event_mode="push")
+    with pytest.raises(CCGatewayError, match="A replay answers polled sessions only"):
+        library.start_gateway_simulator(replay=recording)
+    assert library.ctx.simulator is None
+
+
+def test_recording_a_push_mode_sign_in_is_refused(tmp_path: Path) -> None:
+    library = CCGatewayLibrary(event_mode="push", record_to=tmp_path / "session.jsonl")
+    library.start_gateway_simulator()
+    try:
+        with pytest.raises(CCGatewayError, match="record_to records polled sessions only"):
+            library.sign_in_agent("101", PASSWORD, "70001")
+    finally:
+        library.stop_gateway_simulator()
+        library.ctx.shut_down()

@@ -15,7 +15,7 @@ import pytest
 from robot.api.types import Secret
 
 from CCGatewayLibrary import CCGatewayLibrary
-from CCGatewayLibrary.errors import HttpStatusError, SimulatorError
+from CCGatewayLibrary.errors import CCGatewayError, HttpStatusError, SimulatorError
 from CCGatewayLibrary.simulator.process import SimulatorProcess
 from CCGatewayLibrary.simulator.replay import RecordingError, load_recording
 
@@ -183,3 +183,10 @@ def test_no_secret_reaches_the_recording(tmp_path: Path) -> None:
     assert not GUID.search(text)
     interfaces = [json.loads(line).get("interface") for line in text.splitlines()]
     assert interfaces.count("handShake") == 1 and interfaces.count("updateGuid") == 1
+
+
+def test_a_recording_that_cannot_be_written_is_refused_naming_record_to(tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("", encoding="utf-8")
+    with pytest.raises(CCGatewayError, match=r"^record_to: cannot write the recording .*a-file/session.jsonl \("):
+        CCGatewayLibrary(record_to=blocked / "session.jsonl")

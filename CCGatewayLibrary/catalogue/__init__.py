@@ -199,6 +199,11 @@ class Catalogue:
         """The retcodes that carry ``tag`` in retcodes.json (``session-ended``, ``bad-parameter``, ...)."""
         return frozenset(code for code, entry in self.retcodes.items() if tag in entry.tags)
 
+    @cached_property
+    def session_ended(self) -> frozenset[str]:
+        """Retcodes after which the agent must sign in again (tag ``session-ended``): polling and heartbeats stop."""
+        return self.tagged("session-ended")
+
     def meaning(self, retcode: str) -> str:
         entry = self.retcodes.get(retcode)
         return entry.meaning if entry else "not in the retcode table"

@@ -24,7 +24,6 @@ from .journal import EventJournal
 
 # Retcodes after which polling cannot succeed until the agent signs in again.
 MAX_BACKOFF = 2.0
-SESSION_ENDED = "session-ended"  # retcodes.json tag: the agent must sign in again, so polling stops
 POLL_SLACK = 5.0  # how much longer than the gateway's poll wait a poll may take before it counts as lost
 SHOWN_BODY = 200
 
@@ -141,7 +140,7 @@ class EventPoller(AgentThread):
             sent = exchange.request_headers.get("Guid")
             if retcode in self.catalogue.guid_refusals and sent and _replaced(self.session.guid.guid, sent):
                 return "empty"  # the Guid was replaced (Refresh Guid) while this poll was held: poll with the new one
-            if retcode in self.catalogue.tagged(SESSION_ENDED):
+            if retcode in self.catalogue.session_ended:
                 self._close(f"polling stopped: {text}")
                 return "stop"
             return "error"

@@ -31,7 +31,6 @@ from ..transport import GatewaySession
 from .background import AgentThread
 from .journal import EventJournal
 
-SESSION_ENDED = "session-ended"  # retcodes.json tag: the agent must sign in again
 TOKEN_BYTES = 24  # 48 hex digits: the gateway takes at most 50 letters or digits
 REMEMBERED = 4096  # how many recent events of a session are kept for recognising a second delivery
 MAX_HEARTBEAT_BACKOFF = 5.0
@@ -198,7 +197,7 @@ class PushListener(AgentThread):
         try:
             exchange = self.session.send(self.interface.method, self.path, headers=headers)
         except CCGatewayError as error:
-            self._problem(f"heartbeat failed: {error}")
+            self._problem(self.scrub(f"heartbeat failed: {error}"))
             return "error"
         if self._stop.is_set():
             return "stop"
@@ -220,7 +219,7 @@ class PushListener(AgentThread):
         sent, current = exchange.request_headers.get("Guid"), self.session.guid.guid
         if retcode in self.catalogue.guid_refusals and sent and current is not None and current.value != sent:
             return "error"  # the Guid was replaced (Refresh Guid) while this heartbeat was on its way: beat again
-        if retcode in self.catalogue.tagged(SESSION_ENDED):
+        if retcode in self.catalogue.session_ended:
             self.journal.close(f"heartbeat stopped: {text}")
             self._stop.set()
             self.registration.close()

@@ -14,7 +14,6 @@ from ..events import EventJournal
 from .base import LibraryComponent, succeeded
 
 # retcodes.json tag of the codes that mean the agent is out already: for a teardown, as good as a sign-out.
-SESSION_ENDED = "session-ended"
 
 
 class AgentKeywords(LibraryComponent):
@@ -188,7 +187,7 @@ class AgentKeywords(LibraryComponent):
                 continue
             try:
                 reply = self.ctx.call(handle.session, interface, handle.agent_id,
-                                      expected_retcode=[SUCCESS, *sorted(self.ctx.catalogue.tagged(SESSION_ENDED))])
+                                      expected_retcode=[SUCCESS, *sorted(self.ctx.catalogue.session_ended)])
             except CCGatewayError as error:
                 failures.append(f"{handle.describe()}: {error}")
                 logger.info(f"Could not sign out {handle.describe()}: {error}")

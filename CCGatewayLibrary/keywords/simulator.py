@@ -133,6 +133,9 @@ class SimulatorKeywords(LibraryComponent):
             agents = Roster.load(roster)
         except RosterError as error:
             raise SimulatorError(str(error)) from None
+        if replay is not None and self.ctx.event_mode() == "push":
+            raise SimulatorError("A replay answers polled sessions only: run the replayed suite in poll mode "
+                                 "(event_mode=poll).")
         if process:
             return self._start_process(config, roster, seconds(ready_timeout, 15), log_file, log_level, replay)
         sink = SimulatorLog(log_file, log_level) if log_file is not None else None
@@ -170,6 +173,9 @@ class SimulatorKeywords(LibraryComponent):
                        log_level: str, replay: Path | None) -> str:
         from ..simulator.process import SimulatorProcess
 
+        if self.ctx.event_mode() == "push":
+            self.ctx.push_endpoint()  # first, so the process can be told to trust its CA
+            self.ctx.settings.heartbeat_interval = gateway.HEARTBEAT_INTERVAL * config.time_scale
         options = ["--poll-wait", f"{config.poll_wait:g}", "--auth-mode", "dynamic" if config.dynamic_auth else
                    "static", "--time-scale", f"{config.time_scale:g}", "--log-level", log_level]
         given = {"--guid-rotation": config.guid_rotation, "--roster": roster, "--log-file": log_file,

@@ -168,7 +168,10 @@ def main(argv: list[str] | None = None) -> int:
         guard = f"; control interface needs the {CONTROL_TOKEN_HEADER} header" if token else ""
         print(f"ccgw-sim listening on {endpoint.url} (trust CA {endpoint.ca_file}){guard}", flush=True)
         if args.ready_file:
-            args.ready_file.write_text(json.dumps({"url": endpoint.url, "ca_file": str(endpoint.ca_file)}))
+            # Written beside and renamed: whoever waits for the file never reads half of it.
+            partial = args.ready_file.with_name(args.ready_file.name + ".partial")
+            partial.write_text(json.dumps({"url": endpoint.url, "ca_file": str(endpoint.ca_file)}))
+            os.replace(partial, args.ready_file)
 
     try:
         runner.serve_forever(announce)

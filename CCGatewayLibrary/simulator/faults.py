@@ -22,6 +22,8 @@ PUSH = "push"
 PUSH_KINDS = ("delay", "drop", "duplicate", "unreachable")
 KINDS = tuple(dict.fromkeys(REQUEST_KINDS + PUSH_KINDS))
 
+MAX_DOWNTIME = 60.0  # seconds a restart may keep the port closed
+
 
 class FaultError(ValueError):
     """A fault the simulator cannot inject; the text says why."""
@@ -65,8 +67,8 @@ def parse_fault(data: Any, interfaces: set[str]) -> Fault:
     if kind == "http" and not (isinstance(value, int) and 400 <= value <= 599):
         raise FaultError("value must be an HTTP error status from 400 to 599")
     if kind == "restart" and not (value is None or (isinstance(value, int | float) and not isinstance(value, bool)
-                                                    and 0 <= value <= 60)):
-        raise FaultError("value must be the seconds the port stays closed, 0 to 60")
+                                                    and 0 <= value <= MAX_DOWNTIME)):
+        raise FaultError(f"value must be the seconds the port stays closed, 0 to {MAX_DOWNTIME:g}")
     if kind == "retcode" and not (isinstance(value, str) and 0 < len(value) <= 10):
         raise FaultError("value must be a retcode such as \"100-007\"")
     return Fault(kind, interface, str(data.get("agent", "*"))[:24], value, count)

@@ -31,6 +31,7 @@ from typing import Any
 from aiohttp import web
 
 from ..catalogue import Catalogue, Interface, load_catalogue
+from ..catalogue.gateway import SUCCESS
 from ..recording import FORMAT
 from ..transport.redaction import REDACTED
 from ..version import VERSION
@@ -242,7 +243,7 @@ class ReplaySimulator:
         if expected.data.get("setGuid"):
             guid = str(uuid.uuid4())
             headers = {"Set-GUID": f"JSESSIONID={guid}"}
-            if interface.sets_guid and interface.name != POLL_INTERFACE and expected.data.get("retcode") == "0":
+            if interface.sets_guid and interface.name != POLL_INTERFACE and expected.data.get("retcode") == SUCCESS:
                 self._new_session(script, expected, guid)
             else:
                 script.guids.add(guid)
@@ -294,14 +295,14 @@ class ReplaySimulator:
                 break
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                return web.json_response({"message": "", "retcode": "0", "event": None})
+                return web.json_response({"message": "", "retcode": SUCCESS, "event": None})
             script.wakeup.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(script.wakeup.wait(), remaining)
         entry = script.outcomes.popleft()
         self.counters_["delivered"] += 1
         if entry.kind == "event":
-            return web.json_response({"message": "", "retcode": "0", "event": entry.data["event"]})
+            return web.json_response({"message": "", "retcode": SUCCESS, "event": entry.data["event"]})
         return self._respond(entry.data["status"], entry.data["reply"])
 
     # -- control interface ---------------------------------------------------------------------------

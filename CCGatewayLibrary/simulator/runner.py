@@ -14,13 +14,13 @@ from typing import Any
 
 from aiohttp import web
 
+from .faults import MAX_DOWNTIME
 from .model import SimulatorConfig
 from .roster import Roster
 from .server import GatewaySimulator
 from .tls import server_context
 
 log = logging.getLogger("ccgw-sim")
-MAX_DOWNTIME = 60.0  # seconds a restart may keep the port closed
 
 
 @dataclass(frozen=True)

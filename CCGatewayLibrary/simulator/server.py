@@ -32,7 +32,7 @@ from ..catalogue.gateway import SUCCESS
 from ..version import VERSION
 from .agent_states import AGENT_STATE_TABLE
 from .control import CONTROL_PREFIX, CONTROL_TOKEN_HEADER
-from .faults import Fault, FaultError, parse_fault
+from .faults import MAX_DOWNTIME, Fault, FaultError, parse_fault
 from .model import Agent, GatewayModel, Refused, SimulationError, SimulatorConfig
 from .operations import OPERATIONS
 from .push import Pusher
@@ -467,9 +467,9 @@ class GatewaySimulator:
         except UnreadableBody as problem:
             return problem.answer(web.json_response({"error": str(problem)}, status=400))
         downtime = (data or {}).get("downtime", 0) if isinstance(data, dict | None) else None
-        if isinstance(downtime, bool) or not isinstance(downtime, int | float) or not 0 <= downtime <= 60:
-            return web.json_response({"error": "downtime must be the seconds the port stays closed, 0 to 60"},
-                                     status=400)
+        if isinstance(downtime, bool) or not isinstance(downtime, int | float) or not 0 <= downtime <= MAX_DOWNTIME:
+            problem = f"downtime must be the seconds the port stays closed, 0 to {MAX_DOWNTIME:g}"
+            return web.json_response({"error": problem}, status=400)
         try:
             self.schedule_restart(float(downtime))
         except SimulationError as error:
@@ -544,7 +544,10 @@ class GatewaySimulator:
 
     async def control_rotate_guid(self, request: web.Request) -> web.Response:
         agent = self._signed_in_agent(request)
-        body = await request.json() if request.can_read_body else {}
+        try:
+            body = await request_json(request) or {}
+        except UnreadableBody as problem:
+            return problem.answer(web.json_response({"error": str(problem)}, status=400))
         grace = body.get("grace", 0) if isinstance(body, dict) else None
         if isinstance(grace, bool) or not isinstance(grace, int | float) or grace < 0:
             return web.json_response({"error": "grace must be a number of seconds, 0 or more"}, status=400)
