@@ -54,6 +54,8 @@ An Injected Retcode Fails The Step In Words
 A Restarted Gateway Ends Polling And The Agent Signs In Again
     [Documentation]    The simulator restarts as a gateway reboots: the port closes for a second (polls are refused and
     ...    retried), the agent's session is gone (polling stops on 100-006), and a new sign-in carries on.
+    ...    In push mode nothing is polled: the loss shows at the next heartbeat, so the test is for polling.
+    [Tags]    poll-only
     Restart Gateway Simulator    downtime=1s
     Run Keyword And Expect Error    *cannot arrive for agent ${FIRST_AGENT} any more: *polling stopped: *100-006*
     ...    Wait For Event    AgentState_SetNotReady_Success    timeout=5s
