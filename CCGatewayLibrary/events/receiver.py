@@ -218,6 +218,7 @@ class PushReceiver:
         self._thread = threading.Thread(target=serve, name="ccgw-push-receiver", daemon=True)
         self._thread.start()
         if not started.wait(timeout):
+            self.stop()  # no half-started endpoint left behind: the next sign-in builds a new one
             raise CCGatewayError(f"The push endpoint did not start within {timeout:g} s.")
         if failure:
             error = failure[0]

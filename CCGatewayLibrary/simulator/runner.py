@@ -78,7 +78,11 @@ class SimulatorRunner:
             await self._cleanup()
             self.simulator.reset()
             await asyncio.sleep(min(max(downtime, 0.0), MAX_DOWNTIME))
-            await self._start_site()
+            try:
+                await self._start_site()
+            except OSError as error:  # e.g. another program took the port meanwhile: say so, not just "not ready"
+                log.error("restart failed: cannot serve on port %s again: %s", self.port, error)
+                raise
             log.warning("restarted on port %s", self.port)
 
     def start_in_thread(self, timeout: float = 15.0) -> Endpoint:
