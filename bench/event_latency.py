@@ -104,7 +104,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="smoke run: 100 events, 2 rounds (< 30 s)")
     parser.add_argument("--events", type=int, help="events for ours and round trips for the floor "
                                                    "(default 1000, quick 100)")
-    parser.add_argument("--anchor-events", type=int, help="events per WUKS interval (default 100, quick 6)")
+    parser.add_argument("--anchor-events", type=int, help="events per WUKS interval (default 40, quick 6)")
     parser.add_argument("--rounds", type=int, help="rounds the rows are interleaved in (default 10, quick 2)")
     parser.add_argument("--poll-wait", type=float, default=10.0,
                         help="seconds the simulator holds an empty poll (default 10, the gateway's)")
@@ -113,7 +113,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
     events = args.events or (100 if args.quick else 1000)
-    anchor_events = args.anchor_events or (6 if args.quick else 100)
+    anchor_events = args.anchor_events or (6 if args.quick else 40)
     rounds = args.rounds or (2 if args.quick else 10)
     randomness = random.Random(args.seed)
     # The floor passes the simulator's CA with each request; nothing in the environment may replace it.
