@@ -87,9 +87,26 @@ def test_the_token_of_another_agent_or_of_a_closed_sign_in_does_not_open_the_pat
     try:
         assert _push(receiver, first, {"eventList": [_event()]}, token=second.token.value).status_code == 401
         first.close()
-        assert _push(receiver, first, {"eventList": [_event()]}).status_code == 404
+        assert _push(receiver, first, {"eventList": [_event()]}).status_code == 401  # that sign-in has ended
+        assert _push(receiver, first, {"eventList": [_event()]}, token="wrong").status_code == 404  # nobody here
     finally:
         second.close()
+
+
+def test_a_late_push_of_an_ended_sign_in_is_refused_without_a_note_in_the_new_one(receiver: PushReceiver) -> None:
+    old, old_journal = receiver.register("101"), EventJournal("101")
+    old.attach(old_journal)
+    old.close()
+    new, journal = receiver.register("101"), EventJournal("101")
+    new.attach(journal)
+    try:
+        reply = _push(receiver, old, {"workNo": "101", "eventList": [_event()]})
+        assert reply.status_code == 401 and reply.json()["message"] == "that sign-in has ended"
+        assert journal.events() == [] and journal.problems() == []
+        wrong = _push(receiver, new, {"workNo": "101", "eventList": [_event()]}, token="wrong")
+        assert wrong.status_code == 401 and len(journal.problems()) == 1  # a token nobody was given is noted
+    finally:
+        new.close()
 
 
 @pytest.mark.parametrize(("body", "raw", "why"), [

@@ -41,6 +41,7 @@ MAX_CALLBACK_URI = 200  # the sign-in's callBackUri: at most 200 characters
 MAX_PUSH_BODY = 1024 * 1024
 LOCAL_NAMES = ("127.0.0.1", "localhost", "::1")
 TOKEN_HEADER = "service_token"
+RETIRED_KEPT = 8  # ended sign-ins per agent whose tokens are still recognised (and refused quietly)
 _PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z ]+)-----.+?-----END \1-----\r?\n?", re.DOTALL)
 
 
@@ -92,6 +93,7 @@ class PushReceiver:
         self.refused = 0  # pushes without a valid token or with a broken body
         self._lock = threading.Lock()
         self._registrations: dict[str, list[PushRegistration]] = {}
+        self._retired: dict[str, list[PushRegistration]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: web.AppRunner | None = None
         self._thread: threading.Thread | None = None
@@ -113,19 +115,25 @@ class PushReceiver:
             current = self._registrations.get(registration.agent_id, [])
             if registration in current:
                 current.remove(registration)
+                # Kept a while: a late push of an ended sign-in is refused quietly, not noted as the new one's.
+                retired = self._retired.setdefault(registration.agent_id, [])
+                retired[:] = [*retired, registration][-RETIRED_KEPT:]
             if not current:
                 self._registrations.pop(registration.agent_id, None)
 
-    def _match(self, agent_id: str, offered: str) -> tuple[PushRegistration | None, PushRegistration | None]:
-        """The registration whose token was offered (None if none) and the agent's newest one."""
+    def _match(self, agent_id: str, offered: str) -> tuple[PushRegistration | None, PushRegistration | None, bool]:
+        """The registration whose token was offered (None if none), the agent's newest one, and whether the token
+        was that of a sign-in that has ended."""
         with self._lock:
             candidates = list(self._registrations.get(agent_id, ()))
+            retired = list(self._retired.get(agent_id, ()))
         given = offered.encode("utf-8", "surrogatepass")
         found = None
         for registration in candidates:  # each one compared, so the time taken does not say which came close
             if registration.token_matches(given) and found is None:
                 found = registration
-        return found, candidates[-1] if candidates else None
+        ended = [registration.token_matches(given) for registration in retired]
+        return found, candidates[-1] if candidates else None, found is None and any(ended)
 
     # -- the server ------------------------------------------------------------------------------
     def _app(self) -> web.Application:
@@ -135,9 +143,11 @@ class PushReceiver:
 
     async def _receive(self, request: web.Request) -> web.Response:
         agent_id = request.match_info["agentid"]
-        registration, newest = self._match(agent_id, request.headers.get(TOKEN_HEADER, ""))
+        registration, newest, ended = self._match(agent_id, request.headers.get(TOKEN_HEADER, ""))
         if registration is None:
             self.refused += 1
+            if ended:  # a sign-in that is over: its events are not the current session's, and nothing is wrong
+                return web.json_response({"message": "that sign-in has ended", "retcode": "401"}, status=401)
             if newest is None:
                 return web.json_response({"message": f"no agent {agent_id[:24]} receives pushes here",
                                           "retcode": "404"}, status=404)
@@ -233,6 +243,7 @@ class PushReceiver:
             self._thread.join(10)
         with self._lock:
             self._registrations.clear()
+            self._retired.clear()
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
