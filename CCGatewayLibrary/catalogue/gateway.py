@@ -38,7 +38,14 @@ TRANSFER_MODES: Final = {
 
 # Push mode: the gateway POSTs {workNo, eventList} to the sign-in's callBackUri with the headers Guid and
 # service_token, and the receiver answers this: https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_1275.html
-PUSH_ACK: Final = {"message": "success", "retcode": "0"}
+PUSH_ACK: Final = {"message": "success", "retcode": SUCCESS}
+# The header that carries the sign-in's serviceToken on each push and (optionally) on the heartbeat:
+# https://support.huaweicloud.com/intl/en-us/api-cec/cec_07_1204.html
+SERVICE_TOKEN_HEADER: Final = "service_token"
+
+# Log names of the interfaces that carry events: the long poll, and push mode's heartbeat.
+POLL_INTERFACE: Final = "getAgentEvent"
+HEARTBEAT_INTERFACE: Final = "handShake"
 # What the gateway does when a push fails is not documented. The simulator (inferred) tries a failed push again
 # after each of these pauses, scaled by its time_scale, and then gives its events up as lost:
 PUSH_RETRY_DELAYS: Final = (0.5, 1.0, 2.0)

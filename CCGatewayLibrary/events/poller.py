@@ -37,7 +37,7 @@ class EventPoller(AgentThread):
         self.observe = observe  # told of every poll reply received (a session recording)
         self.scrub = scrub  # masks secrets in what a problem quotes, before it is cut short
         self.catalogue = catalogue
-        self.interface = catalogue.interface("getAgentEvent")
+        self.interface = catalogue.interface(gateway.POLL_INTERFACE)
         self.path = self.interface.url_path({"agentid": agent_id})
         self.journal = journal
         self.poll_interval = poll_interval

@@ -140,7 +140,7 @@ class PushListener(AgentThread):
                  scrub: Callable[[str], str] = lambda text: text) -> None:
         self.session = session
         self.catalogue = catalogue
-        self.interface = catalogue.interface("handShake")
+        self.interface = catalogue.interface(gateway.HEARTBEAT_INTERFACE)
         self.path = self.interface.url_path({"agentid": agent_id})
         self.journal = journal
         self.registration = registration
@@ -193,7 +193,7 @@ class PushListener(AgentThread):
 
     def _beat(self) -> str:
         """One heartbeat: "ok", "error" or "stop"."""
-        headers = {"service_token": self.registration.token.value}
+        headers = {gateway.SERVICE_TOKEN_HEADER: self.registration.token.value}
         try:
             exchange = self.session.send(self.interface.method, self.path, headers=headers)
         except CCGatewayError as error:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from ..catalogue import PUSH_BODY_SCHEMA, Catalogue
+from ..catalogue import PUSH_BODY_SCHEMA, Catalogue, gateway
 from ..catalogue.gateway import PUSH_ACK
 from ..errors import CCGatewayError
 from ..transport.redaction import MAX_JSON_DEPTH, json_depth
@@ -40,7 +40,7 @@ CALLBACK_PATH = "/ccgw-push/v1/agents/{agentid}/events"
 MAX_CALLBACK_URI = 200  # the sign-in's callBackUri: at most 200 characters
 MAX_PUSH_BODY = 1024 * 1024
 LOCAL_NAMES = ("127.0.0.1", "localhost", "::1")
-TOKEN_HEADER = "service_token"
+TOKEN_HEADER = gateway.SERVICE_TOKEN_HEADER
 RETIRED_KEPT = 8  # ended sign-ins per agent whose tokens are still recognised (and refused quietly)
 _PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z ]+)-----.+?-----END \1-----\r?\n?", re.DOTALL)
 

@@ -6,6 +6,7 @@ from robot.api import logger
 from robot.api.deco import keyword
 from robot.api.types import Secret
 
+from ..catalogue import gateway
 from ..catalogue.gateway import SUCCESS
 from ..errors import CCGatewayError
 from .base import LibraryComponent, succeeded
@@ -26,7 +27,7 @@ class SessionKeywords(LibraryComponent):
         headers = None
         if service_token is not None:
             self.ctx.secrets.register(service_token)
-            headers = {"service_token": service_token.value}
+            headers = {gateway.SERVICE_TOKEN_HEADER: service_token.value}
         self._agent_call(agent, "handShake", expected_retcode, headers=headers)
 
     @keyword(tags=["agent", "session", "updateGuid"])

@@ -149,7 +149,7 @@ class Pusher:
         if self._take(agent.agent_id, ("unreachable",)) is not None:
             log.info("injecting fault: agent %s's callback unreachable", agent.agent_id)
             return False
-        headers = {"Content-Type": "application/json;charset=UTF-8", "service_token": agent.service_token,
+        headers = {"Content-Type": "application/json;charset=UTF-8", gateway.SERVICE_TOKEN_HEADER: agent.service_token,
                    "Guid": agent.guid or ""}
         try:
             client = self._client_session()  # OSError: a --callback-ca file that cannot be read

@@ -31,14 +31,13 @@ from typing import Any
 from aiohttp import web
 
 from ..catalogue import Catalogue, Interface, load_catalogue
-from ..catalogue.gateway import SUCCESS
+from ..catalogue.gateway import POLL_INTERFACE, SUCCESS
 from ..recording import FORMAT
 from ..transport.redaction import REDACTED
 from ..version import VERSION
 from .control import CONTROL_PREFIX, CONTROL_TOKEN_HEADER
 
 log = logging.getLogger("ccgw-sim")
-POLL_INTERFACE = "getAgentEvent"
 MISMATCH = 409
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 MAX_DELAY = 30.0  # a recorded pause longer than this (a test waiting out a timeout) is replayed this long

@@ -28,7 +28,7 @@ from typing import Any, NoReturn
 from aiohttp import web
 
 from ..catalogue import POLL_RESPONSE_SCHEMA, Catalogue, Interface, load_catalogue
-from ..catalogue.gateway import SUCCESS
+from ..catalogue.gateway import HEARTBEAT_INTERFACE, POLL_INTERFACE, SERVICE_TOKEN_HEADER, SUCCESS
 from ..version import VERSION
 from .agent_states import AGENT_STATE_TABLE
 from .control import CONTROL_PREFIX, CONTROL_TOKEN_HEADER
@@ -40,8 +40,6 @@ from .roster import Roster
 
 log = logging.getLogger("ccgw-sim")
 
-POLL_INTERFACE = "getAgentEvent"
-HEARTBEAT_INTERFACE = "handShake"
 # handShake's optional service_token header: at most 50 letters or digits, else 100-001
 SERVICE_TOKEN = re.compile(r"[A-Za-z0-9]{1,50}")
 BEFORE_SERVING = ("delay", "http", "not-json", "retcode", "restart")  # faults decided when a request arrives
@@ -368,7 +366,7 @@ class GatewaySimulator:
             return self._reply(interface, SUCCESS, result=result, guid=guid)
         agent = self.model.authorize(agent_id, request.headers.get("Guid"))
         if interface.name == HEARTBEAT_INTERFACE:
-            return self._heartbeat(interface, agent, request.headers.get("service_token"))
+            return self._heartbeat(interface, agent, request.headers.get(SERVICE_TOKEN_HEADER))
         if how == "agent state table":
             result = self.model.change_state(agent, interface.name, call)
         elif how is not None:
