@@ -27,7 +27,14 @@ from .pool import PoolState
 from .reporting import RequestRecorder
 from .scopes import SettingScopes
 from .secrets import SecretRegistry
-from .transport import Exchange, GatewaySession, GuidHolder, RedactionPolicy, RedactionRuleError
+from .transport import (
+    Exchange,
+    GatewaySession,
+    GuidHolder,
+    RedactionPolicy,
+    RedactionRuleError,
+    guid_replaced_in_flight,
+)
 
 if TYPE_CHECKING:
     from .events.receiver import PushReceiver
@@ -281,7 +288,7 @@ class LibraryContext:
         url_path = interface.url_path(params)
         exchange = self.send(session, interface, agent_id, url_path, query=query, body=body,
                              send_guid=interface.guid_required, headers=headers)
-        if self._guid_replaced_in_flight(session, exchange):
+        if guid_replaced_in_flight(exchange, session.guid, self.catalogue.guid_refusals):
             # A poll reply rotated the Guid while this request was on its way; the gateway refused the old one
             # and so did nothing. Sending it once more with the new Guid is what a client with one thread would
             # have done.
@@ -295,14 +302,6 @@ class LibraryContext:
             # At the default log level the DEBUG details are not kept: a failing call shows them at INFO.
             self._log_details(interface.name, exchange, "INFO")
             raise
-
-    def _guid_replaced_in_flight(self, session: GatewaySession, exchange: Exchange) -> bool:
-        sent = exchange.request_headers.get("Guid")
-        reply = exchange.json if isinstance(exchange.json, dict) else {}
-        if sent is None or str(reply.get("retcode")) not in self.catalogue.guid_refusals:
-            return False
-        current = session.guid.guid
-        return current is not None and current.value != sent
 
     def send(self, session: GatewaySession, interface: Interface, agent_id: str, path: str, **request: Any) -> Exchange:
         """Sends and logs one request; a transport failure names the interface and the agent."""

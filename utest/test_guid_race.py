@@ -58,29 +58,23 @@ def test_a_request_whose_guid_was_replaced_in_flight_is_sent_again_with_the_new_
     assert [request.headers["guid"] for request in sent] == [gateway.guid, NEW_GUID]
 
 
-def test_a_refused_guid_that_nobody_replaced_fails_at_once(signed_in: tuple[CCGatewayLibrary, HostileGateway]) -> None:
+@pytest.mark.parametrize(
+    ("replies", "failure", "sent"),
+    [
+        pytest.param([("100-006", None)], "sayFree failed for agent 101: retcode 100-006", 1, id="nobody-replaced-it"),
+        pytest.param([("000-003", NEW_GUID), ("000-003", NEW_GUID + "x")], "retcode 000-003", 2, id="once-only"),
+        pytest.param([("100-007", NEW_GUID)], "retcode 100-007", 1, id="not-a-guid-refusal"),
+    ],
+)
+def test_a_refusal_is_sent_again_only_once_and_only_for_a_replaced_guid(
+    signed_in: tuple[CCGatewayLibrary, HostileGateway], replies: list[tuple[str, str | None]], failure: str,
+    sent: int,
+) -> None:
     library, gateway = signed_in
-    gateway.script("sayFree", _refused("100-006", rotate_to=None, library=library))
-    with pytest.raises(RetcodeError, match="sayFree failed for agent 101: retcode 100-006"):
+    gateway.script("sayFree", *(_refused(code, rotate_to=guid, library=library) for code, guid in replies))
+    with pytest.raises(RetcodeError, match=failure):
         library.set_agent_ready()
-    assert len(gateway.requests_to("sayFree")) == 1
-
-
-def test_a_request_is_sent_again_once_only(signed_in: tuple[CCGatewayLibrary, HostileGateway]) -> None:
-    library, gateway = signed_in
-    gateway.script("sayFree", _refused("000-003", rotate_to=NEW_GUID, library=library),
-                   _refused("000-003", rotate_to=NEW_GUID + "x", library=library))
-    with pytest.raises(RetcodeError, match="retcode 000-003"):
-        library.set_agent_ready()
-    assert len(gateway.requests_to("sayFree")) == 2
-
-
-def test_another_refusal_is_not_sent_again(signed_in: tuple[CCGatewayLibrary, HostileGateway]) -> None:
-    library, gateway = signed_in
-    gateway.script("sayFree", _refused("100-007", rotate_to=NEW_GUID, library=library))
-    with pytest.raises(RetcodeError, match="retcode 100-007"):
-        library.set_agent_ready()
-    assert len(gateway.requests_to("sayFree")) == 1
+    assert len(gateway.requests_to("sayFree")) == sent
 
 
 def test_a_poll_held_while_the_guid_was_replaced_polls_again_with_the_new_one(

@@ -13,7 +13,8 @@ from CCGatewayLibrary.catalogue import load_catalogue
 from CCGatewayLibrary.errors import TransportError
 from CCGatewayLibrary.events import EventJournal, EventPoller
 from CCGatewayLibrary.events import poller as poller_module
-from CCGatewayLibrary.transport import Exchange
+from CCGatewayLibrary.secrets import SecretRegistry
+from CCGatewayLibrary.transport import Exchange, GuidHolder
 
 READY = {"eventType": "AgentState_Ready", "workNo": "101", "content": None}
 
@@ -31,6 +32,7 @@ class Recording:
         self.script = list(script)
         self.calls: list[tuple[float, dict[str, Any]]] = []
         self.done = threading.Event()
+        self.guid = GuidHolder(SecretRegistry())
 
     def close(self) -> None:
         pass

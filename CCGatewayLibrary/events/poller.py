@@ -18,7 +18,7 @@ from typing import Any
 from ..catalogue import POLL_RESPONSE_SCHEMA, Catalogue, gateway
 from ..catalogue.gateway import SUCCESS
 from ..errors import CCGatewayError, TransportError
-from ..transport import Exchange, GatewaySession
+from ..transport import Exchange, GatewaySession, guid_replaced_in_flight
 from .background import AgentThread
 from .journal import EventJournal
 
@@ -137,8 +137,7 @@ class EventPoller(AgentThread):
             self._problem(text)
             if self._stop.is_set():
                 return "stop"
-            sent = exchange.request_headers.get("Guid")
-            if retcode in self.catalogue.guid_refusals and sent and _replaced(self.session.guid.guid, sent):
+            if guid_replaced_in_flight(exchange, self.session.guid, self.catalogue.guid_refusals):
                 return "empty"  # the Guid was replaced (Refresh Guid) while this poll was held: poll with the new one
             if retcode in self.catalogue.session_ended:
                 self._close(f"polling stopped: {text}")
@@ -157,7 +156,3 @@ class EventPoller(AgentThread):
         if self._stop.is_set():
             return "stop"
         return "event" if delivered else "error" if batch else "empty"
-
-
-def _replaced(current: Any, sent: str) -> bool:
-    return current is not None and current.value != sent

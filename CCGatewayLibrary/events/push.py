@@ -27,7 +27,7 @@ from robot.api.types import Secret
 from ..catalogue import Catalogue, gateway
 from ..catalogue.gateway import SUCCESS
 from ..errors import CCGatewayError
-from ..transport import GatewaySession
+from ..transport import GatewaySession, guid_replaced_in_flight
 from .background import AgentThread
 from .journal import EventJournal
 
@@ -216,8 +216,7 @@ class PushListener(AgentThread):
             return "ok"
         text = f"heartbeat answered retcode {self.catalogue.describe_retcode(retcode)}"
         self._problem(text)
-        sent, current = exchange.request_headers.get("Guid"), self.session.guid.guid
-        if retcode in self.catalogue.guid_refusals and sent and current is not None and current.value != sent:
+        if guid_replaced_in_flight(exchange, self.session.guid, self.catalogue.guid_refusals):
             return "error"  # the Guid was replaced (Refresh Guid) while this heartbeat was on its way: beat again
         if retcode in self.catalogue.session_ended:
             self.journal.close(f"heartbeat stopped: {text}")
