@@ -288,7 +288,7 @@ class LibraryContext:
         url_path = interface.url_path(params)
         exchange = self.send(session, interface, agent_id, url_path, query=query, body=body,
                              send_guid=interface.guid_required, headers=headers)
-        if guid_replaced_in_flight(exchange, session.guid, self.catalogue.guid_refusals):
+        if guid_replaced_in_flight(exchange, session, self.catalogue.guid_refusals):
             # A poll reply rotated the Guid while this request was on its way; the gateway refused the old one
             # and so did nothing. Sending it once more with the new Guid is what a client with one thread would
             # have done.

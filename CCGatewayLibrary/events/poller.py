@@ -137,7 +137,7 @@ class EventPoller(AgentThread):
             self._problem(text)
             if self._stop.is_set():
                 return "stop"
-            if guid_replaced_in_flight(exchange, self.session.guid, self.catalogue.guid_refusals):
+            if guid_replaced_in_flight(exchange, self.session, self.catalogue.guid_refusals):
                 return "empty"  # the Guid was replaced (Refresh Guid) while this poll was held: poll with the new one
             if retcode in self.catalogue.session_ended:
                 self._close(f"polling stopped: {text}")

@@ -216,7 +216,7 @@ class PushListener(AgentThread):
             return "ok"
         text = f"heartbeat answered retcode {self.catalogue.describe_retcode(retcode)}"
         self._problem(text)
-        if guid_replaced_in_flight(exchange, self.session.guid, self.catalogue.guid_refusals):
+        if guid_replaced_in_flight(exchange, self.session, self.catalogue.guid_refusals):
             return "error"  # the Guid was replaced (Refresh Guid) while this heartbeat was on its way: beat again
         if retcode in self.catalogue.session_ended:
             self.journal.close(f"heartbeat stopped: {text}")

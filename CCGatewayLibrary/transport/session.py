@@ -232,14 +232,14 @@ class Exchange:
         return {"headers": self.policy.redact_headers(self.response_headers), "body": body}
 
 
-def guid_replaced_in_flight(exchange: Exchange, holder: GuidHolder, refusals: frozenset[str]) -> bool:
+def guid_replaced_in_flight(exchange: Exchange, session: GatewaySession, refusals: frozenset[str]) -> bool:
     """The gateway refused the Guid ``exchange`` carried (one of ``refusals``), and another reply has replaced
-    it since: the gateway did nothing, so sending again with the new Guid is safe."""
+    the ``session``'s Guid since: the gateway did nothing, so sending again with the new Guid is safe."""
     sent = exchange.request_headers.get("Guid")
     reply = exchange.json if isinstance(exchange.json, dict) else {}
     if sent is None or str(reply.get("retcode")) not in refusals:
         return False
-    current = holder.guid
+    current = session.guid.guid  # read only now: most replies never get this far
     return current is not None and current.value != sent
 
 
