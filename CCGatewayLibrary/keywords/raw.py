@@ -4,6 +4,7 @@ import json
 import re
 from typing import Any
 
+from robot.api import logger
 from robot.api.deco import keyword
 from robot.api.types import Secret
 
@@ -23,7 +24,7 @@ class RawKeywords(LibraryComponent):
     def send_raw_request(
         self,
         interface: str,
-        body: dict | list | str | None = None,
+        body: dict | list | Secret | str | None = None,
         query: dict[str, str] | None = None,
         agent_id: str | None = None,
         path_params: dict[str, str] | None = None,
@@ -47,6 +48,11 @@ class RawKeywords(LibraryComponent):
         ``body={"callid": ""}`` sends an object; other text is sent as it is, for testing malformed bodies.
         Secrets stay redacted in the log as everywhere else, also in a body given as text.
 
+        A body that holds a password must reach the keyword as a `Secret` (or a dictionary with `Secret`
+        values): Robot logs a keyword's arguments at TRACE level before the library sees them, so a password
+        written into text cannot be hidden afterwards. A `Secret` body is sent like text (JSON text as the
+        JSON it describes), and the library warns when a text body carries a password field.
+
         | ${reply} = | `Send Raw Request` | sayFree | send_guid=False |
         | Should Be Equal | ${reply}[retcode] | 000-003 |
         | ${reply} = | `Send Raw Request` | getAgentStatus | agent_id=99 |
@@ -54,6 +60,8 @@ class RawKeywords(LibraryComponent):
         | ${reply} = | `Send Raw Request` | confJoin | body={"callid": |
         | ${reply} = | `Send Raw Request` | rest | path_params={"time": "0", "restcause": "3"} |
         | ${reply} = | `Send Raw Request` | GET onlineagent/{agentid}/agentstatus |
+        | ${body} = | Evaluate | {'password': $PASSWORD, 'phonenum': '70001'} |
+        | ${reply} = | `Send Raw Request` | login | body=${body} | send_guid=False |
         """
         spec = self._interface(interface)
         body = self._as_sent(body)
@@ -93,6 +101,16 @@ class RawKeywords(LibraryComponent):
 
     def _as_sent(self, body: Any) -> Any:
         """Text that is JSON becomes the document it describes, other text the bytes to send as they are."""
+        if isinstance(body, Secret):
+            self.ctx.secrets.register(body)
+            if not isinstance(body.value, str):
+                raise CCGatewayError(f"Send Raw Request: a Secret body must hold text (JSON or not), not "
+                                     f"{type(body.value).__name__}; give a dictionary with Secret values instead.")
+            body = body.value
+        elif isinstance(body, str) and any(self.ctx.policy.secret_values(body)):
+            logger.warn("Send Raw Request: the body text carries a secret field (such as a password), which Robot "
+                        "logged with the keyword's arguments at TRACE level before the library could hide it. "
+                        "Give the body as a Secret, or as a dictionary whose secret values are Secrets.")
         if not isinstance(body, str):
             # Nothing as deep as MAX_JSON_DEPTH holds a Secret on purpose; leave such bodies to the encoder.
             return self._unwrapped(body) if json_depth(body) <= MAX_JSON_DEPTH else body
