@@ -9,6 +9,7 @@ from typing import Any, Literal
 from robot.libraries.BuiltIn import BuiltIn
 from robotlibcore import DynamicCore
 
+from .arguments import check_arguments, refuse
 from .context import LibraryContext, Settings, gateway_url
 from .context import ca_bundle as checked_ca_bundle
 from .errors import CCGatewayError
@@ -215,6 +216,8 @@ class CCGatewayLibrary(DynamicCore):
         ``record_to`` records the session (requests, replies, events, simulator control calls) to that file as
         JSON Lines, redacted, for ``ccgw-sim --replay`` or `Start Gateway Simulator` with ``replay``.
         """
+        refuse("Importing CCGatewayLibrary", [("timeout", timeout), ("connect_timeout", connect_timeout),
+                                              ("event_timeout", event_timeout), ("poll_interval", poll_interval)])
         settings = Settings(ca_bundle=checked_ca_bundle(ca_bundle),
                             read_timeout=seconds(timeout, Settings.read_timeout),
                             connect_timeout=seconds(connect_timeout, Settings.connect_timeout),
@@ -262,3 +265,7 @@ class CCGatewayLibrary(DynamicCore):
         self.ROBOT_LIBRARY_LISTENER = [SecretScrubber(self.ctx.secrets), _Lifecycle(self.ctx),
                                        DiagramListener(self.ctx), pool]
         super().__init__(components)
+
+    def run_keyword(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any] | None = None) -> Any:
+        check_arguments(name.replace("_", " ").title(), self.keywords[name], args, kwargs or {})
+        return super().run_keyword(name, args, kwargs)

@@ -132,3 +132,8 @@ A Failing Call Shows Its Request And Reply At INFO
     ...    LOG 1:* INFO GLOB: <details><summary>hold request and reply (secrets redacted)</summary>*200-013*
     [Tags]    hold    logging
     Hold Call
+
+A Negative Timeout Is Refused Before Anything Waits
+    [Documentation]    FAIL Wait For Event: 'timeout' must be a duration of zero or more, such as '5 s' or '1 min 30 s'; got a negative one (-5 s).
+    [Tags]    events
+    Wait For Event    AgentState_Ready    timeout=-5 seconds
