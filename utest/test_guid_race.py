@@ -7,6 +7,7 @@ longer. The gateway did nothing for that request, so the library sends it once m
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -77,6 +78,58 @@ def test_a_refusal_is_sent_again_only_once_and_only_for_a_replaced_guid(
     assert len(gateway.requests_to("sayFree")) == sent
 
 
+def _refused_before_the_rotating_reply_is_read(library: CCGatewayLibrary, delay: float) -> object:
+    """Refuses the Guid while another reply, still being read, brings the new one ``delay`` seconds later: the
+    gateway answered the rotating poll first, but the client reads the command's refusal first."""
+
+    def behaviour(connection: Connection, request: Request) -> bool:
+        holder = library.ctx.agent().session.guid
+        ticket = holder.begin()
+
+        def rotating_reply_read() -> None:
+            time.sleep(delay)
+            holder.adopt(NEW_GUID)
+            holder.end(ticket)
+
+        threading.Thread(target=rotating_reply_read, daemon=True).start()
+        return json_reply(envelope(retcode="000-003", message="guid invalid"))(connection, request)
+
+    return behaviour
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.5])
+def test_a_refusal_read_before_the_reply_that_rotated_the_guid_is_sent_again(
+    signed_in: tuple[CCGatewayLibrary, HostileGateway], delay: float
+) -> None:
+    library, gateway = signed_in
+    gateway.script("sayFree", _refused_before_the_rotating_reply_is_read(library, delay))
+    library.set_agent_ready()
+    assert [request.headers["guid"] for request in gateway.requests_to("sayFree")] == [gateway.guid, NEW_GUID]
+
+
+def test_a_refusal_with_no_reply_on_its_way_fails_at_once(signed_in: tuple[CCGatewayLibrary, HostileGateway]) -> None:
+    library, gateway = signed_in
+    library.ctx.agent().poller.stop(wait=5)  # nothing else in flight that could bring a new Guid
+    gateway.script("sayFree", _refused("000-003", rotate_to=None, library=library))
+    started = time.monotonic()
+    with pytest.raises(RetcodeError, match="retcode 000-003"):
+        library.set_agent_ready()
+    assert time.monotonic() - started < 1.0
+
+
+def test_an_expected_guid_refusal_waits_for_nothing(signed_in: tuple[CCGatewayLibrary, HostileGateway]) -> None:
+    library, gateway = signed_in
+    holder = library.ctx.agent().session.guid
+    ticket = holder.begin()  # a reply still being read that will never bring a new Guid
+    gateway.script("sayFree", _refused("000-003", rotate_to=None, library=library))
+    started = time.monotonic()
+    try:
+        library.set_agent_ready(expected_retcode="000-003")
+    finally:
+        holder.end(ticket)
+    assert time.monotonic() - started < 1.0
+
+
 def test_a_poll_held_while_the_guid_was_replaced_polls_again_with_the_new_one(
     signed_in: tuple[CCGatewayLibrary, HostileGateway]
 ) -> None:
@@ -135,3 +188,36 @@ def test_a_simulated_rotation_with_grace_leaves_the_old_guid_working_for_that_lo
     _wait_for_change(holder, changes)
     accepted = simulated.send_raw_request("sayBusy", guid=old)
     assert accepted["retcode"] == "0"
+
+
+def test_rotations_without_grace_under_fast_polls_never_fail_a_keyword() -> None:
+    """The race as it happens: each rotation is handed out on a poll reply while commands are on their way (before
+    the fix about 1 call in 75 failed with 000-003; `python utest/test_guid_race.py` counts over more rounds)."""
+    assert _race_rounds(150) == (0, 450)
+
+
+def _race_rounds(rotations: int) -> tuple[int, int]:
+    library = CCGatewayLibrary(poll_interval=timedelta(0))
+    library.start_gateway_simulator(poll_wait=timedelta(seconds=0.02))
+    failed = calls = 0
+    try:
+        library.sign_in_agent("101", PASSWORD, "70001")
+        for _ in range(rotations):
+            library.simulate_guid_rotation("101")
+            for _ in range(3):
+                calls += 1
+                try:
+                    library.get_agent_status()
+                except RetcodeError:
+                    failed += 1
+    finally:
+        library.stop_gateway_simulator()
+        library.ctx.shut_down()
+    return failed, calls
+
+
+if __name__ == "__main__":
+    import sys
+
+    failures, total = _race_rounds(int(sys.argv[1]) if len(sys.argv) > 1 else 500)
+    print(f"{failures} of {total} calls failed over {total // 3} rotations without grace")
