@@ -270,3 +270,12 @@ def test_polling_uses_the_library_settings_and_closing_the_library_stops_it() ->
 def test_secret_values_are_found_for_registration(document: Any, values: list[str]) -> None:
     lib = CCGatewayLibrary()
     assert sorted(lib.ctx.policy.secret_values(document)) == sorted(values)
+
+
+@pytest.mark.parametrize("pattern", ["([", "*", "a{2,1}", "(?P<x"])
+def test_an_event_filter_with_a_broken_regexp_names_the_filter_and_the_rule(pattern: str) -> None:
+    with pytest.raises(CCGatewayError) as raised:
+        FieldFilter.parse(f"callid=regexp:{pattern}")
+    text = str(raised.value)
+    assert text.startswith(f"Event filter 'callid=regexp:{pattern}': '{pattern}' is not a valid regular expression (")
+    assert "at position" in text and "regexp:" in text

@@ -24,7 +24,15 @@ class FieldFilter:
             raise CCGatewayError(f"Event filter '{text}' must look like name=value, e.g. callid=1455885056-1095.")
         name = name.strip()
         if value.startswith("regexp:"):
-            return cls(name, value[len("regexp:"):], regexp=True)
+            pattern = value[len("regexp:"):]
+            try:
+                re.compile(pattern)
+            except re.error as error:
+                raise CCGatewayError(f"Event filter '{text}': '{pattern}' is not a valid regular expression "
+                                     f"({error.msg} at position {error.pos}). Write it as Python's re module reads "
+                                     r"it, e.g. callid=regexp:\d+-\d+; a backslash is written \\ in Robot "
+                                     "data.") from None
+            return cls(name, pattern, regexp=True)
         return cls(name, value)
 
     def value_in(self, event: dict[str, Any]) -> Any:
