@@ -16,6 +16,7 @@ import contextlib
 import json
 import os
 import random
+import socket
 import threading
 import time
 import uuid
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from robot.api import logger
 from robot.api.types import Secret
 
 from .catalogue import load_catalogue
@@ -33,6 +35,7 @@ from .jsonfile import read_json
 
 POOL_SCHEMA_FILE = Path(__file__).resolve().parent / "catalogue" / "agent_pool.schema.json"
 LOCK_PREFIX = "ccgw-agent:"
+HOLDER_PREFIX = "holder:"  # PabotLib value beside each lock: who took it (caller, host, process), never a secret
 RETRY_PAUSE = 0.2  # seconds between attempts while every matching agent is taken (plus up to as much again)
 
 
@@ -114,6 +117,55 @@ class Ledger(Protocol):
 
     def give_back(self, name: str) -> None: ...
 
+    def holder(self, name: str) -> Holder | None:
+        """Who holds ``name``, when that was noted."""
+        ...
+
+    def reclaim(self, name: str, holder: Holder) -> bool:
+        """Takes ``name`` over from a holder that ended without giving it back; True when it is now ours."""
+        ...
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who took an agent: noted beside the lock, so a waiting test can name it and see whether it still runs."""
+
+    caller: str
+    host: str
+    pid: int
+    since: str
+
+    def to_text(self) -> str:
+        return json.dumps({"caller": self.caller, "host": self.host, "pid": self.pid, "since": self.since})
+
+    @classmethod
+    def from_text(cls, text: Any) -> Holder | None:
+        try:
+            data = json.loads(text) if isinstance(text, str) and text else None
+            return cls(str(data["caller"]), str(data["host"]), int(data["pid"]), str(data["since"])) if data else None
+        except (ValueError, TypeError, KeyError):
+            return None
+
+    @classmethod
+    def this_process(cls, caller: str) -> Holder:
+        return cls(caller, socket.gethostname(), os.getpid(), time.strftime("%Y-%m-%d %H:%M:%S"))
+
+    def ended(self) -> bool:
+        """True only when the holder ran on this host and its process is gone; elsewhere nobody can tell."""
+        if self.host != socket.gethostname() or self.pid == os.getpid():
+            return False
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return True
+        except OSError:
+            return False  # it exists, owned by someone else
+        return False
+
+    def __str__(self) -> str:
+        state = ", which has ended" if self.ended() else ""
+        return f"process {self.pid} on {self.host} since {self.since}{state}"
+
 
 class LocalLedger:
     """Reservations inside this process, for plain ``robot``."""
@@ -134,6 +186,12 @@ class LocalLedger:
     def give_back(self, name: str) -> None:
         with self._lock:
             self._held.discard(name)
+
+    def holder(self, name: str) -> Holder | None:
+        return None  # only this process takes them
+
+    def reclaim(self, name: str, holder: Holder) -> bool:
+        return False
 
 
 class PabotLibLedger:
@@ -160,10 +218,24 @@ class PabotLibLedger:
                             "or give the shared server as CCGW_POOL_SERVER=host:port.") from None
 
     def take(self, name: str) -> bool:
-        return bool(self._run("acquire_lock", name, self.caller_id))
+        if not self._run("acquire_lock", name, self.caller_id):
+            return False
+        self._run("set_parallel_value_for_key", HOLDER_PREFIX + name, Holder.this_process(self.caller_id).to_text())
+        return True
 
     def give_back(self, name: str) -> None:
         self._run("release_lock", name, self.caller_id)
+        self._run("set_parallel_value_for_key", HOLDER_PREFIX + name, "")
+
+    def holder(self, name: str) -> Holder | None:
+        return Holder.from_text(self._run("get_parallel_value_for_key", HOLDER_PREFIX + name))
+
+    def reclaim(self, name: str, holder: Holder) -> bool:
+        try:
+            self._run("release_lock", name, holder.caller)
+        except PoolError:
+            return False  # given back or taken by someone else meanwhile
+        return self.take(name)
 
 
 @dataclass
@@ -227,12 +299,15 @@ def reserve(
     end = clock() + deadline
     while True:
         taken: list[PoolAgent] = []
+        refused: list[PoolAgent] = []
         try:
             for agent in candidates:
-                if ledger.take(agent.lock):
+                if ledger.take(agent.lock) or _reclaimed(ledger, agent):
                     taken.append(agent)
                     if len(taken) == count:
                         return tuple(taken)
+                else:
+                    refused.append(agent)
         except BaseException:  # the ledger failed half-way: what was taken goes back before the error does
             for agent in taken:
                 with contextlib.suppress(Exception):
@@ -243,8 +318,30 @@ def reserve(
         if clock() >= end:
             mine = f"; this process holds {', '.join(sorted(held_here))}" if held_here else ""
             raise PoolError(f"Reserve Agents: no {wanted} free in {pool.path} within {deadline:g} s "
-                            f"(reservations kept by {ledger.where}{mine}).")
+                            f"(reservations kept by {ledger.where}{mine}){_held_elsewhere(ledger, refused)}.")
         sleep(RETRY_PAUSE * (1 + random.random()))  # jitter: two waiters do not retry in step
+
+
+def _reclaimed(ledger: Ledger, agent: PoolAgent) -> bool:
+    """Takes ``agent`` over when the process holding it ran on this host and has ended (killed, crashed)."""
+    holder = ledger.holder(agent.lock)
+    if holder is None or not holder.ended() or not ledger.reclaim(agent.lock, holder):
+        return False
+    logger.warn(f"Agent {agent.agent_id} was held by {holder}, which never gave it back; taken over. It may "
+                "still be signed in at the gateway: sign it in with force=True.")
+    return True
+
+
+def _held_elsewhere(ledger: Ledger, refused: Sequence[PoolAgent]) -> str:
+    """Who holds the agents that could not be taken, so a stuck run names its cause."""
+    if not refused:
+        return ""
+    named = []
+    for agent in refused:
+        holder = ledger.holder(agent.lock)
+        named.append(f"{agent.agent_id} by {holder}" if holder else agent.agent_id)
+    return (f". Held: {'; '.join(named)}. An agent whose holder was killed on another host stays held until the "
+            "PabotLib server restarts")
 
 
 def give_back(ledger: Ledger, agents: Iterable[PoolAgent]) -> list[str]:

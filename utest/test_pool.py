@@ -20,6 +20,7 @@ from robot.libraries.Remote import Remote
 from CCGatewayLibrary import CCGatewayLibrary
 from CCGatewayLibrary.pool import (
     AgentPool,
+    Holder,
     LocalLedger,
     PabotLibLedger,
     PoolAgent,
@@ -247,10 +248,14 @@ def test_two_callers_sharing_a_pabotlib_server_never_hold_the_same_agent(
     assert give_back(first, team_a) == []
     assert {a.agent_id for a in reserve(pool, second, 2, [], 1.0, {"303"})} == {"301", "302"}
     assert [team_member(agent, pool)["password"].value for agent in team_a] == ["Planted-Pool-Pass-77"] * 2
-    # Only lock names and the caller's ID went to the server; the password stays in this process.
-    assert {name for name, _, _ in first._remote.sent} == {"acquire_lock", "release_lock"}
-    assert all(arg.startswith("ccgw-agent:") or arg == "run-a-process-1"
-               for _, args, _ in first._remote.sent for arg in args)
+    # Only lock names, the caller's ID and who holds a lock went to the server; the password stays here.
+    assert {name for name, _, _ in first._remote.sent} == {"acquire_lock", "release_lock",
+                                                           "set_parallel_value_for_key"}
+    for _, args, _ in first._remote.sent:
+        for arg in args:
+            holder = Holder.from_text(arg)
+            assert (arg.startswith(("ccgw-agent:", "holder:ccgw-agent:")) or arg in ("run-a-process-1", "")
+                    or (holder is not None and holder.caller == "run-a-process-1")), arg
     assert "Planted-Pool-Pass-77" not in repr(first._remote.sent)
 
 
@@ -334,3 +339,84 @@ def test_a_ledger_that_fails_half_way_gets_back_what_was_taken(tmp_path: Path) -
     with pytest.raises(PoolError, match="PabotLib went away"):
         reserve(pool, ledger, 2, [], 1.0, set(), sleep=pytest.fail)
     assert LocalLedger.take(ledger, pool.agents[0].lock)  # 101 was given back
+
+
+_HOLD_AND_DIE = """
+import sys, time
+from CCGatewayLibrary.pool import PabotLibLedger
+ledger = PabotLibLedger(sys.argv[1], "killed-process")
+assert ledger.take("ccgw-agent:" + sys.argv[2])
+print("held", flush=True)
+time.sleep(60)
+"""
+
+
+def _holding_process(pabotlib: str, agent_id: str) -> subprocess.Popen[str]:
+    process = subprocess.Popen([sys.executable, "-c", _HOLD_AND_DIE, pabotlib, agent_id], stdout=subprocess.PIPE,
+                               text=True)
+    assert process.stdout is not None and process.stdout.readline().strip() == "held"
+    return process
+
+
+def test_an_agent_held_by_a_killed_process_of_this_host_is_taken_over_at_once(
+        tmp_path: Path, pabotlib: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    warnings: list[str] = []
+    monkeypatch.setattr("CCGatewayLibrary.pool.logger.warn", warnings.append)
+    pool = _pool(tmp_path, _agent("321"))
+    process = _holding_process(pabotlib, "321")
+    process.kill()
+    process.wait(10)
+    clock = Clock()
+    team = reserve(pool, PabotLibLedger(pabotlib, "survivor"), 1, [], 60.0, set(), clock=clock, sleep=clock.sleep)
+    assert [a.agent_id for a in team] == ["321"] and clock.sleeps == 0
+    assert len(warnings) == 1 and f"process {process.pid}" in warnings[0] and "taken over" in warnings[0]
+
+
+def test_a_deadline_that_passes_names_the_agents_still_held_and_by_whom(
+        tmp_path: Path, pabotlib: str) -> None:
+    pool = _pool(tmp_path, _agent("331"), _agent("332"))
+    process = _holding_process(pabotlib, "332")
+    try:
+        waiter = PabotLibLedger(pabotlib, "waiter")
+        clock = Clock()
+        with pytest.raises(PoolError) as raised:
+            reserve(pool, waiter, 2, [], 1.0, set(), clock=clock, sleep=clock.sleep)
+    finally:
+        process.kill()
+        process.wait(10)
+    text = str(raised.value)
+    assert f"Held: 332 by process {process.pid} on {socket.gethostname()} since " in text, text
+    assert "which has ended" not in text and "331" not in text.partition("Held:")[2]
+    assert waiter.take("ccgw-agent:331")  # the free agent of the failed attempt went back
+
+
+class Permissive:
+    """A ledger that hands out every lock again, as PabotLib does to the caller that already holds it."""
+
+    where = "a permissive ledger"
+
+    def take(self, name: str) -> bool:
+        return True
+
+    def give_back(self, name: str) -> None:
+        pass
+
+    def holder(self, name: str) -> None:
+        return None
+
+    def reclaim(self, name: str, holder: Holder) -> bool:
+        return False
+
+
+def test_agents_this_process_holds_are_skipped_even_when_the_ledger_would_hand_them_out(tmp_path: Path) -> None:
+    pool = _pool(tmp_path, _agent("101"), _agent("102"), _agent("103"))
+    team = reserve(pool, Permissive(), 2, [], 1.0, {"101"})
+    assert [a.agent_id for a in team] == ["102", "103"]
+
+
+def test_every_tag_asked_for_must_be_on_the_agent(tmp_path: Path) -> None:
+    pool = _pool(tmp_path, _agent("101", tags=["desk"]), _agent("102", tags=["desk", "sales"]),
+                 _agent("103", tags=["sales"]))
+    assert [a.agent_id for a in pool.matching(["desk", "sales"])] == ["102"]
+    team = reserve(pool, LocalLedger(), 1, ["sales", "desk"], 1.0, set())
+    assert [a.agent_id for a in team] == ["102"]

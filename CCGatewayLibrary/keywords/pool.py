@@ -75,6 +75,10 @@ class PoolKeywords(LibraryComponent):
         (``CCGW_POOL_SERVER=host:port``), gets them; only lock names travel, never a password. Under plain
         ``robot`` the reservation is kept in the process.
 
+        Beside each lock PabotLib keeps who took it (host and process, nothing secret). An agent held by a process
+        of this host that has ended (killed, crashed) is taken over at once, with a warning; when the deadline
+        passes, the failure names the agents still held and by whom.
+
         The team is given back when the test ends, after its teardown (reserved in a suite setup: when the
         suite ends), also when the test fails, so sign the agents out in the teardown (`Sign Out All Agents`).
         `Release Agents` gives them back earlier.
