@@ -52,7 +52,9 @@ def refusals_the_simulator_gives() -> set[tuple[str, str]]:
 
 def test_every_voice_call_keyword_runs_in_the_acceptance_suites(trace_run: tuple[Path, str]) -> None:
     library = CCGatewayLibrary()
-    chapter = {name for name in library.get_keyword_names() if set(library.get_keyword_tags(name)) & VOICE}
+    # Deprecated names only forward to their successors (utest/test_call_keyword_requests.py pins that).
+    chapter = {name for name in library.get_keyword_names() if set(library.get_keyword_tags(name)) & VOICE
+               and "deprecated" not in library.get_keyword_tags(name)}
     assert len(chapter) >= 20
     assert sorted(chapter - _seen(trace_run[0]).keywords) == []
 

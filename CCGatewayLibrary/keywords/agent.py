@@ -11,7 +11,7 @@ from ..catalogue.states import SIGN_IN_STATUS
 from ..context import AgentHandle
 from ..errors import AgentError, CCGatewayError
 from ..events import EventJournal
-from .base import LibraryComponent, succeeded
+from .base import LibraryComponent, Retcodes, succeeded
 
 # retcodes.json tag of the codes that mean the agent is out already: for a teardown, as good as a sign-out.
 
@@ -34,7 +34,7 @@ class AgentKeywords(LibraryComponent):
         release_phone: bool | None = None,
         agent_type: Literal[4, 11] | None = None,
         ip: str | None = None,
-        expected_retcode: str = SUCCESS,
+        expected_retcode: Retcodes = SUCCESS,
         **options: Any,
     ) -> dict[str, Any]:
         """Signs agent ``agent_id`` in with ``password`` on phone number ``phone`` and starts polling its events.
@@ -139,7 +139,7 @@ class AgentKeywords(LibraryComponent):
 
     @keyword(tags=["agent", "logout", "forceLogout", "forceLogoutWithReason"])
     def sign_out_agent(self, agent: str | None = None, force: bool = False, reason: int | None = None,
-                       expected_retcode: str = SUCCESS) -> None:
+                       expected_retcode: Retcodes = SUCCESS) -> None:
         """Signs the agent out and stops polling its events.
 
         The agent is the current one unless ``agent`` names an alias. ``force=True`` uses ``forceLogout``,

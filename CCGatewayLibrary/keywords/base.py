@@ -8,6 +8,9 @@ from robot.utils import secs_to_timestr
 from ..catalogue.gateway import SUCCESS
 from ..context import LibraryContext
 
+# One retcode or a list of them: what a keyword accepts as its reply's retcode (a negative test names the refusal).
+Retcodes = str | list[str]
+
 
 class LibraryComponent:
     """Base of the keyword classes: they reach shared state only through ``ctx``."""
@@ -15,7 +18,7 @@ class LibraryComponent:
     def __init__(self, ctx: LibraryContext) -> None:
         self.ctx = ctx
 
-    def _agent_call(self, agent: str | None, interface: str, expected_retcode: str,
+    def _agent_call(self, agent: str | None, interface: str, expected_retcode: Retcodes,
                     query: dict[str, Any] | None = None, body: Any = None, path: dict[str, Any] | None = None,
                     headers: dict[str, str] | None = None) -> dict[str, Any]:
         """Calls ``interface`` for the agent (the current one unless ``agent`` names an alias)."""

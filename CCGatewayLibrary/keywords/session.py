@@ -9,7 +9,7 @@ from robot.api.types import Secret
 from ..catalogue import gateway
 from ..catalogue.gateway import SUCCESS
 from ..errors import CCGatewayError
-from .base import LibraryComponent, succeeded
+from .base import LibraryComponent, Retcodes, succeeded
 
 
 class SessionKeywords(LibraryComponent):
@@ -17,7 +17,7 @@ class SessionKeywords(LibraryComponent):
 
     @keyword(tags=["agent", "session", "handShake"])
     def send_heartbeat(self, service_token: Secret | None = None, agent: str | None = None,
-                       expected_retcode: str = SUCCESS) -> None:
+                       expected_retcode: Retcodes = SUCCESS) -> None:
         """Sends the agent's heartbeat (``handShake``), optionally with a new ``service_token`` (a `Secret`).
 
         In push mode the gateway signs out an agent without a heartbeat for 2 minutes; about every 30 s is the
@@ -31,7 +31,7 @@ class SessionKeywords(LibraryComponent):
         self._agent_call(agent, "handShake", expected_retcode, headers=headers)
 
     @keyword(tags=["agent", "session", "updateGuid"])
-    def refresh_guid(self, agent: str | None = None, expected_retcode: str = SUCCESS) -> None:
+    def refresh_guid(self, agent: str | None = None, expected_retcode: Retcodes = SUCCESS) -> None:
         """Asks the gateway for a new Guid (``updateGuid``) and uses it from now on, for requests and polls.
 
         The Guid stays a secret: it is masked wherever it would appear.
@@ -47,19 +47,24 @@ class SessionKeywords(LibraryComponent):
         logger.info(f"{handle.describe().capitalize()} uses a new Guid.")
 
     @keyword(tags=["agent", "session", "syncagentinfo"])
-    def sync_agent_info(self, agent: str | None = None) -> dict[str, Any]:
+    def sync_agent_info(self, agent: str | None = None,
+                        expected_retcode: Retcodes = SUCCESS) -> dict[str, Any] | None:
         """Re-reads the agent's state and current call (``syncagentinfo``) and returns the reply's ``result``.
 
         The gateway empties the agent's event queue when answering, so events not yet polled are lost: the
         vendor meant it for a browser refresh. Use `Get Agent Status` to read the state in tests.
+        A refusal given as ``expected_retcode`` (a negative test) returns None.
         """
-        reply = self._agent_call(agent, "syncagentinfo", SUCCESS)
-        return dict(reply.get("result") or {})
+        reply = self._agent_call(agent, "syncagentinfo", expected_retcode)
+        return dict(reply.get("result") or {}) if succeeded(reply) else None
 
     @keyword(tags=["agent", "session", "loginInfo"])
-    def get_softphone_token(self, agent: str | None = None) -> Secret:
-        """Returns the temporary password the agent's softphone registers with (``loginInfo``), as a `Secret`."""
-        reply = self._agent_call(agent, "loginInfo", SUCCESS)
+    def get_softphone_token(self, agent: str | None = None, expected_retcode: Retcodes = SUCCESS) -> Secret | None:
+        """Returns the temporary password the agent's softphone registers with (``loginInfo``), as a `Secret`.
+        A refusal given as ``expected_retcode`` (a negative test) returns None."""
+        reply = self._agent_call(agent, "loginInfo", expected_retcode)
+        if not succeeded(reply):
+            return None
         token = (reply.get("result") or {}).get("phonetoken")
         if not isinstance(token, str) or not token:
             raise CCGatewayError("loginInfo succeeded but its reply carried no phonetoken.")
@@ -68,7 +73,7 @@ class SessionKeywords(LibraryComponent):
 
     @keyword(tags=["agent", "session", "modifyAccountPwdEx"])
     def change_agent_password(self, old_password: Secret, new_password: Secret, agent: str | None = None,
-                              expected_retcode: str = SUCCESS) -> None:
+                              expected_retcode: Retcodes = SUCCESS) -> None:
         """Changes the agent's password (``modifyAccountPwdEx``); both are `Secret` values.
 
         The gateway asks for 8 to 32 characters, no character twice in a row, no 3 characters of the agent ID

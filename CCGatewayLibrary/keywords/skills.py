@@ -6,28 +6,31 @@ from robot.api import logger
 from robot.api.deco import keyword
 
 from ..catalogue.gateway import SUCCESS
-from .base import LibraryComponent, succeeded
+from .base import LibraryComponent, Retcodes, succeeded
 
 
 class SkillKeywords(LibraryComponent):
     """Skill queues and notes between agents."""
 
     @keyword(tags=["agent", "skills", "queryAgentSkills", "queryAgentSkillsByWorkNo"])
-    def get_agent_skills(self, of_agent: str | None = None, agent: str | None = None) -> list[dict[str, Any]]:
+    def get_agent_skills(self, of_agent: str | None = None, agent: str | None = None,
+                         expected_retcode: Retcodes = SUCCESS) -> list[dict[str, Any]] | None:
         """Returns the skill queues the agent is signed in to (``queryAgentSkills``): a list of dictionaries
         with ``id``, ``name`` and ``mediatype``.
 
         ``of_agent`` asks for another agent's queues instead (``queryAgentSkillsByWorkNo``; the gateway answers
-        for agents of the same VDN only).
+        for agents of the same VDN only). A refusal given as ``expected_retcode`` (a negative test) returns None.
 
         | ${skills} = | `Get Agent Skills` |
         | ${ids} = | Evaluate | [skill['id'] for skill in $skills] |
         | ${theirs} = | `Get Agent Skills` | of_agent=102 |
         """
         if of_agent is None:
-            reply = self._agent_call(agent, "queryAgentSkills", SUCCESS)
+            reply = self._agent_call(agent, "queryAgentSkills", expected_retcode)
         else:
-            reply = self._agent_call(agent, "queryAgentSkillsByWorkNo", SUCCESS, path={"workno": of_agent})
+            reply = self._agent_call(agent, "queryAgentSkillsByWorkNo", expected_retcode, path={"workno": of_agent})
+        if not succeeded(reply):
+            return None
         skills = list(reply.get("result") or [])
         names = ", ".join(f"{s.get('name')} ({s.get('id')})" for s in skills if isinstance(s, dict)) or "none"
         logger.info(f"Skill queues: {names}.")
@@ -35,7 +38,7 @@ class SkillKeywords(LibraryComponent):
 
     @keyword(tags=["agent", "skills", "resetSkill"])
     def reset_skills(self, *skill_ids: int, all_configured: bool = False, agent: str | None = None,
-                     expected_retcode: str = SUCCESS) -> None:
+                     expected_retcode: Retcodes = SUCCESS) -> None:
         """Signs the agent in to the skill queues ``skill_ids`` (``resetSkill``), or with ``all_configured=True``
         to every queue it is configured for.
 
@@ -50,7 +53,7 @@ class SkillKeywords(LibraryComponent):
 
     @keyword(tags=["agent", "notes", "sendNoteletEx"])
     def send_note(self, text: str, *agent_ids: str, agent: str | None = None,
-                  expected_retcode: str = SUCCESS) -> None:
+                  expected_retcode: Retcodes = SUCCESS) -> None:
         """Sends the note ``text`` to the agents ``agent_ids`` (``sendNoteletEx``, at most 100 agents, 1023
         bytes). Each receiver who is signed in gets ``AgentOther_Note``.
 

@@ -9,7 +9,7 @@ from robot.api.deco import keyword
 from ..catalogue.gateway import SUCCESS
 from ..catalogue.states import AgentState
 from ..errors import RequestSchemaError
-from .base import LibraryComponent, succeeded
+from .base import LibraryComponent, Retcodes, succeeded
 
 # queryCustomState answers this value when no custom state is set (it lies outside the settable 0..65534).
 NO_CUSTOM_STATE = 65535
@@ -23,7 +23,7 @@ class StateKeywords(LibraryComponent):
     """
 
     @keyword(tags=["agent", "state", "sayFree"])
-    def set_agent_ready(self, agent: str | None = None, expected_retcode: str = SUCCESS) -> None:
+    def set_agent_ready(self, agent: str | None = None, expected_retcode: Retcodes = SUCCESS) -> None:
         """Makes the agent idle and ready for calls (``sayFree``).
 
         From busy, ``AgentState_CancelNotReady_Success`` comes first, from after-call work
@@ -36,7 +36,7 @@ class StateKeywords(LibraryComponent):
 
     @keyword(tags=["agent", "state", "sayBusy"])
     def set_agent_busy(self, reason: int | None = None, prolong: bool = False, agent: str | None = None,
-                       expected_retcode: str = SUCCESS) -> None:
+                       expected_retcode: Retcodes = SUCCESS) -> None:
         """Sets the agent busy (not ready, ``sayBusy``), optionally with a busy ``reason`` code (200 to 250).
 
         To change the reason of an agent who is busy already, give ``prolong=True`` with the new reason (the
@@ -51,7 +51,7 @@ class StateKeywords(LibraryComponent):
                          query={"reason": reason, "prolong": True if prolong else None})
 
     @keyword(tags=["agent", "state", "cancelBusy"])
-    def cancel_busy(self, agent: str | None = None, expected_retcode: str = SUCCESS) -> None:
+    def cancel_busy(self, agent: str | None = None, expected_retcode: Retcodes = SUCCESS) -> None:
         """Ends the agent's busy state (``cancelBusy``); ``AgentState_CancelNotReady_Success`` follows.
 
         Only a busy agent can cancel busy; `Set Agent Ready` works from any state without a call.
@@ -60,7 +60,7 @@ class StateKeywords(LibraryComponent):
 
     @keyword(tags=["agent", "state", "rest"])
     def start_rest(self, duration: timedelta, reason: int = 0, prolong: bool = False, agent: str | None = None,
-                   expected_retcode: str = SUCCESS) -> None:
+                   expected_retcode: Retcodes = SUCCESS) -> None:
         """Asks for a rest break of ``duration`` (1 second to 23:59:59) with a rest ``reason`` code (0 to 255,
         0 for none) (``rest``).
 
@@ -79,12 +79,12 @@ class StateKeywords(LibraryComponent):
                          query={"prolong": True if prolong else None})
 
     @keyword(tags=["agent", "state", "cancelRest"])
-    def cancel_rest(self, agent: str | None = None, expected_retcode: str = SUCCESS) -> None:
+    def cancel_rest(self, agent: str | None = None, expected_retcode: Retcodes = SUCCESS) -> None:
         """Ends the agent's rest break (``cancelRest``); ``AgentState_CancelRest_Success`` follows."""
         self._agent_call(agent, "cancelRest", expected_retcode)
 
     @keyword(tags=["agent", "state", "sayWork"])
-    def enter_after_call_work(self, agent: str | None = None, expected_retcode: str = SUCCESS) -> None:
+    def enter_after_call_work(self, agent: str | None = None, expected_retcode: Retcodes = SUCCESS) -> None:
         """Puts the agent into after-call work (wrap-up, ``sayWork``); ``AgentState_SetWork_Success`` follows.
 
         In work state the agent gets no calls from the queues.
@@ -92,21 +92,25 @@ class StateKeywords(LibraryComponent):
         self._agent_call(agent, "sayWork", expected_retcode)
 
     @keyword(tags=["agent", "state", "cancelWork"])
-    def leave_after_call_work(self, agent: str | None = None, expected_retcode: str = SUCCESS) -> None:
+    def leave_after_call_work(self, agent: str | None = None, expected_retcode: Retcodes = SUCCESS) -> None:
         """Ends after-call work (``cancelWork``); ``AgentState_CancelWork_Success`` follows."""
         self._agent_call(agent, "cancelWork", expected_retcode)
 
     @keyword(tags=["agent", "state", "getAgentStatus"])
-    def get_agent_status(self, agent: str | None = None) -> dict[str, Any]:
+    def get_agent_status(self, agent: str | None = None,
+                         expected_retcode: Retcodes = SUCCESS) -> dict[str, Any] | None:
         """Returns the agent's state as reported by ``getAgentStatus``.
 
         The dictionary has ``agentState`` (code), ``state`` (its name: ``idle``, ``busy``, ``work``, ``rest``,
-        ``talking``, ``signed out``, ...) and ``isWorking`` (true while in a call).
+        ``talking``, ``signed out``, ...) and ``isWorking`` (true while in a call). A refusal given as
+        ``expected_retcode`` (a negative test) returns None.
 
         | ${status} = | `Get Agent Status` |
         | Should Be Equal | ${status}[state] | idle |
         """
-        reply = self._agent_call(agent, "getAgentStatus", SUCCESS)
+        reply = self._agent_call(agent, "getAgentStatus", expected_retcode)
+        if not succeeded(reply):
+            return None
         result = reply.get("result")
         status = dict(result[0] if isinstance(result, list) and result else result or {})
         status["state"] = AgentState.describe(status.get("agentState"))
@@ -115,40 +119,44 @@ class StateKeywords(LibraryComponent):
         return status
 
     @keyword(tags=["agent", "state", "setAgentAutoAnswer"])
-    def set_auto_answer(self, enabled: bool, agent: str | None = None, expected_retcode: str = SUCCESS) -> None:
+    def set_auto_answer(self, enabled: bool, agent: str | None = None, expected_retcode: Retcodes = SUCCESS) -> None:
         """Switches auto-answer on or off (``setAgentAutoAnswer``): with it on, offered calls are answered at
         once (``AgentEvent_Auto_Answer``); off, they ring until `Answer Call`."""
         self._agent_call(agent, "setAgentAutoAnswer", expected_retcode,
                          path={"isautoanswer": "true" if enabled else "false"})
 
     @keyword(tags=["agent", "state", "setAgentAutoEnterIdle"])
-    def set_auto_enter_idle(self, enabled: bool, agent: str | None = None, expected_retcode: str = SUCCESS) -> None:
+    def set_auto_enter_idle(self, enabled: bool, agent: str | None = None,
+                            expected_retcode: Retcodes = SUCCESS) -> None:
         """Chooses what follows a call (``setAgentAutoEnterIdle``): idle again (``AgentState_Ready``) when
         ``enabled``, after-call work (``AgentState_Work``) otherwise."""
         self._agent_call(agent, "setAgentAutoEnterIdle", expected_retcode,
                          path={"flag": "true" if enabled else "false"})
 
     @keyword(tags=["agent", "state", "setCustomState"])
-    def set_custom_state(self, state: int, agent: str | None = None, expected_retcode: str = SUCCESS) -> None:
+    def set_custom_state(self, state: int, agent: str | None = None, expected_retcode: Retcodes = SUCCESS) -> None:
         """Sets the agent's custom state, a code 0 to 65534 whose meaning the business defines
         (``setCustomState``)."""
         self._agent_call(agent, "setCustomState", expected_retcode, query={"customstate": state})
 
     @keyword(tags=["agent", "state", "queryCustomState"])
-    def get_custom_state(self, agent: str | None = None) -> int | None:
-        """Returns the agent's custom state (``queryCustomState``), or None when none is set.
+    def get_custom_state(self, agent: str | None = None, expected_retcode: Retcodes = SUCCESS) -> int | None:
+        """Returns the agent's custom state (``queryCustomState``), or None when none is set (or when a refusal
+        given as ``expected_retcode`` came, in a negative test).
 
         | ${state} = | `Get Custom State` |
         | Should Be Equal As Integers | ${state} | 12 |
         """
-        reply = self._agent_call(agent, "queryCustomState", SUCCESS)
+        reply = self._agent_call(agent, "queryCustomState", expected_retcode)
+        if not succeeded(reply):
+            return None
         value = (reply.get("result") or {}).get("agentcustomstate")
         state = None if value in (None, "", NO_CUSTOM_STATE, str(NO_CUSTOM_STATE)) else int(value)
         logger.info(f"Custom state: {'none set' if state is None else state}.")
         return state
 
     @keyword(tags=["agent", "state", "cancelSetCustomState"])
-    def clear_custom_state(self, agent: str | None = None, expected_retcode: str = SUCCESS) -> None:
+    def clear_custom_state(self, agent: str | None = None, expected_retcode: Retcodes = SUCCESS) -> None:
         """Clears the agent's custom state (``cancelSetCustomState``)."""
         reply = self._agent_call(agent, "cancelSetCustomState", expected_retcode)
         if succeeded(reply):

@@ -7,7 +7,7 @@ from robot.api.deco import keyword
 
 from ..catalogue.gateway import SUCCESS, TRANSFER_MODES, TRANSFER_TARGETS
 from ..errors import RequestSchemaError
-from .base import LibraryComponent, succeeded
+from .base import LibraryComponent, Retcodes, succeeded
 
 Target = Literal["agent", "skill", "ivr", "access code", "number"]
 Mode = Literal["release", "success", "specified", "suspend", "talk", "three-party"]
@@ -26,7 +26,7 @@ class TransferKeywords(LibraryComponent):
     @keyword(tags=["call", "internal", "callInner"])
     def call_agent(self, agent_id: str, caller: str | None = None, skill_id: int | None = None,
                    call_data: str | None = None, agent: str | None = None,
-                   expected_retcode: str = SUCCESS) -> str | None:
+                   expected_retcode: Retcodes = SUCCESS) -> str | None:
         """Calls colleague ``agent_id`` (an internal call, ``callInner``) and returns the new call's ID.
 
         The colleague's phone rings (``AgentEvent_Ringing`` there); when the colleague answers, both get
@@ -42,7 +42,7 @@ class TransferKeywords(LibraryComponent):
 
     @keyword(tags=["call", "internal", "callInnerSkill"])
     def call_skill_queue(self, skill_id: int, agent: str | None = None,
-                         expected_retcode: str = SUCCESS) -> str | None:
+                         expected_retcode: Retcodes = SUCCESS) -> str | None:
         """Calls skill queue ``skill_id`` (``callInnerSkill``): a free agent of the queue is offered the call.
         Returns the new call's ID; ``AgentEvent_Inside_Call_Fail`` follows when no agent of the queue is free."""
         reply = self._agent_call(agent, "callInnerSkill", expected_retcode, body={"skillId": skill_id})
@@ -51,7 +51,7 @@ class TransferKeywords(LibraryComponent):
     @keyword(tags=["call", "help", "innerHelp"])
     def ask_for_help(self, helper: str, helper_type: Literal["agent", "skill"] = "agent",
                      three_party: bool = False, hold: bool = True, call_data: str | None = None,
-                     agent: str | None = None, expected_retcode: str = SUCCESS) -> str | None:
+                     agent: str | None = None, expected_retcode: Retcodes = SUCCESS) -> str | None:
         """Asks a colleague (``helper_type=agent``, ``helper`` is an agent ID) or a skill queue (``skill``) for
         help during a call (``innerHelp``) and returns the ID of the call that carries the help.
 
@@ -74,7 +74,7 @@ class TransferKeywords(LibraryComponent):
     @keyword(tags=["call", "transfer"])
     def transfer_call(self, to: str, to_type: Target = "agent", mode: Mode = "success", caller: str | None = None,
                       skill_id: int | None = None, call_data: str | None = None, hold: bool | None = None,
-                      agent: str | None = None, expected_retcode: str = SUCCESS) -> None:
+                      agent: str | None = None, expected_retcode: Retcodes = SUCCESS) -> None:
         """Transfers the agent's call (``transfer``) to ``to``: an agent ID, a skill queue ID, an IVR or system
         access code, or an external phone number, as ``to_type`` says.
 
@@ -108,20 +108,20 @@ class TransferKeywords(LibraryComponent):
         self._agent_call(agent, "transfer", expected_retcode, body={k: v for k, v in body.items() if v is not None})
 
     @keyword(tags=["call", "transfer", "cancelTransfer"])
-    def cancel_transfer(self, agent: str | None = None, expected_retcode: str = SUCCESS) -> None:
+    def cancel_transfer(self, agent: str | None = None, expected_retcode: Retcodes = SUCCESS) -> None:
         """Cancels a talk or three-party transfer to an external number (``cancelTransfer``): the number is
         dropped and the agent talks with the customer again."""
         self._agent_call(agent, "cancelTransfer", expected_retcode)
 
     @keyword(tags=["call", "connectHold"])
-    def connect_held_call(self, callid: str, agent: str | None = None, expected_retcode: str = SUCCESS) -> None:
+    def connect_held_call(self, callid: str, agent: str | None = None, expected_retcode: Retcodes = SUCCESS) -> None:
         """Connects the current call's party with the held call ``callid``'s party and leaves both calls
         (``connectHold``): the two talk on without the agent."""
         self._agent_call(agent, "connectHold", expected_retcode, path={"callid": callid})
 
     @keyword(tags=["call", "preview", "previewCallout"])
     def preview_call_out(self, number: str, control_id: int, agent: str | None = None,
-                         expected_retcode: str = SUCCESS) -> str | None:
+                         expected_retcode: Retcodes = SUCCESS) -> str | None:
         """Calls ``number`` of a preview outbound task (``previewCallout``): ``control_id`` is the ``controlid``
         and ``number`` one of the ``dialeddigits`` of the ``AgentEvent_Preview`` event. Returns the call ID."""
         reply = self._agent_call(agent, "previewCallout", expected_retcode,

@@ -22,8 +22,8 @@ Nothing To Act On Without A Call
     Release Call    legacy=True    expected_retcode=200-017
     Unmute Call    expected_retcode=200-007
     Connect Held Call    ${NO_SUCH_CALL}    expected_retcode=200-005
-    Drop Conference Party    88880031    expected_retcode=200-023
-    Disconnect Call    ${NO_SUCH_CALL}    expected_retcode=200-025
+    Disconnect Party    88880031    expected_retcode=200-023
+    Drop Call    ${NO_SUCH_CALL}    expected_retcode=200-025
     Send Digits    12    expected_retcode=100-007
     Cancel Transfer    expected_retcode=200-012
     Reject Call    expected_retcode=200-002

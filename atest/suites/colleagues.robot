@@ -79,7 +79,7 @@ A Conference Goes On When A Customer Leaves
     Simulate Customer Hang Up    ${customer}    number=88880021
     Wait For Event    AgentEvent_Customer_Release    number=88880021    agent=first
     Event Should Not Have Arrived    AgentState_Ready    first
-    Drop Conference Party    88880022    agent=first
+    Disconnect Party    88880022    agent=first
     Wait For Event    AgentState_Ready    agent=first
 
 Pick Up A Colleague's Ringing Call
@@ -162,7 +162,7 @@ Connect Held Call Without A Held Call Fails
 Dropping A Party That Is Not In The Call Fails
     [Documentation]    FAIL GLOB: disconnect failed for agent 101: retcode 200-024 (*), expected 0 (success). The gateway says: no party 88889999 in call *
     Customer Talks To    first
-    Drop Conference Party    88889999    agent=first
+    Disconnect Party    88889999    agent=first
 
 No Held Calls Is An Empty List
     [Documentation]    queryHoldListInfo answers 400-003 when nothing is held; the keyword returns an empty list.
