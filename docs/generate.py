@@ -52,8 +52,9 @@ def libdoc_texts() -> dict[str, str]:
         doc.source = _relative(doc.source)
         for item in [*doc.inits, *doc.keywords]:
             item.source = _relative(item.source)
-        if form == "JSON":
-            doc.convert_docs_to_html()
+        # As the libdoc command does: the HTML page shows the docs as HTML (a table of contents, headings, tables
+        # and links), not as Robot's markup, and IDEs read them as HTML from the JSON spec.
+        doc.convert_docs_to_html()
         with tempfile.TemporaryDirectory() as folder:
             target = Path(folder) / name
             doc.save(str(target), form)

@@ -7,68 +7,22 @@ atest/results/ (CCGW_SCREENSHOT_DIR to change it): diagram.png (the diagram) and
 
 from __future__ import annotations
 
-import os
-import shutil
-import struct
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser import WAIT, open_browser, png_size, screenshot_dir
 from diagram_suite import CUSTOMER, FAILING_TEST, LANE_LABEL, PASSING_TEST, SuiteRun, run_suite
-
-REPO = Path(__file__).resolve().parents[1]
-# CCGW_CHROMIUM and CCGW_CHROMEDRIVER point at another Chromium build and its driver.
-CHROMIUM = os.environ.get("CCGW_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = os.environ.get("CCGW_CHROMEDRIVER") or shutil.which("chromedriver") or "/usr/bin/chromedriver"
-REQUIRED = os.environ.get("CCGW_BROWSER_CHECK", "").lower() == "required"
-# The network is closed and the check must not depend on it: no updates, sync, QUIC or first-run pages.
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--disable-dev-shm-usage", "--window-size=1400,1000")
-WAIT = 30  # seconds; generous, the machine is shared
-
-
-def _missing() -> list[str]:
-    missing = [path for path in (CHROMIUM, CHROMEDRIVER) if not os.access(path, os.X_OK)]
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
-        missing.append("selenium (pip install -e '.[dev]')")
-    return missing
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    missing = _missing()
-    if missing:
-        message = f"browser check needs {', '.join(missing)} (apt-get install chromium chromium-driver)"
-        if REQUIRED:
-            pytest.fail(message)
-        pytest.skip(message)
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (*FLAGS, f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(WAIT)
-    try:
-        yield driver
-    finally:
-        driver.quit()
+    yield from open_browser(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def suite_run(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
     return run_suite(tmp_path_factory.mktemp("browser-run"))
-
-
-def _screenshot_dir() -> Path:
-    folder = Path(os.environ.get("CCGW_SCREENSHOT_DIR") or REPO / "atest" / "results")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _open_test(driver: object, log: Path, name: str) -> object:
@@ -103,12 +57,6 @@ def _rendered_labels(driver: object, svg: object) -> list[tuple[str, float, floa
         ".map(t => { const b = t.getBBox(); return [t.textContent, b.width, b.height]; });", svg)
 
 
-def _png_size(path: Path) -> tuple[int, int]:
-    header = path.read_bytes()[:24]
-    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
-    return struct.unpack(">II", header[16:24])
-
-
 def test_the_diagram_is_visible_in_the_expanded_test_and_saved_as_a_screenshot(browser: object,
                                                                                 suite_run: SuiteRun) -> None:
     svg = _open_test(browser, suite_run.log, PASSING_TEST)
@@ -120,10 +68,10 @@ def test_the_diagram_is_visible_in_the_expanded_test_and_saved_as_a_screenshot(b
     arrows = browser.execute_script(
         "return arguments[0].querySelectorAll('g.ccgw-request, g.ccgw-event').length", svg)
     assert arrows >= 10
-    folder = _screenshot_dir()
+    folder = screenshot_dir()
     assert svg.screenshot(str(folder / "diagram.png"))
     assert browser.save_screenshot(str(folder / "log-diagram.png"))
-    width, height = _png_size(folder / "diagram.png")
+    width, height = png_size(folder / "diagram.png")
     assert width >= size["width"] - 2 and height >= size["height"] - 2, (width, height, size)
 
 
