@@ -85,3 +85,15 @@ Sign Out All Agents Reports Each Agent
     Sign Out All Agents
     ${reply}=    Send Raw Request    getAgentStatus    agent=first
     Should Be Equal    ${reply}[retcode]    100-006
+
+A Sign Out After The Guid Expired Signs The Agent Out For Real
+    [Documentation]    The gateway refuses the expired Guid, so the agent is signed in again by force and out;
+    ...    the next sign-in is accepted instead of being refused with 100-002.
+    ...
+    ...    LOG 3:* INFO GLOB: forceLogout DELETE * retcode 000-003 *
+    ...    LOG 3:* INFO Signed out agent ${FIRST_AGENT} (its Guid was refused, 000-003 (no right to call the interface; authentication (Guid) may have expired): signed in again by force and out).
+    [Tags]    simulator-only
+    Sign In First Agent
+    Simulate Guid Expiry    ${FIRST_AGENT}
+    Sign Out Agent    force=True
+    Sign In First Agent
