@@ -33,6 +33,9 @@ from ..secrets import SecretRegistry
 from .redaction import DEFAULT_POLICY, MAX_JSON_DEPTH, SESSION_COOKIE, RedactionPolicy, json_depth
 
 CONTENT_TYPE = "application/json; charset=UTF-8"
+# How long a request refused for its Guid waits for replies still being read to bring a new one. The reply that
+# rotated the Guid has left the gateway by then; this only covers thread scheduling on a loaded machine.
+GUID_RACE_WAIT = 2.0
 # Visible ASCII, space and tab: anything else in a header value (CR, LF, NUL) would split or corrupt it.
 HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
 
@@ -167,6 +170,9 @@ class GuidHolder:
         self._secrets = secrets
         self._guid: Secret | None = None
         self._lock = threading.Lock()
+        self._settled = threading.Condition(self._lock)
+        self._in_flight: set[int] = set()
+        self._tickets = itertools.count()
         self.changes = 0
 
     @property
@@ -191,7 +197,36 @@ class GuidHolder:
                 return False
             self._guid = Secret(value)
             self.changes += 1
+            self._settled.notify_all()
             return True
+
+    def begin(self) -> int:
+        """A request carrying (or able to replace) this Guid leaves; `end` it once its reply has been read."""
+        with self._lock:
+            ticket = next(self._tickets)
+            self._in_flight.add(ticket)
+            return ticket
+
+    def end(self, ticket: int) -> None:
+        with self._lock:
+            self._in_flight.discard(ticket)
+            self._settled.notify_all()
+
+    def replaced(self, sent: str, wait: float = 0.0) -> bool:
+        """Whether the Guid is no longer ``sent``. While replies to requests that were on their way at the call
+        are still unread, waits up to ``wait`` seconds for one of them to replace it: the gateway may answer
+        the poll that rotated the Guid before a command, and the command's reply still be read first."""
+        deadline = time.monotonic() + wait
+        with self._settled:
+            pending = set(self._in_flight)
+            while True:
+                if self._guid is not None and self._guid.value != sent:
+                    return True
+                pending &= self._in_flight
+                remaining = deadline - time.monotonic()
+                if self._guid is None or not pending or remaining <= 0:
+                    return False
+                self._settled.wait(remaining)
 
     def clear(self) -> None:
         with self._lock:
@@ -232,15 +267,16 @@ class Exchange:
         return {"headers": self.policy.redact_headers(self.response_headers), "body": body}
 
 
-def guid_replaced_in_flight(exchange: Exchange, session: GatewaySession, refusals: frozenset[str]) -> bool:
+def guid_replaced_in_flight(exchange: Exchange, session: GatewaySession, refusals: frozenset[str],
+                            wait: float = GUID_RACE_WAIT) -> bool:
     """The gateway refused the Guid ``exchange`` carried (one of ``refusals``), and another reply has replaced
-    the ``session``'s Guid since: the gateway did nothing, so sending again with the new Guid is safe."""
+    the ``session``'s Guid since (or does so within ``wait`` seconds, while such replies are still being read):
+    the gateway did nothing, so sending again with the new Guid is safe."""
     sent = exchange.request_headers.get("Guid")
     reply = exchange.json if isinstance(exchange.json, dict) else {}
     if sent is None or str(reply.get("retcode")) not in refusals:
         return False
-    current = session.guid.guid  # read only now: most replies never get this far
-    return current is not None and current.value != sent
+    return session.guid.replaced(sent, wait)
 
 
 class GatewaySession:
@@ -311,6 +347,15 @@ class GatewaySession:
         started = time.perf_counter()
         # Bytes are sent as they are (negative tests with malformed bodies); anything else as JSON.
         payload = {"data": body} if isinstance(body, bytes) else {"json": body}
+        ticket = self.guid.begin()
+        try:
+            return self._send_watched(method, path, url, query, payload, request_headers, body, where, wait, started)
+        finally:
+            self.guid.end(ticket)  # after any Set-GUID of the reply was taken over
+
+    def _send_watched(self, method: str, path: str, url: str, query: dict[str, Any] | None, payload: dict[str, Any],
+                      request_headers: dict[str, str], body: Any, where: str, wait: float,
+                      started: float) -> Exchange:
         with _Watch(self.connect_timeout + wait) as watch:
             try:
                 # Prepared without Session.prepare_request, which merges settings this session never sets
