@@ -115,6 +115,7 @@ class AgentHandle:
     phone: str | None = None  # the number it signed in on, to tell it from far ends in call events
     # Kept so a sign-out whose Guid is gone can still be carried out (a forced sign-in, then out); a Secret.
     password: Secret | None = None
+    counted_from: int = 0  # journal seq where counting starts: the test's start or the last Clear Events
 
     def stop_polling(self, reason: str) -> None:
         if self.poller is not None:

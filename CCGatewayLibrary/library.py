@@ -55,6 +55,8 @@ class _Lifecycle:
     def start_test(self, data: Any, result: Any) -> None:
         self.ctx.scopes.enter("Test")
         self._read_up_to = {id(h.journal): h.journal.last_seq for h in self.ctx.agents.values()}
+        for handle in self.ctx.agents.values():
+            handle.counted_from = handle.journal.last_seq
 
     def end_test(self, data: Any, result: Any) -> None:
         self.ctx.apply_settings(self.ctx.scopes.leave())

@@ -142,3 +142,47 @@ def test_a_timeout_after_a_gap_says_an_event_may_have_been_lost() -> None:
     with pytest.raises(EventTimeoutError) as later:  # the gap lies before what the wait looks at now
         library.wait_for_event("AgentState_Ready", timeout=SHORT)
     assert "may have been lost" not in str(later.value)
+
+
+def test_clear_events_returns_only_what_no_wait_had_returned() -> None:
+    library = _library("a")
+    _feed(library, "a", _event("AgentState_Ready"), _event("AgentState_Busy"), _event("AgentState_Ready"))
+    library.wait_for_event("AgentState_Busy", timeout=SHORT)  # passes over the first, returns the second
+    assert library.clear_events() == 1
+
+
+def test_event_count_should_be_counts_exactly_and_waits_for_late_ones() -> None:
+    import threading
+
+    library = _library("a")
+    _feed(library, "a", _event("AgentEvent_Hold", "1-1"), _event("AgentEvent_Talking"),
+          _event("AgentEvent_Hold", "2-2"))
+    found = library.event_count_should_be(2, "AgentEvent_Hold", timeout=SHORT, settle=SHORT)
+    assert [event["content"] for event in found] == ["1-1", "2-2"]
+    assert library.event_count_should_be(1, "AgentEvent_Hold", settle=SHORT, callid="2-2")[0]["content"] == "2-2"
+    library.wait_for_event("AgentEvent_Talking", timeout=SHORT)  # the count moved no wait position
+    late = threading.Timer(0.1, _feed, (library, "a", _event("AgentEvent_Hold", "3-3")))
+    late.start()
+    assert len(library.event_count_should_be(3, "AgentEvent_Hold", timeout=timedelta(seconds=5), settle=SHORT)) == 3
+
+
+@pytest.mark.parametrize(("expected", "message"), [
+    (1, r"AgentEvent_Hold arrived 2 time\(s\) for agent 101 \('a'\) in this test \(waited 50 milliseconds and 50 "
+        r"milliseconds more\), expected 1: AgentEvent_Hold \(#1\), AgentEvent_Hold \(#3\)\."),
+    (3, r"AgentEvent_Hold arrived 2 time\(s\) .* \(waited 50 milliseconds\), expected 3"),
+    (0, r"arrived 2 time\(s\)"),
+])
+def test_event_count_should_be_fails_naming_what_came(expected: int, message: str) -> None:
+    library = _library("a")
+    _feed(library, "a", _event("AgentEvent_Hold", "1-1"), _event("AgentEvent_Talking"),
+          _event("AgentEvent_Hold", "2-2"))
+    with pytest.raises(CCGatewayError, match=message):
+        library.event_count_should_be(expected, "AgentEvent_Hold", timeout=SHORT, settle=SHORT)
+
+
+def test_event_count_should_be_counts_from_the_last_clear_events() -> None:
+    library = _library("a")
+    _feed(library, "a", _event("AgentEvent_Hold", "1-1"))
+    library.clear_events()
+    _feed(library, "a", _event("AgentEvent_Hold", "2-2"))
+    assert [e["content"] for e in library.event_count_should_be(1, "AgentEvent_Hold", settle=SHORT)] == ["2-2"]

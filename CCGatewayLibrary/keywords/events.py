@@ -112,6 +112,56 @@ class EventKeywords(LibraryComponent):
         logger.info(f"{description} did not arrive for {handle.describe()} in {robot_time(within.total_seconds())}.")
 
     @keyword(tags=["events", "getAgentEvent"])
+    def event_count_should_be(self, expected: int, event: str, agent: str | None = None,
+                              timeout: timedelta | None = None, settle: timedelta = timedelta(seconds=0.5),
+                              **filters: str) -> list[dict[str, Any]]:
+        """Fails unless the agent received exactly ``expected`` events ``event`` (with ``filters``, as in
+        `Wait For Event`) in the current test, and returns them.
+
+        Counting starts where the test started, where the agent signed in during the test, or at the last
+        `Clear Events`, whichever is latest. The keyword waits up to ``timeout`` (default: the event timeout)
+        for ``expected`` events to arrive, then ``settle`` longer for any further one, since an extra event may
+        still be on its way. The wait position does not move: later waits still see every event.
+
+        | `Hold Call` |
+        | `Retrieve Call` |
+        | `Hold Call` |
+        | `Event Count Should Be` | 2 | AgentEvent_Hold | callid=${customer} |
+        | `Event Count Should Be` | 0 | AgentEvent_Ringing | agent=second | settle=2s |
+        """
+        if expected < 0:
+            raise CCGatewayError(f"Event Count Should Be: expected must be 0 or more, got {expected}.")
+        handle = self.ctx.agent(agent)
+        wanted = self._filters(event, filters)
+
+        def matches(recorded: RecordedEvent) -> bool:
+            return recorded.name == event and all(f.matches(recorded.event) for f in wanted)
+
+        probe = Cursor(handle.counted_from)
+        limit = seconds(timeout, self.ctx.settings.event_timeout)
+        deadline = time.monotonic() + limit
+        found: list[RecordedEvent] = []
+        while len(found) < expected:
+            recorded, _ = handle.journal.wait_for(probe, matches, max(0.0, deadline - time.monotonic()))
+            if recorded is None:
+                break
+            found.append(recorded)
+        if len(found) == expected:
+            extra, _ = handle.journal.wait_for(probe, matches, settle.total_seconds())
+            if extra is not None:
+                found.append(extra)
+                found += [r for r in handle.journal.events(extra.seq) if matches(r)]
+        description = event + (f" with {', '.join(map(str, wanted))}" if wanted else "")
+        if len(found) != expected:
+            listed = f": {', '.join(r.describe() for r in found[:SHOWN_EVENTS])}" if found else ""
+            waited = robot_time(limit) if len(found) < expected else \
+                f"{robot_time(limit)} and {robot_time(settle.total_seconds())} more"
+            raise CCGatewayError(f"{description} arrived {len(found)} time(s) for {handle.describe()} in this test "
+                                 f"(waited {waited}), expected {expected}{listed}.")
+        logger.info(f"{description} arrived {expected} time(s) for {handle.describe()} in this test.")
+        return [recorded.event for recorded in found]
+
+    @keyword(tags=["events", "getAgentEvent"])
     def wait_for_events_in_order(self, *events: str, timeout: timedelta | None = None,
                                  agent: str | None = None) -> list[dict[str, Any]]:
         """Waits until the agent has received ``events`` in this order and returns them; other events may come
@@ -233,8 +283,9 @@ class EventKeywords(LibraryComponent):
 
     @keyword(tags=["events"])
     def clear_events(self, agent: str | None = None) -> int:
-        """Makes the waits ignore every event the agent has received so far, and returns how many that were.
-        `Get Event History` still lists them.
+        """Makes the waits ignore every event the agent has received so far, and returns how many of them it
+        skipped: those no wait had returned yet (events a wait returned were never waited for again anyway).
+        `Get Event History` still lists them all; `Event Count Should Be` counts from here.
 
         "Received" means polled: right after `Sign In Agent` the sign-in's events may still be on their way, so
         wait for the last one you expect (for example ``AgentState_Ready``) before clearing.
@@ -247,6 +298,7 @@ class EventKeywords(LibraryComponent):
         last = handle.journal.last_seq
         skipped = last - handle.cursor.position
         handle.cursor.position = last
+        handle.counted_from = last
         logger.info(f"Cleared {skipped} unread event(s) for {handle.describe()}.")
         return skipped
 
