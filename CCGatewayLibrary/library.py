@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
@@ -33,6 +34,10 @@ from .secrets import SecretScrubber, url_credentials
 from .version import VERSION
 
 EVENTS_FILE = "events.jsonl"
+# Event files this process has started in this run: a suite that imports the library with other arguments gets
+# a new library instance, which must append to the run's file, not start it again.
+_STARTED_EVENT_FILES: set[Path] = set()
+_STARTED_LOCK = threading.Lock()
 
 
 class _Lifecycle:
@@ -44,7 +49,6 @@ class _Lifecycle:
     def __init__(self, ctx: LibraryContext) -> None:
         self.ctx = ctx
         self._read_up_to: dict[int, int] = {}  # journal id -> last event seq when the test started
-        self._events_written = False  # the first export of the run starts the file afresh
 
     def start_suite(self, data: Any, result: Any) -> None:
         self.ctx.scopes.enter("Suite")
@@ -74,9 +78,12 @@ class _Lifecycle:
             return
         folder = BuiltIn().get_variable_value("${OUTPUT DIR}")
         if folder:
-            mode, self._events_written = ("a" if self._events_written else "w"), True
-            with (Path(folder) / EVENTS_FILE).open(mode, encoding="utf-8") as stream:
-                stream.write(self.ctx.secrets.scrub("\n".join(lines)) + "\n")
+            path = (Path(folder) / EVENTS_FILE).resolve()
+            with _STARTED_LOCK:
+                mode = "a" if path in _STARTED_EVENT_FILES else "w"  # the run's first export starts it afresh
+                _STARTED_EVENT_FILES.add(path)
+                with path.open(mode, encoding="utf-8") as stream:
+                    stream.write(self.ctx.secrets.scrub("\n".join(lines)) + "\n")
 
     def close(self) -> None:
         self.ctx.shut_down()

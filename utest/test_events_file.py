@@ -1,0 +1,41 @@
+"""events.jsonl keeps every suite of a run, whatever arguments each suite imports the library with."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from CCGatewayLibrary.simulator.roster import Roster
+
+SUITE = """*** Settings ***
+Library           CCGatewayLibrary    {arguments}
+Suite Setup       Start Gateway Simulator
+Suite Teardown    Stop Gateway Simulator
+Test Teardown     Sign Out All Agents
+
+*** Variables ***
+${{PASSWORD: Secret}}    %{{CCGW_AGENT_PASSWORD}}
+
+*** Test Cases ***
+{name}
+    Sign In Agent    101    ${{PASSWORD}}    70001
+    Wait For Event    AgentState_Ready
+"""
+
+
+def test_a_suite_importing_the_library_with_other_arguments_keeps_the_earlier_suites_events(tmp_path: Path) -> None:
+    folder = tmp_path / "suites"
+    folder.mkdir()
+    (folder / "a_first.robot").write_text(SUITE.format(arguments="", name="First Suite Test"), encoding="utf-8")
+    (folder / "b_second.robot").write_text(SUITE.format(arguments="diagram=False", name="Second Suite Test"),
+                                           encoding="utf-8")
+    env = dict(os.environ, CCGW_AGENT_PASSWORD=Roster.load().password_of("101"))
+    run = subprocess.run([sys.executable, "-m", "robot", "--outputdir", str(tmp_path / "out"), "--console", "none",
+                          str(folder)], capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    lines = [json.loads(line) for line in (tmp_path / "out" / "events.jsonl").read_text().splitlines()]
+    tests = {line["test"] for line in lines}
+    assert tests == {"Suites.A First.First Suite Test", "Suites.B Second.Second Suite Test"}, tests
