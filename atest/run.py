@@ -16,6 +16,7 @@ report, and the outputs and console are scanned for passwords and Guids.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -48,8 +49,9 @@ def main(argv: list[str]) -> int:
     output = results / "output.xml"
     # --chunk: one Robot process per pabot process instead of one per suite; each new process costs seconds of
     # imports, which ate the gain of running suites side by side (bench/suite_wall_time.py).
-    runner = ["-m", "pabot.pabot", "--processes", str(args.processes), "--chunk"] if args.processes > 1 \
-        else ["-m", "robot"]
+    # ccgw-pabot: pabot with this interpreter's Robot and a free PabotLib port (two runs on one machine).
+    runner = ["-m", "CCGatewayLibrary.parallel", "--processes", str(args.processes), "--chunk"] \
+        if args.processes > 1 else ["-m", "robot"]
     command = [sys.executable, *runner, "--outputdir", str(results), "--output", str(output),
                "--log", "NONE", "--report", "NONE", "--loglevel", args.loglevel,
                "--variable", f"GATEWAY_URL:{args.gateway}", "--variable", f"GATEWAY_CA_BUNDLE:{args.ca_bundle}",
@@ -60,14 +62,12 @@ def main(argv: list[str]) -> int:
         command += ["--exclude", "poll-only"]
     command += [*robot_args, str(HERE / "suites")]
     started = time.monotonic()
-    # pabot starts "robot" from PATH: make it this interpreter's.
-    env = dict(os.environ, PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
     # Robot's own console shows tests that fail on purpose as FAIL; it goes to console.txt, and the console here
     # shows each test's result after robotstatuschecker has checked the expected failures.
     print(f"Running the acceptance suites against {args.gateway}, events by {args.event_mode} "
           f"(Robot's console: {results / 'console.txt'}) ...",
           flush=True)
-    run = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+    run = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                          check=False)
     elapsed = time.monotonic() - started
     (results / "console.txt").write_text(run.stdout, encoding="utf-8")
@@ -76,6 +76,8 @@ def main(argv: list[str]) -> int:
         print("robot wrote no output.xml", file=sys.stderr)
         return 252
     process_output(str(output))
+    if args.processes > 1:
+        merge_event_files(results)
     rebot = subprocess.run([sys.executable, "-m", "robot.rebot", "--outputdir", str(results), "--output", "NONE",
                             "--log", "log.html", "--report", "report.html", str(output)],
                            check=False, capture_output=True, text=True)
@@ -85,6 +87,17 @@ def main(argv: list[str]) -> int:
     print(f"{stats.total} tests, {stats.passed} passed, {stats.failed} failed, {stats.skipped} skipped "
           f"(expected failures checked). Robot wall time {elapsed:.1f} s. Log: {results / 'log.html'}")
     return _scan_for_secrets(results) or rebot.returncode
+
+
+def merge_event_files(results: Path) -> Path:
+    """pabot's processes each write events.jsonl in their own folder: one file for the run goes next to the merged
+    output.xml, ordered by the time each event was received."""
+    lines = [line for part in sorted(results.glob("pabot_results/*/events.jsonl"))
+             for line in part.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines.sort(key=lambda line: json.loads(line).get("received", ""))
+    merged = results / "events.jsonl"
+    merged.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return merged
 
 
 def _print_checked(suite: Any) -> None:
