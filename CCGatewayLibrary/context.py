@@ -99,6 +99,7 @@ class Settings:
     push_port: int = 0
     push_url: str | None = None
     push_ca: str | None = None
+    interface_tags: bool = True  # each test gets a tag api:<log name> per interface its keywords called
 
 
 @dataclass
@@ -151,6 +152,7 @@ class LibraryContext:
         self.simulator: SimulatorRunner | None = None
         self.push_receiver: PushReceiver | None = None
         self.request_record = RequestRecorder()  # the running test's requests, for its sequence diagram
+        self.called: set[str] = set()  # log names of the catalogue's interfaces the running test's keywords called
         self.pool = PoolState()  # agent pool and this process's reservations
         self.recorder: SessionRecorder | None = None  # import argument record_to: the session, redacted, to a file
 
@@ -316,6 +318,8 @@ class LibraryContext:
     def send(self, session: GatewaySession, interface: Interface, agent_id: str, path: str, **request: Any) -> Exchange:
         """Sends and logs one request; a transport failure names the interface and the agent."""
         started = datetime.now()  # the event journal's clock
+        if interface.name in self.catalogue.interfaces:
+            self.called.add(interface.name)
         try:
             exchange = session.send(interface.method, path, **request)
         except TransportError as error:

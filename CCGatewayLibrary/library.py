@@ -34,6 +34,7 @@ from .secrets import SecretScrubber, url_credentials
 from .version import VERSION
 
 EVENTS_FILE = "events.jsonl"
+INTERFACE_TAG = "api:"
 # Event files this process has started in this run: a suite that imports the library with other arguments gets
 # a new library instance, which must append to the run's file, not start it again.
 _STARTED_EVENT_FILES: set[Path] = set()
@@ -58,6 +59,7 @@ class _Lifecycle:
 
     def start_test(self, data: Any, result: Any) -> None:
         self.ctx.scopes.enter("Test")
+        self.ctx.called.clear()
         self._read_up_to = {id(h.journal): h.journal.last_seq for h in self.ctx.agents.values()}
         for handle in self.ctx.agents.values():
             handle.counted_from = handle.journal.last_seq
@@ -65,6 +67,9 @@ class _Lifecycle:
     def end_test(self, data: Any, result: Any) -> None:
         self.ctx.apply_settings(self.ctx.scopes.leave())
         self._export_events(result.full_name)
+        if self.ctx.settings.interface_tags and self.ctx.called:
+            # report.html's tag statistics then count tests per interface.
+            result.tags.add([INTERFACE_TAG + name for name in sorted(self.ctx.called)])
 
     def _export_events(self, test: str) -> None:
         """Appends the events each agent received during the test to events.jsonl next to output.xml."""
@@ -208,6 +213,7 @@ class CCGatewayLibrary(DynamicCore):
         push_url: str | None = None,
         push_ca: str | None = None,
         record_to: Path | None = None,
+        interface_tags: bool = True,
     ) -> None:
         """``url`` is the gateway (``https://host:8043``), ``ca_bundle`` a PEM file with the CA that signed its
         certificate. ``timeout`` bounds the wait for a complete reply (however slowly the gateway sends it),
@@ -222,6 +228,9 @@ class CCGatewayLibrary(DynamicCore):
         HTTPS endpoint listens on ``push_host`` and ``push_port`` (0: a free port); ``push_url`` is the address a
         gateway reaches it at when that differs (``https://tester.example.com:9443``), and ``push_ca`` a PEM file
         with the certificate and private key of a CA the gateway trusts, which issues the endpoint's certificate.
+        ``interface_tags`` gives each test a tag ``api:<log name>`` for every interface its keywords called
+        (``api:hold``, ``api:confJoin``), so report.html's tag statistics count the tests per interface;
+        ``interface_tags=False`` leaves them out.
         ``record_to`` records the session (requests, replies, events, simulator control calls) to that file as
         JSON Lines, redacted, for ``ccgw-sim --replay`` or `Start Gateway Simulator` with ``replay``.
         """
@@ -233,7 +242,8 @@ class CCGatewayLibrary(DynamicCore):
                             event_timeout=seconds(event_timeout, Settings.event_timeout),
                             poll_interval=seconds(poll_interval, Settings.poll_interval),
                             event_mode=event_mode, push_host=push_host, push_port=int(push_port),
-                            push_url=gateway_url(push_url, "push_url") if push_url else None, push_ca=push_ca)
+                            push_url=gateway_url(push_url, "push_url") if push_url else None, push_ca=push_ca,
+                            interface_tags=interface_tags)
         # urllib3 logs each connection and retry through Python logging, which Robot copies into the log and,
         # for warnings, into "Test Execution Errors"; the library's own line per request says what matters.
         logging.getLogger("urllib3").setLevel(logging.ERROR)
