@@ -23,7 +23,7 @@ from robot.running.context import EXECUTION_CONTEXTS
 from .catalogue import Catalogue, Interface, gateway, load_catalogue
 from .catalogue.gateway import SUCCESS
 from .errors import AgentError, CCGatewayError, HttpStatusError, ResponseSchemaError, RetcodeError, TransportError
-from .events import Cursor, EventJournal, EventPoller, PushListener, PushRegistration
+from .events import Cursor, EventJournal, EventPoller, PushListener, PushRegistration, RecordedEvent
 from .pool import PoolState
 from .reporting import RequestRecorder
 from .scopes import SettingScopes
@@ -117,6 +117,7 @@ class AgentHandle:
     # Kept so a sign-out whose Guid is gone can still be carried out (a forced sign-in, then out); a Secret.
     password: Secret | None = None
     counted_from: int = 0  # journal seq where counting starts: the test's start or the last Clear Events
+    serial: int = 0  # order of sign-ins in this library instance (LibraryContext.add_session)
 
     def stop_polling(self, reason: str) -> None:
         if self.poller is not None:
@@ -137,6 +138,16 @@ class AgentHandle:
         return f"agent {self.agent_id}" + (f" ('{self.alias}')" if self.alias != self.agent_id else "")
 
 
+@dataclass(frozen=True)
+class RecordsMark:
+    """Where a test's (or a suite part's) records begin: the sessions signed in then and how far each journal had
+    got, and the serial of the last sign-in before it."""
+
+    started: datetime
+    read_up_to: dict[int, int]  # id(journal) -> its last seq at the mark
+    last_serial: int
+
+
 class LibraryContext:
     def __init__(self, settings: Settings, redact: list[str] | None = None) -> None:
         self.settings = settings
@@ -153,10 +164,37 @@ class LibraryContext:
         self.push_receiver: PushReceiver | None = None
         self.request_record = RequestRecorder()  # the running test's requests, for its sequence diagram
         self.called: set[str] = set()  # log names of the catalogue's interfaces the running test's keywords called
+        # Every session signed in since the last mark, and those signed in at it: a test's records hold all of an
+        # alias's sessions in the test, also one a second sign-in replaced.
+        self.sessions: list[AgentHandle] = []
+        self._serial = 0
         self.pool = PoolState()  # agent pool and this process's reservations
         self.recorder: SessionRecorder | None = None  # import argument record_to: the session, redacted, to a file
 
     # -- agents -----------------------------------------------------------------------------------
+    def add_session(self, handle: AgentHandle) -> None:
+        """A sign-in succeeded: ``handle`` joins the records of the running test."""
+        self._serial += 1
+        handle.serial = self._serial
+        self.sessions.append(handle)
+
+    def mark_records(self) -> RecordsMark:
+        """Begins a test's (or a suite part's) records. Sessions already ended are forgotten: what they still
+        receive (a late poll bringing the shutdown of the previous test's sign-out) belongs to no later test."""
+        self.sessions = [handle for handle in self.sessions if handle.signed_in]
+        return RecordsMark(datetime.now(), {id(h.journal): h.journal.last_seq for h in self.sessions}, self._serial)
+
+    def records_since(self, mark: RecordsMark) -> list[tuple[AgentHandle, list[RecordedEvent]]]:
+        """Each session of the records begun at ``mark`` (signed in then, or since) with the events its journal
+        received since, in sign-in order."""
+        found = []
+        for handle in self.sessions:
+            if id(handle.journal) in mark.read_up_to:
+                found.append((handle, handle.journal.events(mark.read_up_to[id(handle.journal)])))
+            elif handle.serial > mark.last_serial:
+                found.append((handle, handle.journal.events()))
+        return found
+
     def agent(self, alias: str | None = None) -> AgentHandle:
         name = alias or self.current_alias
         if name is None:

@@ -11,7 +11,7 @@ from robot.libraries.BuiltIn import BuiltIn
 from robotlibcore import DynamicCore
 
 from .arguments import check_arguments, refuse
-from .context import LibraryContext, Settings, gateway_url
+from .context import LibraryContext, RecordsMark, Settings, gateway_url
 from .context import ca_bundle as checked_ca_bundle
 from .errors import CCGatewayError
 from .keywords import (
@@ -49,7 +49,7 @@ class _Lifecycle:
 
     def __init__(self, ctx: LibraryContext) -> None:
         self.ctx = ctx
-        self._read_up_to: dict[int, int] = {}  # journal id -> last event seq when the test started
+        self._mark: RecordsMark | None = None  # where the running test's records begin
 
     def start_suite(self, data: Any, result: Any) -> None:
         self.ctx.scopes.enter("Suite")
@@ -60,7 +60,7 @@ class _Lifecycle:
     def start_test(self, data: Any, result: Any) -> None:
         self.ctx.scopes.enter("Test")
         self.ctx.called.clear()
-        self._read_up_to = {id(h.journal): h.journal.last_seq for h in self.ctx.agents.values()}
+        self._mark = self.ctx.mark_records()
         for handle in self.ctx.agents.values():
             handle.counted_from = handle.journal.last_seq
 
@@ -73,12 +73,15 @@ class _Lifecycle:
 
     def _export_events(self, test: str) -> None:
         """Appends the events each agent received during the test to events.jsonl next to output.xml."""
+        if self._mark is None:
+            return
         lines = []
-        for alias, handle in self.ctx.agents.items():
-            for recorded in handle.journal.events(self._read_up_to.get(id(handle.journal), 0)):
-                lines.append(json.dumps({"test": test, "agent": alias, "agentId": handle.agent_id,
-                                         "seq": recorded.seq, "received": recorded.received.isoformat(),
-                                         "event": recorded.event}, ensure_ascii=False, default=str))
+        for handle, events in self.ctx.records_since(self._mark):
+            for recorded in events:
+                lines.append(json.dumps({"test": test, "agent": handle.alias, "agentId": handle.agent_id,
+                                         "session": handle.serial, "seq": recorded.seq,
+                                         "received": recorded.received.isoformat(), "event": recorded.event},
+                                        ensure_ascii=False, default=str))
         if not lines:
             return
         folder = BuiltIn().get_variable_value("${OUTPUT DIR}")

@@ -128,6 +128,7 @@ class AgentKeywords(LibraryComponent):
             replaced.stop_polling(f"alias '{alias}' now names agent {agent_id}")
             replaced.session.close()
         self.ctx.agents[alias] = agent
+        self.ctx.add_session(agent)
         self.ctx.current_alias = alias
         if push is not None:
             self.ctx.start_receiving(agent, push)

@@ -18,7 +18,7 @@ from robot.api import logger
 from .diagram import AgentInfo, DiagramData, FailedStep, ReceivedEvent, render_diagram
 
 if TYPE_CHECKING:
-    from ..context import AgentHandle, LibraryContext
+    from ..context import LibraryContext, RecordsMark
 
 # A failure inside these is handled by the test itself; the diagram shows it as caught, not failed.
 CATCHING_KEYWORDS = {"BuiltIn.Run Keyword And Expect Error", "BuiltIn.Run Keyword And Ignore Error",
@@ -31,11 +31,13 @@ FAILURE_MESSAGE_CHARS = 160
 class _Stretch:
     """What one diagram covers: a test, or a suite's setup or teardown."""
 
-    started: datetime
-    read_up_to: dict[int, int]  # journal id -> last event seq at the start
-    agents: list[AgentHandle]  # an agent signed in again meanwhile keeps its old journal's events
+    mark: RecordsMark  # the sessions and events it covers (every session of the stretch, in order)
     in_test: bool
     failures: list[FailedStep] = field(default_factory=list)
+
+    @property
+    def started(self) -> datetime:
+        return self.mark.started
 
 
 class DiagramListener:
@@ -51,9 +53,7 @@ class DiagramListener:
         if not self.ctx.request_record.enabled:
             self._stretch = None
             return
-        handles = list(self.ctx.agents.values())
-        self._stretch = _Stretch(datetime.now(), {id(h.journal): h.journal.last_seq for h in handles}, handles,
-                                 in_test)
+        self._stretch = _Stretch(self.ctx.mark_records(), in_test)
         self.ctx.request_record.start()
 
     def start_suite(self, data: Any, result: Any) -> None:
@@ -87,11 +87,11 @@ class DiagramListener:
         stretch, self._stretch = self._stretch, None
         if stretch is None:
             return
-        handles = {id(h.journal): h for h in [*stretch.agents, *self.ctx.agents.values()]}
-        # Sign-in order; the last handle of an agent ID gives its lane's alias.
-        agents = {h.agent_id: AgentInfo(h.agent_id, h.alias, h.phone, h.signed_in) for h in handles.values()}
+        sessions = self.ctx.records_since(stretch.mark)
+        # Sign-in order; the last session of an agent ID gives its lane's alias.
+        agents = {h.agent_id: AgentInfo(h.agent_id, h.alias, h.phone, h.signed_in) for h, _ in sessions}
         events = [ReceivedEvent(h.agent_id, e.seq, e.name, e.received, _content(e.event), e.schema_problem)
-                  for key, h in handles.items() for e in h.journal.events(stretch.read_up_to.get(key, 0))]
+                  for h, received in sessions for e in received]
         data = DiagramData(stretch.started, list(agents.values()), requests, events, stretch.failures, unrecorded)
         svg = render_diagram(data, describe_retcode=self.ctx.catalogue.describe_retcode, scrub=self.ctx.safe)
         if svg:
