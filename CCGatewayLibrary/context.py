@@ -89,6 +89,7 @@ class Settings:
     connect_timeout: float = 5.0
     read_timeout: float = 10.0
     event_timeout: float = 10.0
+    assertion_timeout: float = 1.0  # how long a getter given an assertion tries again until it holds
     poll_interval: float = gateway.POLL_PAUSE
     poll_wait: float = gateway.POLL_WAIT
     # Push mode: None reads ${CCGW_EVENT_MODE} at sign-in (default poll). The endpoint listens on push_host:push_port

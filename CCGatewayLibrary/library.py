@@ -162,6 +162,25 @@ class CCGatewayLibrary(DynamicCore):
     Negative tests give ``expected_retcode=<code>`` (or ``any``); requests the library would refuse can be
     sent with `Send Raw Request`.
 
+    = Assertions in getters =
+
+    Every ``Get ...`` keyword that reads the gateway or the events (`Get Event History`) takes an
+    optional assertion, as the Browser library's getters do: an operator, an expected value and an optional
+    ``message`` for the failure. Without one the getter returns its value; with one it reads the value again
+    every 0.2 seconds until the assertion holds or the assertion timeout passes (``assertion_timeout`` when
+    importing the library, 1 second by default, or `Set Assertion Timeout`), then fails naming the getter, the
+    last value and the expected one. It returns the value either way, so no `Wait Until Keyword Succeeds` loop
+    is needed around it.
+
+    Operators: ``==``, ``!=``, ``<``, ``>``, ``<=``, ``>=``, ``contains``, ``not contains``, ``starts``,
+    ``ends``, ``matches`` (a regular expression), ``validate`` (a Python expression on ``value``) and
+    ``then`` (returns what the expression gives).
+
+    | `Get Agent Status` | == | idle |
+    | `Get Held Calls` | validate | len(value) == 1 |
+    | `Get Custom State` | == | ${12} |
+    | `Get Agent Skills` | validate | [s['id'] for s in value] == [1, 2] |
+
     = Logging =
 
     One INFO line per request (interface, method, path, HTTP status, retcode and its meaning, time); the
@@ -207,6 +226,7 @@ class CCGatewayLibrary(DynamicCore):
         timeout: timedelta = timedelta(seconds=Settings.read_timeout),
         connect_timeout: timedelta = timedelta(seconds=Settings.connect_timeout),
         event_timeout: timedelta = timedelta(seconds=Settings.event_timeout),
+        assertion_timeout: timedelta = timedelta(seconds=Settings.assertion_timeout),
         poll_interval: timedelta = timedelta(seconds=Settings.poll_interval),
         redact: list[str] | str | None = None,
         diagram: bool = True,
@@ -220,7 +240,8 @@ class CCGatewayLibrary(DynamicCore):
     ) -> None:
         """``url`` is the gateway (``https://host:8043``), ``ca_bundle`` a PEM file with the CA that signed its
         certificate. ``timeout`` bounds the wait for a complete reply (however slowly the gateway sends it),
-        ``connect_timeout`` the opening of a connection, ``event_timeout`` is the default of `Wait For Event` and
+        ``connect_timeout`` the opening of a connection, ``assertion_timeout`` how long a getter given an
+        assertion tries again (see `Assertions in getters`), ``event_timeout`` is the default of `Wait For Event` and
         ``poll_interval`` the pause after an empty event poll.
 
         ``redact`` adds secrets to hide, see `Secrets and redaction`. ``diagram=False`` leaves out the
@@ -238,11 +259,13 @@ class CCGatewayLibrary(DynamicCore):
         JSON Lines, redacted, for ``ccgw-sim --replay`` or `Start Gateway Simulator` with ``replay``.
         """
         refuse("Importing CCGatewayLibrary", [("timeout", timeout), ("connect_timeout", connect_timeout),
-                                              ("event_timeout", event_timeout), ("poll_interval", poll_interval)])
+                                              ("event_timeout", event_timeout), ("poll_interval", poll_interval),
+                                              ("assertion_timeout", assertion_timeout)])
         settings = Settings(ca_bundle=checked_ca_bundle(ca_bundle),
                             read_timeout=seconds(timeout, Settings.read_timeout),
                             connect_timeout=seconds(connect_timeout, Settings.connect_timeout),
                             event_timeout=seconds(event_timeout, Settings.event_timeout),
+                            assertion_timeout=seconds(assertion_timeout, Settings.assertion_timeout),
                             poll_interval=seconds(poll_interval, Settings.poll_interval),
                             event_mode=event_mode, push_host=push_host, push_port=int(push_port),
                             push_url=gateway_url(push_url, "push_url") if push_url else None, push_ca=push_ca,

@@ -99,7 +99,7 @@ CASES: list[tuple[str, tuple[Any, ...], dict[str, Any], tuple[str, str, str, dic
     ("get_call_info", (), {}, ("queryCallInfo", "GET", "/calldata/101/callinfo", {}, None)),
     ("get_call_info", (), {"include_last": False}, ("queryCallInfo", "GET", "/calldata/101/callinfo",
                                                     {"isNoContainLastCall": "true"}, None)),
-    ("get_call_info", (CALLID,), {}, ("queryCallInfoByCallId", "GET", f"/calldata/101/callinfobycallid/{CALLID}",
+    ("get_call_info", (), {"callid": CALLID}, ("queryCallInfoByCallId", "GET", f"/calldata/101/callinfobycallid/{CALLID}",
                                       {}, None)),
     ("get_call_info", (), {"before_answer": True}, ("queryCallInfoBeforeAnswer", "GET",
                                                     "/calldata/101/callinfobeforeanswer", {}, None)),
@@ -147,13 +147,55 @@ def test_the_deprecated_names_send_what_the_new_ones_do(lib: tuple[CCGatewayLibr
     assert "Drop Call" in warnings[0] and "Disconnect Party" in warnings[1]
 
 
-@pytest.mark.parametrize(("getter", "args"), [
-    ("get_held_calls", ()), ("get_call_info", ()), ("get_call_info", (CALLID,)), ("get_agent_status", ()),
-    ("get_agent_skills", ()), ("get_custom_state", ()), ("sync_agent_info", ()), ("get_softphone_token", ()),
+@pytest.mark.parametrize(("getter", "kwargs"), [
+    ("get_held_calls", {}), ("get_call_info", {}), ("get_call_info", {"callid": CALLID}), ("get_agent_status", {}),
+    ("get_agent_skills", {}), ("get_custom_state", {}), ("sync_agent_info", {}), ("get_softphone_token", {}),
 ])
 def test_a_getter_takes_an_expected_refusal_and_then_returns_none(
-        lib: tuple[CCGatewayLibrary, Recorder], getter: str, args: tuple[Any, ...]) -> None:
+        lib: tuple[CCGatewayLibrary, Recorder], getter: str, kwargs: dict[str, Any]) -> None:
     library, recorder = lib
     recorder.retcode = "100-006"
-    assert getattr(library, getter)(*args, expected_retcode="100-006") is None
-    assert getattr(library, getter)(*args, expected_retcode=["0", "100-006"]) is None
+    assert getattr(library, getter)(**kwargs, expected_retcode="100-006") is None
+    assert getattr(library, getter)(**kwargs, expected_retcode=["0", "100-006"]) is None
+
+
+def test_a_getter_with_an_assertion_reads_again_until_it_holds(lib: tuple[CCGatewayLibrary, Recorder],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from assertionengine import AssertionOperator
+
+    library, recorder = lib
+    monkeypatch.setattr("CCGatewayLibrary.keywords.base.ASSERTION_PAUSE", 0.01)
+    states = iter([3, 3, 4])  # busy, busy, idle (getAgentStatus codes)
+    original = recorder.send
+
+    def send(*args: Any, **kwargs: Any) -> Exchange:
+        recorder.result = {"agentState": next(states), "isWorking": False}
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(library.ctx, "send", send)
+    status = library.get_agent_status(AssertionOperator["=="], "idle")
+    assert status is not None and status["state"] == "idle" and len(recorder.sent) == 3
+
+
+def test_a_getter_whose_assertion_never_holds_names_the_getter_the_last_value_and_the_expected_one(
+        lib: tuple[CCGatewayLibrary, Recorder], monkeypatch: pytest.MonkeyPatch) -> None:
+    from assertionengine import AssertionOperator
+
+    library, recorder = lib
+    monkeypatch.setattr("CCGatewayLibrary.keywords.base.ASSERTION_PAUSE", 0.01)
+    library.ctx.settings.assertion_timeout = 0.1
+    recorder.result = {"agentState": 3, "isWorking": False}
+    with pytest.raises(AssertionError, match=r"^Get Agent Status: state 'busy' \(str\) should be 'idle' \(str\) "
+                                             r"\(tried \d+ times in 100 milliseconds\)$"):
+        library.get_agent_status(AssertionOperator["=="], "idle")
+    assert len(recorder.sent) >= 3
+    recorder.sent.clear()
+    recorder.result = [{"callid": CALLID}]
+    with pytest.raises(AssertionError, match=r"^Get Held Calls: held calls .* should be .*custom words$|custom"):
+        library.get_held_calls(AssertionOperator["=="], [], "custom words")
+
+
+def test_a_getter_without_an_assertion_reads_once(lib: tuple[CCGatewayLibrary, Recorder]) -> None:
+    library, recorder = lib
+    recorder.result = {"agentState": 3, "isWorking": False}
+    assert library.get_agent_status() is not None and len(recorder.sent) == 1

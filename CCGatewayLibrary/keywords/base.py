@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
+from assertionengine import AssertionOperator, verify_assertion
+from robot.api import logger
 from robot.utils import secs_to_timestr
 
 from ..catalogue.gateway import SUCCESS
@@ -10,6 +14,8 @@ from ..context import LibraryContext
 
 # One retcode or a list of them: what a keyword accepts as its reply's retcode (a negative test names the refusal).
 Retcodes = str | list[str]
+T = TypeVar("T")
+ASSERTION_PAUSE = 0.2  # seconds between a getter's attempts while its assertion does not hold yet
 
 
 class LibraryComponent:
@@ -25,6 +31,31 @@ class LibraryComponent:
         handle = self.ctx.agent(agent)
         return self.ctx.call(handle.session, interface, handle.agent_id, path=path, query=query, body=body,
                              headers=headers, expected_retcode=expected_retcode)
+
+    def _asserted(self, getter: str, fetch: Callable[[], T], operator: AssertionOperator | None, expected: Any,
+                  message: str | None, what: Callable[[T], Any] = lambda value: value,
+                  name: str = "value") -> T:
+        """``fetch``es the getter's value; with an ``operator``, fetches again until ``what`` of it passes the
+        assertion or the assertion timeout passes, then fails naming the getter, the last value and the
+        expected one. Returns the last value fetched."""
+        value = fetch()
+        if operator is None:
+            return value
+        deadline = time.monotonic() + self.ctx.settings.assertion_timeout
+        attempts = 1
+        while True:
+            try:
+                verify_assertion(what(value), operator, expected, f"{getter}: {name}", message)
+                return value
+            except AssertionError as error:
+                if time.monotonic() + ASSERTION_PAUSE > deadline:
+                    waited = f" (tried {attempts} times in {robot_time(self.ctx.settings.assertion_timeout)})" \
+                        if attempts > 1 else ""
+                    raise AssertionError(f"{self.ctx.safe(str(error))}{waited}") from None
+            time.sleep(ASSERTION_PAUSE)
+            attempts += 1
+            logger.debug(f"{getter}: attempt {attempts}, the assertion did not hold yet.")
+            value = fetch()
 
 
 def succeeded(reply: dict[str, Any]) -> bool:

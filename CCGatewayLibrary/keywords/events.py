@@ -4,6 +4,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
+from assertionengine import AssertionOperator
 from robot.api import logger
 from robot.api.deco import keyword
 
@@ -250,6 +251,19 @@ class EventKeywords(LibraryComponent):
         return robot_time(old)
 
     @keyword(tags=["events"])
+    def set_assertion_timeout(self, timeout: timedelta, scope: Scope = "Suite") -> str:
+        """Sets how long a getter given an assertion reads its value again until the assertion holds (see
+        `Assertions in getters`), and returns the old value; ``scope`` as in `Set Event Timeout`.
+
+        | `Set Assertion Timeout` | 5s | scope=Test |
+        | `Get Agent Status` | == | busy |
+        """
+        old = self.ctx.scopes.set("assertion_timeout", timeout.total_seconds(), scope)
+        logger.info(f"Assertion timeout {robot_time(timeout.total_seconds())} ({scope.lower()} scope), "
+                    f"was {robot_time(old)}.")
+        return robot_time(old)
+
+    @keyword(tags=["events"])
     def set_poll_interval(self, interval: timedelta, scope: Scope = "Suite") -> str:
         """Sets the pause after an empty event poll for every agent, running pollers included, and returns the
         old value; ``scope`` as in `Set Event Timeout`. The gateway's documented rhythm is 200 to 500 ms."""
@@ -303,20 +317,28 @@ class EventKeywords(LibraryComponent):
         return skipped
 
     @keyword(tags=["events"])
-    def get_event_history(self, agent: str | None = None) -> list[dict[str, Any]]:
+    def get_event_history(self, assertion_operator: AssertionOperator | None = None, assertion_expected: Any = None,
+                          message: str | None = None, agent: str | None = None) -> list[dict[str, Any]]:
         """Returns every event the agent has received so far, oldest first.
 
         Each item has ``seq`` (1, 2, ... in arrival order), ``eventType``, ``received`` (local time) and
-        ``event`` (the event as the gateway sent it).
+        ``event`` (the event as the gateway sent it). An assertion (see `Assertions in getters`) applies to
+        the list.
 
         | ${history} = | `Get Event History` |
         | Length Should Be | ${history} | 2 |
+        | `Get Event History` | validate | 'AgentState_Ready' in [e['eventType'] for e in value] |
         """
         handle = self.ctx.agent(agent)
-        history = [{"seq": r.seq, "eventType": r.name, "received": r.received.isoformat(timespec="milliseconds"),
-                    "event": r.event} for r in handle.journal.events()]
-        logger.info(f"{len(history)} events for {handle.describe()}: {_names(handle.journal.events()) or 'none'}")
-        return history
+
+        def history() -> list[dict[str, Any]]:
+            return [{"seq": r.seq, "eventType": r.name, "received": r.received.isoformat(timespec="milliseconds"),
+                     "event": r.event} for r in handle.journal.events()]
+
+        found = self._asserted("Get Event History", history, assertion_operator, assertion_expected, message,
+                               name="events")
+        logger.info(f"{len(found)} events for {handle.describe()}: {_names(handle.journal.events()) or 'none'}")
+        return found
 
     def _timeout_message(self, handle: Any, description: str, limit: float, passed: list[RecordedEvent],
                          wanted: list[FieldFilter] | None = None) -> str:

@@ -52,7 +52,8 @@ class SessionKeywords(LibraryComponent):
         """Re-reads the agent's state and current call (``syncagentinfo``) and returns the reply's ``result``.
 
         The gateway empties the agent's event queue when answering, so events not yet polled are lost: the
-        vendor meant it for a browser refresh. Use `Get Agent Status` to read the state in tests.
+        vendor meant it for a browser refresh. Use `Get Agent Status` to read the state in tests. For that
+        reason it takes no assertion: trying it again and again would throw events away each time.
         A refusal given as ``expected_retcode`` (a negative test) returns None.
         """
         reply = self._agent_call(agent, "syncagentinfo", expected_retcode)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from assertionengine import AssertionOperator
 from robot.api import logger
 from robot.api.deco import keyword
 
@@ -13,7 +14,8 @@ class SkillKeywords(LibraryComponent):
     """Skill queues and notes between agents."""
 
     @keyword(tags=["agent", "skills", "queryAgentSkills", "queryAgentSkillsByWorkNo"])
-    def get_agent_skills(self, of_agent: str | None = None, agent: str | None = None,
+    def get_agent_skills(self, assertion_operator: AssertionOperator | None = None, assertion_expected: Any = None,
+                         message: str | None = None, of_agent: str | None = None, agent: str | None = None,
                          expected_retcode: Retcodes = SUCCESS) -> list[dict[str, Any]] | None:
         """Returns the skill queues the agent is signed in to (``queryAgentSkills``): a list of dictionaries
         with ``id``, ``name`` and ``mediatype``.
@@ -21,20 +23,29 @@ class SkillKeywords(LibraryComponent):
         ``of_agent`` asks for another agent's queues instead (``queryAgentSkillsByWorkNo``; the gateway answers
         for agents of the same VDN only). A refusal given as ``expected_retcode`` (a negative test) returns None.
 
+        An assertion (see `Assertions in getters`) applies to the list.
+
         | ${skills} = | `Get Agent Skills` |
         | ${ids} = | Evaluate | [skill['id'] for skill in $skills] |
         | ${theirs} = | `Get Agent Skills` | of_agent=102 |
+        | `Get Agent Skills` | validate | len(value) == 2 |
         """
-        if of_agent is None:
-            reply = self._agent_call(agent, "queryAgentSkills", expected_retcode)
-        else:
-            reply = self._agent_call(agent, "queryAgentSkillsByWorkNo", expected_retcode, path={"workno": of_agent})
-        if not succeeded(reply):
-            return None
-        skills = list(reply.get("result") or [])
-        names = ", ".join(f"{s.get('name')} ({s.get('id')})" for s in skills if isinstance(s, dict)) or "none"
-        logger.info(f"Skill queues: {names}.")
-        return skills
+
+        def skills() -> list[dict[str, Any]] | None:
+            if of_agent is None:
+                reply = self._agent_call(agent, "queryAgentSkills", expected_retcode)
+            else:
+                reply = self._agent_call(agent, "queryAgentSkillsByWorkNo", expected_retcode,
+                                         path={"workno": of_agent})
+            if not succeeded(reply):
+                return None
+            found = list(reply.get("result") or [])
+            names = ", ".join(f"{s.get('name')} ({s.get('id')})" for s in found if isinstance(s, dict)) or "none"
+            logger.info(f"Skill queues: {names}.")
+            return found
+
+        return self._asserted("Get Agent Skills", skills, assertion_operator, assertion_expected, message,
+                              name="skills")
 
     @keyword(tags=["agent", "skills", "resetSkill"])
     def reset_skills(self, *skill_ids: int, all_configured: bool = False, agent: str | None = None,

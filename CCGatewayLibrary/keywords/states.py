@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from assertionengine import AssertionOperator
 from robot.api import logger
 from robot.api.deco import keyword
 
@@ -97,7 +98,8 @@ class StateKeywords(LibraryComponent):
         self._agent_call(agent, "cancelWork", expected_retcode)
 
     @keyword(tags=["agent", "state", "getAgentStatus"])
-    def get_agent_status(self, agent: str | None = None,
+    def get_agent_status(self, assertion_operator: AssertionOperator | None = None, assertion_expected: Any = None,
+                         message: str | None = None, agent: str | None = None,
                          expected_retcode: Retcodes = SUCCESS) -> dict[str, Any] | None:
         """Returns the agent's state as reported by ``getAgentStatus``.
 
@@ -105,18 +107,27 @@ class StateKeywords(LibraryComponent):
         ``talking``, ``signed out``, ...) and ``isWorking`` (true while in a call). A refusal given as
         ``expected_retcode`` (a negative test) returns None.
 
+        An assertion (see `Assertions in getters`) applies to the state's name and is tried again until it holds.
+
         | ${status} = | `Get Agent Status` |
         | Should Be Equal | ${status}[state] | idle |
+        | `Get Agent Status` | == | busy |
+        | `Get Agent Status` | != | talking | agent=second |
         """
-        reply = self._agent_call(agent, "getAgentStatus", expected_retcode)
-        if not succeeded(reply):
-            return None
-        result = reply.get("result")
-        status = dict(result[0] if isinstance(result, list) and result else result or {})
-        status["state"] = AgentState.describe(status.get("agentState"))
-        logger.info(f"Agent state: {status['state']} (code {status.get('agentState')}), "
-                    f"in a call: {status.get('isWorking')}.")
-        return status
+
+        def status() -> dict[str, Any] | None:
+            reply = self._agent_call(agent, "getAgentStatus", expected_retcode)
+            if not succeeded(reply):
+                return None
+            result = reply.get("result")
+            found = dict(result[0] if isinstance(result, list) and result else result or {})
+            found["state"] = AgentState.describe(found.get("agentState"))
+            logger.info(f"Agent state: {found['state']} (code {found.get('agentState')}), "
+                        f"in a call: {found.get('isWorking')}.")
+            return found
+
+        return self._asserted("Get Agent Status", status, assertion_operator, assertion_expected, message,
+                              lambda found: None if found is None else found["state"], name="state")
 
     @keyword(tags=["agent", "state", "setAgentAutoAnswer"])
     def set_auto_answer(self, enabled: bool, agent: str | None = None, expected_retcode: Retcodes = SUCCESS) -> None:
@@ -140,20 +151,30 @@ class StateKeywords(LibraryComponent):
         self._agent_call(agent, "setCustomState", expected_retcode, query={"customstate": state})
 
     @keyword(tags=["agent", "state", "queryCustomState"])
-    def get_custom_state(self, agent: str | None = None, expected_retcode: Retcodes = SUCCESS) -> int | None:
+    def get_custom_state(self, assertion_operator: AssertionOperator | None = None, assertion_expected: Any = None,
+                         message: str | None = None, agent: str | None = None,
+                         expected_retcode: Retcodes = SUCCESS) -> int | None:
         """Returns the agent's custom state (``queryCustomState``), or None when none is set (or when a refusal
         given as ``expected_retcode`` came, in a negative test).
 
+        An assertion (see `Assertions in getters`) applies to the number (None when none is set).
+
         | ${state} = | `Get Custom State` |
         | Should Be Equal As Integers | ${state} | 12 |
+        | `Get Custom State` | == | ${12} |
         """
-        reply = self._agent_call(agent, "queryCustomState", expected_retcode)
-        if not succeeded(reply):
-            return None
-        value = (reply.get("result") or {}).get("agentcustomstate")
-        state = None if value in (None, "", NO_CUSTOM_STATE, str(NO_CUSTOM_STATE)) else int(value)
-        logger.info(f"Custom state: {'none set' if state is None else state}.")
-        return state
+
+        def custom_state() -> int | None:
+            reply = self._agent_call(agent, "queryCustomState", expected_retcode)
+            if not succeeded(reply):
+                return None
+            value = (reply.get("result") or {}).get("agentcustomstate")
+            state = None if value in (None, "", NO_CUSTOM_STATE, str(NO_CUSTOM_STATE)) else int(value)
+            logger.info(f"Custom state: {'none set' if state is None else state}.")
+            return state
+
+        return self._asserted("Get Custom State", custom_state, assertion_operator, assertion_expected, message,
+                              name="custom state")
 
     @keyword(tags=["agent", "state", "cancelSetCustomState"])
     def clear_custom_state(self, agent: str | None = None, expected_retcode: Retcodes = SUCCESS) -> None:

@@ -27,16 +27,14 @@ Nothing To Act On Without A Call
     Send Digits    12    expected_retcode=100-007
     Cancel Transfer    expected_retcode=200-012
     Reject Call    expected_retcode=200-002
-    ${info}=    Get Call Info
-    Should Be Empty    ${info}
+    Get Call Info    ==    ${{{}}}
 
 A Ringing Call Cannot Be Held
     [Documentation]    hold answers 200-014 while the call rings (manual answer).
     ${customer}=    Simulate Inbound Call    caller=88880032    agent=${FIRST_AGENT}
     Wait For Event    AgentEvent_Ringing    callid=${customer}
     Hold Call    expected_retcode=200-014
-    ${offered}=    Get Call Info    before_answer=True
-    Should Be Equal    ${offered}[0][callid]    ${customer}
+    Get Call Info    validate    value[0]['callid'] == $customer    before_answer=True
 
 A Held Call Cannot Be Retrieved While Another Is Active
     [Documentation]    getHold answers 200-016 while the agent talks on another call.
@@ -47,8 +45,7 @@ A Held Call Cannot Be Retrieved While Another Is Active
     ${second}=    Call Out    88880034
     Wait For Event    AgentEvent_Talking    callid=${second}
     Retrieve Call    ${customer}    expected_retcode=200-016
-    ${info}=    Get Call Info    callid=${second}
-    Should Be Equal    ${info}[called]    88880034
+    Get Call Info    validate    value['called'] == '88880034'    callid=${second}
 
 Unknown Calls And Colleagues
     [Documentation]    Queries and pick-up of calls that do not exist answer 100-007.

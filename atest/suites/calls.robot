@@ -19,8 +19,7 @@ Held Call Is Retrieved
     Wait For Event    AgentEvent_Hold    callid=${customer}
     Retrieve Call    ${customer}
     Wait For Event    AgentEvent_Talking    callid=${customer}
-    ${status}=    Get Agent Status
-    Should Be Equal    ${status}[state]    talking
+    Get Agent Status    ==    talking
     Release Call
     Wait For Event    AgentEvent_Customer_Release    callid=${customer}    number=88880011
     Wait For Event    AgentState_Ready

@@ -45,8 +45,7 @@ Consult A Colleague Then Transfer The Customer
     Wait For Event    AgentEvent_SuccTransResult    agent=first
     Wait For Event    AgentState_Ready    agent=first
     Wait For Event    AgentEvent_Talking    callid=${customer}    agent=second
-    ${info}=    Get Call Info    agent=second
-    Should Be Equal    ${info}[callid]    ${customer}
+    Get Call Info    validate    value['callid'] == $customer    agent=second
 
 Help In A Three Party Call
     [Documentation]    Three-party help: the colleague joins the customer's call; all agents see the conference.
@@ -58,8 +57,7 @@ Help In A Three Party Call
     Wait For Event    AgentEvent_Conference    callid=${customer}    agent=second
     Release Call    agent=first
     Wait For Event    AgentEvent_Customer_Release    callid=${customer}    number=70001    agent=second
-    ${status}=    Get Agent Status    agent=second
-    Should Be Equal    ${status}[state]    talking
+    Get Agent Status    ==    talking    agent=second
 
 Blind Transfer To A Colleague
     [Documentation]    A release transfer: the agent leaves at once, the colleague's phone rings with the transfer.
@@ -100,8 +98,7 @@ Mute, Digits And Connecting The Two Other Parties
     ${state}=    Get Simulated Agent    101
     Should Be Equal    ${state}[calls][0][digits]    ${{['12#']}}
     Hold Call    agent=first
-    ${held}=    Get Held Calls    agent=first
-    Should Be Equal    ${held}[0][callid]    ${customer}
+    Get Held Calls    validate    [call['callid'] for call in value] == [$customer]    agent=first
     ${second}=    Call Out    88880024    agent=first
     Wait For Event    AgentEvent_Talking    callid=${second}    agent=first
     Connect Held Call    ${customer}    agent=first
@@ -166,8 +163,7 @@ Dropping A Party That Is Not In The Call Fails
 
 No Held Calls Is An Empty List
     [Documentation]    queryHoldListInfo answers 400-003 when nothing is held; the keyword returns an empty list.
-    ${held}=    Get Held Calls    agent=first
-    Should Be Empty    ${held}
+    Get Held Calls    ==    ${{[]}}    agent=first
 
 
 *** Keywords ***

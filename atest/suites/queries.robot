@@ -15,14 +15,11 @@ Test Tags         agent    queries
 *** Test Cases ***
 Custom State Is Set, Read And Cleared
     [Documentation]    setCustomState, queryCustomState, cancelSetCustomState.
-    ${state}=    Get Custom State
-    Should Be Equal    ${state}    ${None}
+    Get Custom State    ==    ${None}
     Set Custom State    12
-    ${state}=    Get Custom State
-    Should Be Equal As Integers    ${state}    12
+    Get Custom State    ==    ${12}
     Clear Custom State
-    ${state}=    Get Custom State
-    Should Be Equal    ${state}    ${None}
+    Get Custom State    ==    ${None}
 
 A Custom State Out Of Range Is Refused Before Sending
     [Documentation]    FAIL GLOB: setCustomState request is invalid, not sent: query.customstate: *custom state 0 to 65534*
@@ -48,6 +45,5 @@ Raw Request Reaches A Path Outside The Catalogue
 
 Status Reports The State By Name And Code
     [Documentation]    getAgentStatus: code and name.
-    ${status}=    Get Agent Status
-    Should Be Equal    ${status}[state]    idle
+    ${status}=    Get Agent Status    ==    idle
     Should Be Equal As Integers    ${status}[agentState]    4

@@ -19,12 +19,10 @@ A Rest Break Starts, Reminds And Ends
     Start Rest    60s    reason=3
     Wait For Event    AgentState_SetRest_Success    reason=3
     Wait For Event    AgentState_Rest_Timeout    timeout=3s
-    ${status}=    Get Agent Status
-    Should Be Equal    ${status}[state]    rest
+    Get Agent Status    ==    rest
     Cancel Rest
     Wait For Event    AgentState_CancelRest_Success
-    ${status}=    Get Agent Status
-    Should Be Equal    ${status}[state]    idle
+    Get Agent Status    ==    idle
 
 Changing The Rest Reason Needs Prolong
     [Documentation]    A second rest request changes the reason only with prolong=True.
@@ -46,8 +44,7 @@ After Call Work Starts And Ends
     [Documentation]    sayWork and cancelWork, each confirmed by its event.
     Enter After Call Work
     Wait For Event    AgentState_SetWork_Success
-    ${status}=    Get Agent Status
-    Should Be Equal    ${status}[state]    work
+    Get Agent Status    ==    work
     Leave After Call Work
     Wait For Event    AgentState_CancelWork_Success
 

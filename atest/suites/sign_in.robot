@@ -61,22 +61,17 @@ Skill Queues After Sign In
     [Tags]    skills
     Sign In First Agent
     Reset Skills    all_configured=True
-    ${all}=    Get Agent Skills
-    Should Not Be Empty    ${all}
+    ${all}=    Get Agent Skills    validate    len(value) > 0
     Reset Skills    ${all}[0][id]
-    ${one}=    Get Agent Skills
-    Length Should Be    ${one}    1
-    Should Be Equal As Integers    ${one}[0][id]    ${all}[0][id]
+    Get Agent Skills    validate    [skill['id'] for skill in value] == [$all[0]['id']]
     Reset Skills
-    ${none}=    Get Agent Skills
-    Should Be Empty    ${none}
+    Get Agent Skills    ==    ${{[]}}
 
 Another Agent's Skill Queues
     [Documentation]    queryAgentSkillsByWorkNo answers for another agent of the same VDN.
     [Tags]    skills
     Sign In First Agent
-    ${theirs}=    Get Agent Skills    of_agent=102
-    Should Not Be Empty    ${theirs}
+    Get Agent Skills    validate    len(value) > 0    of_agent=102
 
 Sign Out All Agents Reports Each Agent
     [Documentation]    LOG 3:* INFO Signed out agent 102 ('second').
