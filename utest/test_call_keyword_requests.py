@@ -99,8 +99,8 @@ CASES: list[tuple[str, tuple[Any, ...], dict[str, Any], tuple[str, str, str, dic
     ("get_call_info", (), {}, ("queryCallInfo", "GET", "/calldata/101/callinfo", {}, None)),
     ("get_call_info", (), {"include_last": False}, ("queryCallInfo", "GET", "/calldata/101/callinfo",
                                                     {"isNoContainLastCall": "true"}, None)),
-    ("get_call_info", (), {"callid": CALLID}, ("queryCallInfoByCallId", "GET", f"/calldata/101/callinfobycallid/{CALLID}",
-                                      {}, None)),
+    ("get_call_info", (), {"callid": CALLID}, ("queryCallInfoByCallId", "GET",
+                                               f"/calldata/101/callinfobycallid/{CALLID}", {}, None)),
     ("get_call_info", (), {"before_answer": True}, ("queryCallInfoBeforeAnswer", "GET",
                                                     "/calldata/101/callinfobeforeanswer", {}, None)),
 ]
