@@ -7,7 +7,7 @@ does not list for the interface is a breach of contract: it is recorded, and the
 Which interface does what comes from the model: the agent state table, ``@serves`` methods, sign-in
 (interfaces that set the Guid) and event polling. The control interface lives under
 ``/ccgw-sim/v1`` and never overlaps the gateway's ``/agentgateway`` paths; with a control token set,
-every request under it must carry the token in the ``X-CCGW-Sim-Token`` header.
+every request but the gateway's own must carry the token in the ``X-CCGW-Sim-Token`` header (see shell.py).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import codecs
 import contextlib
-import hmac
 import json
 import logging
 import re
@@ -29,21 +28,20 @@ from aiohttp import web
 
 from ..catalogue import POLL_RESPONSE_SCHEMA, Catalogue, Interface, load_catalogue
 from ..catalogue.gateway import HEARTBEAT_INTERFACE, POLL_INTERFACE, SERVICE_TOKEN_HEADER, SUCCESS
-from ..version import VERSION
 from .agent_states import AGENT_STATE_TABLE
-from .control import CONTROL_PREFIX, CONTROL_TOKEN_HEADER
+from .control import CONTROL_PREFIX
 from .faults import MAX_DOWNTIME, Fault, FaultError, parse_fault
 from .model import Agent, GatewayModel, Refused, SimulationError, SimulatorConfig
 from .operations import OPERATIONS
 from .push import Pusher
 from .roster import Roster
+from .shell import SimulatorShell
 
 log = logging.getLogger("ccgw-sim")
 
 # handShake's optional service_token header: at most 50 letters or digits, else 100-001
 SERVICE_TOKEN = re.compile(r"[A-Za-z0-9]{1,50}")
 BEFORE_SERVING = ("delay", "http", "not-json", "retcode", "restart")  # faults decided when a request arrives
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 # Gateway bodies are flat (two levels at most). Anything deeper is refused before it is parsed, so neither
 # json.loads nor schema validation nor repr() in error messages ever recurses on attacker-sized nesting.
@@ -148,14 +146,11 @@ def _control_text(value: object, max_length: int) -> str | None:
     return text if 0 < len(text) <= max_length else None
 
 
-def _is_control_path(path: str) -> bool:
-    return path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")
-
-
-class GatewaySimulator:
+class GatewaySimulator(SimulatorShell):
     def __init__(self, config: SimulatorConfig | None = None, roster: Roster | None = None,
                  catalogue: Catalogue | None = None, *, control_token: str | None = None,
                  request_log: Callable[[str], None] | None = None) -> None:
+        super().__init__(control_token)
         self.config = config or SimulatorConfig()
         self.catalogue = catalogue or load_catalogue()
         self.model = GatewayModel(roster or Roster.load(), self.config, schedule=self._schedule, notify=self._notify,
@@ -167,8 +162,6 @@ class GatewaySimulator:
         self.request_log = request_log  # one redacted line per request: time, agent, interface, retcode, ms
         # Contract breaches: a retcode or event the catalogue does not list for the interface that caused it.
         self.breaches: list[str] = []
-        # kept as bytes for hmac.compare_digest, and private so it never shows up in a repr or a log line
-        self._control_token = control_token.encode("utf-8") if control_token else None
         self.pusher = Pusher(self.model, self.config, self.catalogue, self._wakeup, lambda: self.faults)
         # set by the runner: stops serving, calls reset(), serves again on the same port (argument: downtime)
         self.restart_handler: Callable[[float], Awaitable[None]] | None = None
@@ -197,10 +190,6 @@ class GatewaySimulator:
             task.add_done_callback(self._background.discard)
 
         asyncio.get_running_loop().call_later(0.05, begin)
-
-    @property
-    def control_protected(self) -> bool:
-        return self._control_token is not None
 
     # -- wiring the model to the event loop --------------------------------------------------------
     def _schedule(self, delay: float, action: Callable[[], None]) -> None:
@@ -240,12 +229,12 @@ class GatewaySimulator:
 
     # -- application ---------------------------------------------------------------------------------
     def app(self) -> web.Application:
-        app = web.Application(client_max_size=1024 * 1024, middlewares=[self._guard_control])
+        app = super().app()
         app.cleanup_ctx.append(self._sign_out_silent_agents)
         app.cleanup_ctx.append(self.pusher.lifecycle)
-        for interface in self.catalogue.interfaces.values():
-            app.router.add_route(interface.method, interface.path, self._handler(interface), name=interface.name)
-        app.router.add_get(f"{CONTROL_PREFIX}/health", self.health)
+        return app
+
+    def add_control_routes(self, app: web.Application) -> None:
         app.router.add_get(f"{CONTROL_PREFIX}/counters", self.control_counters)
         app.router.add_post(f"{CONTROL_PREFIX}/restart", self.control_restart)
         app.router.add_post(f"{CONTROL_PREFIX}/faults", self.control_add_fault)
@@ -258,21 +247,6 @@ class GatewaySimulator:
         app.router.add_delete(f"{CONTROL_PREFIX}/calls/{{callid}}", self.control_hang_up)
         app.router.add_get(f"{CONTROL_PREFIX}/agents/{{agentid}}", self.control_agent)
         app.router.add_put(f"{CONTROL_PREFIX}/far-ends/{{number}}", self.control_far_end)
-        return app
-
-    @web.middleware
-    async def _guard_control(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        """With a control token set, nothing under the control prefix runs without it."""
-        if self._control_token is not None and (_is_control_path(request.path)
-                                                or _is_control_path(request.raw_path.split("?", 1)[0])):
-            offered = request.headers.get(CONTROL_TOKEN_HEADER, "")
-            # surrogatepass: header text that is not clean UTF-8 still becomes bytes, and simply does not match
-            if not hmac.compare_digest(offered.encode("utf-8", "surrogatepass"), self._control_token):
-                return web.json_response(
-                    {"error": f"the control interface needs the simulator's control token in the "
-                              f"{CONTROL_TOKEN_HEADER} header"},
-                    status=401, headers={"WWW-Authenticate": CONTROL_TOKEN_HEADER})
-        return await handler(request)
 
     def _handler(self, interface: Interface) -> Callable[[web.Request], Awaitable[web.Response]]:
         async def handle(request: web.Request) -> web.Response:
@@ -455,9 +429,8 @@ class GatewaySimulator:
                 "contractBreaches": len(self.breaches)}
 
     # -- control interface ---------------------------------------------------------------------------
-    async def health(self, request: web.Request) -> web.Response:
-        return web.json_response({"status": "ok", "simulator": "ccgw-sim", "version": VERSION,
-                                  "agents": len(self.model.roster), "restarts": self.restarts})
+    def health_facts(self) -> dict[str, Any]:
+        return {"agents": len(self.model.roster)}
 
     async def control_restart(self, request: web.Request) -> web.Response:
         try:
