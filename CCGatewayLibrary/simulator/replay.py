@@ -25,6 +25,7 @@ import uuid
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from aiohttp import web
 
 from ..catalogue import Catalogue, Interface, load_catalogue
 from ..catalogue.gateway import POLL_INTERFACE, SUCCESS
+from ..jsonfile import MAX_FILE_DEPTH, nested_deeper_than
 from ..recording import FORMAT
 from ..transport.redaction import REDACTED
 from .control import CONTROL_PREFIX
@@ -39,6 +41,7 @@ from .shell import SimulatorShell
 
 log = logging.getLogger("ccgw-sim")
 MISMATCH = 409
+MIN_STATUS, MAX_STATUS = 100, 599  # what an HTTP reply can carry; aiohttp cannot send others
 MAX_DELAY = 30.0  # a recorded pause longer than this (a test waiting out a timeout) is replayed this long
 
 
@@ -85,6 +88,9 @@ def load_recording(path: Path) -> list[Entry]:
     for number, text in enumerate(lines, 1):
         if not text.strip():
             continue
+        if nested_deeper_than(text, MAX_FILE_DEPTH):
+            raise RecordingError(f"{path}, line {number}: arrays and objects nest more than {MAX_FILE_DEPTH} levels "
+                                 "deep; a recorded line has a few, so this is not a recording: record it again")
         try:
             data = json.loads(text)
         except ValueError as error:
@@ -104,6 +110,10 @@ def load_recording(path: Path) -> list[Entry]:
                                      f"t, {', '.join(required[kind])})")
         if isinstance(data["t"], bool) or not isinstance(data["t"], int | float):
             raise RecordingError(f"{path}, line {number}: field 't' must be seconds (a number)")
+        status = data.get("status", HTTPStatus.OK)
+        if isinstance(status, bool) or not isinstance(status, int) or not MIN_STATUS <= status <= MAX_STATUS:
+            raise RecordingError(f"{path}, line {number}: field 'status' must be an HTTP status, a whole number from "
+                                 f"{MIN_STATUS} to {MAX_STATUS}, got {str(status)[:20]!r}; correct or remove the line")
         entries.append(Entry(number, data))
     entries.sort(key=lambda entry: (entry.data["t"], entry.line))
     last_step: int | None = None

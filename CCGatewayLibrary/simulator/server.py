@@ -28,6 +28,7 @@ from aiohttp import web
 
 from ..catalogue import POLL_RESPONSE_SCHEMA, Catalogue, Interface, load_catalogue
 from ..catalogue.gateway import HEARTBEAT_INTERFACE, POLL_INTERFACE, SERVICE_TOKEN_HEADER, SUCCESS
+from ..jsonfile import nested_deeper_than
 from .agent_states import AGENT_STATE_TABLE
 from .control import CONTROL_PREFIX
 from .faults import MAX_DOWNTIME, Fault, FaultError, parse_fault
@@ -50,9 +51,6 @@ MAX_BODY_DEPTH = 32
 # (base64, rot13) and some decode in quadratic time (punycode), so only plain text encodings are honoured.
 BODY_CHARSETS = frozenset({"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le",
                            "utf-32-be", "ascii", "iso8859-1", "cp1252", "gbk", "gb2312", "gb18030", "big5"})
-# One token is either a whole JSON string (or the rest of the text when it never closes, so the scan stays
-# linear on broken input) or a bracket. Brackets inside strings are thereby skipped.
-_JSON_TOKEN = re.compile(r'"[^"\\]*+(?:\\.?[^"\\]*+)*+(?:"|\Z)|[\[\]{}]', re.DOTALL)
 MAX_CONTROL_FIELD = 24  # caller is a phone number, as long as the gateway's phonenum; agent IDs are shorter
 
 
@@ -81,22 +79,6 @@ class UnreadableBody(ValueError):
         if self.close_connection:
             response.force_close()
         return response
-
-
-def nested_deeper_than(text: str, limit: int) -> bool:
-    """Whether arrays and objects in ``text`` nest more than ``limit`` levels, found by a flat scan."""
-    if text.count("[") + text.count("{") <= limit:  # the common case costs two C-speed counts
-        return False
-    depth = 0
-    for token in _JSON_TOKEN.finditer(text):
-        char = text[token.start()]
-        if char in "[{":
-            depth += 1
-            if depth > limit:
-                return True
-        elif char in "]}":
-            depth = max(depth - 1, 0)
-    return False
 
 
 def _no_constant(name: str) -> NoReturn:
