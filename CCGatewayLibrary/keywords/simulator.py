@@ -14,7 +14,9 @@ from ..context import ca_bundle as checked_ca_bundle
 from ..context import gateway_url
 from ..errors import SimulatorError
 from ..simulator.control import SimulatorControl
-from ..simulator.logfile import SimulatorLog
+from ..simulator.faults import FAULT_KINDS, FaultError
+from ..simulator.faults import table as fault_table
+from ..simulator.logfile import LogFileError, SimulatorLog
 from ..version import VERSION
 from .base import LibraryComponent, seconds
 
@@ -138,7 +140,10 @@ class SimulatorKeywords(LibraryComponent):
                                  "(event_mode=poll).")
         if process:
             return self._start_process(config, roster, seconds(ready_timeout, 15), log_file, log_level, replay)
-        sink = SimulatorLog(log_file, log_level) if log_file is not None else None
+        try:
+            sink = SimulatorLog(log_file, log_level) if log_file is not None else None
+        except LogFileError as error:
+            raise SimulatorError(str(error)) from None
         try:
             played = None if replay is None else ReplaySimulator(replay, poll_wait=config.poll_wait,
                                                                  request_log=sink.request if sink else None)
@@ -275,32 +280,31 @@ class SimulatorKeywords(LibraryComponent):
         from ``agent`` (an agent ID, or ``*``).
 
         | = fault = | = what the request gets = |
-        | ``delay``    | its reply after ``value`` seconds |
-        | ``http``     | HTTP ``value`` (for example 502), and is not carried out |
-        | ``not-json`` | an HTML page with HTTP 200, and is not carried out |
-        | ``retcode``  | retcode ``value``, and is not carried out |
-        | ``drop``     | carried out, then the connection closes without a reply (a poll's event is lost with it) |
-        | ``restart``  | no reply: the simulator restarts (`Restart Gateway Simulator`), down ``value`` seconds |
+        {request_faults}
 
         In push mode ``interface`` ``push`` names the simulator's pushes of events to the library:
         | = fault = | = what the next push does = |
-        | ``delay``       | it is sent ``value`` seconds late |
-        | ``drop``        | its events leave the queue unsent (counted as ``lost``; the library cannot see it) |
-        | ``duplicate``   | it is delivered twice; the library records its events once |
-        | ``unreachable`` | the callback cannot be reached; tried again after 0.5, 1, 2 s, then ``lost`` |
+        {push_faults}
 
         | `Simulate Fault` | getAgentEvent | http | 502 | agent=101 |
         | `Simulate Fault` | sayBusy | retcode | 100-007 |
         | `Simulate Fault` | getAgentEvent | drop | agent=101 |
         | `Simulate Fault` | push | duplicate | agent=101 |
         """
-        number: Any = value
-        if fault in ("delay", "http", "restart") and value is not None:
-            number = int(value) if fault == "http" else float(value)
+        kind = FAULT_KINDS[fault]
+        try:
+            number = kind.value.from_text(value) if kind.value is not None else value
+        except FaultError as error:
+            raise SimulatorError(f"Simulate Fault {fault}: {error}.") from None
         self._control().add_fault({"fault": fault, "interface": interface, "agent": agent, "value": number,
                                    "count": count})
         logger.info(f"Simulated fault: {fault} {value or ''} on the next {count} {interface} request(s) of "
                     f"agent {agent}.")
+
+    # the tables of fault kinds come from their one declaration (faults.FAULT_KINDS)
+    simulate_fault.__doc__ = (simulate_fault.__doc__ or "").format(
+        request_faults=fault_table("request").replace("\n", "\n        "),
+        push_faults=fault_table("push").replace("\n", "\n        "))
 
     @keyword(tags=["simulator"])
     def simulate_event(self, agent_id: str, event: str, content: Any = None) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..catalogue import gateway
 from .control import CONTROL_PREFIX, CONTROL_TOKEN_HEADER
-from .logfile import LEVELS, SimulatorLog, show_messages
+from .logfile import LEVELS, LogFileError, SimulatorLog, show_messages
 from .model import SimulatorConfig
 from .roster import Roster, RosterError
 
@@ -147,7 +147,12 @@ def main(argv: list[str] | None = None) -> int:
     show_messages(console, args.log_level)
     small_tls_buffers()
     raise_file_limit()
-    log = SimulatorLog(args.log_file, args.log_level) if args.log_file else None
+    try:
+        log = SimulatorLog(args.log_file, args.log_level, "--log-file") if args.log_file else None
+    except LogFileError as error:
+        print(f"ccgw-sim: {error}", file=sys.stderr)
+        logging.getLogger("ccgw-sim").removeHandler(console)
+        return EXIT_REFUSED
     played = None
     if args.replay is not None:
         from .replay import RecordingError, ReplaySimulator

@@ -31,7 +31,7 @@ from ..catalogue.gateway import HEARTBEAT_INTERFACE, POLL_INTERFACE, SERVICE_TOK
 from ..jsonfile import nested_deeper_than
 from .agent_states import AGENT_STATE_TABLE
 from .control import CONTROL_PREFIX
-from .faults import MAX_DOWNTIME, Fault, FaultError, parse_fault
+from .faults import BEFORE_SERVING, MAX_DOWNTIME, Fault, FaultError, parse_fault
 from .model import Agent, GatewayModel, Refused, SimulationError, SimulatorConfig
 from .operations import OPERATIONS
 from .push import Pusher
@@ -42,7 +42,6 @@ log = logging.getLogger("ccgw-sim")
 
 # handShake's optional service_token header: at most 50 letters or digits, else 100-001
 SERVICE_TOKEN = re.compile(r"[A-Za-z0-9]{1,50}")
-BEFORE_SERVING = ("delay", "http", "not-json", "retcode", "restart")  # faults decided when a request arrives
 
 # Gateway bodies are flat (two levels at most). Anything deeper is refused before it is parsed, so neither
 # json.loads nor schema validation nor repr() in error messages ever recurses on attacker-sized nesting.
