@@ -10,9 +10,7 @@ from urllib.parse import quote
 import requests
 
 from ..errors import SimulatorError
-
-CONTROL_PREFIX = "/ccgw-sim/v1"
-CONTROL_TOKEN_HEADER = "X-CCGW-Sim-Token"
+from ..protocol import CONTROL_PREFIX, CONTROL_TOKEN_HEADER  # re-exported for older imports
 
 
 class SimulatorControl:

@@ -11,8 +11,9 @@ import logging
 import threading
 from pathlib import Path
 
+from ..protocol import LOGGER
+
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
-LOGGER = "ccgw-sim"  # the simulator's own logger (server, runner, replay)
 FORMAT = "%(asctime)s %(levelname)s %(message)s"
 
 

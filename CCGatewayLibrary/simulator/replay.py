@@ -34,12 +34,10 @@ from aiohttp import web
 from ..catalogue import Catalogue, Interface, load_catalogue
 from ..catalogue.gateway import POLL_INTERFACE, SUCCESS
 from ..jsonfile import MAX_FILE_DEPTH, nested_deeper_than
-from ..recording import FORMAT
-from ..transport.redaction import REDACTED
-from .control import CONTROL_PREFIX
+from ..protocol import CONTROL_PREFIX, GUID_HEADER, LOGGER, RECORDING_FORMAT, REDACTED, SET_GUID_HEADER, set_guid_value
 from .shell import SimulatorShell
 
-log = logging.getLogger("ccgw-sim")
+log = logging.getLogger(LOGGER)
 MISMATCH = 409
 MIN_STATUS, MAX_STATUS = 100, 599  # what an HTTP reply can carry; aiohttp cannot send others
 MAX_DELAY = 30.0  # a recorded pause longer than this (a test waiting out a timeout) is replayed this long
@@ -99,8 +97,8 @@ def load_recording(path: Path) -> list[Entry]:
             raise RecordingError(f"{path}, line {number}: must be a JSON object")
         kind = data.get("kind")
         if kind == "header":
-            if data.get("format") != FORMAT:
-                raise RecordingError(f"{path}, line {number}: format must be {FORMAT!r}")
+            if data.get("format") != RECORDING_FORMAT:
+                raise RecordingError(f"{path}, line {number}: format must be {RECORDING_FORMAT!r}")
             continue
         if kind not in required:
             raise RecordingError(f"{path}, line {number}: kind must be one of header, {', '.join(required)}")
@@ -202,7 +200,7 @@ class ReplaySimulator(SimulatorShell):
             started = time.perf_counter()
             agent = request.match_info.get("agentid", "")
             if interface.name == POLL_INTERFACE:
-                response = await self._poll(agent, request.headers.get("Guid", ""))
+                response = await self._poll(agent, request.headers.get(GUID_HEADER, ""))
             else:
                 response = self._answer(interface, agent)
             self.counters_["requests"] += 1
@@ -238,7 +236,7 @@ class ReplaySimulator(SimulatorShell):
         headers = None
         if expected.data.get("setGuid"):
             guid = str(uuid.uuid4())
-            headers = {"Set-GUID": f"JSESSIONID={guid}"}
+            headers = {SET_GUID_HEADER: set_guid_value(guid)}
             if interface.sets_guid and interface.name != POLL_INTERFACE and expected.data.get("retcode") == SUCCESS:
                 self._new_session(script, expected, guid)
             else:

@@ -14,13 +14,14 @@ from typing import Any
 
 from aiohttp import web
 
+from ..protocol import LOGGER, SIMULATOR_NAME
 from .faults import MAX_DOWNTIME
 from .model import SimulatorConfig
 from .roster import Roster
 from .server import GatewaySimulator
 from .tls import server_context
 
-log = logging.getLogger("ccgw-sim")
+log = logging.getLogger(LOGGER)
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ class SimulatorRunner:
             loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()
 
-        self._thread = threading.Thread(target=serve, name="ccgw-sim", daemon=True)
+        self._thread = threading.Thread(target=serve, name=SIMULATOR_NAME, daemon=True)
         self._thread.start()
         if not started.wait(timeout):
             raise RuntimeError(f"simulator did not start in {timeout} s")

@@ -29,8 +29,8 @@ from aiohttp import web
 from ..catalogue import POLL_RESPONSE_SCHEMA, Catalogue, Interface, load_catalogue
 from ..catalogue.gateway import HEARTBEAT_INTERFACE, POLL_INTERFACE, SERVICE_TOKEN_HEADER, SUCCESS
 from ..jsonfile import nested_deeper_than
+from ..protocol import CONTROL_PREFIX, LOGGER
 from .agent_states import AGENT_STATE_TABLE
-from .control import CONTROL_PREFIX
 from .faults import BEFORE_SERVING, MAX_DOWNTIME, Fault, FaultError, parse_fault
 from .model import Agent, GatewayModel, Refused, SimulationError, SimulatorConfig
 from .operations import OPERATIONS
@@ -38,7 +38,7 @@ from .push import Pusher
 from .roster import Roster
 from .shell import SimulatorShell
 
-log = logging.getLogger("ccgw-sim")
+log = logging.getLogger(LOGGER)
 
 # handShake's optional service_token header: at most 50 letters or digits, else 100-001
 SERVICE_TOKEN = re.compile(r"[A-Za-z0-9]{1,50}")

@@ -17,11 +17,10 @@ from typing import Any
 from aiohttp import web
 
 from ..catalogue import Catalogue, Interface
+from ..protocol import BODY_LIMIT, CONTROL_PREFIX, CONTROL_TOKEN_HEADER, HEALTH_OK, HEALTH_PATH
 from ..version import VERSION
-from .control import CONTROL_PREFIX, CONTROL_TOKEN_HEADER
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-BODY_LIMIT = 1024 * 1024  # bytes a request body may have; aiohttp answers 413 beyond it
 
 
 class SimulatorShell(abc.ABC):
@@ -62,13 +61,12 @@ class SimulatorShell(abc.ABC):
         app = web.Application(client_max_size=BODY_LIMIT, middlewares=[self._guard_control])
         for interface in self.catalogue.interfaces.values():
             app.router.add_route(interface.method, interface.path, self._handler(interface), name=interface.name)
-        app.router.add_get(f"{CONTROL_PREFIX}/health", self.health)
+        app.router.add_get(CONTROL_PREFIX + HEALTH_PATH, self.health)
         self.add_control_routes(app)
         return app
 
     async def health(self, request: web.Request) -> web.Response:
-        return web.json_response({"status": "ok", "simulator": "ccgw-sim", "version": VERSION, **self.health_facts(),
-                                  "restarts": self.restarts})
+        return web.json_response({**HEALTH_OK, "version": VERSION, **self.health_facts(), "restarts": self.restarts})
 
     def _is_gateway_route(self, request: web.Request) -> bool:
         name = request.match_info.route.name
