@@ -243,7 +243,7 @@ class SimulatorKeywords(LibraryComponent):
 
         | ${customer} = | `Simulate Inbound Call` | caller=88880001 | agent=101 |
         """
-        callid = self._control().offer_call(caller, agent)
+        callid = str(self._control().offer_call(caller, agent)["callid"])
         logger.info(f"Simulated inbound call {callid} from {caller} to agent {agent}.")
         return callid
 
@@ -296,8 +296,7 @@ class SimulatorKeywords(LibraryComponent):
             number = kind.value.from_text(value) if kind.value is not None else value
         except FaultError as error:
             raise SimulatorError(f"Simulate Fault {fault}: {error}.") from None
-        self._control().add_fault({"fault": fault, "interface": interface, "agent": agent, "value": number,
-                                   "count": count})
+        self._control().add_fault(fault=fault, interface=interface, agent=agent, value=number, count=count)
         logger.info(f"Simulated fault: {fault} {value or ''} on the next {count} {interface} request(s) of "
                     f"agent {agent}.")
 

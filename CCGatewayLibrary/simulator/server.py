@@ -29,14 +29,15 @@ from aiohttp import web
 from ..catalogue import POLL_RESPONSE_SCHEMA, Catalogue, Interface, load_catalogue
 from ..catalogue.gateway import HEARTBEAT_INTERFACE, POLL_INTERFACE, SERVICE_TOKEN_HEADER, SUCCESS
 from ..jsonfile import nested_deeper_than
-from ..protocol import CONTROL_PREFIX, LOGGER
+from ..protocol import HEALTH_PATH, LOGGER
 from .agent_states import AGENT_STATE_TABLE
-from .faults import BEFORE_SERVING, MAX_DOWNTIME, Fault, FaultError, parse_fault
+from .control import CONTROL_ACTIONS, ControlAction, ControlArgumentError
+from .faults import BEFORE_SERVING, Fault, FaultError, parse_fault
 from .model import Agent, GatewayModel, Refused, SimulationError, SimulatorConfig
 from .operations import OPERATIONS
 from .push import Pusher
 from .roster import Roster
-from .shell import SimulatorShell
+from .shell import Handler, SimulatorShell
 
 log = logging.getLogger(LOGGER)
 
@@ -50,7 +51,6 @@ MAX_BODY_DEPTH = 32
 # (base64, rot13) and some decode in quadratic time (punycode), so only plain text encodings are honoured.
 BODY_CHARSETS = frozenset({"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le",
                            "utf-32-be", "ascii", "iso8859-1", "cp1252", "gbk", "gb2312", "gb18030", "big5"})
-MAX_CONTROL_FIELD = 24  # caller is a phone number, as long as the gateway's phonenum; agent IDs are shorter
 
 
 def simulated_by(interface: Interface) -> str | None:
@@ -64,6 +64,14 @@ def simulated_by(interface: Interface) -> str | None:
     if interface.name in OPERATIONS:
         return f"GatewayModel.{OPERATIONS[interface.name].__name__}"
     return None
+
+
+class ControlRefused(Exception):
+    """A control action the simulator cannot carry out; answered with ``status``, or the action's refusal status."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class UnreadableBody(ValueError):
@@ -117,14 +125,6 @@ async def request_json(request: web.Request) -> Any:
     except web.RequestPayloadError:  # a broken transfer (or, decoding left on, a broken encoding)
         raise UnreadableBody("message body could not be read", close_connection=True) from None
     return parse_body(raw, request.charset)
-
-
-def _control_text(value: object, max_length: int) -> str | None:
-    """A control-interface field given as text (or a whole number), else None."""
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        return None
-    text = str(value)
-    return text if 0 < len(text) <= max_length else None
 
 
 class GatewaySimulator(SimulatorShell):
@@ -216,18 +216,37 @@ class GatewaySimulator(SimulatorShell):
         return app
 
     def add_control_routes(self, app: web.Application) -> None:
-        app.router.add_get(f"{CONTROL_PREFIX}/counters", self.control_counters)
-        app.router.add_post(f"{CONTROL_PREFIX}/restart", self.control_restart)
-        app.router.add_post(f"{CONTROL_PREFIX}/faults", self.control_add_fault)
-        app.router.add_get(f"{CONTROL_PREFIX}/faults", self.control_faults)
-        app.router.add_delete(f"{CONTROL_PREFIX}/faults", self.control_clear_faults)
-        app.router.add_post(f"{CONTROL_PREFIX}/agents/{{agentid}}/expire-guid", self.control_expire_guid)
-        app.router.add_post(f"{CONTROL_PREFIX}/agents/{{agentid}}/rotate-guid", self.control_rotate_guid)
-        app.router.add_post(f"{CONTROL_PREFIX}/agents/{{agentid}}/events", self.control_queue_event)
-        app.router.add_post(f"{CONTROL_PREFIX}/calls", self.control_offer_call)
-        app.router.add_delete(f"{CONTROL_PREFIX}/calls/{{callid}}", self.control_hang_up)
-        app.router.add_get(f"{CONTROL_PREFIX}/agents/{{agentid}}", self.control_agent)
-        app.router.add_put(f"{CONTROL_PREFIX}/far-ends/{{number}}", self.control_far_end)
+        for action in CONTROL_ACTIONS.values():
+            if action.path != HEALTH_PATH:  # the shell answers it
+                app.router.add_route(action.method, action.route(), self._control_route(action))
+
+    def _control_route(self, action: ControlAction) -> Handler:
+        """The handler of ``action``: reads its body once, takes its fields by their rules (400 naming the field
+        and the rule), and answers what ``control_<name>`` returns, or the action's refusal status."""
+        carry_out: Callable[..., Any] = getattr(self, f"control_{action.name}")
+
+        async def handle(request: web.Request) -> web.Response:
+            body: Any = None
+            if action.has_body:
+                try:
+                    body = await request_json(request)
+                except UnreadableBody as problem:
+                    return problem.answer(web.json_response({"error": str(problem)}, status=400))
+                if body is not None and not isinstance(body, dict):
+                    fields = ", ".join(field.name for field in action.field("body"))
+                    return web.json_response({"error": f"body must be a JSON object with {fields}"}, status=400)
+            try:
+                arguments = action.arguments({**(body or {}), **request.query, **request.match_info})
+                reply = carry_out(**arguments)
+            except ControlArgumentError as error:
+                return web.json_response({"error": str(error)}, status=400)
+            except ControlRefused as refusal:
+                return web.json_response({"error": str(refusal)}, status=refusal.status or action.refused)
+            except SimulationError as error:
+                return web.json_response({"error": str(error)}, status=action.refused)
+            return web.json_response(reply, status=action.success)
+
+        return handle
 
     def _handler(self, interface: Interface) -> Callable[[web.Request], Awaitable[web.Response]]:
         async def handle(request: web.Request) -> web.Response:
@@ -413,130 +432,69 @@ class GatewaySimulator(SimulatorShell):
     def health_facts(self) -> dict[str, Any]:
         return {"agents": len(self.model.roster)}
 
-    async def control_restart(self, request: web.Request) -> web.Response:
-        try:
-            data = await request_json(request)
-        except UnreadableBody as problem:
-            return problem.answer(web.json_response({"error": str(problem)}, status=400))
-        downtime = (data or {}).get("downtime", 0) if isinstance(data, dict | None) else None
-        if isinstance(downtime, bool) or not isinstance(downtime, int | float) or not 0 <= downtime <= MAX_DOWNTIME:
-            problem = f"downtime must be the seconds the port stays closed, 0 to {MAX_DOWNTIME:g}"
-            return web.json_response({"error": problem}, status=400)
-        try:
-            self.schedule_restart(float(downtime))
-        except SimulationError as error:
-            return web.json_response({"error": str(error)}, status=409)
-        return web.json_response({"restarting": True, "downtime": downtime, "restarts": self.restarts + 1},
-                                 status=202)
+    def control_restart(self, downtime: float) -> dict[str, Any]:
+        self.schedule_restart(downtime)
+        return {"restarting": True, "downtime": downtime, "restarts": self.restarts + 1}
 
-    async def control_offer_call(self, request: web.Request) -> web.Response:
-        try:
-            data = await request_json(request)
-        except UnreadableBody as problem:
-            return problem.answer(web.json_response({"error": str(problem)}, status=400))
-        fields = data if isinstance(data, dict) else {}
-        caller = _control_text(fields.get("caller"), MAX_CONTROL_FIELD)
-        agent = _control_text(fields.get("agent"), MAX_CONTROL_FIELD)
-        if caller is None or agent is None:
-            return web.json_response({"error": "body must be a JSON object with 'caller' (the customer's number, "
-                                               f"1 to {MAX_CONTROL_FIELD} characters) and 'agent' (an agent ID)"},
-                                     status=400)
-        try:
-            callid = self.model.offer_inbound_call(caller, agent)
-        except SimulationError as error:
-            return web.json_response({"error": str(error)}, status=409)
-        return web.json_response({"callid": callid}, status=201)
+    def control_offer_call(self, caller: str, agent: str) -> dict[str, Any]:
+        return {"callid": self.model.offer_inbound_call(caller, agent)}
 
-    async def control_hang_up(self, request: web.Request) -> web.Response:
-        try:
-            self.model.customer_hangs_up(request.match_info["callid"], request.query.get("number") or None)
-        except SimulationError as error:
-            return web.json_response({"error": str(error)}, status=404)
-        return web.json_response({"released": request.match_info["callid"]})
+    def control_hang_up(self, callid: str, number: str | None) -> dict[str, Any]:
+        self.model.customer_hangs_up(callid, number)
+        return {"released": callid}
 
-    async def control_counters(self, request: web.Request) -> web.Response:
-        return web.json_response(self.counters())
+    def control_counters(self) -> dict[str, Any]:
+        return self.counters()
 
-    async def control_add_fault(self, request: web.Request) -> web.Response:
+    def control_add_fault(self, **fields: Any) -> dict[str, Any]:
         try:
-            fault = parse_fault(await request_json(request), set(self.catalogue.interfaces))
-        except UnreadableBody as problem:
-            return problem.answer(web.json_response({"error": str(problem)}, status=400))
+            fault = parse_fault(fields, set(self.catalogue.interfaces))
         except FaultError as error:
-            return web.json_response({"error": str(error)}, status=400)
+            raise ControlArgumentError(str(error)) from None
         self.faults.append(fault)
-        return web.json_response(fault.describe(), status=201)
+        return fault.describe()
 
-    async def control_faults(self, request: web.Request) -> web.Response:
-        return web.json_response([fault.describe() for fault in self.faults])
+    def control_faults(self) -> list[dict[str, Any]]:
+        return [fault.describe() for fault in self.faults]
 
-    async def control_clear_faults(self, request: web.Request) -> web.Response:
+    def control_clear_faults(self) -> dict[str, Any]:
         cleared, self.faults = len(self.faults), []
-        return web.json_response({"cleared": cleared})
+        return {"cleared": cleared}
 
-    async def control_queue_event(self, request: web.Request) -> web.Response:
+    def control_queue_event(self, agentid: str, eventType: str, content: Any) -> dict[str, Any]:
         """Queues an event of the catalogue for a signed-in agent, as if the platform had sent it."""
-        try:
-            data = await request_json(request)
-        except UnreadableBody as problem:
-            return problem.answer(web.json_response({"error": str(problem)}, status=400))
-        agent = self._signed_in_agent(request)
-        fields = data if isinstance(data, dict) else {}
-        event = {"eventType": fields.get("eventType"), "workNo": agent.agent_id, "content": fields.get("content")}
+        agent = self._signed_in_agent(agentid)
+        event = {"eventType": eventType, "workNo": agent.agent_id, "content": content}
         problem = self.catalogue.event_problems(event)
         if problem is not None:
-            return web.json_response({"error": f"not an event the gateway sends: {problem}"}, status=400)
-        self.model.emit(agent, str(event["eventType"]), event["content"])
-        return web.json_response({"queued": event["eventType"]}, status=201)
+            raise ControlArgumentError(f"not an event the gateway sends: {problem}")
+        self.model.emit(agent, eventType, content)
+        return {"queued": eventType}
 
-    async def control_expire_guid(self, request: web.Request) -> web.Response:
-        agent = self._signed_in_agent(request)
-        self.model.expire_guid(agent)
-        return web.json_response({"expired": agent.agent_id})
+    def control_expire_guid(self, agentid: str) -> dict[str, Any]:
+        self.model.expire_guid(self._signed_in_agent(agentid))
+        return {"expired": agentid}
 
-    async def control_rotate_guid(self, request: web.Request) -> web.Response:
-        agent = self._signed_in_agent(request)
-        try:
-            body = await request_json(request) or {}
-        except UnreadableBody as problem:
-            return problem.answer(web.json_response({"error": str(problem)}, status=400))
-        grace = body.get("grace", 0) if isinstance(body, dict) else None
-        if isinstance(grace, bool) or not isinstance(grace, int | float) or grace < 0:
-            return web.json_response({"error": "grace must be a number of seconds, 0 or more"}, status=400)
-        self.model.rotate_guid_soon(agent, float(grace))
-        return web.json_response({"rotating": agent.agent_id, "grace": grace})
+    def control_rotate_guid(self, agentid: str, grace: float) -> dict[str, Any]:
+        self.model.rotate_guid_soon(self._signed_in_agent(agentid), grace)
+        return {"rotating": agentid, "grace": grace}
 
-    def _signed_in_agent(self, request: web.Request) -> Agent:
-        """The control path's agent, or a 404 the client reads as JSON."""
-        agent_id = request.match_info["agentid"]
+    def _signed_in_agent(self, agent_id: str) -> Agent:
+        """The agent, or ControlRefused (the action's refusal status, 404)."""
         if agent_id not in self.model.roster or not self.model.agent(agent_id).signed_in:
-            raise web.HTTPNotFound(text=json.dumps({"error": f"agent {agent_id} is not signed in"}),
-                                   content_type="application/json")
+            raise ControlRefused(f"agent {agent_id} is not signed in")
         return self.model.agents[agent_id]
 
-    async def control_far_end(self, request: web.Request) -> web.Response:
-        try:
-            data = await request_json(request)
-        except UnreadableBody as problem:
-            return problem.answer(web.json_response({"error": str(problem)}, status=400))
-        number = request.match_info["number"]
-        behaviour = data.get("behaviour") if isinstance(data, dict) else None
-        if _control_text(number, MAX_CONTROL_FIELD) is None or not isinstance(behaviour, str):
-            return web.json_response({"error": "give a number of 1 to 24 characters in the path and a JSON body "
-                                               "with 'behaviour'"}, status=400)
-        try:
-            self.model.set_far_end(number, behaviour)
-        except SimulationError as error:
-            return web.json_response({"error": str(error)}, status=400)
-        return web.json_response({"number": number, "behaviour": behaviour})
+    def control_far_end(self, number: str, behaviour: str) -> dict[str, Any]:
+        self.model.set_far_end(number, behaviour)
+        return {"number": number, "behaviour": behaviour}
 
-    async def control_agent(self, request: web.Request) -> web.Response:
-        agent_id = request.match_info["agentid"]
-        if agent_id not in self.model.roster:
-            return web.json_response({"error": f"agent {agent_id} is not in the roster"}, status=404)
-        agent = self.model.agent(agent_id)
-        return web.json_response({"agentid": agent_id, "signedIn": agent.signed_in, "agentState": agent.state,
-                                  "calls": [{"callid": leg.callid, "state": leg.state, "muted": leg.muted,
-                                             "parties": [other.number for other in leg.call.others(leg)],
-                                             "digits": leg.call.digits} for leg in agent.calls],
-                                  "queuedEvents": len(agent.queue)})
+    def control_agent(self, agentid: str) -> dict[str, Any]:
+        if agentid not in self.model.roster:
+            raise ControlRefused(f"agent {agentid} is not in the roster")
+        agent = self.model.agent(agentid)
+        return {"agentid": agentid, "signedIn": agent.signed_in, "agentState": agent.state,
+                "calls": [{"callid": leg.callid, "state": leg.state, "muted": leg.muted,
+                           "parties": [other.number for other in leg.call.others(leg)],
+                           "digits": leg.call.digits} for leg in agent.calls],
+                "queuedEvents": len(agent.queue)}
