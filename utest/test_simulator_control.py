@@ -9,14 +9,17 @@ from typing import Any
 
 import pytest
 import requests
+from robot.api.types import Secret
 
-from CCGatewayLibrary.errors import SimulatorError
+from CCGatewayLibrary import CCGatewayLibrary
+from CCGatewayLibrary.errors import AgentError, SimulatorError
 from CCGatewayLibrary.protocol import CONTROL_PREFIX
 from CCGatewayLibrary.simulator.control import CONTROL_ACTIONS, SimulatorControl
 from CCGatewayLibrary.simulator.model import SimulatorConfig
 from CCGatewayLibrary.simulator.runner import SimulatorRunner
 from CCGatewayLibrary.simulator.server import GatewaySimulator
 
+PASSWORD = "Sim-Agent-Pass-101"  # the built-in roster's test password
 # (action, arguments in declared order, the argument at fault, the rule it breaks)
 BAD_ARGUMENTS = [
     ("offer_call", ("8" * 25, "101"), "caller", "text (or a whole number) of 1 to 24 characters"),
@@ -88,3 +91,55 @@ def test_a_body_that_is_no_object_is_refused_naming_the_fields(runner: Simulator
     reply = requests.post(runner.endpoint.url + CONTROL_PREFIX + "/calls", json=["88880001"],  # type: ignore[attr-defined]
                           verify=str(runner.ca_file), timeout=5)
     assert (reply.status_code, reply.json()) == (400, {"error": "body must be a JSON object with caller, agent"})
+
+
+@pytest.fixture(scope="module")
+def library() -> Iterator[CCGatewayLibrary]:
+    library = CCGatewayLibrary(poll_interval=0.05)
+    library.start_gateway_simulator(poll_wait=0.5)
+    library.sign_in_agent("101", Secret(PASSWORD), "70001", alias="desk")
+    library.sign_in_agent("102", Secret(PASSWORD), "70002")
+    yield library
+    library.stop_gateway_simulator()
+
+
+def _faults(library: CCGatewayLibrary) -> list[dict[str, Any]]:
+    control = SimulatorControl(library.ctx.gateway_url(), library.ctx.settings.ca_bundle)
+    faults: list[dict[str, Any]] = control.faults()
+    control.clear_faults()
+    return faults
+
+
+def test_agent_names_an_alias_in_simulate_inbound_call(library: CCGatewayLibrary) -> None:
+    callid = library.simulate_inbound_call("88880001", agent="desk")
+    library.wait_for_event("AgentEvent_Ringing", callid=callid, agent="desk")
+    library.simulate_customer_hang_up(callid)
+
+
+def test_agent_id_names_an_agent_by_its_id(library: CCGatewayLibrary) -> None:
+    library.switch_agent("desk")
+    callid = library.simulate_inbound_call("88880002", agent_id="102")
+    library.wait_for_event("AgentEvent_Ringing", callid=callid, agent="102")
+    library.simulate_customer_hang_up(callid)
+
+
+def test_agent_names_an_alias_in_simulate_fault(library: CCGatewayLibrary) -> None:
+    library.simulate_fault("sayBusy", "retcode", "100-007", agent="desk")
+    library.simulate_fault("sayBusy", "retcode", "100-007", agent_id="102")
+    library.simulate_fault("sayBusy", "retcode", "100-007")
+    assert [fault["agent"] for fault in _faults(library)] == ["101", "102", "*"]
+
+
+@pytest.mark.parametrize("keyword", ["simulate_inbound_call", "simulate_fault"])
+def test_an_unknown_alias_is_refused_listing_the_known_ones(library: CCGatewayLibrary, keyword: str) -> None:
+    arguments = ("88880003",) if keyword == "simulate_inbound_call" else ("sayBusy", "drop")
+    with pytest.raises(AgentError) as refused:
+        getattr(library, keyword)(*arguments, agent="101")  # an ID, but agent 101's alias is desk
+    assert "No agent with alias '101'. Known aliases: desk, 102." in str(refused.value)
+    assert "agent_id=" in str(refused.value)
+    assert _faults(library) == []
+
+
+def test_agent_and_agent_id_together_are_refused(library: CCGatewayLibrary) -> None:
+    with pytest.raises(SimulatorError, match="give agent \\(an alias\\) or agent_id \\(an agent ID\\), not both"):
+        library.simulate_inbound_call("88880004", agent="desk", agent_id="101")

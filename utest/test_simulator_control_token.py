@@ -235,13 +235,13 @@ def test_use_gateway_keeps_the_token_in_the_context(guarded: SimulatorRunner, ca
     assert ctx.simulator_control_token.value == TOKEN  # type: ignore[attr-defined]
     assert TOKEN in ctx.secrets  # so the scrubber masks it should it ever reach a log line
     _sign_in(guarded, "303")
-    callid = keywords.simulate_inbound_call("88880003", "303")
+    callid = keywords.simulate_inbound_call("88880003", agent_id="303")
     keywords.simulate_customer_hang_up(callid)
     # choosing a gateway again without a token forgets it: a token belongs to one gateway
     keywords.use_gateway(_endpoint(guarded).url, str(guarded.ca_file))
     assert ctx.simulator_control_token is None  # type: ignore[attr-defined]
     with pytest.raises(SimulatorError, match="was not given"):
-        keywords.simulate_inbound_call("88880003", "303")
+        keywords.simulate_inbound_call("88880003", agent_id="303")
     captured = capsys.readouterr()
     assert TOKEN not in captured.out + captured.err
 
@@ -250,7 +250,7 @@ def test_control_keywords_work_on_a_context_that_never_had_a_token(open_runner: 
     ctx = LibraryContext(Settings(url=_endpoint(open_runner).url, ca_bundle=str(open_runner.ca_file)))
     assert not hasattr(ctx, "simulator_control_token")
     _sign_in(open_runner, "304")
-    callid = SimulatorKeywords(ctx).simulate_inbound_call("88880004", "304")
+    callid = SimulatorKeywords(ctx).simulate_inbound_call("88880004", agent_id="304")
     SimulatorKeywords(ctx).simulate_customer_hang_up(callid)
 
 
