@@ -35,6 +35,19 @@ def nested_deeper_than(text: str, limit: int) -> bool:
     return False
 
 
+def value_deeper_than(value: Any, limit: int) -> bool:
+    """Whether the arrays and objects (lists and dicts) of a parsed ``value`` nest more than ``limit`` levels, found
+    without recursion, so a value too deep to encode or print is told apart before anything tries."""
+    todo = [(value, 1)]
+    while todo:
+        item, depth = todo.pop()
+        if isinstance(item, dict | list | tuple):
+            if depth > limit:
+                return True
+            todo.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
+
+
 def parse_json(text: str, where: str, error: type[Exception], max_depth: int = MAX_FILE_DEPTH) -> Any:
     """The document in ``text``; ``error`` names ``where`` (and the line) when it is not JSON or nests too deep."""
     if nested_deeper_than(text, max_depth):

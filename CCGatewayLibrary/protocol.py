@@ -30,6 +30,9 @@ HEALTH_PATH: Final = "/health"  # under CONTROL_PREFIX: the readiness endpoint
 HEALTH_OK: Final = {"status": "ok", "simulator": SIMULATOR_NAME}  # what every readiness reply contains
 
 BODY_LIMIT: Final = 1024 * 1024  # bytes a request body (a simulator request, a push) may have
+# Levels arrays and objects of a simulator request body may nest: gateway bodies are flat (two levels at most),
+# and anything deeper is refused before it is parsed or encoded, so nothing recurses on hostile nesting.
+BODY_DEPTH_LIMIT: Final = 32
 
 # Names and addresses only this machine reaches: what a local simulator's certificate covers.
 LOOPBACK_NAMES: Final = ("127.0.0.1", "localhost", "::1")

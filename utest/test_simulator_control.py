@@ -143,3 +143,15 @@ def test_an_unknown_alias_is_refused_listing_the_known_ones(library: CCGatewayLi
 def test_agent_and_agent_id_together_are_refused(library: CCGatewayLibrary) -> None:
     with pytest.raises(SimulatorError, match="give agent \\(an alias\\) or agent_id \\(an agent ID\\), not both"):
         library.simulate_inbound_call("88880004", agent="desk", agent_id="101")
+
+
+def test_event_content_nested_too_deep_is_refused_in_words(library: CCGatewayLibrary) -> None:
+    deep: list[Any] = []
+    inner = deep
+    for _ in range(100_000):  # far beyond Python's recursion limit
+        inner.append([])
+        inner = inner[0]
+    with pytest.raises(SimulatorError) as refused:
+        library.simulate_event("101", "AgentOther_BeQcStart", deep)
+    assert str(refused.value) == ("Simulator control queue_event: content must be a JSON value nested at most 31 "
+                                  "levels deep, got a list of 1 items.")

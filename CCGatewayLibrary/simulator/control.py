@@ -17,7 +17,8 @@ from urllib.parse import quote
 import requests
 
 from ..errors import SimulatorError
-from ..protocol import CONTROL_PREFIX, CONTROL_TOKEN_HEADER, HEALTH_PATH
+from ..jsonfile import value_deeper_than
+from ..protocol import BODY_DEPTH_LIMIT, CONTROL_PREFIX, CONTROL_TOKEN_HEADER, HEALTH_PATH
 from .faults import KINDS, MAX_COUNT, MAX_DOWNTIME
 
 __all__ = ["CONTROL_ACTIONS", "CONTROL_PREFIX", "CONTROL_TOKEN_HEADER", "ControlAction", "ControlArgumentError",
@@ -70,9 +71,18 @@ def _one_of(choices: tuple[str, ...]) -> Rule:
 
 _EVENT_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,99}")
 TEXT = _text(MAX_CONTROL_FIELD)
-ANY = Rule("any JSON value", lambda value: value)
+# inside a body object, so one level less than a body may have
+ANY = Rule(f"a JSON value nested at most {BODY_DEPTH_LIMIT - 1} levels deep",
+           lambda value: None if value_deeper_than(value, BODY_DEPTH_LIMIT - 1) else value)
 EVENT_NAME = Rule("the name of an event of the catalogue", lambda value: value if isinstance(value, str)
                   and _EVENT_NAME.fullmatch(value) else None)
+
+
+def _preview(value: Any) -> str:
+    """A short view of ``value`` for an error message; containers by type only (one nested too deep for repr)."""
+    if isinstance(value, dict | list | tuple):
+        return f"a {type(value).__name__} of {len(value)} items"
+    return repr(str(value)[:40]) if isinstance(value, str) else repr(value)[:40]
 
 
 @dataclass(frozen=True)
@@ -87,7 +97,7 @@ class Field:
         """The value to use for ``value`` given for this field, or ControlArgumentError naming field and rule."""
         taken = self.rule.take(value)
         if taken is None:
-            raise ControlArgumentError(f"{self.name} must be {self.rule.text}, got {str(value)[:40]!r}")
+            raise ControlArgumentError(f"{self.name} must be {self.rule.text}, got {_preview(value)}")
         return taken
 
 

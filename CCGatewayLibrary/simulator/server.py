@@ -29,7 +29,7 @@ from aiohttp import web
 from ..catalogue import POLL_RESPONSE_SCHEMA, Catalogue, Interface, load_catalogue
 from ..catalogue.gateway import HEARTBEAT_INTERFACE, POLL_INTERFACE, SERVICE_TOKEN_HEADER, SUCCESS
 from ..jsonfile import nested_deeper_than
-from ..protocol import HEALTH_PATH, LOGGER
+from ..protocol import BODY_DEPTH_LIMIT, HEALTH_PATH, LOGGER
 from .agent_states import AGENT_STATE_TABLE
 from .control import CONTROL_ACTIONS, ControlAction, ControlArgumentError
 from .faults import BEFORE_SERVING, Fault, FaultError, parse_fault
@@ -46,7 +46,7 @@ SERVICE_TOKEN = re.compile(r"[A-Za-z0-9]{1,50}")
 
 # Gateway bodies are flat (two levels at most). Anything deeper is refused before it is parsed, so neither
 # json.loads nor schema validation nor repr() in error messages ever recurses on attacker-sized nesting.
-MAX_BODY_DEPTH = 32
+MAX_BODY_DEPTH = BODY_DEPTH_LIMIT  # re-exported
 # Charsets a client may declare for a JSON body. Python knows more codecs, but some are not charsets at all
 # (base64, rot13) and some decode in quadratic time (punycode), so only plain text encodings are honoured.
 BODY_CHARSETS = frozenset({"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le",
