@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from .catalogue.gateway import SUCCESS
+from .protocol import RECORDING_FORMAT, RECORDING_VERSION, SET_GUID_HEADER
 from .secrets import SecretRegistry
 from .transport import Exchange
 
-FORMAT = "ccgw-recording"
-FORMAT_VERSION = 1
+FORMAT, FORMAT_VERSION = RECORDING_FORMAT, RECORDING_VERSION  # re-exported for older imports
 
 
 class SessionRecorder:
@@ -65,7 +65,7 @@ class SessionRecorder:
                      "body": exchange.redacted_request()["body"],
                      "status": exchange.status,
                      "retcode": str(reply["retcode"]) if isinstance(reply, dict) and "retcode" in reply else None,
-                     "reply": reply, "setGuid": "Set-GUID" in exchange.response_headers})
+                     "reply": reply, "setGuid": SET_GUID_HEADER in exchange.response_headers})
 
     def new_session(self, agent: str) -> int:
         """An agent signed in and its polling starts: the number of this session of the agent (1, 2, ...)."""

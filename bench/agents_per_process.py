@@ -47,7 +47,7 @@ Agents
         FOR    ${{i}}    IN RANGE    {n}
             ${{id}}=    Evaluate    str(101 + $i)
             Switch Agent    a${{id}}
-            ${{callid}}=    Simulate Inbound Call    caller=8888${{id}}    agent=${{id}}
+            ${{callid}}=    Simulate Inbound Call    caller=8888${{id}}    agent=a${{id}}
             Wait For Event    AgentEvent_Ringing    callid=${{callid}}
             Answer Call
             Hold Call

@@ -32,7 +32,7 @@ ${{DIAGRAM}}                   True
     Sign In Agent    {AGENT}    password=${{AGENT_PASSWORD}}    phone=70001    alias={ALIAS}
     Set Agent Ready
     Wait For Event    AgentState_Ready
-    Simulate Inbound Call    caller={CUSTOMER}    agent={AGENT}
+    Simulate Inbound Call    caller={CUSTOMER}    agent={ALIAS}
     Wait For Event    AgentEvent_Ringing
     Answer Call
     Wait For Event    AgentEvent_Talking

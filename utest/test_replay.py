@@ -151,6 +151,29 @@ def test_a_broken_recording_is_refused_naming_the_line_and_field(tmp_path: Path)
         load_recording(path)
 
 
+@pytest.mark.parametrize("status", ['"abc"', "99", "1000", "true", "null", "200.5"])
+def test_a_recorded_status_that_is_no_http_status_is_refused_at_load(tmp_path: Path, status: str) -> None:
+    path = tmp_path / "status.jsonl"
+    path.write_text('{"kind": "header", "format": "ccgw-recording"}\n'
+                    '{"kind": "request", "t": 1, "interface": "sayBusy", "agent": "101", "status": 200, "reply": {}}\n'
+                    '{"kind": "request", "t": 2, "interface": "sayFree", "agent": "101", "status": ' + status
+                    + ', "reply": {}}\n', encoding="utf-8")
+    with pytest.raises(RecordingError, match=r"status.jsonl, line 3: field 'status' must be an HTTP status, a whole "
+                                             r"number from 100 to 599, got "):
+        load_recording(path)
+
+
+def test_ccgw_sim_refuses_a_deeply_nested_recording_without_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "deep.jsonl"
+    path.write_text('{"kind": "header", "format": "ccgw-recording"}\n{"kind": "event", "t": 1, "agent": "101", '
+                    '"event": ' + "[" * 100_000 + "]" * 100_000 + "}\n", encoding="utf-8")
+    run = subprocess.run([sys.executable, "-m", "CCGatewayLibrary.simulator.cli", "--port", "0", "--ca-file",
+                          str(tmp_path / "ca.pem"), "--replay", str(path)], capture_output=True, text=True, cwd=REPO,
+                         timeout=60, check=False)
+    assert run.returncode == 2 and "deep.jsonl, line 2: arrays and objects nest more than 64" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
 def test_a_broken_recording_stops_ccgw_sim_and_the_keyword_in_words(tmp_path: Path) -> None:
     path = tmp_path / "broken.jsonl"
     path.write_text('{"kind": "header", "format": "other"}\n', encoding="utf-8")

@@ -56,3 +56,12 @@ def test_ccgw_sim_refuses_a_bad_roster_in_words(tmp_path: Path) -> None:
     assert run.returncode == 2
     assert f"ccgw-sim: roster {path}: agents[0]: give either password or password_env" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_ccgw_sim_refuses_a_deeply_nested_roster_without_a_traceback(tmp_path: Path) -> None:
+    path = _write(tmp_path, '{"agents": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    run = subprocess.run([sys.executable, "-m", "CCGatewayLibrary.simulator.cli", "--roster", str(path), "--port", "0"],
+                         capture_output=True, text=True, cwd=REPO, timeout=60, check=False)
+    assert run.returncode == 2
+    assert f"ccgw-sim: roster {path}: arrays and objects nest more than" in run.stderr
+    assert "Traceback" not in run.stderr

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hmac
+import http.client
 import json
 import os
+import ssl
 import subprocess
 import sys
 import time
@@ -21,9 +23,10 @@ from CCGatewayLibrary.context import LibraryContext, Settings
 from CCGatewayLibrary.errors import SimulatorError
 from CCGatewayLibrary.keywords.simulator import SimulatorKeywords
 from CCGatewayLibrary.simulator import cli
-from CCGatewayLibrary.simulator import server as server_module
+from CCGatewayLibrary.simulator import shell as shell_module
 from CCGatewayLibrary.simulator.control import CONTROL_PREFIX, CONTROL_TOKEN_HEADER, SimulatorControl
 from CCGatewayLibrary.simulator.model import SimulatorConfig
+from CCGatewayLibrary.simulator.replay import ReplaySimulator
 from CCGatewayLibrary.simulator.roster import Roster
 from CCGatewayLibrary.simulator.runner import Endpoint, SimulatorRunner
 
@@ -107,6 +110,73 @@ def test_control_request_with_the_token_is_served(guarded: SimulatorRunner, meth
     assert reply.status_code == status, reply.text
 
 
+@pytest.fixture(scope="module")
+def guarded_replay(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SimulatorRunner]:
+    """A replay whose recording expects one inbound call through the control interface."""
+    recording = tmp_path_factory.mktemp("replay") / "session.jsonl"
+    recording.write_text("\n".join(json.dumps(line) for line in [
+        {"kind": "header", "format": "ccgw-recording", "version": 1},
+        {"t": 0.1, "kind": "control", "method": "POST", "path": "/calls", "body": {"caller": "88880001"},
+         "status": 201, "reply": {"callid": "1-1"}},
+    ]) + "\n")
+    runner = SimulatorRunner(simulator=ReplaySimulator(recording, poll_wait=0.2, control_token=TOKEN))
+    runner.endpoint = runner.start_in_thread()  # type: ignore[attr-defined]
+    yield runner
+    runner.stop()
+
+
+# Spellings of the control paths that a router or a proxy may take for /ccgw-sim/v1/<tail>, or not.
+SPELLINGS = [
+    "/%63cgw-sim/v1/{tail}", "/%2563cgw-sim/v1/{tail}", "/ccgw%2Dsim/v1/{tail}", "/ccgw-sim%2Fv1/{tail}",
+    "/ccgw-sim/v1%2F{tail}", "//ccgw-sim/v1/{tail}", "/ccgw-sim//v1/{tail}", "/ccgw-sim/v1//{tail}",
+    "/CCGW-SIM/v1/{tail}", "/ccgw-sim/V1/{tail}", "/ccgw-sim./v1/{tail}", "/ccgw-sim/v1/{tail}.",
+    "/./ccgw-sim/v1/{tail}", "/ccgw-sim/./v1/{tail}", "/x/../ccgw-sim/v1/{tail}", "/ccgw-sim/v1/{tail}/",
+    "/ccgw-sim/v1/{tail};x", "/ccgw-sim/v1/{tail}?x=1", "/ccgw-sim/v1/%{hex}{rest}",
+]
+
+
+def _raw_request(runner: SimulatorRunner, method: str, path: str, body: bytes | None,
+                 token: str | None = None) -> tuple[int, bytes]:
+    """Sends ``path`` byte for byte (requests and urllib3 would normalise it)."""
+    url = _endpoint(runner).url.removeprefix("https://")
+    host, port = url.rsplit(":", 1)
+    connection = http.client.HTTPSConnection(host, int(port), timeout=5,
+                                             context=ssl.create_default_context(cafile=str(runner.ca_file)))
+    headers = {"Content-Type": "application/json", **({CONTROL_TOKEN_HEADER: token} if token else {})}
+    try:
+        connection.request(method, path, body=body, headers=headers)
+        reply = connection.getresponse()
+        return reply.status, reply.read()
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("server", ["live", "replay"])
+@pytest.mark.parametrize("method, tail, body", [("GET", "health", None),
+                                                ("POST", "calls", b'{"caller": "88880001", "agent": "302"}')])
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_no_spelling_of_a_control_path_passes_without_the_token(request: pytest.FixtureRequest, server: str,
+                                                                method: str, tail: str, body: bytes | None,
+                                                                spelling: str) -> None:
+    runner: SimulatorRunner = request.getfixturevalue("guarded" if server == "live" else "guarded_replay")
+    path = spelling.format(tail=tail, hex=f"{ord(tail[0]):02X}", rest=tail[1:])
+    before = runner.simulator.counters()
+    status, reply = _raw_request(runner, method, path, body)
+    assert status == 401, f"{method} {path} answered {status}: {reply[:200]!r}"
+    assert CONTROL_TOKEN_HEADER.encode() in reply
+    assert b"session.jsonl" not in reply  # the replay's health names its recording
+    if server == "replay":  # the recorded control call is still waiting for its request
+        after = runner.simulator.counters()
+        assert (after["replayed"], after["unexpected"], after["left"]) == (before["replayed"], 0, 1)
+
+
+def test_the_replay_serves_its_control_calls_with_the_token(guarded_replay: SimulatorRunner) -> None:
+    status, reply = _raw_request(guarded_replay, "GET", CONTROL_PREFIX + "/health", None, TOKEN)
+    assert status == 200 and json.loads(reply)["replay"].endswith("session.jsonl")
+    status, reply = _raw_request(guarded_replay, "POST", CONTROL_PREFIX + "/calls", b'{"caller": "88880001"}', TOKEN)
+    assert (status, json.loads(reply)) == (201, {"callid": "1-1"})
+
+
 def test_token_is_compared_in_constant_time(guarded: SimulatorRunner, monkeypatch: pytest.MonkeyPatch) -> None:
     compared: list[tuple[object, object]] = []
     original = hmac.compare_digest
@@ -115,7 +185,7 @@ def test_token_is_compared_in_constant_time(guarded: SimulatorRunner, monkeypatc
         compared.append((a, b))
         return original(a, b)
 
-    monkeypatch.setattr(server_module.hmac, "compare_digest", spy)
+    monkeypatch.setattr(shell_module.hmac, "compare_digest", spy)
     with _session(guarded) as session:
         assert session.get(_endpoint(guarded).url + CONTROL_PREFIX + "/health", timeout=5,
                            headers={CONTROL_TOKEN_HEADER: "guess"}).status_code == 401
@@ -165,13 +235,13 @@ def test_use_gateway_keeps_the_token_in_the_context(guarded: SimulatorRunner, ca
     assert ctx.simulator_control_token.value == TOKEN  # type: ignore[attr-defined]
     assert TOKEN in ctx.secrets  # so the scrubber masks it should it ever reach a log line
     _sign_in(guarded, "303")
-    callid = keywords.simulate_inbound_call("88880003", "303")
+    callid = keywords.simulate_inbound_call("88880003", agent_id="303")
     keywords.simulate_customer_hang_up(callid)
     # choosing a gateway again without a token forgets it: a token belongs to one gateway
     keywords.use_gateway(_endpoint(guarded).url, str(guarded.ca_file))
     assert ctx.simulator_control_token is None  # type: ignore[attr-defined]
     with pytest.raises(SimulatorError, match="was not given"):
-        keywords.simulate_inbound_call("88880003", "303")
+        keywords.simulate_inbound_call("88880003", agent_id="303")
     captured = capsys.readouterr()
     assert TOKEN not in captured.out + captured.err
 
@@ -180,7 +250,7 @@ def test_control_keywords_work_on_a_context_that_never_had_a_token(open_runner: 
     ctx = LibraryContext(Settings(url=_endpoint(open_runner).url, ca_bundle=str(open_runner.ca_file)))
     assert not hasattr(ctx, "simulator_control_token")
     _sign_in(open_runner, "304")
-    callid = SimulatorKeywords(ctx).simulate_inbound_call("88880004", "304")
+    callid = SimulatorKeywords(ctx).simulate_inbound_call("88880004", agent_id="304")
     SimulatorKeywords(ctx).simulate_customer_hang_up(callid)
 
 

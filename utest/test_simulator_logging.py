@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from robot.api.types import Secret
 
 from CCGatewayLibrary import CCGatewayLibrary
+from CCGatewayLibrary.errors import SimulatorError
 from CCGatewayLibrary.simulator.cli import parser
 from CCGatewayLibrary.simulator.logfile import level_number
 
@@ -49,3 +52,14 @@ def test_log_level_is_checked() -> None:
         parser().parse_args(["--log-level", "chatty"])
     with pytest.raises(ValueError, match="log level must be one of DEBUG, INFO, WARNING, ERROR, got 'chatty'"):
         level_number("chatty")
+
+
+def test_a_log_file_that_is_a_folder_is_refused_naming_the_argument(tmp_path: Path) -> None:
+    with pytest.raises(SimulatorError, match=rf"log_file {re.escape(str(tmp_path))} is a folder: give the path of a "
+                                             r"file in a folder you can write to"):
+        CCGatewayLibrary().start_gateway_simulator(log_file=tmp_path)
+    run = subprocess.run([sys.executable, "-m", "CCGatewayLibrary.simulator.cli", "--port", "0", "--ca-file",
+                          str(tmp_path / "ca.pem"), "--log-file", str(tmp_path)], capture_output=True, text=True,
+                         timeout=60, check=False)
+    assert run.returncode == 2
+    assert f"ccgw-sim: --log-file {tmp_path} is a folder" in run.stderr and "Traceback" not in run.stderr

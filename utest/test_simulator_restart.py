@@ -7,7 +7,10 @@ the test signs in again and goes on.
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -140,3 +143,22 @@ def test_restart_is_refused_in_words() -> None:
             _control(library).restart(-1)
     finally:
         library.stop_gateway_simulator()
+
+
+def test_stopping_during_a_restart_leaves_no_task_pending(caplog: pytest.LogCaptureFixture) -> None:
+    """Stop Gateway Simulator while a restart keeps the port closed: the restart is cancelled and awaited, so
+    asyncio never reports "Task was destroyed but it is pending!"."""
+    loops = []
+    with caplog.at_level(logging.WARNING, logger="asyncio"):
+        for _ in range(3):
+            library = CCGatewayLibrary()
+            library.start_gateway_simulator()
+            runner = library.ctx.simulator
+            _control(library).restart(5)
+            time.sleep(0.2)  # the restart has begun: the port is closed for 5 s
+            library.stop_gateway_simulator()
+            loops.append(runner._loop)  # type: ignore[union-attr]
+            del library, runner
+            gc.collect()
+    assert [task for loop in loops for task in asyncio.all_tasks(loop) if not task.done()] == []
+    assert "destroyed but it is pending" not in caplog.text

@@ -12,9 +12,11 @@ from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
 from ..catalogue import gateway
 from ..context import ca_bundle as checked_ca_bundle
 from ..context import gateway_url
-from ..errors import SimulatorError
+from ..errors import AgentError, SimulatorError
 from ..simulator.control import SimulatorControl
-from ..simulator.logfile import SimulatorLog
+from ..simulator.faults import FAULT_KINDS, FaultError
+from ..simulator.faults import table as fault_table
+from ..simulator.logfile import LogFileError, SimulatorLog
 from ..version import VERSION
 from .base import LibraryComponent, seconds
 
@@ -138,7 +140,10 @@ class SimulatorKeywords(LibraryComponent):
                                  "(event_mode=poll).")
         if process:
             return self._start_process(config, roster, seconds(ready_timeout, 15), log_file, log_level, replay)
-        sink = SimulatorLog(log_file, log_level) if log_file is not None else None
+        try:
+            sink = SimulatorLog(log_file, log_level) if log_file is not None else None
+        except LogFileError as error:
+            raise SimulatorError(str(error)) from None
         try:
             played = None if replay is None else ReplaySimulator(replay, poll_wait=config.poll_wait,
                                                                  request_log=sink.request if sink else None)
@@ -232,15 +237,36 @@ class SimulatorKeywords(LibraryComponent):
                     f"of {len(self.ctx.agents)} signed-in agent(s) are gone.")
 
     @keyword(tags=["simulator"])
-    def simulate_inbound_call(self, caller: str, agent: str) -> str:
-        """Makes a customer with number ``caller`` call in; the simulator routes the call to agent ``agent``
-        (an agent ID) and returns the new call's ID. The agent must be signed in and idle.
+    def simulate_inbound_call(self, caller: str, agent: str | None = None, agent_id: str | None = None) -> str:
+        """Makes a customer with number ``caller`` call in; the simulator routes the call to the agent and returns
+        the new call's ID. The agent must be signed in and idle.
 
-        | ${customer} = | `Simulate Inbound Call` | caller=88880001 | agent=101 |
+        The agent is the current one unless ``agent`` names an alias, as in every keyword. ``agent_id`` names an
+        agent by its ID instead, for one the library did not sign in (give ``agent`` or ``agent_id``, not both).
+
+        | ${customer} = | `Simulate Inbound Call` | caller=88880001 | agent=first |
+        | ${customer} = | `Simulate Inbound Call` | caller=88880002 | agent_id=102 |
         """
-        callid = self._control().offer_call(caller, agent)
-        logger.info(f"Simulated inbound call {callid} from {caller} to agent {agent}.")
+        target = self._agent_id("Simulate Inbound Call", agent, agent_id)
+        callid = str(self._control().offer_call(caller, target)["callid"])
+        logger.info(f"Simulated inbound call {callid} from {caller} to agent {target}.")
         return callid
+
+    def _agent_id(self, keyword_name: str, agent: str | None, agent_id: str | None, *,
+                  everyone: str | None = None) -> str:
+        """The agent ID that ``agent`` (an alias, the current agent when None) or ``agent_id`` names; ``everyone``
+        (``*``), when allowed, stands for any agent."""
+        if agent_id is not None:
+            if agent not in (None, everyone):
+                raise SimulatorError(f"{keyword_name}: give agent (an alias) or agent_id (an agent ID), not both.")
+            return agent_id
+        if everyone is not None and agent in (None, everyone):
+            return everyone
+        try:
+            return self.ctx.agent(agent).agent_id
+        except AgentError as error:
+            raise AgentError(f"{keyword_name}: {error} agent= takes an alias; name an agent the library did not "
+                             "sign in by its ID with agent_id=.") from None
 
     @keyword(tags=["simulator"])
     def simulate_customer_hang_up(self, callid: str, number: str | None = None) -> None:
@@ -270,37 +296,38 @@ class SimulatorKeywords(LibraryComponent):
     def simulate_fault(self, interface: str,
                        fault: Literal["delay", "http", "not-json", "retcode", "drop", "restart", "duplicate",
                                       "unreachable"],
-                       value: str | None = None, agent: str = "*", count: int = 1) -> None:
+                       value: str | None = None, agent: str = "*", count: int = 1,
+                       agent_id: str | None = None) -> None:
         """Makes the simulator misbehave on the next ``count`` requests to ``interface`` (a log name, or ``*``)
-        from ``agent`` (an agent ID, or ``*``).
+        from ``agent`` (an alias, or ``*`` for any agent); ``agent_id`` names the agent by its ID instead, for one
+        the library did not sign in.
 
         | = fault = | = what the request gets = |
-        | ``delay``    | its reply after ``value`` seconds |
-        | ``http``     | HTTP ``value`` (for example 502), and is not carried out |
-        | ``not-json`` | an HTML page with HTTP 200, and is not carried out |
-        | ``retcode``  | retcode ``value``, and is not carried out |
-        | ``drop``     | carried out, then the connection closes without a reply (a poll's event is lost with it) |
-        | ``restart``  | no reply: the simulator restarts (`Restart Gateway Simulator`), down ``value`` seconds |
+        {request_faults}
 
         In push mode ``interface`` ``push`` names the simulator's pushes of events to the library:
         | = fault = | = what the next push does = |
-        | ``delay``       | it is sent ``value`` seconds late |
-        | ``drop``        | its events leave the queue unsent (counted as ``lost``; the library cannot see it) |
-        | ``duplicate``   | it is delivered twice; the library records its events once |
-        | ``unreachable`` | the callback cannot be reached; tried again after 0.5, 1, 2 s, then ``lost`` |
+        {push_faults}
 
-        | `Simulate Fault` | getAgentEvent | http | 502 | agent=101 |
+        | `Simulate Fault` | getAgentEvent | http | 502 | agent=first |
         | `Simulate Fault` | sayBusy | retcode | 100-007 |
-        | `Simulate Fault` | getAgentEvent | drop | agent=101 |
-        | `Simulate Fault` | push | duplicate | agent=101 |
+        | `Simulate Fault` | getAgentEvent | drop | agent_id=101 |
+        | `Simulate Fault` | push | duplicate | agent=first |
         """
-        number: Any = value
-        if fault in ("delay", "http", "restart") and value is not None:
-            number = int(value) if fault == "http" else float(value)
-        self._control().add_fault({"fault": fault, "interface": interface, "agent": agent, "value": number,
-                                   "count": count})
+        kind = FAULT_KINDS[fault]
+        try:
+            number = kind.value.from_text(value) if kind.value is not None else value
+        except FaultError as error:
+            raise SimulatorError(f"Simulate Fault {fault}: {error}.") from None
+        target = self._agent_id("Simulate Fault", agent, agent_id, everyone="*")
+        self._control().add_fault(fault=fault, interface=interface, agent=target, value=number, count=count)
         logger.info(f"Simulated fault: {fault} {value or ''} on the next {count} {interface} request(s) of "
-                    f"agent {agent}.")
+                    f"{'any agent' if target == '*' else 'agent ' + target}.")
+
+    # the tables of fault kinds come from their one declaration (faults.FAULT_KINDS)
+    simulate_fault.__doc__ = (simulate_fault.__doc__ or "").format(
+        request_faults=fault_table("request").replace("\n", "\n        "),
+        push_faults=fault_table("push").replace("\n", "\n        "))
 
     @keyword(tags=["simulator"])
     def simulate_event(self, agent_id: str, event: str, content: Any = None) -> None:

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 from ..catalogue import gateway
-from .control import CONTROL_PREFIX, CONTROL_TOKEN_HEADER
-from .logfile import LEVELS, SimulatorLog, show_messages
+from ..protocol import CONTROL_PREFIX, CONTROL_TOKEN_HEADER, LOGGER, LOOPBACK_NAMES, SIMULATOR_NAME
+from .logfile import LEVELS, LogFileError, SimulatorLog, show_messages
 from .model import SimulatorConfig
 from .roster import Roster, RosterError
 
@@ -21,7 +21,7 @@ EXIT_REFUSED = 2  # as argparse uses for a command line it will not run
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="ccgw-sim", description="Offline simulator of the Huawei CC-Gateway agent "
+    p = argparse.ArgumentParser(prog=SIMULATOR_NAME, description="Offline simulator of the Huawei CC-Gateway agent "
                                 "interface (HTTPS with its own CA).")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8043, help="port; 0 picks a free one (default 8043)")
@@ -65,7 +65,7 @@ def parser() -> argparse.ArgumentParser:
 
 def is_loopback(host: str) -> bool:
     """True for addresses only this machine can reach; names other than localhost count as reachable."""
-    if host.lower() == "localhost":
+    if host.lower() in LOOPBACK_NAMES:
         return True
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
@@ -147,7 +147,12 @@ def main(argv: list[str] | None = None) -> int:
     show_messages(console, args.log_level)
     small_tls_buffers()
     raise_file_limit()
-    log = SimulatorLog(args.log_file, args.log_level) if args.log_file else None
+    try:
+        log = SimulatorLog(args.log_file, args.log_level, "--log-file") if args.log_file else None
+    except LogFileError as error:
+        print(f"ccgw-sim: {error}", file=sys.stderr)
+        logging.getLogger(LOGGER).removeHandler(console)
+        return EXIT_REFUSED
     played = None
     if args.replay is not None:
         from .replay import RecordingError, ReplaySimulator
@@ -159,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"ccgw-sim: {error}", file=sys.stderr)
             if log is not None:
                 log.close()
-            logging.getLogger("ccgw-sim").removeHandler(console)
+            logging.getLogger(LOGGER).removeHandler(console)
             return EXIT_REFUSED
     runner = SimulatorRunner(config, roster, host=args.host, port=args.port, ca_file=args.ca_file.resolve(),
                              control_token=token, request_log=log.request if log else None, simulator=played)
@@ -183,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if log is not None:
             log.close()
-        logging.getLogger("ccgw-sim").removeHandler(console)
+        logging.getLogger(LOGGER).removeHandler(console)
         print(f"ccgw-sim counters: {json.dumps(runner.simulator.counters())}", flush=True)
     return 0
 

@@ -11,8 +11,9 @@ import logging
 import threading
 from pathlib import Path
 
+from ..protocol import LOGGER
+
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
-LOGGER = "ccgw-sim"  # the simulator's own logger (server, runner, replay)
 FORMAT = "%(asctime)s %(levelname)s %(message)s"
 
 
@@ -34,13 +35,24 @@ def show_messages(handler: logging.Handler, level: str) -> None:
         logger.setLevel(handler.level)
 
 
-class SimulatorLog:
-    """A log file that takes request lines and the simulator's own messages at ``level`` and above."""
+class LogFileError(ValueError):
+    """The log file cannot be written; the text names the argument, the file and what to do."""
 
-    def __init__(self, path: Path, level: str = "WARNING") -> None:
+
+class SimulatorLog:
+    """A log file that takes request lines and the simulator's own messages at ``level`` and above.
+
+    ``argument`` is how the caller names the file (``log_file``, ``--log-file``) when it cannot be written."""
+
+    def __init__(self, path: Path, level: str = "WARNING", argument: str = "log_file") -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._stream = self.path.open("a", encoding="utf-8", buffering=1)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._stream = self.path.open("a", encoding="utf-8", buffering=1)
+        except OSError as error:
+            what = "is a folder" if self.path.is_dir() else f"cannot be written ({error.strerror or error})"
+            raise LogFileError(f"{argument} {self.path} {what}: give the path of a file in a folder you can "
+                               "write to") from None
         self._lock = threading.RLock()  # logging takes a handler's lock again while holding it (flush at exit)
         self._handler = logging.StreamHandler(self._stream)
         self._handler.createLock()

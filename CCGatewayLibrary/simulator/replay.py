@@ -4,7 +4,8 @@ Each agent's requests are answered in the recorded order: the next request of ag
 interface recorded next for agent 101, and gets the recorded reply (a fresh Guid where the recording had one
 redacted). A request the recording does not expect gets HTTP 409 with a message naming what it expected.
 Control-interface calls are answered from the recording the same way, in their recorded order; ``/health``
-answers live, so readiness checks work.
+answers live, so readiness checks work. The application set-up, the control token guard and ``/health`` are the
+live simulator's (shell.py).
 
 Events (and polls that ended in another retcode) go to each agent's polls in their recorded order. Each is
 released when the request or control call recorded just before it has been replayed, after the same delay as
@@ -17,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import json
 import logging
 import time
@@ -25,6 +25,7 @@ import uuid
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +33,13 @@ from aiohttp import web
 
 from ..catalogue import Catalogue, Interface, load_catalogue
 from ..catalogue.gateway import POLL_INTERFACE, SUCCESS
-from ..recording import FORMAT
-from ..transport.redaction import REDACTED
-from ..version import VERSION
-from .control import CONTROL_PREFIX, CONTROL_TOKEN_HEADER
+from ..jsonfile import MAX_FILE_DEPTH, nested_deeper_than
+from ..protocol import CONTROL_PREFIX, GUID_HEADER, LOGGER, RECORDING_FORMAT, REDACTED, SET_GUID_HEADER, set_guid_value
+from .shell import SimulatorShell
 
-log = logging.getLogger("ccgw-sim")
+log = logging.getLogger(LOGGER)
 MISMATCH = 409
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+MIN_STATUS, MAX_STATUS = 100, 599  # what an HTTP reply can carry; aiohttp cannot send others
 MAX_DELAY = 30.0  # a recorded pause longer than this (a test waiting out a timeout) is replayed this long
 
 
@@ -86,6 +86,9 @@ def load_recording(path: Path) -> list[Entry]:
     for number, text in enumerate(lines, 1):
         if not text.strip():
             continue
+        if nested_deeper_than(text, MAX_FILE_DEPTH):
+            raise RecordingError(f"{path}, line {number}: arrays and objects nest more than {MAX_FILE_DEPTH} levels "
+                                 "deep; a recorded line has a few, so this is not a recording: record it again")
         try:
             data = json.loads(text)
         except ValueError as error:
@@ -94,8 +97,8 @@ def load_recording(path: Path) -> list[Entry]:
             raise RecordingError(f"{path}, line {number}: must be a JSON object")
         kind = data.get("kind")
         if kind == "header":
-            if data.get("format") != FORMAT:
-                raise RecordingError(f"{path}, line {number}: format must be {FORMAT!r}")
+            if data.get("format") != RECORDING_FORMAT:
+                raise RecordingError(f"{path}, line {number}: format must be {RECORDING_FORMAT!r}")
             continue
         if kind not in required:
             raise RecordingError(f"{path}, line {number}: kind must be one of header, {', '.join(required)}")
@@ -105,6 +108,10 @@ def load_recording(path: Path) -> list[Entry]:
                                      f"t, {', '.join(required[kind])})")
         if isinstance(data["t"], bool) or not isinstance(data["t"], int | float):
             raise RecordingError(f"{path}, line {number}: field 't' must be seconds (a number)")
+        status = data.get("status", HTTPStatus.OK)
+        if isinstance(status, bool) or not isinstance(status, int) or not MIN_STATUS <= status <= MAX_STATUS:
+            raise RecordingError(f"{path}, line {number}: field 'status' must be an HTTP status, a whole number from "
+                                 f"{MIN_STATUS} to {MAX_STATUS}, got {str(status)[:20]!r}; correct or remove the line")
         entries.append(Entry(number, data))
     entries.sort(key=lambda entry: (entry.data["t"], entry.line))
     last_step: int | None = None
@@ -126,11 +133,12 @@ def _fresh_guids(value: Any) -> Any:
     return value
 
 
-class ReplaySimulator:
+class ReplaySimulator(SimulatorShell):
     """Answers as the recorded gateway did; served by a `SimulatorRunner` like the simulator."""
 
     def __init__(self, path: Path, *, poll_wait: float = 10.0, catalogue: Catalogue | None = None,
                  request_log: Callable[[str], None] | None = None, control_token: str | None = None) -> None:
+        super().__init__(control_token)
         self.path = Path(path)
         self.entries = load_recording(self.path)
         self.catalogue = catalogue or load_catalogue()
@@ -154,18 +162,6 @@ class ReplaySimulator:
         self.restart_handler: Callable[[float], Awaitable[None]] | None = None  # set by the runner; not used
         self.restarts = 0
         self._started = False
-        self._control_token = control_token.encode("utf-8") if control_token else None  # as the simulator's
-
-    @web.middleware
-    async def _guard_control(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        """The simulator's token rule: with a token set, nothing under the control prefix runs without it."""
-        if self._control_token is not None and request.raw_path.startswith(CONTROL_PREFIX):
-            offered = request.headers.get(CONTROL_TOKEN_HEADER, "").encode("utf-8", "surrogatepass")
-            if not hmac.compare_digest(offered, self._control_token):
-                return web.json_response({"error": f"the control interface needs the simulator's control token in "
-                                                   f"the {CONTROL_TOKEN_HEADER} header"}, status=401,
-                                         headers={"WWW-Authenticate": CONTROL_TOKEN_HEADER})
-        return await handler(request)
 
     def reset(self) -> None:
         self.restarts += 1  # a recorded restart is answered as recorded; the replay itself keeps its place
@@ -187,13 +183,12 @@ class ReplaySimulator:
 
     # -- application ---------------------------------------------------------------------------------
     def app(self) -> web.Application:
-        app = web.Application(client_max_size=1024 * 1024, middlewares=[self._guard_control])
-        for interface in self.catalogue.interfaces.values():
-            app.router.add_route(interface.method, interface.path, self._handler(interface), name=interface.name)
-        app.router.add_get(f"{CONTROL_PREFIX}/health", self.health)
-        app.router.add_route("*", CONTROL_PREFIX + "/{tail:.*}", self.control)
+        app = super().app()
         app.on_startup.append(self._on_startup)
         return app
+
+    def add_control_routes(self, app: web.Application) -> None:
+        app.router.add_route("*", CONTROL_PREFIX + "/{tail:.*}", self.control)
 
     async def _on_startup(self, app: web.Application) -> None:
         if not self._started:  # outcomes recorded before any step (none, normally) are due at once
@@ -205,7 +200,7 @@ class ReplaySimulator:
             started = time.perf_counter()
             agent = request.match_info.get("agentid", "")
             if interface.name == POLL_INTERFACE:
-                response = await self._poll(agent, request.headers.get("Guid", ""))
+                response = await self._poll(agent, request.headers.get(GUID_HEADER, ""))
             else:
                 response = self._answer(interface, agent)
             self.counters_["requests"] += 1
@@ -241,7 +236,7 @@ class ReplaySimulator:
         headers = None
         if expected.data.get("setGuid"):
             guid = str(uuid.uuid4())
-            headers = {"Set-GUID": f"JSESSIONID={guid}"}
+            headers = {SET_GUID_HEADER: set_guid_value(guid)}
             if interface.sets_guid and interface.name != POLL_INTERFACE and expected.data.get("retcode") == SUCCESS:
                 self._new_session(script, expected, guid)
             else:
@@ -305,9 +300,8 @@ class ReplaySimulator:
         return self._respond(entry.data["status"], entry.data["reply"])
 
     # -- control interface ---------------------------------------------------------------------------
-    async def health(self, request: web.Request) -> web.Response:
-        return web.json_response({"status": "ok", "simulator": "ccgw-sim", "version": VERSION, "replay": str(self.path),
-                                  "agents": len(self.scripts), "restarts": self.restarts})
+    def health_facts(self) -> dict[str, Any]:
+        return {"replay": str(self.path), "agents": len(self.scripts)}
 
     async def control(self, request: web.Request) -> web.Response:
         path = request.raw_path[len(CONTROL_PREFIX):]  # as the client quoted it, query included

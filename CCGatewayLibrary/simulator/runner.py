@@ -14,13 +14,14 @@ from typing import Any
 
 from aiohttp import web
 
+from ..protocol import LOGGER, SIMULATOR_NAME
 from .faults import MAX_DOWNTIME
 from .model import SimulatorConfig
 from .roster import Roster
 from .server import GatewaySimulator
 from .tls import server_context
 
-log = logging.getLogger("ccgw-sim")
+log = logging.getLogger(LOGGER)
 
 
 @dataclass(frozen=True)
@@ -101,10 +102,11 @@ class SimulatorRunner:
                 return
             started.set()
             loop.run_forever()
-            loop.run_until_complete(self._cleanup())
+            loop.run_until_complete(self._shutdown())
+            loop.run_until_complete(loop.shutdown_asyncgens())
             loop.close()
 
-        self._thread = threading.Thread(target=serve, name="ccgw-sim", daemon=True)
+        self._thread = threading.Thread(target=serve, name=SIMULATOR_NAME, daemon=True)
         self._thread.start()
         if not started.wait(timeout):
             raise RuntimeError(f"simulator did not start in {timeout} s")
@@ -122,6 +124,19 @@ class SimulatorRunner:
         if self._runner is not None:
             runner, self._runner = self._runner, None
             await runner.cleanup()
+
+    async def _shutdown(self) -> None:
+        """Stops serving, then cancels and awaits what still runs on the loop (a restart under way, asked for by
+        the control interface or a ``restart`` fault), so that no task is destroyed pending when the loop closes
+        (asyncio's "Task was destroyed but it is pending!")."""
+        await self._cleanup()
+        current = asyncio.current_task()
+        # again while any are left: a restart scheduled a moment before the stop may begin while these end
+        while left := [task for task in asyncio.all_tasks() if task is not current and not task.done()]:
+            for task in left:
+                log.debug("stopping: cancelling %s", task.get_coro())
+                task.cancel()
+            await asyncio.gather(*left, return_exceptions=True)
 
     def stop(self) -> None:
         if self._loop is not None and self._thread is not None and self._thread.is_alive():

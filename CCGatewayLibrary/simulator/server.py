@@ -7,7 +7,7 @@ does not list for the interface is a breach of contract: it is recorded, and the
 Which interface does what comes from the model: the agent state table, ``@serves`` methods, sign-in
 (interfaces that set the Guid) and event polling. The control interface lives under
 ``/ccgw-sim/v1`` and never overlaps the gateway's ``/agentgateway`` paths; with a control token set,
-every request under it must carry the token in the ``X-CCGW-Sim-Token`` header.
+every request but the gateway's own must carry the token in the ``X-CCGW-Sim-Token`` header (see shell.py).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import codecs
 import contextlib
-import hmac
 import json
 import logging
 import re
@@ -29,33 +28,29 @@ from aiohttp import web
 
 from ..catalogue import POLL_RESPONSE_SCHEMA, Catalogue, Interface, load_catalogue
 from ..catalogue.gateway import HEARTBEAT_INTERFACE, POLL_INTERFACE, SERVICE_TOKEN_HEADER, SUCCESS
-from ..version import VERSION
+from ..jsonfile import nested_deeper_than
+from ..protocol import BODY_DEPTH_LIMIT, HEALTH_PATH, LOGGER
 from .agent_states import AGENT_STATE_TABLE
-from .control import CONTROL_PREFIX, CONTROL_TOKEN_HEADER
-from .faults import MAX_DOWNTIME, Fault, FaultError, parse_fault
+from .control import CONTROL_ACTIONS, ControlAction, ControlArgumentError
+from .faults import BEFORE_SERVING, Fault, FaultError, parse_fault
 from .model import Agent, GatewayModel, Refused, SimulationError, SimulatorConfig
 from .operations import OPERATIONS
 from .push import Pusher
 from .roster import Roster
+from .shell import Handler, SimulatorShell
 
-log = logging.getLogger("ccgw-sim")
+log = logging.getLogger(LOGGER)
 
 # handShake's optional service_token header: at most 50 letters or digits, else 100-001
 SERVICE_TOKEN = re.compile(r"[A-Za-z0-9]{1,50}")
-BEFORE_SERVING = ("delay", "http", "not-json", "retcode", "restart")  # faults decided when a request arrives
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 # Gateway bodies are flat (two levels at most). Anything deeper is refused before it is parsed, so neither
 # json.loads nor schema validation nor repr() in error messages ever recurses on attacker-sized nesting.
-MAX_BODY_DEPTH = 32
+MAX_BODY_DEPTH = BODY_DEPTH_LIMIT  # re-exported
 # Charsets a client may declare for a JSON body. Python knows more codecs, but some are not charsets at all
 # (base64, rot13) and some decode in quadratic time (punycode), so only plain text encodings are honoured.
 BODY_CHARSETS = frozenset({"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le",
                            "utf-32-be", "ascii", "iso8859-1", "cp1252", "gbk", "gb2312", "gb18030", "big5"})
-# One token is either a whole JSON string (or the rest of the text when it never closes, so the scan stays
-# linear on broken input) or a bracket. Brackets inside strings are thereby skipped.
-_JSON_TOKEN = re.compile(r'"[^"\\]*+(?:\\.?[^"\\]*+)*+(?:"|\Z)|[\[\]{}]', re.DOTALL)
-MAX_CONTROL_FIELD = 24  # caller is a phone number, as long as the gateway's phonenum; agent IDs are shorter
 
 
 def simulated_by(interface: Interface) -> str | None:
@@ -71,6 +66,14 @@ def simulated_by(interface: Interface) -> str | None:
     return None
 
 
+class ControlRefused(Exception):
+    """A control action the simulator cannot carry out; answered with ``status``, or the action's refusal status."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 class UnreadableBody(ValueError):
     """The request body cannot be taken as JSON; the text says why, for the client."""
 
@@ -83,22 +86,6 @@ class UnreadableBody(ValueError):
         if self.close_connection:
             response.force_close()
         return response
-
-
-def nested_deeper_than(text: str, limit: int) -> bool:
-    """Whether arrays and objects in ``text`` nest more than ``limit`` levels, found by a flat scan."""
-    if text.count("[") + text.count("{") <= limit:  # the common case costs two C-speed counts
-        return False
-    depth = 0
-    for token in _JSON_TOKEN.finditer(text):
-        char = text[token.start()]
-        if char in "[{":
-            depth += 1
-            if depth > limit:
-                return True
-        elif char in "]}":
-            depth = max(depth - 1, 0)
-    return False
 
 
 def _no_constant(name: str) -> NoReturn:
@@ -140,22 +127,11 @@ async def request_json(request: web.Request) -> Any:
     return parse_body(raw, request.charset)
 
 
-def _control_text(value: object, max_length: int) -> str | None:
-    """A control-interface field given as text (or a whole number), else None."""
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        return None
-    text = str(value)
-    return text if 0 < len(text) <= max_length else None
-
-
-def _is_control_path(path: str) -> bool:
-    return path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")
-
-
-class GatewaySimulator:
+class GatewaySimulator(SimulatorShell):
     def __init__(self, config: SimulatorConfig | None = None, roster: Roster | None = None,
                  catalogue: Catalogue | None = None, *, control_token: str | None = None,
                  request_log: Callable[[str], None] | None = None) -> None:
+        super().__init__(control_token)
         self.config = config or SimulatorConfig()
         self.catalogue = catalogue or load_catalogue()
         self.model = GatewayModel(roster or Roster.load(), self.config, schedule=self._schedule, notify=self._notify,
@@ -167,8 +143,6 @@ class GatewaySimulator:
         self.request_log = request_log  # one redacted line per request: time, agent, interface, retcode, ms
         # Contract breaches: a retcode or event the catalogue does not list for the interface that caused it.
         self.breaches: list[str] = []
-        # kept as bytes for hmac.compare_digest, and private so it never shows up in a repr or a log line
-        self._control_token = control_token.encode("utf-8") if control_token else None
         self.pusher = Pusher(self.model, self.config, self.catalogue, self._wakeup, lambda: self.faults)
         # set by the runner: stops serving, calls reset(), serves again on the same port (argument: downtime)
         self.restart_handler: Callable[[float], Awaitable[None]] | None = None
@@ -197,10 +171,6 @@ class GatewaySimulator:
             task.add_done_callback(self._background.discard)
 
         asyncio.get_running_loop().call_later(0.05, begin)
-
-    @property
-    def control_protected(self) -> bool:
-        return self._control_token is not None
 
     # -- wiring the model to the event loop --------------------------------------------------------
     def _schedule(self, delay: float, action: Callable[[], None]) -> None:
@@ -240,39 +210,43 @@ class GatewaySimulator:
 
     # -- application ---------------------------------------------------------------------------------
     def app(self) -> web.Application:
-        app = web.Application(client_max_size=1024 * 1024, middlewares=[self._guard_control])
+        app = super().app()
         app.cleanup_ctx.append(self._sign_out_silent_agents)
         app.cleanup_ctx.append(self.pusher.lifecycle)
-        for interface in self.catalogue.interfaces.values():
-            app.router.add_route(interface.method, interface.path, self._handler(interface), name=interface.name)
-        app.router.add_get(f"{CONTROL_PREFIX}/health", self.health)
-        app.router.add_get(f"{CONTROL_PREFIX}/counters", self.control_counters)
-        app.router.add_post(f"{CONTROL_PREFIX}/restart", self.control_restart)
-        app.router.add_post(f"{CONTROL_PREFIX}/faults", self.control_add_fault)
-        app.router.add_get(f"{CONTROL_PREFIX}/faults", self.control_faults)
-        app.router.add_delete(f"{CONTROL_PREFIX}/faults", self.control_clear_faults)
-        app.router.add_post(f"{CONTROL_PREFIX}/agents/{{agentid}}/expire-guid", self.control_expire_guid)
-        app.router.add_post(f"{CONTROL_PREFIX}/agents/{{agentid}}/rotate-guid", self.control_rotate_guid)
-        app.router.add_post(f"{CONTROL_PREFIX}/agents/{{agentid}}/events", self.control_queue_event)
-        app.router.add_post(f"{CONTROL_PREFIX}/calls", self.control_offer_call)
-        app.router.add_delete(f"{CONTROL_PREFIX}/calls/{{callid}}", self.control_hang_up)
-        app.router.add_get(f"{CONTROL_PREFIX}/agents/{{agentid}}", self.control_agent)
-        app.router.add_put(f"{CONTROL_PREFIX}/far-ends/{{number}}", self.control_far_end)
         return app
 
-    @web.middleware
-    async def _guard_control(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        """With a control token set, nothing under the control prefix runs without it."""
-        if self._control_token is not None and (_is_control_path(request.path)
-                                                or _is_control_path(request.raw_path.split("?", 1)[0])):
-            offered = request.headers.get(CONTROL_TOKEN_HEADER, "")
-            # surrogatepass: header text that is not clean UTF-8 still becomes bytes, and simply does not match
-            if not hmac.compare_digest(offered.encode("utf-8", "surrogatepass"), self._control_token):
-                return web.json_response(
-                    {"error": f"the control interface needs the simulator's control token in the "
-                              f"{CONTROL_TOKEN_HEADER} header"},
-                    status=401, headers={"WWW-Authenticate": CONTROL_TOKEN_HEADER})
-        return await handler(request)
+    def add_control_routes(self, app: web.Application) -> None:
+        for action in CONTROL_ACTIONS.values():
+            if action.path != HEALTH_PATH:  # the shell answers it
+                app.router.add_route(action.method, action.route(), self._control_route(action))
+
+    def _control_route(self, action: ControlAction) -> Handler:
+        """The handler of ``action``: reads its body once, takes its fields by their rules (400 naming the field
+        and the rule), and answers what ``control_<name>`` returns, or the action's refusal status."""
+        carry_out: Callable[..., Any] = getattr(self, f"control_{action.name}")
+
+        async def handle(request: web.Request) -> web.Response:
+            body: Any = None
+            if action.has_body:
+                try:
+                    body = await request_json(request)
+                except UnreadableBody as problem:
+                    return problem.answer(web.json_response({"error": str(problem)}, status=400))
+                if body is not None and not isinstance(body, dict):
+                    fields = ", ".join(field.name for field in action.field("body"))
+                    return web.json_response({"error": f"body must be a JSON object with {fields}"}, status=400)
+            try:
+                arguments = action.arguments({**(body or {}), **request.query, **request.match_info})
+                reply = carry_out(**arguments)
+            except ControlArgumentError as error:
+                return web.json_response({"error": str(error)}, status=400)
+            except ControlRefused as refusal:
+                return web.json_response({"error": str(refusal)}, status=refusal.status or action.refused)
+            except SimulationError as error:
+                return web.json_response({"error": str(error)}, status=action.refused)
+            return web.json_response(reply, status=action.success)
+
+        return handle
 
     def _handler(self, interface: Interface) -> Callable[[web.Request], Awaitable[web.Response]]:
         async def handle(request: web.Request) -> web.Response:
@@ -455,134 +429,72 @@ class GatewaySimulator:
                 "contractBreaches": len(self.breaches)}
 
     # -- control interface ---------------------------------------------------------------------------
-    async def health(self, request: web.Request) -> web.Response:
-        return web.json_response({"status": "ok", "simulator": "ccgw-sim", "version": VERSION,
-                                  "agents": len(self.model.roster), "restarts": self.restarts})
+    def health_facts(self) -> dict[str, Any]:
+        return {"agents": len(self.model.roster)}
 
-    async def control_restart(self, request: web.Request) -> web.Response:
-        try:
-            data = await request_json(request)
-        except UnreadableBody as problem:
-            return problem.answer(web.json_response({"error": str(problem)}, status=400))
-        downtime = (data or {}).get("downtime", 0) if isinstance(data, dict | None) else None
-        if isinstance(downtime, bool) or not isinstance(downtime, int | float) or not 0 <= downtime <= MAX_DOWNTIME:
-            problem = f"downtime must be the seconds the port stays closed, 0 to {MAX_DOWNTIME:g}"
-            return web.json_response({"error": problem}, status=400)
-        try:
-            self.schedule_restart(float(downtime))
-        except SimulationError as error:
-            return web.json_response({"error": str(error)}, status=409)
-        return web.json_response({"restarting": True, "downtime": downtime, "restarts": self.restarts + 1},
-                                 status=202)
+    def control_restart(self, downtime: float) -> dict[str, Any]:
+        self.schedule_restart(downtime)
+        return {"restarting": True, "downtime": downtime, "restarts": self.restarts + 1}
 
-    async def control_offer_call(self, request: web.Request) -> web.Response:
-        try:
-            data = await request_json(request)
-        except UnreadableBody as problem:
-            return problem.answer(web.json_response({"error": str(problem)}, status=400))
-        fields = data if isinstance(data, dict) else {}
-        caller = _control_text(fields.get("caller"), MAX_CONTROL_FIELD)
-        agent = _control_text(fields.get("agent"), MAX_CONTROL_FIELD)
-        if caller is None or agent is None:
-            return web.json_response({"error": "body must be a JSON object with 'caller' (the customer's number, "
-                                               f"1 to {MAX_CONTROL_FIELD} characters) and 'agent' (an agent ID)"},
-                                     status=400)
-        try:
-            callid = self.model.offer_inbound_call(caller, agent)
-        except SimulationError as error:
-            return web.json_response({"error": str(error)}, status=409)
-        return web.json_response({"callid": callid}, status=201)
+    def control_offer_call(self, caller: str, agent: str) -> dict[str, Any]:
+        return {"callid": self.model.offer_inbound_call(caller, agent)}
 
-    async def control_hang_up(self, request: web.Request) -> web.Response:
-        try:
-            self.model.customer_hangs_up(request.match_info["callid"], request.query.get("number") or None)
-        except SimulationError as error:
-            return web.json_response({"error": str(error)}, status=404)
-        return web.json_response({"released": request.match_info["callid"]})
+    def control_hang_up(self, callid: str, number: str | None) -> dict[str, Any]:
+        self.model.customer_hangs_up(callid, number)
+        return {"released": callid}
 
-    async def control_counters(self, request: web.Request) -> web.Response:
-        return web.json_response(self.counters())
+    def control_counters(self) -> dict[str, Any]:
+        return self.counters()
 
-    async def control_add_fault(self, request: web.Request) -> web.Response:
+    def control_add_fault(self, **fields: Any) -> dict[str, Any]:
         try:
-            fault = parse_fault(await request_json(request), set(self.catalogue.interfaces))
-        except UnreadableBody as problem:
-            return problem.answer(web.json_response({"error": str(problem)}, status=400))
+            fault = parse_fault(fields, set(self.catalogue.interfaces))
         except FaultError as error:
-            return web.json_response({"error": str(error)}, status=400)
+            raise ControlArgumentError(str(error)) from None
         self.faults.append(fault)
-        return web.json_response(fault.describe(), status=201)
+        return fault.describe()
 
-    async def control_faults(self, request: web.Request) -> web.Response:
-        return web.json_response([fault.describe() for fault in self.faults])
+    def control_faults(self) -> list[dict[str, Any]]:
+        return [fault.describe() for fault in self.faults]
 
-    async def control_clear_faults(self, request: web.Request) -> web.Response:
+    def control_clear_faults(self) -> dict[str, Any]:
         cleared, self.faults = len(self.faults), []
-        return web.json_response({"cleared": cleared})
+        return {"cleared": cleared}
 
-    async def control_queue_event(self, request: web.Request) -> web.Response:
+    def control_queue_event(self, agentid: str, eventType: str, content: Any) -> dict[str, Any]:
         """Queues an event of the catalogue for a signed-in agent, as if the platform had sent it."""
-        try:
-            data = await request_json(request)
-        except UnreadableBody as problem:
-            return problem.answer(web.json_response({"error": str(problem)}, status=400))
-        agent = self._signed_in_agent(request)
-        fields = data if isinstance(data, dict) else {}
-        event = {"eventType": fields.get("eventType"), "workNo": agent.agent_id, "content": fields.get("content")}
+        agent = self._signed_in_agent(agentid)
+        event = {"eventType": eventType, "workNo": agent.agent_id, "content": content}
         problem = self.catalogue.event_problems(event)
         if problem is not None:
-            return web.json_response({"error": f"not an event the gateway sends: {problem}"}, status=400)
-        self.model.emit(agent, str(event["eventType"]), event["content"])
-        return web.json_response({"queued": event["eventType"]}, status=201)
+            raise ControlArgumentError(f"not an event the gateway sends: {problem}")
+        self.model.emit(agent, eventType, content)
+        return {"queued": eventType}
 
-    async def control_expire_guid(self, request: web.Request) -> web.Response:
-        agent = self._signed_in_agent(request)
-        self.model.expire_guid(agent)
-        return web.json_response({"expired": agent.agent_id})
+    def control_expire_guid(self, agentid: str) -> dict[str, Any]:
+        self.model.expire_guid(self._signed_in_agent(agentid))
+        return {"expired": agentid}
 
-    async def control_rotate_guid(self, request: web.Request) -> web.Response:
-        agent = self._signed_in_agent(request)
-        try:
-            body = await request_json(request) or {}
-        except UnreadableBody as problem:
-            return problem.answer(web.json_response({"error": str(problem)}, status=400))
-        grace = body.get("grace", 0) if isinstance(body, dict) else None
-        if isinstance(grace, bool) or not isinstance(grace, int | float) or grace < 0:
-            return web.json_response({"error": "grace must be a number of seconds, 0 or more"}, status=400)
-        self.model.rotate_guid_soon(agent, float(grace))
-        return web.json_response({"rotating": agent.agent_id, "grace": grace})
+    def control_rotate_guid(self, agentid: str, grace: float) -> dict[str, Any]:
+        self.model.rotate_guid_soon(self._signed_in_agent(agentid), grace)
+        return {"rotating": agentid, "grace": grace}
 
-    def _signed_in_agent(self, request: web.Request) -> Agent:
-        """The control path's agent, or a 404 the client reads as JSON."""
-        agent_id = request.match_info["agentid"]
+    def _signed_in_agent(self, agent_id: str) -> Agent:
+        """The agent, or ControlRefused (the action's refusal status, 404)."""
         if agent_id not in self.model.roster or not self.model.agent(agent_id).signed_in:
-            raise web.HTTPNotFound(text=json.dumps({"error": f"agent {agent_id} is not signed in"}),
-                                   content_type="application/json")
+            raise ControlRefused(f"agent {agent_id} is not signed in")
         return self.model.agents[agent_id]
 
-    async def control_far_end(self, request: web.Request) -> web.Response:
-        try:
-            data = await request_json(request)
-        except UnreadableBody as problem:
-            return problem.answer(web.json_response({"error": str(problem)}, status=400))
-        number = request.match_info["number"]
-        behaviour = data.get("behaviour") if isinstance(data, dict) else None
-        if _control_text(number, MAX_CONTROL_FIELD) is None or not isinstance(behaviour, str):
-            return web.json_response({"error": "give a number of 1 to 24 characters in the path and a JSON body "
-                                               "with 'behaviour'"}, status=400)
-        try:
-            self.model.set_far_end(number, behaviour)
-        except SimulationError as error:
-            return web.json_response({"error": str(error)}, status=400)
-        return web.json_response({"number": number, "behaviour": behaviour})
+    def control_far_end(self, number: str, behaviour: str) -> dict[str, Any]:
+        self.model.set_far_end(number, behaviour)
+        return {"number": number, "behaviour": behaviour}
 
-    async def control_agent(self, request: web.Request) -> web.Response:
-        agent_id = request.match_info["agentid"]
-        if agent_id not in self.model.roster:
-            return web.json_response({"error": f"agent {agent_id} is not in the roster"}, status=404)
-        agent = self.model.agent(agent_id)
-        return web.json_response({"agentid": agent_id, "signedIn": agent.signed_in, "agentState": agent.state,
-                                  "calls": [{"callid": leg.callid, "state": leg.state, "muted": leg.muted,
-                                             "parties": [other.number for other in leg.call.others(leg)],
-                                             "digits": leg.call.digits} for leg in agent.calls],
-                                  "queuedEvents": len(agent.queue)})
+    def control_agent(self, agentid: str) -> dict[str, Any]:
+        if agentid not in self.model.roster:
+            raise ControlRefused(f"agent {agentid} is not in the roster")
+        agent = self.model.agent(agentid)
+        return {"agentid": agentid, "signedIn": agent.signed_in, "agentState": agent.state,
+                "calls": [{"callid": leg.callid, "state": leg.state, "muted": leg.muted,
+                           "parties": [other.number for other in leg.call.others(leg)],
+                           "digits": leg.call.digits} for leg in agent.calls],
+                "queuedEvents": len(agent.queue)}

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import trustme
 
-HOSTNAMES = ("127.0.0.1", "localhost", "::1")
+from ..protocol import LOOPBACK_NAMES
+
+HOSTNAMES = LOOPBACK_NAMES  # re-exported: the names a local simulator answers to
 
 
 def server_context(ca_file: Path, hosts: tuple[str, ...] = HOSTNAMES) -> ssl.SSLContext:

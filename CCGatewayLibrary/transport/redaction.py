@@ -18,12 +18,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-REDACTED = "<redacted>"
+from ..protocol import REDACTED, SESSION_COOKIE_NAME
+
 # The gateway's secrets on the wire; JSON field names come from the schemas' "x-secret" marks.
 SECRET_HEADERS = frozenset({"guid", "set-guid", "cookie", "set-cookie", "authorization", "service_token"})
 SECRET_FIELDS = frozenset({"password", "guid", "servicetoken", "service_token", "oldpassword", "newpassword"})
 # The Guid in a Set-GUID header, and inside text, e.g. a Set-GUID header quoted by a proxy's error page.
-SESSION_COOKIE = re.compile(r"JSESSIONID=([^;\s\"',<&]+)")
+SESSION_COOKIE = re.compile(SESSION_COOKIE_NAME + r"=([^;\s\"',<&]+)")
 RULE_KINDS = ("header", "field", "path", "pattern")
 MAX_JSON_DEPTH = 64  # the gateway's documents are a few levels deep; deeper is garbage, not data
 TOO_DEEP = "<JSON nested too deeply to show>"

@@ -9,13 +9,15 @@ taken over by the agent's session and masked in the reply's headers too.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 
-from ..secrets import SecretRegistry
 from .redaction import REDACTED, RedactionPolicy
 from .session import GuidHolder
+
+if TYPE_CHECKING:  # type only: at run time secrets imports transport.redaction, not the reverse
+    from ..secrets import SecretRegistry
 
 
 class GuidAuth(requests.auth.AuthBase):

@@ -17,7 +17,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
@@ -29,8 +29,10 @@ from urllib3.exceptions import ReadTimeoutError
 from urllib3.util.retry import Retry
 
 from ..errors import TransportError
-from ..secrets import SecretRegistry
 from .redaction import DEFAULT_POLICY, MAX_JSON_DEPTH, SESSION_COOKIE, RedactionPolicy, json_depth
+
+if TYPE_CHECKING:  # type only: at run time secrets imports transport.redaction, not the reverse
+    from ..secrets import SecretRegistry
 
 CONTENT_TYPE = "application/json; charset=UTF-8"
 # How long a request refused for its Guid waits for replies still being read to bring a new one. The reply that

@@ -82,7 +82,7 @@ A Conference Goes On When A Customer Leaves
 
 Pick Up A Colleague's Ringing Call
     [Documentation]    snatchpickup: an idle agent takes a call ringing at a colleague.
-    ${customer}=    Simulate Inbound Call    caller=88880023    agent=102
+    ${customer}=    Simulate Inbound Call    caller=88880023    agent=second
     Wait For Event    AgentEvent_Ringing    callid=${customer}    agent=second
     Pick Up Call    102    agent=first
     Wait For Event    AgentEvent_Talking    callid=${customer}    agent=first
@@ -123,7 +123,7 @@ Talk Transfer To An External Number Is Cancelled
 
 A Rejected Call Leaves The Agent Busy
     [Documentation]    reject with then=busy: AgentEvent_No_Answer and the agent is set busy.
-    ${customer}=    Simulate Inbound Call    caller=88880027    agent=101
+    ${customer}=    Simulate Inbound Call    caller=88880027    agent=first
     Wait For Event    AgentEvent_Ringing    callid=${customer}    agent=first
     Reject Call    then=busy    agent=first
     Wait For Event    AgentEvent_No_Answer    agent=first
@@ -179,8 +179,7 @@ Sign In Three Agents
 Customer Talks To
     [Documentation]    A customer (88880021) calls ``alias``'s agent, who answers; returns the call ID.
     [Arguments]    ${alias}
-    ${agent_id}=    Evaluate    {'first': '101', 'second': '102', 'third': '103'}[$alias]
-    ${customer}=    Simulate Inbound Call    caller=88880021    agent=${agent_id}
+    ${customer}=    Simulate Inbound Call    caller=88880021    agent=${alias}
     Wait For Event    AgentEvent_Ringing    callid=${customer}    agent=${alias}
     Answer Call    agent=${alias}
     Wait For Event    AgentEvent_Talking    callid=${customer}    agent=${alias}

@@ -38,7 +38,7 @@ Two Agents Keep Their Own Events
     [Tags]    simulator-only
     Sign In Agent    101    password=${AGENT_PASSWORD}    phone=70001    alias=first
     Sign In Agent    102    password=${AGENT_PASSWORD}    phone=70002    alias=second
-    ${customer}=    Simulate Inbound Call    caller=88880001    agent=102
+    ${customer}=    Simulate Inbound Call    caller=88880001    agent=second
     Wait For Event    AgentEvent_Ringing    callid=${customer}
     Answer Call
     ${previous}=    Switch Agent    first
