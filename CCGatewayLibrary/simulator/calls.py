@@ -8,16 +8,12 @@ the developer guide's scenarios; where a page leaves the order open, the choice 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..catalogue.gateway import TRANSFER_MODES, TRANSFER_TARGETS
 from ..catalogue.states import AgentState, CallState
 from .operations import Request, serves
-
-if TYPE_CHECKING:
-    from .model import Agent
+from .world import Agent, Call, Leg, Refused, SimulationError, World
 
 RINGING, ALERTING, IN_TALK, HELD, CONFERENCE = (CallState.RINGING, CallState.ALERTING, CallState.TALKING,
                                                 CallState.HELD, CallState.CONFERENCE)
@@ -35,85 +31,18 @@ SUSPEND, SUCCESS_TRANSFER = TRANSFER_MODES[IVR]["suspend"], TRANSFER_MODES[AGENT
 EXTERNAL_RELEASE = TRANSFER_MODES[EXTERNAL]["release"]
 
 
-class Refused(Exception):
-    """The gateway refuses the step with this retcode."""
+class CallChapter:
+    """The voice-call interfaces and the control interface's customers and far ends."""
 
-    def __init__(self, retcode: str, message: str = "") -> None:
-        super().__init__(retcode)
-        self.retcode = retcode
-        self.message = message
-
-
-class SimulationError(Exception):
-    """A control-interface request the simulated world cannot carry out."""
-
-
-@dataclass(eq=False)
-class Leg:
-    """One party in one call."""
-
-    call: Call
-    number: str  # the party's phone number
-    state: CallState
-    agent_id: str | None = None  # set for an agent's leg
-    muted: bool = False
-
-    @property
-    def callid(self) -> str:
-        return self.call.callid
-
-
-@dataclass(eq=False)
-class Call:
-    callid: str
-    feature: int
-    caller: str
-    called: str
-    begin: int  # epoch ms
-    legs: list[Leg] = field(default_factory=list)
-    data: str = ""
-    skill: int | None = None
-    digits: list[str] = field(default_factory=list)  # DTMF sent with secondDialEx
-    pending_transfer: str | None = None  # agent whose success transfer completes when the target answers
-    transfer_target: str | None = None  # external number of a talk or three-party transfer (cancelTransfer drops it)
-    conference_on_answer: str | None = None  # interface whose new party, on answering, makes this a conference
-
-    def others(self, leg: Leg) -> list[Leg]:
-        return [other for other in self.legs if other is not leg]
-
-    def agent_legs(self) -> list[Leg]:
-        return [leg for leg in self.legs if leg.agent_id is not None]
-
-    def info(self) -> dict[str, Any]:
-        """The call as the call-info queries describe it."""
-        return {"callfeature": self.feature, "callid": self.callid, "caller": self.caller, "called": self.called,
-                "callskill": "", "callskillid": self.skill, "calldata": self.data, "begintime": self.begin}
-
-
-class CallHandling:
-    """The voice-call interfaces, mixed into ``GatewayModel`` (which provides agents, events and the clock)."""
-
-    calls: dict[str, Call]
-    far_ends: dict[str, str]
-    agents: dict[str, Agent]
-    emit: Callable[..., None]
-    later: Callable[[float, Callable[[], None]], None]
-    _clock: Callable[[], float]
-    config: Any
-    roster: Any
-    _call_numbers: itertools.count[int]
-
-    def agent(self, agent_id: str) -> Agent:
-        raise NotImplementedError
-
-    def caused_by(self, interface: str | None) -> Any:
-        raise NotImplementedError
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self._call_numbers = itertools.count(1)
 
     # -- building blocks ---------------------------------------------------------------------------
     def _new_call(self, feature: int, caller: str, called: str, *, data: str = "", skill: int | None = None) -> Call:
-        call = Call(f"{int(self._clock())}-{next(self._call_numbers)}", feature, caller, called,
-                    int(self._clock() * 1000), data=data, skill=skill)
-        self.calls[call.callid] = call
+        call = Call(f"{int(self.world.now())}-{next(self._call_numbers)}", feature, caller, called,
+                    int(self.world.now() * 1000), data=data, skill=skill)
+        self.world.calls[call.callid] = call
         return call
 
     def _join(self, call: Call, number: str, state: CallState, agent: Agent | None = None) -> Leg:
@@ -135,9 +64,9 @@ class CallHandling:
 
     def _free(self, agent_id: str, skill: int | None = None) -> Agent | None:
         """The agent, when signed in, idle and without calls (and, with ``skill``, signed in to that queue)."""
-        if agent_id not in self.roster:
+        if agent_id not in self.world.roster:
             return None
-        agent = self.agent(agent_id)
+        agent = self.world.agent(agent_id)
         if not agent.signed_in or agent.state != AgentState.IDLE or agent.calls:
             return None
         if skill is not None and skill not in {s.id for s in agent.active_skills}:
@@ -145,7 +74,7 @@ class CallHandling:
         return agent
 
     def _free_in_skill(self, skill: int, besides: str) -> Agent | None:
-        return next((a for a in list(self.agents.values())
+        return next((a for a in list(self.world.agents.values())
                      if a.agent_id != besides and self._free(a.agent_id, skill) is not None), None)
 
     def _offer(self, agent: Agent, call: Call, *, transfer_from: str = "") -> Leg:
@@ -153,20 +82,20 @@ class CallHandling:
         was_free = not agent.calls
         leg = self._join(call, agent.phone, RINGING, agent)
         if was_free:
-            self.emit(agent, "AgentState_Busy")
-        self.emit(agent, "AgentOther_PhoneAlerting")
-        self.emit(agent, "AgentOther_PhoneOffhook", {"type": "main"})
+            self.world.emit(agent, "AgentState_Busy")
+        self.world.emit(agent, "AgentOther_PhoneAlerting")
+        self.world.emit(agent, "AgentOther_PhoneOffhook", {"type": "main"})
         ringing = {"caller": call.caller, "called": call.called, "callid": call.callid, "type": "main",
                    "feature": str(call.feature), "mediaAbility": "1", "transfer": "yes" if transfer_from else "no",
                    "transfrom": transfer_from}
         if agent.auto_answer:
-            self.emit(agent, "AgentEvent_Auto_Answer", ringing)
+            self.world.emit(agent, "AgentEvent_Auto_Answer", ringing)
             self._connect(leg)
         else:
-            self.emit(agent, "AgentEvent_Ringing", ringing)
+            self.world.emit(agent, "AgentEvent_Ringing", ringing)
             caller = next((other for other in call.others(leg) if other.number == call.caller), None)
             if caller is not None:
-                self.emit(agent, "AgentEvent_Customer_Alerting", self._alerting(call, caller))
+                self.world.emit(agent, "AgentEvent_Customer_Alerting", self._alerting(call, caller))
         return leg
 
     def _connect(self, leg: Leg) -> None:
@@ -181,26 +110,26 @@ class CallHandling:
 
     def _tell_talking(self, leg: Leg) -> None:
         if leg.agent_id is not None:
-            self.emit(self.agents[leg.agent_id], "AgentEvent_Talking", self._talking(leg.call))
+            self.world.emit(self.world.agents[leg.agent_id], "AgentEvent_Talking", self._talking(leg.call))
 
     def _on_answered(self, leg: Leg) -> None:
         """A three-party help becomes a conference, a success transfer completes, when the target answers."""
         cause = leg.call.conference_on_answer
         if cause is not None:
             leg.call.conference_on_answer = None
-            with self.caused_by(cause):  # the three-party help or transfer asked for completes
+            with self.world.caused_by(cause):  # the three-party help or transfer asked for completes
                 for party in leg.call.agent_legs():
                     party.state = CONFERENCE
-                    self.emit(self.agents[party.agent_id], "AgentEvent_Conference",  # type: ignore[index]
+                    self.world.emit(self.world.agents[party.agent_id], "AgentEvent_Conference",  # type: ignore[index]
                               {"callid": leg.call.callid,
                                "partner": ",".join(o.number for o in leg.call.others(party))})
         pending = leg.call.pending_transfer
         if pending is not None and leg.agent_id != pending:
             leg.call.pending_transfer = None
-            mover = self.agents[pending]
+            mover = self.world.agents[pending]
             mover_leg = next(party for party in leg.call.legs if party.agent_id == pending)
-            with self.caused_by("transfer"):  # the transfer asked for completes
-                self.emit(mover, "AgentEvent_SuccTransResult", {"result": 0, "callId": leg.call.callid})
+            with self.world.caused_by("transfer"):  # the transfer asked for completes
+                self.world.emit(mover, "AgentEvent_SuccTransResult", {"result": 0, "callId": leg.call.callid})
                 self._agent_leaves(mover, mover_leg)
 
     def _agent_leaves(self, agent: Agent, leg: Leg, *, phone_state: int = 2, quiet: bool = False) -> None:
@@ -209,23 +138,23 @@ class CallHandling:
         call.legs.remove(leg)
         agent.calls.remove(leg)
         if not quiet:
-            self.emit(agent, "AgentEvent_Call_Release", call.callid)
+            self.world.emit(agent, "AgentEvent_Call_Release", call.callid)
             partner = call.legs[0] if call.legs else None
-            self.emit(agent, "AgentEvent_Customer_Release",
+            self.world.emit(agent, "AgentEvent_Customer_Release",
                       {"callid": call.callid, "number": partner.number if partner else call.called})
         self._party_left(call, leg)
         if not quiet:
             self._phone_released(agent, phone_state)
 
     def _phone_released(self, agent: Agent, phone_state: int) -> None:
-        self.emit(agent, "AgentOther_PhoneRelease", {"phoneState": phone_state})
+        self.world.emit(agent, "AgentOther_PhoneRelease", {"phoneState": phone_state})
         self._after_last_call(agent)
 
     def _after_last_call(self, agent: Agent) -> None:
         """With no call left the agent goes idle, or into after-call work when signed in without auto-idle."""
         if not agent.calls:
             agent.state = AgentState.IDLE if agent.auto_enter_idle else AgentState.WORK
-            self.emit(agent, "AgentState_Ready" if agent.auto_enter_idle else "AgentState_Work")
+            self.world.emit(agent, "AgentState_Ready" if agent.auto_enter_idle else "AgentState_Work")
 
     def _party_left(self, call: Call, gone: Leg) -> None:
         """Tell the agents still in ``call`` that ``gone`` left; with one party left, the call ends."""
@@ -233,7 +162,7 @@ class CallHandling:
             for leg in call.agent_legs():
                 if leg.state in (RINGING, ALERTING):
                     continue  # not connected yet: nothing to tell
-                self.emit(self.agents[leg.agent_id], "AgentEvent_Customer_Release",  # type: ignore[index]
+                self.world.emit(self.world.agents[leg.agent_id], "AgentEvent_Customer_Release",  # type: ignore[index]
                           {"callid": call.callid, "number": gone.number})
                 if leg.state == CONFERENCE and len(call.legs) == 2:
                     leg.state = IN_TALK  # the conference shrank to a two-party call
@@ -241,20 +170,20 @@ class CallHandling:
         for leg in list(call.legs):
             call.legs.remove(leg)
             if leg.agent_id is not None:
-                agent = self.agents[leg.agent_id]
+                agent = self.world.agents[leg.agent_id]
                 agent.calls.remove(leg)
-                self.emit(agent, "AgentEvent_Call_Release", call.callid)
-                self.emit(agent, "AgentEvent_Customer_Release", {"callid": call.callid, "number": gone.number})
+                self.world.emit(agent, "AgentEvent_Call_Release", call.callid)
+                self.world.emit(agent, "AgentEvent_Customer_Release", {"callid": call.callid, "number": gone.number})
                 held = agent.find(HELD)
                 if call.feature == TWO_PARTY_HELP and held and leg.number == call.caller:
                     # The helper left the consultation: the agent who asked and the held customer talk again.
                     held[-1].state = IN_TALK
-                    self.emit(agent, "AgentEvent_Talking", self._talking(held[-1].call))
+                    self.world.emit(agent, "AgentEvent_Talking", self._talking(held[-1].call))
                 else:
                     self._phone_released(agent, 3)
-        self.calls.pop(call.callid, None)
+        self.world.calls.pop(call.callid, None)
 
-    def _leave_all_calls(self, agent: Agent) -> None:
+    def leave_all_calls(self, agent: Agent) -> None:
         """A forced sign-out or takeover: the agent drops out of every call without events of its own."""
         for leg in list(agent.calls):
             self._agent_leaves(agent, leg, quiet=True)
@@ -266,9 +195,9 @@ class CallHandling:
 
     def _ring_far_end(self, leg: Leg) -> None:
         """A customer's phone rings; it answers, stays silent, is busy or rejects as the control interface set."""
-        behaviour = self.far_ends.get(leg.number, "answer")
+        behaviour = self.world.far_ends.get(leg.number, "answer")
         if behaviour != "silent":
-            self.later(self.config.answer_delay, lambda: self._far_end(leg, behaviour))
+            self.world.later(self.world.config.answer_delay, lambda: self._far_end(leg, behaviour))
 
     def _far_end(self, leg: Leg, behaviour: str) -> None:
         if leg not in leg.call.legs or leg.state != ALERTING:
@@ -279,20 +208,20 @@ class CallHandling:
         call = leg.call
         call.legs.remove(leg)
         for agent_leg in call.agent_legs():
-            agent = self.agents[agent_leg.agent_id]  # type: ignore[index]
+            agent = self.world.agents[agent_leg.agent_id]  # type: ignore[index]
             if agent_leg.state == ALERTING:  # the agent placed this call: it fails
                 call.legs.remove(agent_leg)
                 agent.calls.remove(agent_leg)
-                self.emit(agent, "AgentOther_PhoneRelease", {"phoneState": 2})
-                self.emit(agent, "AgentEvent_Call_Out_Fail", call.callid)
-                self.emit(agent, "AgentEvent_Connect_Fail", call.callid)
+                self.world.emit(agent, "AgentOther_PhoneRelease", {"phoneState": 2})
+                self.world.emit(agent, "AgentEvent_Call_Out_Fail", call.callid)
+                self.world.emit(agent, "AgentEvent_Connect_Fail", call.callid)
                 self._after_last_call(agent)
             else:
-                self.emit(agent, "AgentEvent_Connect_Fail", call.callid)
+                self.world.emit(agent, "AgentEvent_Connect_Fail", call.callid)
         if len(call.legs) < 2:
             for rest in list(call.legs):
                 call.legs.remove(rest)
-            self.calls.pop(call.callid, None)
+            self.world.calls.pop(call.callid, None)
 
     def _current(self, agent: Agent, *states: CallState) -> Leg | None:
         found = agent.find(*(states or ACTIVE))
@@ -301,9 +230,9 @@ class CallHandling:
     # -- the control interface ---------------------------------------------------------------------
     def offer_inbound_call(self, caller: str, agent_id: str) -> str:
         """Control interface: a customer calls and the platform routes the call to this agent."""
-        if agent_id not in self.roster:
+        if agent_id not in self.world.roster:
             raise SimulationError(f"agent {agent_id} is not in the roster")
-        agent = self.agent(agent_id)
+        agent = self.world.agent(agent_id)
         if not agent.signed_in:
             raise SimulationError(f"agent {agent_id} is not signed in")
         if agent.state != AgentState.IDLE or agent.calls:
@@ -316,7 +245,7 @@ class CallHandling:
 
     def customer_hangs_up(self, callid: str, number: str | None = None) -> None:
         """Control interface: the customer ``number`` of this call hangs up (without a number, every customer)."""
-        call = self.calls.get(callid)
+        call = self.world.calls.get(callid)
         customers = [leg for leg in call.legs if leg.agent_id is None and number in (None, leg.number)] if call else []
         if call is None or not customers:
             who = f"customer {number}" if number else "a customer"
@@ -330,7 +259,7 @@ class CallHandling:
         """Control interface: how calls to ``number`` are answered from now on."""
         if behaviour not in FAR_END_BEHAVIOURS:
             raise SimulationError(f"far-end behaviour must be one of {', '.join(FAR_END_BEHAVIOURS)}")
-        self.far_ends[number] = behaviour
+        self.world.far_ends[number] = behaviour
 
     # -- answering, holding, releasing ---------------------------------------------------------------
     @serves("answer")
@@ -354,17 +283,17 @@ class CallHandling:
         # Mode 1 sends the call back to its queue; the simulator has no queue, so the customer's call ends either way.
         for rest in list(leg.call.legs):
             leg.call.legs.remove(rest)
-        self.calls.pop(leg.callid, None)
-        self.emit(agent, "AgentEvent_No_Answer", leg.callid)
-        self.emit(agent, "AgentOther_PhoneRelease", {"phoneState": 2})
+        self.world.calls.pop(leg.callid, None)
+        self.world.emit(agent, "AgentEvent_No_Answer", leg.callid)
+        self.world.emit(agent, "AgentOther_PhoneRelease", {"phoneState": 2})
         if agent.calls:
             return
         if int(body["mode"]) == 1:
             agent.state = AgentState.BUSY
-            self.emit(agent, "AgentState_SetNotReady_Success", {"reason": "7"})  # 7: the agent rejected the call
+            self.world.emit(agent, "AgentState_SetNotReady_Success", {"reason": "7"})  # 7: the agent rejected the call
         else:
             agent.state = AgentState.IDLE
-            self.emit(agent, "AgentState_Ready")
+            self.world.emit(agent, "AgentState_Ready")
 
     @serves("hold")
     def hold(self, agent: Agent, request: Request | None = None) -> None:
@@ -372,7 +301,7 @@ class CallHandling:
         if not talking:
             raise Refused("200-014" if agent.calls and not agent.find(HELD) else "200-013")
         talking[0].state = HELD
-        self.emit(agent, "AgentEvent_Hold", talking[0].callid)
+        self.world.emit(agent, "AgentEvent_Hold", talking[0].callid)
 
     @serves("getHold")
     def get_hold(self, agent: Agent, request: Request) -> None:
@@ -383,7 +312,7 @@ class CallHandling:
         if agent.find(*ACTIVE):
             raise Refused("200-016")
         held[0].state = IN_TALK
-        self.emit(agent, "AgentEvent_Talking", self._talking(held[0].call))
+        self.world.emit(agent, "AgentEvent_Talking", self._talking(held[0].call))
 
     @serves("release", "releaseEx")
     def release(self, agent: Agent, request: Request | None = None) -> None:
@@ -421,9 +350,9 @@ class CallHandling:
             raise Refused("200-024", f"no party {number} in call {own.callid}")
         own.call.legs.remove(party)
         if party.agent_id is not None:
-            dropped = self.agents[party.agent_id]
+            dropped = self.world.agents[party.agent_id]
             dropped.calls.remove(party)
-            self.emit(dropped, "AgentEvent_Call_Release", own.callid)
+            self.world.emit(dropped, "AgentEvent_Call_Release", own.callid)
             self._phone_released(dropped, 2)
         self._party_left(own.call, party)
 
@@ -436,10 +365,10 @@ class CallHandling:
         was_free = not agent.calls
         leg = self._join(call, agent.phone, ALERTING, agent)
         if agent.release_phone:  # the line is opened for this call: the agent's phone rings and goes off hook
-            self.emit(agent, "AgentOther_PhoneAlerting")
-            self.emit(agent, "AgentOther_PhoneOffhook", {"type": "main"})
+            self.world.emit(agent, "AgentOther_PhoneAlerting")
+            self.world.emit(agent, "AgentOther_PhoneOffhook", {"type": "main"})
         if was_free:
-            self.emit(agent, "AgentState_Busy")
+            self.world.emit(agent, "AgentState_Busy")
         return leg
 
     @serves("callout")
@@ -451,7 +380,7 @@ class CallHandling:
                               data=str(body.get("callappdata") or ""))
         self._start_outgoing(agent, call)
         far = self._join(call, called, ALERTING)
-        self.emit(agent, "AgentEvent_Customer_Alerting", self._alerting(call, far))
+        self.world.emit(agent, "AgentEvent_Customer_Alerting", self._alerting(call, far))
         self._ring_far_end(far)
         return call.callid
 
@@ -460,11 +389,11 @@ class CallHandling:
         call = self._new_call(feature, agent.phone, target.phone if target else "", data=data, skill=skill)
         self._start_outgoing(agent, call)
         if target is None:
-            self.later(self.config.answer_delay, lambda: self._inside_call_fails(agent, call))
+            self.world.later(self.world.config.answer_delay, lambda: self._inside_call_fails(agent, call))
             return call.callid
         callee = self._offer(target, call)
         if callee.state == RINGING:
-            self.emit(agent, "AgentEvent_Customer_Alerting", self._alerting(call, callee))
+            self.world.emit(agent, "AgentEvent_Customer_Alerting", self._alerting(call, callee))
         return call.callid
 
     def _inside_call_fails(self, agent: Agent, call: Call) -> None:
@@ -473,8 +402,8 @@ class CallHandling:
             return
         call.legs.remove(leg)
         agent.calls.remove(leg)
-        self.calls.pop(call.callid, None)
-        self.emit(agent, "AgentEvent_Inside_Call_Fail", call.callid)
+        self.world.calls.pop(call.callid, None)
+        self.world.emit(agent, "AgentEvent_Inside_Call_Fail", call.callid)
         self._phone_released(agent, 2)
 
     @serves("callInner")
@@ -507,10 +436,10 @@ class CallHandling:
                   else self._free_in_skill(int(address), agent.agent_id))
         if mode == 1:
             customer.state = HELD
-            self.emit(agent, "AgentEvent_Hold", customer.callid)
+            self.world.emit(agent, "AgentEvent_Hold", customer.callid)
         if helper is None:
-            self.later(self.config.answer_delay,
-                       lambda: self.emit(agent, "AgentEvent_Consult_Fail", customer.callid))
+            self.world.later(self.world.config.answer_delay,
+                       lambda: self.world.emit(agent, "AgentEvent_Consult_Fail", customer.callid))
             return customer.callid
         if mode == 2:  # three-party help: the helper joins the customer's call
             call = customer.call
@@ -523,7 +452,7 @@ class CallHandling:
         self._start_outgoing(agent, call)
         callee = self._offer(helper, call)
         if callee.state == RINGING:
-            self.emit(agent, "AgentEvent_Customer_Alerting", self._alerting(call, callee))
+            self.world.emit(agent, "AgentEvent_Customer_Alerting", self._alerting(call, callee))
         return call.callid
 
     # -- conferences and transfers ---------------------------------------------------------------------
@@ -558,11 +487,11 @@ class CallHandling:
         self._move_parties(gone, other, call)
         for leg in call.agent_legs():
             leg.state = CONFERENCE
-        self.calls.pop(gone.callid, None)
+        self.world.calls.pop(gone.callid, None)
         into.state = CONFERENCE
         partner = ",".join(leg.number for leg in call.others(into))
         for leg in call.agent_legs():
-            self.emit(self.agents[leg.agent_id], "AgentEvent_Conference",  # type: ignore[index]
+            self.world.emit(self.world.agents[leg.agent_id], "AgentEvent_Conference",  # type: ignore[index]
                       {"callid": call.callid, "partner": partner if leg is into else
                        ",".join(p.number for p in call.others(leg))})
 
@@ -572,9 +501,9 @@ class CallHandling:
         # The two other parties are connected and the agent leaves both calls.
         gone = talking.call
         self._move_parties(gone, talking, held.call)
-        self.calls.pop(gone.callid, None)
+        self.world.calls.pop(gone.callid, None)
         agent.calls.remove(talking)
-        self.emit(agent, "AgentEvent_Call_Release", gone.callid)
+        self.world.emit(agent, "AgentEvent_Call_Release", gone.callid)
         self._agent_leaves(agent, held)
 
     @serves("transfer")
@@ -598,8 +527,8 @@ class CallHandling:
             target = (self._free(address) if devicetype == AGENT
                       else self._free_in_skill(int(address), agent.agent_id))
             if target is None:
-                self.later(self.config.answer_delay,
-                           lambda: self.emit(agent, "AgentEvent_Connect_Fail", call.callid))
+                self.world.later(self.world.config.answer_delay,
+                           lambda: self.world.emit(agent, "AgentEvent_Connect_Fail", call.callid))
                 return
             if mode == SUCCESS_TRANSFER:
                 call.pending_transfer = agent.agent_id
@@ -613,7 +542,7 @@ class CallHandling:
         if devicetype in (IVR, ACCESS_CODE):
             if mode == SUSPEND:  # the customer visits the IVR and comes back
                 mine.state = HELD
-                self.later(self.config.answer_delay, lambda: self._back_from_ivr(agent, mine))
+                self.world.later(self.world.config.answer_delay, lambda: self._back_from_ivr(agent, mine))
                 return
             self._agent_leaves(agent, mine)
             return
@@ -639,18 +568,18 @@ class CallHandling:
         helper_leg.call = customer_leg.call
         customer_leg.call.legs.append(helper_leg)
         helper_leg.state = IN_TALK
-        self.calls.pop(consult.callid, None)
+        self.world.calls.pop(consult.callid, None)
         agent.calls.remove(consult_leg)
         consult.legs = []
-        self.emit(agent, "AgentEvent_Call_Release", consult.callid)
-        self.emit(agent, "AgentEvent_SuccTransResult", {"result": 0, "callId": customer_leg.callid})
+        self.world.emit(agent, "AgentEvent_Call_Release", consult.callid)
+        self.world.emit(agent, "AgentEvent_SuccTransResult", {"result": 0, "callId": customer_leg.callid})
         self._agent_leaves(agent, customer_leg)
         self._tell_talking(helper_leg)
 
     def _back_from_ivr(self, agent: Agent, leg: Leg) -> None:
         if leg in agent.calls and leg.state == HELD:
             leg.state = IN_TALK
-            self.emit(agent, "AgentEvent_ReturnFromIvr", leg.callid)
+            self.world.emit(agent, "AgentEvent_ReturnFromIvr", leg.callid)
 
     @serves("cancelTransfer")
     def cancel_transfer(self, agent: Agent, request: Request) -> None:
@@ -664,9 +593,9 @@ class CallHandling:
         call.transfer_target = call.conference_on_answer = None
         for leg in added:
             call.legs.remove(leg)
-            self.emit(agent, "AgentEvent_Customer_Release", {"callid": call.callid, "number": leg.number})
+            self.world.emit(agent, "AgentEvent_Customer_Release", {"callid": call.callid, "number": leg.number})
         mine.state = IN_TALK
-        self.emit(agent, "AgentEvent_Talking", self._talking(call))
+        self.world.emit(agent, "AgentEvent_Talking", self._talking(call))
 
     # -- in the call -------------------------------------------------------------------------------------
     @serves("beginMute")
@@ -701,22 +630,22 @@ class CallHandling:
         target_id = str(request["query"]["destWorkNo"])
         if agent.calls or agent.state != AgentState.IDLE:
             raise Refused("100-007", "only an idle agent can pick up a call")
-        target = self.agents.get(target_id)
+        target = self.world.agents.get(target_id)
         ringing = [leg for leg in target.find(RINGING) if leg.call.feature != INTERNAL] if target else []
         if target is None or not ringing:
             raise Refused("100-007", f"no call is ringing at agent {target_id}")
         leg = ringing[0]
         target.calls.remove(leg)
-        self.emit(target, "AgentOther_PhoneRelease", {"phoneState": 2})
+        self.world.emit(target, "AgentOther_PhoneRelease", {"phoneState": 2})
         if not target.calls:
             target.state = AgentState.IDLE
-            self.emit(target, "AgentState_Ready")
+            self.world.emit(target, "AgentState_Ready")
         leg.agent_id, leg.number = agent.agent_id, agent.phone
         agent.calls.append(leg)
         agent.last_call = leg.call
         agent.state = AgentState.TALKING
-        self.emit(agent, "AgentOther_PhoneAlerting")
-        self.emit(agent, "AgentOther_PhoneOffhook", {"type": "main"})
+        self.world.emit(agent, "AgentOther_PhoneAlerting")
+        self.world.emit(agent, "AgentOther_PhoneOffhook", {"type": "main"})
         self._connect(leg)
 
     # -- what the agent can ask about its calls ----------------------------------------------------------
