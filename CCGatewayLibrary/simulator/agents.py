@@ -11,13 +11,14 @@ import uuid
 from typing import Any
 
 from ..catalogue.states import SIGN_IN_STATUS, AgentState
-from .agent_states import cell
+from . import events
+from .agent_states import AgentStateMachine
 from .calls import CallChapter
+from .events import NO_REASON
 from .operations import Request, serves
 from .world import Agent, Refused, World
 
-SIGNED_OUT, BUSY, IDLE, WORK, TALKING, REST = (AgentState.SIGNED_OUT, AgentState.BUSY, AgentState.IDLE,
-                                               AgentState.WORK, AgentState.TALKING, AgentState.REST)
+SIGNED_OUT, BUSY, IDLE = AgentState.SIGNED_OUT, AgentState.BUSY, AgentState.IDLE
 SIGN_IN_STATES = {str(int(state)): state for state in SIGN_IN_STATUS.values()}
 
 
@@ -26,10 +27,12 @@ def _flag(value: object, default: bool) -> bool:
 
 
 class AgentChapter:
-    """Sessions and agent states; a forced sign-out leaves the agent's calls through the calls chapter."""
+    """Sessions and the state interfaces (carried out by the state machine); a forced sign-out leaves the agent's
+    calls through the calls chapter."""
 
-    def __init__(self, world: World, calls: CallChapter) -> None:
+    def __init__(self, world: World, states: AgentStateMachine, calls: CallChapter) -> None:
         self.world = world
+        self.states = states
         self.calls = calls
 
     def _new_guid(self, agent: Agent) -> str:
@@ -81,7 +84,7 @@ class AgentChapter:
                   if a.signed_in and not (a.open_polls and not a.pushed) and a.last_seen < limit]
         for agent in silent:
             with self.world.caused_by(None):
-                self._sign_out(agent, release=True, events=("AgentOther_ShutdownService",))
+                self._sign_out(agent, release=True, announced=(events.shutdown_service.event,))
         return [agent.agent_id for agent in silent]
 
     # -- sign-in and agent state ---------------------------------------------------------------------
@@ -106,16 +109,8 @@ class AgentChapter:
         agent.callback, agent.service_token = (str(uri), str(token)) if uri and token else (None, None)
         agent.active_skills = agent.skills
         agent.custom_state = None
-        agent.rest_timer += 1
         guid = self._new_guid(agent)
-        status = str(body.get("status", int(IDLE)))
-        agent.state = SIGN_IN_STATES[status]
-        self.world.emit(agent, "AgentOther_InService")
-        self.world.emit(agent, "AgentState_Ready")
-        if agent.state == BUSY:
-            self.world.emit(agent, "AgentState_SetNotReady_Success", {"reason": "0"})
-        elif agent.state == WORK:
-            self.world.emit(agent, "AgentState_Work")
+        self.states.signed_in(agent, SIGN_IN_STATES[str(body.get("status", int(IDLE)))])
         result = {"vdnid": 1, "workno": agent_id, "mediatype": "TFF", "loginTime": str(agent.login_time),
                   "isForceChange": "false", "serverName": "AgentGateway0", "timeRemaining": ""}
         return result, guid
@@ -123,59 +118,22 @@ class AgentChapter:
     def change_state(self, agent: Agent, interface: str, request: Request) -> None:
         """Carries out a state interface as the agent state table says, or refuses it."""
         with self.world.caused_by(interface):
-            self._change_state(agent, interface, request)
+            query, path = request.get("query") or {}, request.get("path") or {}
+            outcome = self.states.outcome(agent, interface, query)
+            if outcome.to == SIGNED_OUT:
+                self._sign_out(agent, release=outcome.releases_calls, announced=outcome.events)
+                return
+            # The reason the state's event reports: rest's from its path, a busy one's from the query.
+            reason = str(path.get("restcause", NO_REASON) if interface == "rest" else query.get("reason") or NO_REASON)
+            self.states.take(agent, outcome, reason, rest_seconds=float(path["time"]) if interface == "rest" else None)
 
-    def _change_state(self, agent: Agent, interface: str, request: Request) -> None:
-        outcome = cell(interface, agent.state if not agent.calls else TALKING)
-        if isinstance(outcome, str):
-            raise Refused(outcome, f"{interface} is not allowed while the agent is {agent.state.name.lower()}")
-        query = request.get("query") or {}
-        if outcome.needs and str(query.get(outcome.needs, "")).lower() != "true":
-            raise Refused("100-009", f"the agent is already {outcome.to.name.lower()}: give {outcome.needs}=true "
-                                     "to change the reason")
-        if outcome.to == SIGNED_OUT:
-            self._sign_out(agent, release=outcome.releases_calls, events=outcome.events)
-            return
-        agent.state = outcome.to
-        path = request.get("path") or {}
-        for name in outcome.events:
-            self.world.emit(agent, name, self._content(agent, name, path, query))
-        if interface == "rest":
-            self._start_rest_timer(agent, float(path["time"]))
-        elif outcome.to != REST:
-            agent.rest_timer += 1
-
-    @staticmethod
-    def _content(agent: Agent, event: str, path: dict[str, Any], query: dict[str, Any]) -> Any:
-        """The ``content`` of a state event, as the event's page documents it."""
-        if event == "AgentOther_ShutdownService":
-            return {"loginTime": str(agent.login_time)}
-        if event == "AgentState_SetNotReady_Success":
-            return {"reason": str(query.get("reason") or "0")}
-        if event == "AgentState_SetRest_Success":
-            return {"reason": str(path.get("restcause", "0"))}
-        return None
-
-    def _start_rest_timer(self, agent: Agent, seconds: float) -> None:
-        agent.rest_timer += 1
-        timer, session = agent.rest_timer, agent.session
-
-        def time_is_up() -> None:
-            if agent.signed_in and agent.session == session and agent.rest_timer == timer and agent.state == REST:
-                self.world.emit(agent, "AgentState_Rest_Timeout")  # a reminder: the agent stays in rest
-
-        self.world.later(seconds * self.world.config.time_scale, time_is_up)
-
-    def _sign_out(self, agent: Agent, *, release: bool, events: tuple[str, ...] = ()) -> None:
+    def _sign_out(self, agent: Agent, *, release: bool, announced: tuple[str, ...] = ()) -> None:
         if release:
             self.calls.leave_all_calls(agent)
-        agent.signed_in, agent.state, agent.guid, agent.previous_guid = False, SIGNED_OUT, None, None
-        agent.rest_timer += 1
-        self.world.drop_queue(agent)
+        agent.signed_in, agent.guid, agent.previous_guid = False, None, None
         # What the sign-out itself produces (AgentOther_ShutdownService after a forced one) is still collected
         # by a poll that was waiting; new polls are refused.
-        for name in events:
-            self.world.emit(agent, name, self._content(agent, name, {}, {}))
+        self.states.signed_out(agent, announced)
         self.world.wake(agent)  # wake a waiting poll so it can answer "not signed in"
 
     def logout(self, agent: Agent, *, force: bool = False) -> None:
@@ -249,8 +207,7 @@ class AgentChapter:
         body = request["body"]
         for receiver in dict.fromkeys(str(item) for item in body["agentIds"]):
             if receiver in self.world.roster and self.world.agent(receiver).signed_in:
-                # documented with no content: the text stays out
-                self.world.emit(self.world.agents[receiver], "AgentOther_Note")
+                self.world.send(self.world.agents[receiver], events.note())
 
     @serves("modifyAccountPwdEx")
     def change_password(self, agent: Agent, request: Request) -> dict[str, Any]:

@@ -1,8 +1,11 @@
 """Calls in the simulated gateway: who is in a call, and what each voice-call interface does to it.
 
-A call has legs, one per party: customers (phone numbers) and agents. An agent's ``calls`` are its legs; the
-state of a leg (ringing, alerting, talking, held, conference) is that party's view of the call. Events follow
-the developer guide's scenarios; where a page leaves the order open, the choice is noted where it is made.
+A call has legs: its parties (customers and agents) and monitors (supervisors listening, whispering or barging
+in). Rules ask a leg's role, never count legs: a call goes on while two parties are in it. An agent's ``calls``
+are its legs; the state of a leg (ringing, alerting, talking, held, conference) is that party's view of the
+call. The call ID that the control interface hands out for a customer (``Simulate Inbound Call``, ``Call Out``)
+names that party through merges. Agents' states change through the state machine only. Events follow the
+developer guide's scenarios; where a page leaves the order open, the choice is noted where it is made.
 """
 
 from __future__ import annotations
@@ -12,16 +15,16 @@ from typing import Any
 
 from ..catalogue.gateway import TRANSFER_MODES, TRANSFER_TARGETS
 from ..catalogue.states import AgentState, CallState
+from . import events
+from .agent_states import AgentStateMachine
+from .events import Feature, PhoneState
 from .operations import Request, serves
-from .world import Agent, Call, Leg, Refused, SimulationError, World
+from .world import Agent, Call, Leg, Refused, Role, SimulationError, World
 
 RINGING, ALERTING, IN_TALK, HELD, CONFERENCE = (CallState.RINGING, CallState.ALERTING, CallState.TALKING,
                                                 CallState.HELD, CallState.CONFERENCE)
 ACTIVE = (IN_TALK, ALERTING, CONFERENCE, RINGING)
 CONNECTED = (IN_TALK, CONFERENCE)
-
-# Call features as the events' "feature" field and the call-info queries' "callfeature" give them.
-INBOUND, INTERNAL, OUTBOUND, TWO_PARTY_HELP, THREE_PARTY_HELP = 0, 6, 7, 51, 52
 FAR_END_BEHAVIOURS = ("answer", "silent", "busy", "reject")
 
 # transfer's devicetype values and the mode values the simulator tells apart, from the catalogue's matrix.
@@ -34,33 +37,25 @@ EXTERNAL_RELEASE = TRANSFER_MODES[EXTERNAL]["release"]
 class CallChapter:
     """The voice-call interfaces and the control interface's customers and far ends."""
 
-    def __init__(self, world: World) -> None:
+    def __init__(self, world: World, states: AgentStateMachine) -> None:
         self.world = world
+        self.states = states
         self._call_numbers = itertools.count(1)
 
     # -- building blocks ---------------------------------------------------------------------------
-    def _new_call(self, feature: int, caller: str, called: str, *, data: str = "", skill: int | None = None) -> Call:
+    def _new_call(self, feature: Feature, caller: str, called: str, *, data: str = "",
+                  skill: int | None = None) -> Call:
         call = Call(f"{int(self.world.now())}-{next(self._call_numbers)}", feature, caller, called,
                     int(self.world.now() * 1000), data=data, skill=skill)
         self.world.calls[call.callid] = call
         return call
 
-    def _join(self, call: Call, number: str, state: CallState, agent: Agent | None = None) -> Leg:
-        leg = Leg(call, number, state, agent.agent_id if agent else None)
-        call.legs.append(leg)
-        if agent is not None:
-            agent.calls.append(leg)
-            agent.last_call = call
-            agent.state = AgentState.TALKING
-        return leg
+    def _customer(self, call: Call, number: str, state: CallState) -> Leg:
+        return self.world.attach(call, number, state, Role.CUSTOMER)
 
-    def _talking(self, call: Call) -> dict[str, str]:
-        return {"caller": call.caller, "called": call.called, "callid": call.callid, "type": "main",
-                "feature": str(call.feature), "mediaAbility": "1"}
-
-    def _alerting(self, call: Call, other: Leg) -> dict[str, str]:
-        return {"callid": call.callid, "otherPhoneWorkno": other.agent_id or "", "otherPhone": other.number,
-                "type": "main"}
+    def _send(self, leg: Leg, event: events.Event) -> None:
+        """``event`` for the agent on ``leg``."""
+        self.world.send(self.world.agents[str(leg.agent_id)], event)
 
     def _free(self, agent_id: str, skill: int | None = None) -> Agent | None:
         """The agent, when signed in, idle and without calls (and, with ``skill``, signed in to that queue)."""
@@ -79,29 +74,25 @@ class CallChapter:
 
     def _offer(self, agent: Agent, call: Call, *, transfer_from: str = "") -> Leg:
         """The call rings at ``agent`` (answered at once with auto-answer)."""
-        was_free = not agent.calls
-        leg = self._join(call, agent.phone, RINGING, agent)
-        if was_free:
-            self.world.emit(agent, "AgentState_Busy")
-        self.world.emit(agent, "AgentOther_PhoneAlerting")
-        self.world.emit(agent, "AgentOther_PhoneOffhook", {"type": "main"})
-        ringing = {"caller": call.caller, "called": call.called, "callid": call.callid, "type": "main",
-                   "feature": str(call.feature), "mediaAbility": "1", "transfer": "yes" if transfer_from else "no",
-                   "transfrom": transfer_from}
+        first = not agent.calls
+        leg = self.world.attach(call, agent.phone, RINGING, Role.AGENT, agent)
+        self.states.call_began(agent, announced=first)
+        self.world.send(agent, events.phone_alerting())
+        self.world.send(agent, events.phone_offhook())
         if agent.auto_answer:
-            self.world.emit(agent, "AgentEvent_Auto_Answer", ringing)
+            self.world.send(agent, events.auto_answer(call, transfer_from))
             self._connect(leg)
         else:
-            self.world.emit(agent, "AgentEvent_Ringing", ringing)
+            self.world.send(agent, events.ringing(call, transfer_from))
             caller = next((other for other in call.others(leg) if other.number == call.caller), None)
             if caller is not None:
-                self.world.emit(agent, "AgentEvent_Customer_Alerting", self._alerting(call, caller))
+                self.world.send(agent, events.customer_alerting(call, caller))
         return leg
 
     def _connect(self, leg: Leg) -> None:
         """``leg`` is answered: it and every party still waiting for it talk; agents get Talking."""
         leg.state = IN_TALK
-        for party in leg.call.legs:
+        for party in leg.call.parties():
             if party.state in (ALERTING, RINGING) and party is not leg:
                 party.state = IN_TALK
                 self._tell_talking(party)
@@ -109,79 +100,70 @@ class CallChapter:
         self._on_answered(leg)
 
     def _tell_talking(self, leg: Leg) -> None:
-        if leg.agent_id is not None:
-            self.world.emit(self.world.agents[leg.agent_id], "AgentEvent_Talking", self._talking(leg.call))
+        if leg.role is Role.AGENT:
+            self._send(leg, events.talking(leg.call))
 
     def _on_answered(self, leg: Leg) -> None:
         """A three-party help becomes a conference, a success transfer completes, when the target answers."""
-        cause = leg.call.conference_on_answer
+        call = leg.call
+        cause = call.conference_on_answer
         if cause is not None:
-            leg.call.conference_on_answer = None
+            call.conference_on_answer = None
             with self.world.caused_by(cause):  # the three-party help or transfer asked for completes
-                for party in leg.call.agent_legs():
+                for party in call.agent_parties():
                     party.state = CONFERENCE
-                    self.world.emit(self.world.agents[party.agent_id], "AgentEvent_Conference",  # type: ignore[index]
-                              {"callid": leg.call.callid,
-                               "partner": ",".join(o.number for o in leg.call.others(party))})
-        pending = leg.call.pending_transfer
+                    self._send(party, events.conference(call, call.others(party)))
+        pending = call.pending_transfer
         if pending is not None and leg.agent_id != pending:
-            leg.call.pending_transfer = None
+            call.pending_transfer = None
             mover = self.world.agents[pending]
-            mover_leg = next(party for party in leg.call.legs if party.agent_id == pending)
+            mover_leg = next(party for party in call.agent_parties() if party.agent_id == pending)
             with self.world.caused_by("transfer"):  # the transfer asked for completes
-                self.world.emit(mover, "AgentEvent_SuccTransResult", {"result": 0, "callId": leg.call.callid})
+                self.world.send(mover, events.transfer_result(call))
                 self._agent_leaves(mover, mover_leg)
 
-    def _agent_leaves(self, agent: Agent, leg: Leg, *, phone_state: int = 2, quiet: bool = False) -> None:
+    def _agent_leaves(self, agent: Agent, leg: Leg, *, quiet: bool = False) -> None:
         """The agent's leg ends; the call goes on if two parties are left, else it ends for the last one."""
         call = leg.call
-        call.legs.remove(leg)
-        agent.calls.remove(leg)
+        self.world.detach(leg)
         if not quiet:
-            self.world.emit(agent, "AgentEvent_Call_Release", call.callid)
-            partner = call.legs[0] if call.legs else None
-            self.world.emit(agent, "AgentEvent_Customer_Release",
-                      {"callid": call.callid, "number": partner.number if partner else call.called})
+            self.world.send(agent, events.call_release(call))
+            parties = call.parties()
+            self.world.send(agent, events.customer_release(call, parties[0].number if parties else call.called))
         self._party_left(call, leg)
         if not quiet:
-            self._phone_released(agent, phone_state)
+            self._phone_released(agent, PhoneState.AGENT_HUNG_UP)
 
-    def _phone_released(self, agent: Agent, phone_state: int) -> None:
-        self.world.emit(agent, "AgentOther_PhoneRelease", {"phoneState": phone_state})
-        self._after_last_call(agent)
-
-    def _after_last_call(self, agent: Agent) -> None:
-        """With no call left the agent goes idle, or into after-call work when signed in without auto-idle."""
-        if not agent.calls:
-            agent.state = AgentState.IDLE if agent.auto_enter_idle else AgentState.WORK
-            self.world.emit(agent, "AgentState_Ready" if agent.auto_enter_idle else "AgentState_Work")
+    def _phone_released(self, agent: Agent, why: PhoneState) -> None:
+        self.world.send(agent, events.phone_release(why))
+        self.states.calls_ended(agent)
 
     def _party_left(self, call: Call, gone: Leg) -> None:
-        """Tell the agents still in ``call`` that ``gone`` left; with one party left, the call ends."""
-        if len(call.legs) >= 2:
-            for leg in call.agent_legs():
+        """Tell the agents still in ``call`` that ``gone`` left; with one party left, the call ends for everyone
+        still on it, monitors too."""
+        parties = call.parties()
+        if len(parties) >= 2:
+            for leg in call.agent_parties():
                 if leg.state in (RINGING, ALERTING):
                     continue  # not connected yet: nothing to tell
-                self.world.emit(self.world.agents[leg.agent_id], "AgentEvent_Customer_Release",  # type: ignore[index]
-                          {"callid": call.callid, "number": gone.number})
-                if leg.state == CONFERENCE and len(call.legs) == 2:
+                self._send(leg, events.customer_release(call, gone.number))
+                if leg.state == CONFERENCE and len(parties) == 2:
                     leg.state = IN_TALK  # the conference shrank to a two-party call
             return
         for leg in list(call.legs):
-            call.legs.remove(leg)
-            if leg.agent_id is not None:
-                agent = self.world.agents[leg.agent_id]
-                agent.calls.remove(leg)
-                self.world.emit(agent, "AgentEvent_Call_Release", call.callid)
-                self.world.emit(agent, "AgentEvent_Customer_Release", {"callid": call.callid, "number": gone.number})
-                held = agent.find(HELD)
-                if call.feature == TWO_PARTY_HELP and held and leg.number == call.caller:
-                    # The helper left the consultation: the agent who asked and the held customer talk again.
-                    held[-1].state = IN_TALK
-                    self.world.emit(agent, "AgentEvent_Talking", self._talking(held[-1].call))
-                else:
-                    self._phone_released(agent, 3)
-        self.world.calls.pop(call.callid, None)
+            self.world.detach(leg)
+            if leg.agent_id is None:
+                continue
+            agent = self.world.agents[leg.agent_id]
+            self.world.send(agent, events.call_release(call))
+            self.world.send(agent, events.customer_release(call, gone.number))
+            held = agent.find(HELD)
+            if call.feature == Feature.TWO_PARTY_HELP and held and leg.number == call.caller:
+                # The helper left the consultation: the agent who asked and the held customer talk again.
+                held[-1].state = IN_TALK
+                self.world.send(agent, events.talking(held[-1].call))
+            else:
+                self._phone_released(agent, PhoneState.PLATFORM_RELEASED)
 
     def leave_all_calls(self, agent: Agent) -> None:
         """A forced sign-out or takeover: the agent drops out of every call without events of its own."""
@@ -189,7 +171,7 @@ class CallChapter:
             self._agent_leaves(agent, leg, quiet=True)
 
     def _dial(self, call: Call, number: str) -> Leg:
-        leg = self._join(call, number, ALERTING)
+        leg = self._customer(call, number, ALERTING)
         self._ring_far_end(leg)
         return leg
 
@@ -206,22 +188,20 @@ class CallChapter:
             self._connect(leg)
             return
         call = leg.call
-        call.legs.remove(leg)
-        for agent_leg in call.agent_legs():
-            agent = self.world.agents[agent_leg.agent_id]  # type: ignore[index]
+        self.world.detach(leg)
+        for agent_leg in call.agent_parties():
+            agent = self.world.agents[str(agent_leg.agent_id)]
             if agent_leg.state == ALERTING:  # the agent placed this call: it fails
-                call.legs.remove(agent_leg)
-                agent.calls.remove(agent_leg)
-                self.world.emit(agent, "AgentOther_PhoneRelease", {"phoneState": 2})
-                self.world.emit(agent, "AgentEvent_Call_Out_Fail", call.callid)
-                self.world.emit(agent, "AgentEvent_Connect_Fail", call.callid)
-                self._after_last_call(agent)
+                self.world.detach(agent_leg)
+                self.world.send(agent, events.phone_release(PhoneState.AGENT_HUNG_UP))
+                self.world.send(agent, events.call_out_fail(call))
+                self.world.send(agent, events.connect_fail(call))
+                self.states.calls_ended(agent)
             else:
-                self.world.emit(agent, "AgentEvent_Connect_Fail", call.callid)
-        if len(call.legs) < 2:
+                self.world.send(agent, events.connect_fail(call))
+        if len(call.parties()) < 2:
             for rest in list(call.legs):
-                call.legs.remove(rest)
-            self.world.calls.pop(call.callid, None)
+                self.world.detach(rest)
 
     def _current(self, agent: Agent, *states: CallState) -> Leg | None:
         found = agent.find(*(states or ACTIVE))
@@ -238,22 +218,30 @@ class CallChapter:
         if agent.state != AgentState.IDLE or agent.calls:
             raise SimulationError(f"agent {agent_id} is not idle ({AgentState.describe(agent.state)}) and cannot take "
                                   "a call")
-        call = self._new_call(INBOUND, caller, agent.phone)
-        self._join(call, caller, IN_TALK)
+        call = self._new_call(Feature.INBOUND, caller, agent.phone)
+        self.world.name_party(self._customer(call, caller, IN_TALK))
         self._offer(agent, call)
         return call.callid
 
     def customer_hangs_up(self, callid: str, number: str | None = None) -> None:
-        """Control interface: the customer ``number`` of this call hangs up (without a number, every customer)."""
-        call = self.world.calls.get(callid)
-        customers = [leg for leg in call.legs if leg.agent_id is None and number in (None, leg.number)] if call else []
+        """Control interface: a customer hangs up. ``callid`` as handed out for a customer names that customer,
+        also after a merge; ``number`` picks another customer of that customer's call. Any other call ID: its
+        customer ``number``, or every customer without a number."""
+        named = self.world.handles.get(callid)
+        call = named.call if named is not None else self.world.calls.get(callid)
+        if named is not None and number in (None, named.number):
+            customers = [named]
+        else:
+            customers = [leg for leg in call.parties()
+                         if leg.role is Role.CUSTOMER and number in (None, leg.number)] if call else []
         if call is None or not customers:
             who = f"customer {number}" if number else "a customer"
             raise SimulationError(f"no call {callid} with {who} in progress")
         for leg in customers:
-            if leg in call.legs:
-                call.legs.remove(leg)
-                self._party_left(call, leg)
+            if leg in leg.call.legs:
+                left = leg.call
+                self.world.detach(leg)
+                self._party_left(left, leg)
 
     def set_far_end(self, number: str, behaviour: str) -> None:
         """Control interface: how calls to ``number`` are answered from now on."""
@@ -277,23 +265,14 @@ class CallChapter:
         ringing = [leg for leg in agent.find(RINGING) if callid in (None, leg.callid)]
         if not ringing:
             raise Refused("200-002", "no call is ringing")
-        leg = ringing[0]
-        leg.call.legs.remove(leg)
-        agent.calls.remove(leg)
+        call = ringing[0].call
+        self.world.detach(ringing[0])
         # Mode 1 sends the call back to its queue; the simulator has no queue, so the customer's call ends either way.
-        for rest in list(leg.call.legs):
-            leg.call.legs.remove(rest)
-        self.world.calls.pop(leg.callid, None)
-        self.world.emit(agent, "AgentEvent_No_Answer", leg.callid)
-        self.world.emit(agent, "AgentOther_PhoneRelease", {"phoneState": 2})
-        if agent.calls:
-            return
-        if int(body["mode"]) == 1:
-            agent.state = AgentState.BUSY
-            self.world.emit(agent, "AgentState_SetNotReady_Success", {"reason": "7"})  # 7: the agent rejected the call
-        else:
-            agent.state = AgentState.IDLE
-            self.world.emit(agent, "AgentState_Ready")
+        for rest in list(call.legs):
+            self.world.detach(rest)
+        self.world.send(agent, events.no_answer(call))
+        self.world.send(agent, events.phone_release(PhoneState.AGENT_HUNG_UP))
+        self.states.rejected(agent, back_to_queue=int(body["mode"]) == 1)
 
     @serves("hold")
     def hold(self, agent: Agent, request: Request | None = None) -> None:
@@ -301,7 +280,7 @@ class CallChapter:
         if not talking:
             raise Refused("200-014" if agent.calls and not agent.find(HELD) else "200-013")
         talking[0].state = HELD
-        self.world.emit(agent, "AgentEvent_Hold", talking[0].callid)
+        self.world.send(agent, events.hold(talking[0].call))
 
     @serves("getHold")
     def get_hold(self, agent: Agent, request: Request) -> None:
@@ -312,7 +291,7 @@ class CallChapter:
         if agent.find(*ACTIVE):
             raise Refused("200-016")
         held[0].state = IN_TALK
-        self.world.emit(agent, "AgentEvent_Talking", self._talking(held[0].call))
+        self.world.send(agent, events.talking(held[0].call))
 
     @serves("release", "releaseEx")
     def release(self, agent: Agent, request: Request | None = None) -> None:
@@ -320,7 +299,8 @@ class CallChapter:
         if not current:
             raise Refused("200-017")
         held = agent.find(HELD)
-        consult = next((leg for leg in current if leg.call.feature == TWO_PARTY_HELP and leg.state == IN_TALK), None)
+        consult = next((leg for leg in current
+                        if leg.call.feature == Feature.TWO_PARTY_HELP and leg.state == IN_TALK), None)
         if consult is not None and held and len(current) == 1:
             # The agent hangs up during a consultation: the held customer passes to the helper.
             self._hand_over(agent, held[-1], consult)
@@ -345,16 +325,16 @@ class CallChapter:
         if number == agent.phone:
             self._agent_leaves(agent, own)
             return
-        party = next((leg for leg in own.call.others(own) if leg.number == number), None)
+        call = own.call
+        party = next((leg for leg in call.others(own) if leg.number == number), None)
         if party is None:
             raise Refused("200-024", f"no party {number} in call {own.callid}")
-        own.call.legs.remove(party)
+        self.world.detach(party)
         if party.agent_id is not None:
             dropped = self.world.agents[party.agent_id]
-            dropped.calls.remove(party)
-            self.world.emit(dropped, "AgentEvent_Call_Release", own.callid)
-            self._phone_released(dropped, 2)
-        self._party_left(own.call, party)
+            self.world.send(dropped, events.call_release(call))
+            self._phone_released(dropped, PhoneState.AGENT_HUNG_UP)
+        self._party_left(call, party)
 
     # -- placing calls ---------------------------------------------------------------------------------
     def _may_place_call(self, agent: Agent) -> None:
@@ -362,13 +342,12 @@ class CallChapter:
             raise Refused("100-009", "the agent is in a call; hold it first")
 
     def _start_outgoing(self, agent: Agent, call: Call) -> Leg:
-        was_free = not agent.calls
-        leg = self._join(call, agent.phone, ALERTING, agent)
+        first = not agent.calls
+        leg = self.world.attach(call, agent.phone, ALERTING, Role.AGENT, agent)
         if agent.release_phone:  # the line is opened for this call: the agent's phone rings and goes off hook
-            self.world.emit(agent, "AgentOther_PhoneAlerting")
-            self.world.emit(agent, "AgentOther_PhoneOffhook", {"type": "main"})
-        if was_free:
-            self.world.emit(agent, "AgentState_Busy")
+            self.world.send(agent, events.phone_alerting())
+            self.world.send(agent, events.phone_offhook())
+        self.states.call_began(agent, announced=first)
         return leg
 
     @serves("callout")
@@ -376,15 +355,16 @@ class CallChapter:
         body = request["body"]
         self._may_place_call(agent)
         called = str(body["called"])
-        call = self._new_call(OUTBOUND, str(body.get("caller") or agent.phone), called,
+        call = self._new_call(Feature.OUTBOUND, str(body.get("caller") or agent.phone), called,
                               data=str(body.get("callappdata") or ""))
         self._start_outgoing(agent, call)
-        far = self._join(call, called, ALERTING)
-        self.world.emit(agent, "AgentEvent_Customer_Alerting", self._alerting(call, far))
+        far = self._customer(call, called, ALERTING)
+        self.world.name_party(far)
+        self.world.send(agent, events.customer_alerting(call, far))
         self._ring_far_end(far)
         return call.callid
 
-    def _call_agent(self, agent: Agent, target: Agent | None, feature: int, *, data: str = "",
+    def _call_agent(self, agent: Agent, target: Agent | None, feature: Feature, *, data: str = "",
                     skill: int | None = None) -> str:
         call = self._new_call(feature, agent.phone, target.phone if target else "", data=data, skill=skill)
         self._start_outgoing(agent, call)
@@ -393,31 +373,29 @@ class CallChapter:
             return call.callid
         callee = self._offer(target, call)
         if callee.state == RINGING:
-            self.world.emit(agent, "AgentEvent_Customer_Alerting", self._alerting(call, callee))
+            self.world.send(agent, events.customer_alerting(call, callee))
         return call.callid
 
     def _inside_call_fails(self, agent: Agent, call: Call) -> None:
-        leg = next((leg for leg in call.legs if leg.agent_id == agent.agent_id), None)
+        leg = next((leg for leg in call.agent_parties() if leg.agent_id == agent.agent_id), None)
         if leg is None:
             return
-        call.legs.remove(leg)
-        agent.calls.remove(leg)
-        self.world.calls.pop(call.callid, None)
-        self.world.emit(agent, "AgentEvent_Inside_Call_Fail", call.callid)
-        self._phone_released(agent, 2)
+        self.world.detach(leg)
+        self.world.send(agent, events.inside_call_fail(call))
+        self._phone_released(agent, PhoneState.AGENT_HUNG_UP)
 
     @serves("callInner")
     def call_inner(self, agent: Agent, request: Request) -> str:
         body = request["body"]
         self._may_place_call(agent)
         target = self._free(str(body["called"]))
-        return self._call_agent(agent, target, INTERNAL, data=str(body.get("callappdata") or ""))
+        return self._call_agent(agent, target, Feature.INTERNAL, data=str(body.get("callappdata") or ""))
 
     @serves("callInnerSkill")
     def call_inner_skill(self, agent: Agent, request: Request) -> str:
         self._may_place_call(agent)
         skill = int(request["body"]["skillId"])
-        return self._call_agent(agent, self._free_in_skill(skill, agent.agent_id), INTERNAL, skill=skill)
+        return self._call_agent(agent, self._free_in_skill(skill, agent.agent_id), Feature.INTERNAL, skill=skill)
 
     @serves("previewCallout")
     def preview_callout(self, agent: Agent, request: Request) -> str:
@@ -436,23 +414,24 @@ class CallChapter:
                   else self._free_in_skill(int(address), agent.agent_id))
         if mode == 1:
             customer.state = HELD
-            self.world.emit(agent, "AgentEvent_Hold", customer.callid)
+            self.world.send(agent, events.hold(customer.call))
         if helper is None:
             self.world.later(self.world.config.answer_delay,
-                       lambda: self.world.emit(agent, "AgentEvent_Consult_Fail", customer.callid))
+                             lambda: self.world.send(agent, events.consult_fail(customer.call)))
             return customer.callid
         if mode == 2:  # three-party help: the helper joins the customer's call
             call = customer.call
             customer.state = CONFERENCE
-            call.feature = THREE_PARTY_HELP
+            call.feature = Feature.THREE_PARTY_HELP
             call.conference_on_answer = "innerHelp"
             self._offer(helper, call)
             return call.callid
-        call = self._new_call(TWO_PARTY_HELP, agent.phone, helper.phone, data=str(body.get("callappdata") or ""))
+        call = self._new_call(Feature.TWO_PARTY_HELP, agent.phone, helper.phone,
+                              data=str(body.get("callappdata") or ""))
         self._start_outgoing(agent, call)
         callee = self._offer(helper, call)
         if callee.state == RINGING:
-            self.world.emit(agent, "AgentEvent_Customer_Alerting", self._alerting(call, callee))
+            self.world.send(agent, events.customer_alerting(call, callee))
         return call.callid
 
     # -- conferences and transfers ---------------------------------------------------------------------
@@ -467,33 +446,25 @@ class CallChapter:
             raise Refused(no_held_call)
         return talking[0], held[0]
 
-    @staticmethod
-    def _move_parties(gone: Call, leaving: Leg, into: Call) -> None:
-        """Every party of ``gone`` but ``leaving`` moves into the call ``into``."""
-        for leg in gone.others(leaving):
-            leg.call = into
-            into.legs.append(leg)
-        gone.legs = [leaving]
+    def _move_parties(self, gone: Call, leaving: Leg, into: Call) -> None:
+        """Every leg of ``gone`` but ``leaving`` moves into the call ``into``, keeping its handle."""
+        for leg in [leg for leg in gone.legs if leg is not leaving]:
+            self.world.move(leg, into)
 
     @serves("confJoin")
     def conf_join(self, agent: Agent, request: Request) -> None:
         talking, held = self._talking_and_held(agent, request["body"]["callid"], "200-010", "200-011")
-        self._merge(agent, into=held, other=talking)
+        self._merge(into=held, other=talking)
 
-    def _merge(self, agent: Agent, *, into: Leg, other: Leg) -> None:
+    def _merge(self, *, into: Leg, other: Leg) -> None:
         """The parties of ``other``'s call join ``into``'s call: a conference under the held call's ID."""
-        call, gone = into.call, other.call
-        agent.calls.remove(other)
-        self._move_parties(gone, other, call)
-        for leg in call.agent_legs():
+        call = into.call
+        self._move_parties(other.call, other, call)
+        self.world.detach(other)  # the agent's leg of the call that ended in the merge
+        for leg in call.agent_parties():
             leg.state = CONFERENCE
-        self.world.calls.pop(gone.callid, None)
-        into.state = CONFERENCE
-        partner = ",".join(leg.number for leg in call.others(into))
-        for leg in call.agent_legs():
-            self.world.emit(self.world.agents[leg.agent_id], "AgentEvent_Conference",  # type: ignore[index]
-                      {"callid": call.callid, "partner": partner if leg is into else
-                       ",".join(p.number for p in call.others(leg))})
+        for leg in call.agent_parties():
+            self._send(leg, events.conference(call, call.others(leg)))
 
     @serves("connectHold")
     def connect_hold(self, agent: Agent, request: Request) -> None:
@@ -501,9 +472,8 @@ class CallChapter:
         # The two other parties are connected and the agent leaves both calls.
         gone = talking.call
         self._move_parties(gone, talking, held.call)
-        self.world.calls.pop(gone.callid, None)
-        agent.calls.remove(talking)
-        self.world.emit(agent, "AgentEvent_Call_Release", gone.callid)
+        self.world.detach(talking)
+        self.world.send(agent, events.call_release(gone))
         self._agent_leaves(agent, held)
 
     @serves("transfer")
@@ -516,7 +486,7 @@ class CallChapter:
         if mode not in TRANSFER_MODES[devicetype].values():
             raise Refused("000-002", f"mode {mode} is not allowed for devicetype {devicetype}")
         if devicetype == AGENT:  # after a consultation with this agent, the customer goes to the helper
-            consult = next((leg for leg in agent.calls if leg.call.feature == TWO_PARTY_HELP
+            consult = next((leg for leg in agent.calls if leg.call.feature == Feature.TWO_PARTY_HELP
                             and any(other.agent_id == address for other in leg.call.others(leg))), None)
             held = next((leg for leg in agent.find(HELD) if leg is not consult), None)
             if consult is not None and held is not None:
@@ -528,7 +498,7 @@ class CallChapter:
                       else self._free_in_skill(int(address), agent.agent_id))
             if target is None:
                 self.world.later(self.world.config.answer_delay,
-                           lambda: self.world.emit(agent, "AgentEvent_Connect_Fail", call.callid))
+                                 lambda: self.world.send(agent, events.connect_fail(call)))
                 return
             if mode == SUCCESS_TRANSFER:
                 call.pending_transfer = agent.agent_id
@@ -547,7 +517,7 @@ class CallChapter:
             self._agent_leaves(agent, mine)
             return
         # an external number
-        if mode == EXTERNAL_RELEASE and call.feature == OUTBOUND:
+        if mode == EXTERNAL_RELEASE and call.feature == Feature.OUTBOUND:
             raise Refused("000-002", "an outbound call cannot be release-transferred to an external number")
         if mode == EXTERNAL_RELEASE:
             self._dial(call, address)
@@ -562,24 +532,20 @@ class CallChapter:
 
     def _hand_over(self, agent: Agent, customer_leg: Leg, consult_leg: Leg) -> None:
         """Consulted transfer: the helper takes the customer's call; the agent leaves both."""
-        helper_leg = next(leg for leg in consult_leg.call.others(consult_leg) if leg.agent_id is not None)
         consult = consult_leg.call
-        consult.legs.remove(helper_leg)
-        helper_leg.call = customer_leg.call
-        customer_leg.call.legs.append(helper_leg)
+        helper_leg = next(leg for leg in consult.others(consult_leg) if leg.role is Role.AGENT)
+        self.world.move(helper_leg, customer_leg.call)
         helper_leg.state = IN_TALK
-        self.world.calls.pop(consult.callid, None)
-        agent.calls.remove(consult_leg)
-        consult.legs = []
-        self.world.emit(agent, "AgentEvent_Call_Release", consult.callid)
-        self.world.emit(agent, "AgentEvent_SuccTransResult", {"result": 0, "callId": customer_leg.callid})
+        self.world.detach(consult_leg)
+        self.world.send(agent, events.call_release(consult))
+        self.world.send(agent, events.transfer_result(customer_leg.call))
         self._agent_leaves(agent, customer_leg)
         self._tell_talking(helper_leg)
 
     def _back_from_ivr(self, agent: Agent, leg: Leg) -> None:
         if leg in agent.calls and leg.state == HELD:
             leg.state = IN_TALK
-            self.world.emit(agent, "AgentEvent_ReturnFromIvr", leg.callid)
+            self.world.send(agent, events.return_from_ivr(leg.call))
 
     @serves("cancelTransfer")
     def cancel_transfer(self, agent: Agent, request: Request) -> None:
@@ -587,15 +553,15 @@ class CallChapter:
         if mine is None:
             raise Refused("200-012", "no call")
         call = mine.call
-        added = [leg for leg in call.others(mine) if leg.agent_id is None and leg.number == call.transfer_target]
+        added = [leg for leg in call.others(mine) if leg.role is Role.CUSTOMER and leg.number == call.transfer_target]
         if not added:
             raise Refused("200-012", "no transfer to cancel")
         call.transfer_target = call.conference_on_answer = None
         for leg in added:
-            call.legs.remove(leg)
-            self.world.emit(agent, "AgentEvent_Customer_Release", {"callid": call.callid, "number": leg.number})
+            self.world.detach(leg)
+            self.world.send(agent, events.customer_release(call, leg.number))
         mine.state = IN_TALK
-        self.world.emit(agent, "AgentEvent_Talking", self._talking(call))
+        self.world.send(agent, events.talking(call))
 
     # -- in the call -------------------------------------------------------------------------------------
     @serves("beginMute")
@@ -603,7 +569,7 @@ class CallChapter:
         leg = self._current(agent, *CONNECTED)
         if leg is None:
             raise Refused("200-003")
-        if leg.call.feature == INTERNAL:
+        if leg.call.feature == Feature.INTERNAL:
             raise Refused("200-004", "an internal call cannot be muted")
         if leg.muted:
             raise Refused("200-004", "the agent is muted already")
@@ -631,22 +597,19 @@ class CallChapter:
         if agent.calls or agent.state != AgentState.IDLE:
             raise Refused("100-007", "only an idle agent can pick up a call")
         target = self.world.agents.get(target_id)
-        ringing = [leg for leg in target.find(RINGING) if leg.call.feature != INTERNAL] if target else []
+        ringing = [leg for leg in target.find(RINGING) if leg.call.feature != Feature.INTERNAL] if target else []
         if target is None or not ringing:
             raise Refused("100-007", f"no call is ringing at agent {target_id}")
-        leg = ringing[0]
-        target.calls.remove(leg)
-        self.world.emit(target, "AgentOther_PhoneRelease", {"phoneState": 2})
-        if not target.calls:
-            target.state = AgentState.IDLE
-            self.world.emit(target, "AgentState_Ready")
-        leg.agent_id, leg.number = agent.agent_id, agent.phone
-        agent.calls.append(leg)
-        agent.last_call = leg.call
-        agent.state = AgentState.TALKING
-        self.world.emit(agent, "AgentOther_PhoneAlerting")
-        self.world.emit(agent, "AgentOther_PhoneOffhook", {"type": "main"})
-        self._connect(leg)
+        call = ringing[0].call
+        self.world.detach(ringing[0])
+        self.world.send(target, events.phone_release(PhoneState.AGENT_HUNG_UP))
+        self.states.picked_up_from(target)
+        picked = self.world.attach(call, agent.phone, RINGING, Role.AGENT, agent)
+        # As before the world was reshaped, the agent who picks up gets no AgentState_Busy.
+        self.states.call_began(agent, announced=False)
+        self.world.send(agent, events.phone_alerting())
+        self.world.send(agent, events.phone_offhook())
+        self._connect(picked)
 
     # -- what the agent can ask about its calls ----------------------------------------------------------
     @serves("queryHoldListInfo")

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from .agent_states import AgentStateMachine
 from .agents import AgentChapter
 from .calls import CallChapter
 from .operations import OPERATIONS, Request
@@ -28,8 +29,9 @@ class GatewayModel(World):
                  clock: Callable[[], float] = time.time,
                  observe: Callable[[str | None, str], None] | None = None) -> None:
         super().__init__(roster, config, schedule=schedule, notify=notify, clock=clock, observe=observe)
-        self.call_chapter = CallChapter(self)
-        self.agent_chapter = AgentChapter(self, self.call_chapter)
+        self.state_machine = AgentStateMachine(self)
+        self.call_chapter = CallChapter(self, self.state_machine)
+        self.agent_chapter = AgentChapter(self, self.state_machine, self.call_chapter)
         chapters = (self.agent_chapter, self.call_chapter)
         # Each interface's method bound to its chapter, found once: the method is the class attribute @serves saw.
         self._operations = {name: getattr(chapter, method.__name__) for name, method in OPERATIONS.items()

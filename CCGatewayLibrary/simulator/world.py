@@ -12,8 +12,9 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..catalogue import gateway
 from ..catalogue.states import AgentState, CallState
@@ -101,15 +102,42 @@ class Agent:
         return [leg for leg in self.calls if leg.state in states]
 
 
+class Role(Enum):
+    """What a leg is to its call: a party (customer or agent) or a monitor (a supervisor's leg)."""
+
+    CUSTOMER = "customer"
+    AGENT = "agent"
+    LISTEN = "listen"  # hears both sides, is heard by nobody
+    WHISPER = "whisper"  # hears both sides, is heard by the agent only
+    BARGE = "barge"  # talks to everyone, yet does not keep a call alive alone
+
+    @property
+    def is_party(self) -> bool:
+        """Parties make the call: they count for whether it goes on, and are each other's partners."""
+        return self in (Role.CUSTOMER, Role.AGENT)
+
+    def heard_by(self, listener: Role) -> bool:
+        """Whether a leg of this role is heard on a leg of role ``listener``."""
+        if self is Role.LISTEN:
+            return False
+        if self is Role.WHISPER:
+            return listener is Role.AGENT
+        return True
+
+
 @dataclass(eq=False)
 class Leg:
-    """One party in one call."""
+    """One connection to one call: a party's or a monitor's."""
 
     call: Call
-    number: str  # the party's phone number
+    number: str  # the phone number on this leg
     state: CallState
-    agent_id: str | None = None  # set for an agent's leg
+    agent_id: str | None = None  # set for an agent's leg (a party's or a monitoring supervisor's)
+    role: Role = Role.CUSTOMER
     muted: bool = False
+    # The call ID the control interface handed out for this party (Simulate Inbound Call, Call Out): it names the
+    # party, also after a merge moved it into another call.
+    handle: str | None = None
 
     @property
     def callid(self) -> str:
@@ -132,15 +160,26 @@ class Call:
     conference_on_answer: str | None = None  # interface whose new party, on answering, makes this a conference
 
     def others(self, leg: Leg) -> list[Leg]:
-        return [other for other in self.legs if other is not leg]
+        """The parties of the call besides ``leg``."""
+        return [other for other in self.parties() if other is not leg]
 
-    def agent_legs(self) -> list[Leg]:
-        return [leg for leg in self.legs if leg.agent_id is not None]
+    def parties(self) -> list[Leg]:
+        return [leg for leg in self.legs if leg.role.is_party]
+
+    def agent_parties(self) -> list[Leg]:
+        return [leg for leg in self.legs if leg.role is Role.AGENT]
 
     def info(self) -> dict[str, Any]:
         """The call as the call-info queries describe it."""
         return {"callfeature": self.feature, "callid": self.callid, "caller": self.caller, "called": self.called,
                 "callskill": "", "callskillid": self.skill, "calldata": self.data, "begintime": self.begin}
+
+
+class Event(NamedTuple):
+    """An event for an agent, as one of the factories in ``events`` builds it."""
+
+    name: str
+    content: Any = None
 
 
 class World:
@@ -156,6 +195,7 @@ class World:
         self.calls: dict[str, Call] = {}
         self.far_ends: dict[str, str] = {}  # number -> how it answers: answer, silent, busy, reject
         self.issued_guids: list[str] = []
+        self.handles: dict[str, Leg] = {}  # call ID handed out -> the party it names (Leg.handle)
         # lost: taken by a poll whose reply an injected fault dropped, or by a push that never arrived
         self.events = Counter({"queued": 0, "delivered": 0, "dropped": 0, "lost": 0})
         self._schedule = schedule or (lambda delay, action: action())
@@ -204,6 +244,9 @@ class World:
                             "eventGenTime": int(self._clock() * 1000)})
         self._notify(agent.agent_id)
 
+    def send(self, agent: Agent, event: Event) -> None:
+        self.emit(agent, event.name, event.content)
+
     def wake(self, agent: Agent) -> None:
         """Wakes a poll waiting for ``agent`` (so it can answer "not signed in" after a sign-out)."""
         self._notify(agent.agent_id)
@@ -218,3 +261,36 @@ class World:
         """Events nobody will fetch any more (a new sign-in, a sign-out, syncagentinfo) are counted as dropped."""
         self.events["dropped"] += len(agent.queue)
         agent.queue.clear()
+
+    # -- legs -------------------------------------------------------------------------------------------
+    def attach(self, call: Call, number: str, state: CallState, role: Role, agent: Agent | None = None) -> Leg:
+        """A new leg of ``call``; an agent's leg is also one of the agent's calls."""
+        leg = Leg(call, number, state, agent.agent_id if agent else None, role)
+        call.legs.append(leg)
+        if agent is not None:
+            agent.calls.append(leg)
+            agent.last_call = call
+        return leg
+
+    def name_party(self, leg: Leg) -> None:
+        """The leg's call ID names this party from now on (the control interface handed it out)."""
+        leg.handle = leg.callid
+        self.handles[leg.handle] = leg
+
+    def move(self, leg: Leg, into: Call) -> None:
+        """The leg goes on in the call ``into`` (a merge, a hand-over), keeping its handle."""
+        leg.call.legs.remove(leg)
+        leg.call = into
+        into.legs.append(leg)
+
+    def detach(self, leg: Leg) -> None:
+        """Everything removing a leg needs: off its call and its agent's calls, its handle retired, and a call
+        with no leg left forgotten. Events are the chapter's business."""
+        call = leg.call
+        call.legs.remove(leg)
+        if leg.agent_id is not None:
+            self.agents[leg.agent_id].calls.remove(leg)
+        if leg.handle is not None:
+            self.handles.pop(leg.handle, None)
+        if not call.legs:
+            self.calls.pop(call.callid, None)
