@@ -188,13 +188,13 @@ class AgentStateMachine:
         self.world.later(seconds * self.world.config.time_scale, time_is_up)
 
     # -- sign-in and sign-out -----------------------------------------------------------------------------
-    def signed_in(self, agent: Agent, status: AgentState) -> None:
+    def session_began(self, agent: Agent, status: AgentState) -> None:
         """A new session starts in ``status`` (idle, busy or work, as the sign-in asked)."""
         agent.rest_timer += 1
         then = {BUSY: (events.set_not_ready(agent),), WORK: (events.work(agent),)}.get(status, ())
         self._move(agent, status, events.in_service(), events.ready(agent), *then)
 
-    def signed_out(self, agent: Agent, announced: tuple[str, ...]) -> None:
+    def session_ended(self, agent: Agent, announced: tuple[str, ...]) -> None:
         """The session ended; ``announced`` (a table cell's events) still reach a poll that was waiting."""
         agent.rest_timer += 1
         self._move(agent, SIGNED_OUT)

@@ -110,7 +110,7 @@ class AgentChapter:
         agent.active_skills = agent.skills
         agent.custom_state = None
         guid = self._new_guid(agent)
-        self.states.signed_in(agent, SIGN_IN_STATES[str(body.get("status", int(IDLE)))])
+        self.states.session_began(agent, SIGN_IN_STATES[str(body.get("status", int(IDLE)))])
         result = {"vdnid": 1, "workno": agent_id, "mediatype": "TFF", "loginTime": str(agent.login_time),
                   "isForceChange": "false", "serverName": "AgentGateway0", "timeRemaining": ""}
         return result, guid
@@ -133,7 +133,7 @@ class AgentChapter:
         agent.signed_in, agent.guid, agent.previous_guid = False, None, None
         # What the sign-out itself produces (AgentOther_ShutdownService after a forced one) is still collected
         # by a poll that was waiting; new polls are refused.
-        self.states.signed_out(agent, announced)
+        self.states.session_ended(agent, announced)
         self.world.wake(agent)  # wake a waiting poll so it can answer "not signed in"
 
     def logout(self, agent: Agent, *, force: bool = False) -> None:
