@@ -44,10 +44,8 @@ class World:
         request = {"path": {"agentid": agent_id, **(path or {})}, "query": query or {}, "body": body}
         problems = CATALOGUE.problems(CATALOGUE.interface(interface).request_schema["$id"], request)
         assert problems is None, problems
-        from CCGatewayLibrary.simulator.operations import OPERATIONS
-
         with self.model.caused_by(interface):
-            return OPERATIONS[interface](self.model, self[agent_id], request)
+            return self.model.run(interface, self[agent_id], request)
 
     def run_timers(self) -> None:
         while self.pending:

@@ -516,9 +516,13 @@ def _check_model(runner: SimulatorRunner) -> None:
     for callid, call in model.calls.items():
         # Calls agents have left may go on between customers (a conference the agent left, connectHold), but
         # never with a lone customer.
-        assert call.agent_legs() or len(call.legs) >= 2, (callid, call.legs)
-        for leg in call.agent_legs():
-            assert leg in model.agents[str(leg.agent_id)].calls, (callid, leg)
+        assert call.agent_parties() or len(call.parties()) >= 2, (callid, call.legs)
+        for leg in call.legs:
+            assert leg.call is call, (callid, leg)
+            if leg.agent_id is not None:
+                assert leg in model.agents[str(leg.agent_id)].calls, (callid, leg)
+    for handle, party in model.handles.items():  # a handle names a party still in a call the model knows
+        assert party in party.call.legs and model.calls.get(party.callid) is party.call, (handle, party)
     for agent in model.agents.values():
         if not agent.signed_in:
             assert not agent.calls and agent.guid is None, agent.agent_id

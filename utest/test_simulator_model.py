@@ -142,7 +142,7 @@ def manual(world: World) -> tuple[Agent, str]:
 
 def _inbound_talking(world: World, agent: Agent) -> str:
     callid = world.model.offer_inbound_call(CUSTOMER, agent.agent_id)
-    world.model.answer(agent, {"query": {"callid": callid}})
+    world.model.call_chapter.answer(agent, {"query": {"callid": callid}})
     world.drain(agent)
     return callid
 
@@ -237,7 +237,7 @@ def test_guid_of_other_agent_is_refused(world: World) -> None:
 
 def test_guid_refused_after_logout(world: World) -> None:
     agent, guid = world.sign_in()
-    world.model.logout(agent)
+    world.model.agent_chapter.logout(agent)
     assert not agent.signed_in
     assert agent.state == AgentState.SIGNED_OUT
     world.refused("100-006", world.model.authorize, AGENT, guid)
@@ -291,7 +291,7 @@ def test_inbound_manual_answer_sequence(world: World, manual: tuple[Agent, str])
     assert (ringing["callid"], ringing["caller"], ringing["called"]) == (callid, CUSTOMER, PHONE)
     assert events[4]["content"]["callid"] == callid
     assert agent.state == AgentState.TALKING
-    world.model.answer(agent, {"query": {"callid": None}})
+    world.model.call_chapter.answer(agent, {"query": {"callid": None}})
     events = world.drain(agent)
     assert [e["eventType"] for e in events] == ["AgentEvent_Talking"]
     assert events[0]["content"]["callid"] == callid
@@ -311,11 +311,11 @@ def test_inbound_auto_answer_sequence(world: World) -> None:
 
 def test_answer_without_ringing_call(world: World, manual: tuple[Agent, str]) -> None:
     agent, _ = manual
-    world.refused("200-002", world.model.answer, agent, {"query": {"callid": None}})
+    world.refused("200-002", world.model.call_chapter.answer, agent, {"query": {"callid": None}})
     callid = world.model.offer_inbound_call(CUSTOMER, AGENT)
-    world.refused("200-002", world.model.answer, agent, {"query": {"callid": callid + "x"}})
-    world.model.answer(agent, {"query": {"callid": callid}})
-    world.refused("200-002", world.model.answer, agent, {"query": {"callid": callid}})
+    world.refused("200-002", world.model.call_chapter.answer, agent, {"query": {"callid": callid + "x"}})
+    world.model.call_chapter.answer(agent, {"query": {"callid": callid}})
+    world.refused("200-002", world.model.call_chapter.answer, agent, {"query": {"callid": callid}})
 
 
 def test_offer_call_to_busy_or_absent_agent(world: World) -> None:
@@ -331,13 +331,13 @@ def test_offer_call_to_busy_or_absent_agent(world: World) -> None:
 def test_hold_and_get_hold(world: World, manual: tuple[Agent, str]) -> None:
     agent, _ = manual
     callid = _inbound_talking(world, agent)
-    world.model.hold(agent)
+    world.model.call_chapter.hold(agent)
     events = world.drain(agent)
     assert [e["eventType"] for e in events] == ["AgentEvent_Hold"]
     assert events[0]["content"] == callid
     assert [c.state for c in agent.calls] == ["held"]
-    world.refused("200-015", world.model.get_hold, agent, {"query": {"callid": "1-999"}})
-    world.model.get_hold(agent, {"query": {"callid": callid}})
+    world.refused("200-015", world.model.call_chapter.get_hold, agent, {"query": {"callid": "1-999"}})
+    world.model.call_chapter.get_hold(agent, {"query": {"callid": callid}})
     events = world.drain(agent)
     assert [e["eventType"] for e in events] == ["AgentEvent_Talking"]
     assert events[0]["content"]["callid"] == callid
@@ -347,7 +347,7 @@ def test_callout_far_end_answers_through_scheduler(catalogue: Catalogue) -> None
     world = World(catalogue, immediate=False)
     agent, _ = world.sign_in()
     world.drain(agent)
-    callid = world.model.callout(agent, {"body": {"called": SECOND_CUSTOMER}})
+    callid = world.model.call_chapter.callout(agent, {"body": {"called": SECOND_CUSTOMER}})
     events = world.drain(agent)
     # the line opens for the call (sign-in default releasephone=true): the phone rings and goes off hook first
     assert [e["eventType"] for e in events] == ["AgentOther_PhoneAlerting", "AgentOther_PhoneOffhook",
@@ -367,8 +367,8 @@ def test_callout_far_end_answers_through_scheduler(catalogue: Catalogue) -> None
 def test_callout_released_before_far_end_answers(catalogue: Catalogue) -> None:
     world = World(catalogue, immediate=False)
     agent, _ = world.sign_in()
-    world.model.callout(agent, {"body": {"called": SECOND_CUSTOMER}})
-    world.model.release(agent)
+    world.model.call_chapter.callout(agent, {"body": {"called": SECOND_CUSTOMER}})
+    world.model.call_chapter.release(agent)
     world.drain(agent)
     world.scheduler.run_pending()
     assert world.drain(agent) == []
@@ -377,16 +377,16 @@ def test_callout_released_before_far_end_answers(catalogue: Catalogue) -> None:
 
 def _conference(world: World, agent: Agent) -> tuple[str, str]:
     customer = _inbound_talking(world, agent)
-    world.model.hold(agent)
+    world.model.call_chapter.hold(agent)
     world.drain(agent)
-    second = world.model.callout(agent, {"body": {"called": SECOND_CUSTOMER}})
+    second = world.model.call_chapter.callout(agent, {"body": {"called": SECOND_CUSTOMER}})
     events = world.drain(agent)
     # the agent is already busy with the held call, so no second AgentState_Busy
     assert [e["eventType"] for e in events] == ["AgentOther_PhoneAlerting", "AgentOther_PhoneOffhook",
                                               "AgentEvent_Customer_Alerting", "AgentEvent_Talking"]
     assert events[3]["content"]["callid"] == second
     assert world.scheduler.delays == [world.model.config.answer_delay]
-    world.model.conf_join(agent, {"body": {"callid": customer}})
+    world.model.call_chapter.conf_join(agent, {"body": {"callid": customer}})
     events = world.drain(agent)
     assert [e["eventType"] for e in events] == ["AgentEvent_Conference"]
     assert events[0]["content"] == {"callid": customer, "partner": f"{CUSTOMER},{SECOND_CUSTOMER}"}
@@ -397,7 +397,7 @@ def _conference(world: World, agent: Agent) -> tuple[str, str]:
 def test_hold_callout_conference_release(world: World, manual: tuple[Agent, str]) -> None:
     agent, _ = manual
     customer, second = _conference(world, agent)
-    world.model.release(agent)
+    world.model.call_chapter.release(agent)
     events = world.drain(agent)
     names = [e["eventType"] for e in events]
     assert names == ["AgentEvent_Call_Release", "AgentEvent_Customer_Release", *RELEASE[2:]]
@@ -425,20 +425,20 @@ def test_a_customer_leaving_a_conference_leaves_the_agent_with_the_other(world: 
 def test_release_sequence(world: World, manual: tuple[Agent, str]) -> None:
     agent, _ = manual
     callid = _inbound_talking(world, agent)
-    world.model.release(agent)
+    world.model.call_chapter.release(agent)
     events = world.drain(agent)
     assert [e["eventType"] for e in events] == RELEASE
     assert events[0]["content"] == callid
     assert events[1]["content"] == {"callid": callid, "number": CUSTOMER}
     assert agent.state == AgentState.IDLE
-    assert world.model.status(agent) == {"agentState": int(AgentState.IDLE), "isWorking": False}
+    assert world.model.agent_chapter.status(agent) == {"agentState": int(AgentState.IDLE), "isWorking": False}
 
 
 def test_release_without_auto_idle_enters_work(world: World) -> None:
     agent, _ = world.sign_in(autoenteridle="false")
     world.model.offer_inbound_call(CUSTOMER, AGENT)
     world.drain(agent)
-    world.model.release(agent)
+    world.model.call_chapter.release(agent)
     assert world.names(agent) == [*RELEASE[:3], "AgentState_Work"]
     assert agent.state == AgentState.WORK
 
@@ -458,13 +458,13 @@ def test_customer_hangs_up(world: World) -> None:
 def test_state_changes(world: World) -> None:
     agent, _ = world.sign_in(status="3")
     world.drain(agent)
-    world.model.say_free(agent)
+    world.model.agent_chapter.say_free(agent)
     assert world.names(agent) == ["AgentState_CancelNotReady_Success", "AgentState_Ready"]
-    world.model.say_busy(agent, "7")
+    world.model.agent_chapter.say_busy(agent, "7")
     events = world.drain(agent)
     assert [e["eventType"] for e in events] == ["AgentState_SetNotReady_Success"]
     assert events[0]["content"] == {"reason": "7"}
-    assert world.model.status(agent)["agentState"] == int(AgentState.BUSY)
+    assert world.model.agent_chapter.status(agent)["agentState"] == int(AgentState.BUSY)
 
 
 # ---------------------------------------------------------------- refusals
@@ -472,64 +472,65 @@ def test_state_changes(world: World) -> None:
 
 def test_hold_with_no_call(world: World, manual: tuple[Agent, str]) -> None:
     agent, _ = manual
-    world.refused("200-013", world.model.hold, agent)
+    world.refused("200-013", world.model.call_chapter.hold, agent)
 
 
 def test_hold_ringing_call(world: World, manual: tuple[Agent, str]) -> None:
     agent, _ = manual
     world.model.offer_inbound_call(CUSTOMER, AGENT)
-    world.refused("200-014", world.model.hold, agent)
+    world.refused("200-014", world.model.call_chapter.hold, agent)
 
 
 def test_get_hold_unknown_callid(world: World, manual: tuple[Agent, str]) -> None:
     agent, _ = manual
-    world.refused("200-015", world.model.get_hold, agent, {"query": {"callid": None}})
+    world.refused("200-015", world.model.call_chapter.get_hold, agent, {"query": {"callid": None}})
     _inbound_talking(world, agent)
-    world.model.hold(agent)
-    world.refused("200-015", world.model.get_hold, agent, {"query": {"callid": "1-999"}})
+    world.model.call_chapter.hold(agent)
+    world.refused("200-015", world.model.call_chapter.get_hold, agent, {"query": {"callid": "1-999"}})
 
 
 def test_get_hold_while_talking(world: World, manual: tuple[Agent, str]) -> None:
     agent, _ = manual
     customer = _inbound_talking(world, agent)
-    world.model.hold(agent)
-    world.model.callout(agent, {"body": {"called": SECOND_CUSTOMER}})
-    world.refused("200-016", world.model.get_hold, agent, {"query": {"callid": customer}})
+    world.model.call_chapter.hold(agent)
+    world.model.call_chapter.callout(agent, {"body": {"called": SECOND_CUSTOMER}})
+    world.refused("200-016", world.model.call_chapter.get_hold, agent, {"query": {"callid": customer}})
 
 
 def test_conf_join_without_talking_call(world: World, manual: tuple[Agent, str]) -> None:
     agent, _ = manual
-    world.refused("200-010", world.model.conf_join, agent, {"body": {"callid": "1-1"}})
+    world.refused("200-010", world.model.call_chapter.conf_join, agent, {"body": {"callid": "1-1"}})
     customer = _inbound_talking(world, agent)
-    world.model.hold(agent)
-    world.refused("200-010", world.model.conf_join, agent, {"body": {"callid": customer}})
+    world.model.call_chapter.hold(agent)
+    world.refused("200-010", world.model.call_chapter.conf_join, agent, {"body": {"callid": customer}})
 
 
 def test_conf_join_unknown_held_callid(world: World, manual: tuple[Agent, str]) -> None:
     agent, _ = manual
     customer = _inbound_talking(world, agent)
-    world.model.hold(agent)
-    second = world.model.callout(agent, {"body": {"called": SECOND_CUSTOMER}})
-    world.refused("200-011", world.model.conf_join, agent, {"body": {"callid": "1-999"}})
-    world.refused("200-011", world.model.conf_join, agent, {"body": {"callid": second}})  # talking, not held
+    world.model.call_chapter.hold(agent)
+    second = world.model.call_chapter.callout(agent, {"body": {"called": SECOND_CUSTOMER}})
+    world.refused("200-011", world.model.call_chapter.conf_join, agent, {"body": {"callid": "1-999"}})
+    # talking, not held
+    world.refused("200-011", world.model.call_chapter.conf_join, agent, {"body": {"callid": second}})
     world.drain(agent)
-    world.model.conf_join(agent, {"body": {"callid": customer}})
+    world.model.call_chapter.conf_join(agent, {"body": {"callid": customer}})
     assert world.names(agent) == ["AgentEvent_Conference"]
 
 
 def test_release_with_no_call(world: World, manual: tuple[Agent, str]) -> None:
     agent, _ = manual
-    world.refused("200-017", world.model.release, agent)
+    world.refused("200-017", world.model.call_chapter.release, agent)
     assert world.drain(agent) == []
 
 
 def test_logout_during_call(world: World, manual: tuple[Agent, str]) -> None:
     agent, guid = manual
     _inbound_talking(world, agent)
-    world.refused("100-010", world.model.logout, agent)
+    world.refused("100-010", world.model.agent_chapter.logout, agent)
     assert agent.signed_in
     assert world.model.authorize(AGENT, guid) is agent
-    world.model.logout(agent, force=True)
+    world.model.agent_chapter.logout(agent, force=True)
     assert not agent.signed_in
     assert agent.calls == []
 
@@ -537,15 +538,15 @@ def test_logout_during_call(world: World, manual: tuple[Agent, str]) -> None:
 def test_state_change_during_call(world: World, manual: tuple[Agent, str]) -> None:
     agent, _ = manual
     _inbound_talking(world, agent)
-    world.refused("100-009", world.model.say_free, agent)
-    world.refused("100-009", world.model.say_busy, agent, None)
-    world.refused("100-009", world.model.callout, agent, {"body": {"called": SECOND_CUSTOMER}})
+    world.refused("100-009", world.model.agent_chapter.say_free, agent)
+    world.refused("100-009", world.model.agent_chapter.say_busy, agent, None)
+    world.refused("100-009", world.model.call_chapter.callout, agent, {"body": {"called": SECOND_CUSTOMER}})
 
 
 def test_say_free_from_work(world: World) -> None:
     agent, _ = world.sign_in(status="5")
     world.drain(agent)
-    world.model.say_free(agent)
+    world.model.agent_chapter.say_free(agent)
     assert world.names(agent) == ["AgentState_CancelWork_Success", "AgentState_Ready"]
     assert agent.state == AgentState.IDLE
 
@@ -553,7 +554,7 @@ def test_say_free_from_work(world: World) -> None:
 def test_callout_with_explicit_caller(world: World) -> None:
     agent, _ = world.sign_in()
     world.drain(agent)
-    callid = world.model.callout(agent, {"body": {"called": SECOND_CUSTOMER, "caller": "55501"}})
+    callid = world.model.call_chapter.callout(agent, {"body": {"called": SECOND_CUSTOMER, "caller": "55501"}})
     talking = [e for e in world.drain(agent) if e["eventType"] == "AgentEvent_Talking"]
     assert [e["content"]["callid"] for e in talking] == [callid]
     assert (talking[0]["content"]["caller"], talking[0]["content"]["called"]) == ("55501", SECOND_CUSTOMER)

@@ -270,10 +270,13 @@ class SimulatorKeywords(LibraryComponent):
 
     @keyword(tags=["simulator"])
     def simulate_customer_hang_up(self, callid: str, number: str | None = None) -> None:
-        """Makes the customer of call ``callid`` hang up; in a call with several customers (a conference), only
-        the one with phone ``number`` when given, every customer otherwise.
+        """Makes a customer hang up. ``callid`` as `Simulate Inbound Call` or `Call Out` returned it names that
+        customer, also after `Make Three Party Call` merged it into another call: that customer alone leaves,
+        and the agent stays with the other party. With ``number``, the customer with that phone in the same
+        call hangs up instead; any other call ID without ``number``: every customer of that call.
 
         | `Simulate Customer Hang Up` | ${customer} |
+        | `Simulate Customer Hang Up` | ${third} |
         | `Simulate Customer Hang Up` | ${conference} | number=88880001 |
         """
         self._control().hang_up(callid, number)

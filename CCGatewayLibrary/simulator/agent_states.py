@@ -6,6 +6,10 @@ Read it against the vendor's agent state table and the state interfaces' pages
 gateway documents which retcodes each interface may answer, not in which state; a refusal cell uses the
 documented "agent state does not allow it" code of the interface (100-009, for sign-out 100-010). Events are
 named in the order the gateway sends them. ``TALKING`` stands for every state with a call, held calls included.
+
+``AgentStateMachine`` is the one way an agent's state changes: the table's interfaces, sign-in and sign-out, and
+what calls do to an agent (the first call makes it busy, the last one ending makes it ready or puts it in
+after-call work, a rejected call makes it busy or ready); each change queues the events that announce it.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..catalogue.states import AgentState
+from . import events
+from .world import Agent, Event, Refused, World
 
 IDLE, BUSY, WORK, REST, TALKING, SIGNED_OUT = (AgentState.IDLE, AgentState.BUSY, AgentState.WORK, AgentState.REST,
                                                AgentState.TALKING, AgentState.SIGNED_OUT)
@@ -138,3 +144,88 @@ def as_markdown() -> str:
             cells.append(text)
         lines.append(f"| {interface} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+class AgentStateMachine:
+    """Changes agents' states, and only it does; each change queues its events in order."""
+
+    def __init__(self, world: World) -> None:
+        self.world = world
+
+    def _move(self, agent: Agent, to: AgentState, *announced: Event) -> None:
+        """The one assignment of an agent's state."""
+        agent.state = to
+        for event in announced:
+            self.world.send(agent, event)
+
+    # -- the state interfaces -----------------------------------------------------------------------------
+    def outcome(self, agent: Agent, interface: str, query: dict[str, object]) -> Step:
+        """What ``interface`` does to the agent now, or the refusal the table gives."""
+        outcome = cell(interface, agent.state if not agent.calls else TALKING)
+        if isinstance(outcome, str):
+            raise Refused(outcome, f"{interface} is not allowed while the agent is {agent.state.name.lower()}")
+        if outcome.needs and str(query.get(outcome.needs, "")).lower() != "true":
+            raise Refused(NOT_NOW, f"the agent is already {outcome.to.name.lower()}: give {outcome.needs}=true "
+                                   "to change the reason")
+        return outcome
+
+    def take(self, agent: Agent, outcome: Step, reason: str, *, rest_seconds: float | None = None) -> None:
+        """Carries out a table cell that keeps the agent signed in; ``rest_seconds`` starts the rest timer."""
+        self._move(agent, outcome.to, *(events.FACTORIES[name](agent, reason) for name in outcome.events))
+        if rest_seconds is not None:
+            self._start_rest_timer(agent, rest_seconds)
+        elif outcome.to != REST:
+            agent.rest_timer += 1
+
+    def _start_rest_timer(self, agent: Agent, seconds: float) -> None:
+        agent.rest_timer += 1
+        timer, session = agent.rest_timer, agent.session
+
+        def time_is_up() -> None:
+            if agent.signed_in and agent.session == session and agent.rest_timer == timer and agent.state == REST:
+                self.world.send(agent, events.rest_timeout(agent))  # a reminder: the agent stays in rest
+
+        self.world.later(seconds * self.world.config.time_scale, time_is_up)
+
+    # -- sign-in and sign-out -----------------------------------------------------------------------------
+    def session_began(self, agent: Agent, status: AgentState) -> None:
+        """A new session starts in ``status`` (idle, busy or work, as the sign-in asked)."""
+        agent.rest_timer += 1
+        then = {BUSY: (events.set_not_ready(agent),), WORK: (events.work(agent),)}.get(status, ())
+        self._move(agent, status, events.in_service(), events.ready(agent), *then)
+
+    def session_ended(self, agent: Agent, announced: tuple[str, ...]) -> None:
+        """The session ended; ``announced`` (a table cell's events) still reach a poll that was waiting."""
+        agent.rest_timer += 1
+        self._move(agent, SIGNED_OUT)
+        self.world.drop_queue(agent)
+        for name in announced:
+            self.world.send(agent, events.FACTORIES[name](agent, events.NO_REASON))
+
+    # -- what calls do to an agent ------------------------------------------------------------------------
+    def call_began(self, agent: Agent, *, announced: bool) -> None:
+        """The agent is in a call, announced (on its first call) by AgentState_Busy."""
+        self._move(agent, TALKING, *((events.busy(agent),) if announced else ()))
+
+    def calls_ended(self, agent: Agent) -> None:
+        """With no call left the agent goes idle, or into after-call work when signed in without auto-idle."""
+        if agent.calls:
+            return
+        if agent.auto_enter_idle:
+            self._move(agent, IDLE, events.ready(agent))
+        else:
+            self._move(agent, WORK, events.work(agent))
+
+    def rejected(self, agent: Agent, *, back_to_queue: bool) -> None:
+        """The agent rejected the call it was offered: busy when the call went back to its queue, else idle."""
+        if agent.calls:
+            return
+        if back_to_queue:
+            self._move(agent, BUSY, events.set_not_ready(agent, events.REJECTED_CALL_REASON))
+        else:
+            self._move(agent, IDLE, events.ready(agent))
+
+    def picked_up_from(self, agent: Agent) -> None:
+        """A colleague picked up the call ringing at the agent; with no other call it is idle again."""
+        if not agent.calls:
+            self._move(agent, IDLE, events.ready(agent))

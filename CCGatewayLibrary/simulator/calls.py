@@ -1,31 +1,30 @@
 """Calls in the simulated gateway: who is in a call, and what each voice-call interface does to it.
 
-A call has legs, one per party: customers (phone numbers) and agents. An agent's ``calls`` are its legs; the
-state of a leg (ringing, alerting, talking, held, conference) is that party's view of the call. Events follow
-the developer guide's scenarios; where a page leaves the order open, the choice is noted where it is made.
+A call has legs: its parties (customers and agents) and monitors (supervisors listening, whispering or barging
+in). Rules ask a leg's role, never count legs: a call goes on while two parties are in it. An agent's ``calls``
+are its legs; the state of a leg (ringing, alerting, talking, held, conference) is that party's view of the
+call. The call ID that the control interface hands out for a customer (``Simulate Inbound Call``, ``Call Out``)
+names that party through merges. Agents' states change through the state machine only. Events follow the
+developer guide's scenarios; where a page leaves the order open, the choice is noted where it is made.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..catalogue.gateway import TRANSFER_MODES, TRANSFER_TARGETS
 from ..catalogue.states import AgentState, CallState
+from . import events
+from .agent_states import AgentStateMachine
+from .events import Feature, PhoneState
 from .operations import Request, serves
-
-if TYPE_CHECKING:
-    from .model import Agent
+from .world import Agent, Call, Leg, Refused, Role, SimulationError, World
 
 RINGING, ALERTING, IN_TALK, HELD, CONFERENCE = (CallState.RINGING, CallState.ALERTING, CallState.TALKING,
                                                 CallState.HELD, CallState.CONFERENCE)
 ACTIVE = (IN_TALK, ALERTING, CONFERENCE, RINGING)
 CONNECTED = (IN_TALK, CONFERENCE)
-
-# Call features as the events' "feature" field and the call-info queries' "callfeature" give them.
-INBOUND, INTERNAL, OUTBOUND, TWO_PARTY_HELP, THREE_PARTY_HELP = 0, 6, 7, 51, 52
 FAR_END_BEHAVIOURS = ("answer", "silent", "busy", "reject")
 
 # transfer's devicetype values and the mode values the simulator tells apart, from the catalogue's matrix.
@@ -35,109 +34,34 @@ SUSPEND, SUCCESS_TRANSFER = TRANSFER_MODES[IVR]["suspend"], TRANSFER_MODES[AGENT
 EXTERNAL_RELEASE = TRANSFER_MODES[EXTERNAL]["release"]
 
 
-class Refused(Exception):
-    """The gateway refuses the step with this retcode."""
+class CallChapter:
+    """The voice-call interfaces and the control interface's customers and far ends."""
 
-    def __init__(self, retcode: str, message: str = "") -> None:
-        super().__init__(retcode)
-        self.retcode = retcode
-        self.message = message
-
-
-class SimulationError(Exception):
-    """A control-interface request the simulated world cannot carry out."""
-
-
-@dataclass(eq=False)
-class Leg:
-    """One party in one call."""
-
-    call: Call
-    number: str  # the party's phone number
-    state: CallState
-    agent_id: str | None = None  # set for an agent's leg
-    muted: bool = False
-
-    @property
-    def callid(self) -> str:
-        return self.call.callid
-
-
-@dataclass(eq=False)
-class Call:
-    callid: str
-    feature: int
-    caller: str
-    called: str
-    begin: int  # epoch ms
-    legs: list[Leg] = field(default_factory=list)
-    data: str = ""
-    skill: int | None = None
-    digits: list[str] = field(default_factory=list)  # DTMF sent with secondDialEx
-    pending_transfer: str | None = None  # agent whose success transfer completes when the target answers
-    transfer_target: str | None = None  # external number of a talk or three-party transfer (cancelTransfer drops it)
-    conference_on_answer: str | None = None  # interface whose new party, on answering, makes this a conference
-
-    def others(self, leg: Leg) -> list[Leg]:
-        return [other for other in self.legs if other is not leg]
-
-    def agent_legs(self) -> list[Leg]:
-        return [leg for leg in self.legs if leg.agent_id is not None]
-
-    def info(self) -> dict[str, Any]:
-        """The call as the call-info queries describe it."""
-        return {"callfeature": self.feature, "callid": self.callid, "caller": self.caller, "called": self.called,
-                "callskill": "", "callskillid": self.skill, "calldata": self.data, "begintime": self.begin}
-
-
-class CallHandling:
-    """The voice-call interfaces, mixed into ``GatewayModel`` (which provides agents, events and the clock)."""
-
-    calls: dict[str, Call]
-    far_ends: dict[str, str]
-    agents: dict[str, Agent]
-    emit: Callable[..., None]
-    later: Callable[[float, Callable[[], None]], None]
-    _clock: Callable[[], float]
-    config: Any
-    roster: Any
-    _call_numbers: itertools.count[int]
-
-    def agent(self, agent_id: str) -> Agent:
-        raise NotImplementedError
-
-    def caused_by(self, interface: str | None) -> Any:
-        raise NotImplementedError
+    def __init__(self, world: World, states: AgentStateMachine) -> None:
+        self.world = world
+        self.states = states
+        self._call_numbers = itertools.count(1)
 
     # -- building blocks ---------------------------------------------------------------------------
-    def _new_call(self, feature: int, caller: str, called: str, *, data: str = "", skill: int | None = None) -> Call:
-        call = Call(f"{int(self._clock())}-{next(self._call_numbers)}", feature, caller, called,
-                    int(self._clock() * 1000), data=data, skill=skill)
-        self.calls[call.callid] = call
+    def _new_call(self, feature: Feature, caller: str, called: str, *, data: str = "",
+                  skill: int | None = None) -> Call:
+        call = Call(f"{int(self.world.now())}-{next(self._call_numbers)}", feature, caller, called,
+                    int(self.world.now() * 1000), data=data, skill=skill)
+        self.world.calls[call.callid] = call
         return call
 
-    def _join(self, call: Call, number: str, state: CallState, agent: Agent | None = None) -> Leg:
-        leg = Leg(call, number, state, agent.agent_id if agent else None)
-        call.legs.append(leg)
-        if agent is not None:
-            agent.calls.append(leg)
-            agent.last_call = call
-            agent.state = AgentState.TALKING
-        return leg
+    def _customer(self, call: Call, number: str, state: CallState) -> Leg:
+        return self.world.attach(call, number, state, Role.CUSTOMER)
 
-    def _talking(self, call: Call) -> dict[str, str]:
-        return {"caller": call.caller, "called": call.called, "callid": call.callid, "type": "main",
-                "feature": str(call.feature), "mediaAbility": "1"}
-
-    def _alerting(self, call: Call, other: Leg) -> dict[str, str]:
-        return {"callid": call.callid, "otherPhoneWorkno": other.agent_id or "", "otherPhone": other.number,
-                "type": "main"}
+    def _send(self, leg: Leg, event: events.Event) -> None:
+        """``event`` for the agent on ``leg``."""
+        self.world.send(self.world.agents[str(leg.agent_id)], event)
 
     def _free(self, agent_id: str, skill: int | None = None) -> Agent | None:
         """The agent, when signed in, idle and without calls (and, with ``skill``, signed in to that queue)."""
-        if agent_id not in self.roster:
+        if agent_id not in self.world.roster:
             return None
-        agent = self.agent(agent_id)
+        agent = self.world.agent(agent_id)
         if not agent.signed_in or agent.state != AgentState.IDLE or agent.calls:
             return None
         if skill is not None and skill not in {s.id for s in agent.active_skills}:
@@ -145,34 +69,30 @@ class CallHandling:
         return agent
 
     def _free_in_skill(self, skill: int, besides: str) -> Agent | None:
-        return next((a for a in list(self.agents.values())
+        return next((a for a in list(self.world.agents.values())
                      if a.agent_id != besides and self._free(a.agent_id, skill) is not None), None)
 
     def _offer(self, agent: Agent, call: Call, *, transfer_from: str = "") -> Leg:
         """The call rings at ``agent`` (answered at once with auto-answer)."""
-        was_free = not agent.calls
-        leg = self._join(call, agent.phone, RINGING, agent)
-        if was_free:
-            self.emit(agent, "AgentState_Busy")
-        self.emit(agent, "AgentOther_PhoneAlerting")
-        self.emit(agent, "AgentOther_PhoneOffhook", {"type": "main"})
-        ringing = {"caller": call.caller, "called": call.called, "callid": call.callid, "type": "main",
-                   "feature": str(call.feature), "mediaAbility": "1", "transfer": "yes" if transfer_from else "no",
-                   "transfrom": transfer_from}
+        first = not agent.calls
+        leg = self.world.attach(call, agent.phone, RINGING, Role.AGENT, agent)
+        self.states.call_began(agent, announced=first)
+        self.world.send(agent, events.phone_alerting())
+        self.world.send(agent, events.phone_offhook())
         if agent.auto_answer:
-            self.emit(agent, "AgentEvent_Auto_Answer", ringing)
+            self.world.send(agent, events.auto_answer(call, transfer_from))
             self._connect(leg)
         else:
-            self.emit(agent, "AgentEvent_Ringing", ringing)
+            self.world.send(agent, events.ringing(call, transfer_from))
             caller = next((other for other in call.others(leg) if other.number == call.caller), None)
             if caller is not None:
-                self.emit(agent, "AgentEvent_Customer_Alerting", self._alerting(call, caller))
+                self.world.send(agent, events.customer_alerting(call, caller))
         return leg
 
     def _connect(self, leg: Leg) -> None:
         """``leg`` is answered: it and every party still waiting for it talk; agents get Talking."""
         leg.state = IN_TALK
-        for party in leg.call.legs:
+        for party in leg.call.parties():
             if party.state in (ALERTING, RINGING) and party is not leg:
                 party.state = IN_TALK
                 self._tell_talking(party)
@@ -180,95 +100,86 @@ class CallHandling:
         self._on_answered(leg)
 
     def _tell_talking(self, leg: Leg) -> None:
-        if leg.agent_id is not None:
-            self.emit(self.agents[leg.agent_id], "AgentEvent_Talking", self._talking(leg.call))
+        if leg.role is Role.AGENT:
+            self._send(leg, events.talking(leg.call))
 
     def _on_answered(self, leg: Leg) -> None:
         """A three-party help becomes a conference, a success transfer completes, when the target answers."""
-        cause = leg.call.conference_on_answer
+        call = leg.call
+        cause = call.conference_on_answer
         if cause is not None:
-            leg.call.conference_on_answer = None
-            with self.caused_by(cause):  # the three-party help or transfer asked for completes
-                for party in leg.call.agent_legs():
+            call.conference_on_answer = None
+            with self.world.caused_by(cause):  # the three-party help or transfer asked for completes
+                for party in call.agent_parties():
                     party.state = CONFERENCE
-                    self.emit(self.agents[party.agent_id], "AgentEvent_Conference",  # type: ignore[index]
-                              {"callid": leg.call.callid,
-                               "partner": ",".join(o.number for o in leg.call.others(party))})
-        pending = leg.call.pending_transfer
+                    self._send(party, events.conference(call, call.others(party)))
+        pending = call.pending_transfer
         if pending is not None and leg.agent_id != pending:
-            leg.call.pending_transfer = None
-            mover = self.agents[pending]
-            mover_leg = next(party for party in leg.call.legs if party.agent_id == pending)
-            with self.caused_by("transfer"):  # the transfer asked for completes
-                self.emit(mover, "AgentEvent_SuccTransResult", {"result": 0, "callId": leg.call.callid})
+            call.pending_transfer = None
+            mover = self.world.agents[pending]
+            mover_leg = next(party for party in call.agent_parties() if party.agent_id == pending)
+            with self.world.caused_by("transfer"):  # the transfer asked for completes
+                self.world.send(mover, events.transfer_result(call))
                 self._agent_leaves(mover, mover_leg)
 
-    def _agent_leaves(self, agent: Agent, leg: Leg, *, phone_state: int = 2, quiet: bool = False) -> None:
+    def _agent_leaves(self, agent: Agent, leg: Leg, *, quiet: bool = False) -> None:
         """The agent's leg ends; the call goes on if two parties are left, else it ends for the last one."""
         call = leg.call
-        call.legs.remove(leg)
-        agent.calls.remove(leg)
+        self.world.detach(leg)
         if not quiet:
-            self.emit(agent, "AgentEvent_Call_Release", call.callid)
-            partner = call.legs[0] if call.legs else None
-            self.emit(agent, "AgentEvent_Customer_Release",
-                      {"callid": call.callid, "number": partner.number if partner else call.called})
+            self.world.send(agent, events.call_release(call))
+            parties = call.parties()
+            self.world.send(agent, events.customer_release(call, parties[0].number if parties else call.called))
         self._party_left(call, leg)
         if not quiet:
-            self._phone_released(agent, phone_state)
+            self._phone_released(agent, PhoneState.AGENT_HUNG_UP)
 
-    def _phone_released(self, agent: Agent, phone_state: int) -> None:
-        self.emit(agent, "AgentOther_PhoneRelease", {"phoneState": phone_state})
-        self._after_last_call(agent)
-
-    def _after_last_call(self, agent: Agent) -> None:
-        """With no call left the agent goes idle, or into after-call work when signed in without auto-idle."""
-        if not agent.calls:
-            agent.state = AgentState.IDLE if agent.auto_enter_idle else AgentState.WORK
-            self.emit(agent, "AgentState_Ready" if agent.auto_enter_idle else "AgentState_Work")
+    def _phone_released(self, agent: Agent, why: PhoneState) -> None:
+        self.world.send(agent, events.phone_release(why))
+        self.states.calls_ended(agent)
 
     def _party_left(self, call: Call, gone: Leg) -> None:
-        """Tell the agents still in ``call`` that ``gone`` left; with one party left, the call ends."""
-        if len(call.legs) >= 2:
-            for leg in call.agent_legs():
+        """Tell the agents still in ``call`` that ``gone`` left; with one party left, the call ends for everyone
+        still on it, monitors too."""
+        parties = call.parties()
+        if len(parties) >= 2:
+            for leg in call.agent_parties():
                 if leg.state in (RINGING, ALERTING):
                     continue  # not connected yet: nothing to tell
-                self.emit(self.agents[leg.agent_id], "AgentEvent_Customer_Release",  # type: ignore[index]
-                          {"callid": call.callid, "number": gone.number})
-                if leg.state == CONFERENCE and len(call.legs) == 2:
+                self._send(leg, events.customer_release(call, gone.number))
+                if leg.state == CONFERENCE and len(parties) == 2:
                     leg.state = IN_TALK  # the conference shrank to a two-party call
             return
         for leg in list(call.legs):
-            call.legs.remove(leg)
-            if leg.agent_id is not None:
-                agent = self.agents[leg.agent_id]
-                agent.calls.remove(leg)
-                self.emit(agent, "AgentEvent_Call_Release", call.callid)
-                self.emit(agent, "AgentEvent_Customer_Release", {"callid": call.callid, "number": gone.number})
-                held = agent.find(HELD)
-                if call.feature == TWO_PARTY_HELP and held and leg.number == call.caller:
-                    # The helper left the consultation: the agent who asked and the held customer talk again.
-                    held[-1].state = IN_TALK
-                    self.emit(agent, "AgentEvent_Talking", self._talking(held[-1].call))
-                else:
-                    self._phone_released(agent, 3)
-        self.calls.pop(call.callid, None)
+            self.world.detach(leg)
+            if leg.agent_id is None:
+                continue
+            agent = self.world.agents[leg.agent_id]
+            self.world.send(agent, events.call_release(call))
+            self.world.send(agent, events.customer_release(call, gone.number))
+            held = agent.find(HELD)
+            if call.feature == Feature.TWO_PARTY_HELP and held and leg.number == call.caller:
+                # The helper left the consultation: the agent who asked and the held customer talk again.
+                held[-1].state = IN_TALK
+                self.world.send(agent, events.talking(held[-1].call))
+            else:
+                self._phone_released(agent, PhoneState.PLATFORM_RELEASED)
 
-    def _leave_all_calls(self, agent: Agent) -> None:
+    def leave_all_calls(self, agent: Agent) -> None:
         """A forced sign-out or takeover: the agent drops out of every call without events of its own."""
         for leg in list(agent.calls):
             self._agent_leaves(agent, leg, quiet=True)
 
     def _dial(self, call: Call, number: str) -> Leg:
-        leg = self._join(call, number, ALERTING)
+        leg = self._customer(call, number, ALERTING)
         self._ring_far_end(leg)
         return leg
 
     def _ring_far_end(self, leg: Leg) -> None:
         """A customer's phone rings; it answers, stays silent, is busy or rejects as the control interface set."""
-        behaviour = self.far_ends.get(leg.number, "answer")
+        behaviour = self.world.far_ends.get(leg.number, "answer")
         if behaviour != "silent":
-            self.later(self.config.answer_delay, lambda: self._far_end(leg, behaviour))
+            self.world.later(self.world.config.answer_delay, lambda: self._far_end(leg, behaviour))
 
     def _far_end(self, leg: Leg, behaviour: str) -> None:
         if leg not in leg.call.legs or leg.state != ALERTING:
@@ -277,22 +188,20 @@ class CallHandling:
             self._connect(leg)
             return
         call = leg.call
-        call.legs.remove(leg)
-        for agent_leg in call.agent_legs():
-            agent = self.agents[agent_leg.agent_id]  # type: ignore[index]
+        self.world.detach(leg)
+        for agent_leg in call.agent_parties():
+            agent = self.world.agents[str(agent_leg.agent_id)]
             if agent_leg.state == ALERTING:  # the agent placed this call: it fails
-                call.legs.remove(agent_leg)
-                agent.calls.remove(agent_leg)
-                self.emit(agent, "AgentOther_PhoneRelease", {"phoneState": 2})
-                self.emit(agent, "AgentEvent_Call_Out_Fail", call.callid)
-                self.emit(agent, "AgentEvent_Connect_Fail", call.callid)
-                self._after_last_call(agent)
+                self.world.detach(agent_leg)
+                self.world.send(agent, events.phone_release(PhoneState.AGENT_HUNG_UP))
+                self.world.send(agent, events.call_out_fail(call))
+                self.world.send(agent, events.connect_fail(call))
+                self.states.calls_ended(agent)
             else:
-                self.emit(agent, "AgentEvent_Connect_Fail", call.callid)
-        if len(call.legs) < 2:
+                self.world.send(agent, events.connect_fail(call))
+        if len(call.parties()) < 2:
             for rest in list(call.legs):
-                call.legs.remove(rest)
-            self.calls.pop(call.callid, None)
+                self.world.detach(rest)
 
     def _current(self, agent: Agent, *states: CallState) -> Leg | None:
         found = agent.find(*(states or ACTIVE))
@@ -301,36 +210,44 @@ class CallHandling:
     # -- the control interface ---------------------------------------------------------------------
     def offer_inbound_call(self, caller: str, agent_id: str) -> str:
         """Control interface: a customer calls and the platform routes the call to this agent."""
-        if agent_id not in self.roster:
+        if agent_id not in self.world.roster:
             raise SimulationError(f"agent {agent_id} is not in the roster")
-        agent = self.agent(agent_id)
+        agent = self.world.agent(agent_id)
         if not agent.signed_in:
             raise SimulationError(f"agent {agent_id} is not signed in")
         if agent.state != AgentState.IDLE or agent.calls:
             raise SimulationError(f"agent {agent_id} is not idle ({AgentState.describe(agent.state)}) and cannot take "
                                   "a call")
-        call = self._new_call(INBOUND, caller, agent.phone)
-        self._join(call, caller, IN_TALK)
+        call = self._new_call(Feature.INBOUND, caller, agent.phone)
+        self.world.name_party(self._customer(call, caller, IN_TALK))
         self._offer(agent, call)
         return call.callid
 
     def customer_hangs_up(self, callid: str, number: str | None = None) -> None:
-        """Control interface: the customer ``number`` of this call hangs up (without a number, every customer)."""
-        call = self.calls.get(callid)
-        customers = [leg for leg in call.legs if leg.agent_id is None and number in (None, leg.number)] if call else []
+        """Control interface: a customer hangs up. ``callid`` as handed out for a customer names that customer,
+        also after a merge; ``number`` picks another customer of that customer's call. Any other call ID: its
+        customer ``number``, or every customer without a number."""
+        named = self.world.handles.get(callid)
+        call = named.call if named is not None else self.world.calls.get(callid)
+        if named is not None and number in (None, named.number):
+            customers = [named]
+        else:
+            customers = [leg for leg in call.parties()
+                         if leg.role is Role.CUSTOMER and number in (None, leg.number)] if call else []
         if call is None or not customers:
             who = f"customer {number}" if number else "a customer"
             raise SimulationError(f"no call {callid} with {who} in progress")
         for leg in customers:
-            if leg in call.legs:
-                call.legs.remove(leg)
-                self._party_left(call, leg)
+            if leg in leg.call.legs:
+                left = leg.call
+                self.world.detach(leg)
+                self._party_left(left, leg)
 
     def set_far_end(self, number: str, behaviour: str) -> None:
         """Control interface: how calls to ``number`` are answered from now on."""
         if behaviour not in FAR_END_BEHAVIOURS:
             raise SimulationError(f"far-end behaviour must be one of {', '.join(FAR_END_BEHAVIOURS)}")
-        self.far_ends[number] = behaviour
+        self.world.far_ends[number] = behaviour
 
     # -- answering, holding, releasing ---------------------------------------------------------------
     @serves("answer")
@@ -348,23 +265,14 @@ class CallHandling:
         ringing = [leg for leg in agent.find(RINGING) if callid in (None, leg.callid)]
         if not ringing:
             raise Refused("200-002", "no call is ringing")
-        leg = ringing[0]
-        leg.call.legs.remove(leg)
-        agent.calls.remove(leg)
+        call = ringing[0].call
+        self.world.detach(ringing[0])
         # Mode 1 sends the call back to its queue; the simulator has no queue, so the customer's call ends either way.
-        for rest in list(leg.call.legs):
-            leg.call.legs.remove(rest)
-        self.calls.pop(leg.callid, None)
-        self.emit(agent, "AgentEvent_No_Answer", leg.callid)
-        self.emit(agent, "AgentOther_PhoneRelease", {"phoneState": 2})
-        if agent.calls:
-            return
-        if int(body["mode"]) == 1:
-            agent.state = AgentState.BUSY
-            self.emit(agent, "AgentState_SetNotReady_Success", {"reason": "7"})  # 7: the agent rejected the call
-        else:
-            agent.state = AgentState.IDLE
-            self.emit(agent, "AgentState_Ready")
+        for rest in list(call.legs):
+            self.world.detach(rest)
+        self.world.send(agent, events.no_answer(call))
+        self.world.send(agent, events.phone_release(PhoneState.AGENT_HUNG_UP))
+        self.states.rejected(agent, back_to_queue=int(body["mode"]) == 1)
 
     @serves("hold")
     def hold(self, agent: Agent, request: Request | None = None) -> None:
@@ -372,7 +280,7 @@ class CallHandling:
         if not talking:
             raise Refused("200-014" if agent.calls and not agent.find(HELD) else "200-013")
         talking[0].state = HELD
-        self.emit(agent, "AgentEvent_Hold", talking[0].callid)
+        self.world.send(agent, events.hold(talking[0].call))
 
     @serves("getHold")
     def get_hold(self, agent: Agent, request: Request) -> None:
@@ -383,7 +291,7 @@ class CallHandling:
         if agent.find(*ACTIVE):
             raise Refused("200-016")
         held[0].state = IN_TALK
-        self.emit(agent, "AgentEvent_Talking", self._talking(held[0].call))
+        self.world.send(agent, events.talking(held[0].call))
 
     @serves("release", "releaseEx")
     def release(self, agent: Agent, request: Request | None = None) -> None:
@@ -391,7 +299,8 @@ class CallHandling:
         if not current:
             raise Refused("200-017")
         held = agent.find(HELD)
-        consult = next((leg for leg in current if leg.call.feature == TWO_PARTY_HELP and leg.state == IN_TALK), None)
+        consult = next((leg for leg in current
+                        if leg.call.feature == Feature.TWO_PARTY_HELP and leg.state == IN_TALK), None)
         if consult is not None and held and len(current) == 1:
             # The agent hangs up during a consultation: the held customer passes to the helper.
             self._hand_over(agent, held[-1], consult)
@@ -416,16 +325,16 @@ class CallHandling:
         if number == agent.phone:
             self._agent_leaves(agent, own)
             return
-        party = next((leg for leg in own.call.others(own) if leg.number == number), None)
+        call = own.call
+        party = next((leg for leg in call.others(own) if leg.number == number), None)
         if party is None:
             raise Refused("200-024", f"no party {number} in call {own.callid}")
-        own.call.legs.remove(party)
+        self.world.detach(party)
         if party.agent_id is not None:
-            dropped = self.agents[party.agent_id]
-            dropped.calls.remove(party)
-            self.emit(dropped, "AgentEvent_Call_Release", own.callid)
-            self._phone_released(dropped, 2)
-        self._party_left(own.call, party)
+            dropped = self.world.agents[party.agent_id]
+            self.world.send(dropped, events.call_release(call))
+            self._phone_released(dropped, PhoneState.AGENT_HUNG_UP)
+        self._party_left(call, party)
 
     # -- placing calls ---------------------------------------------------------------------------------
     def _may_place_call(self, agent: Agent) -> None:
@@ -433,13 +342,12 @@ class CallHandling:
             raise Refused("100-009", "the agent is in a call; hold it first")
 
     def _start_outgoing(self, agent: Agent, call: Call) -> Leg:
-        was_free = not agent.calls
-        leg = self._join(call, agent.phone, ALERTING, agent)
+        first = not agent.calls
+        leg = self.world.attach(call, agent.phone, ALERTING, Role.AGENT, agent)
         if agent.release_phone:  # the line is opened for this call: the agent's phone rings and goes off hook
-            self.emit(agent, "AgentOther_PhoneAlerting")
-            self.emit(agent, "AgentOther_PhoneOffhook", {"type": "main"})
-        if was_free:
-            self.emit(agent, "AgentState_Busy")
+            self.world.send(agent, events.phone_alerting())
+            self.world.send(agent, events.phone_offhook())
+        self.states.call_began(agent, announced=first)
         return leg
 
     @serves("callout")
@@ -447,48 +355,47 @@ class CallHandling:
         body = request["body"]
         self._may_place_call(agent)
         called = str(body["called"])
-        call = self._new_call(OUTBOUND, str(body.get("caller") or agent.phone), called,
+        call = self._new_call(Feature.OUTBOUND, str(body.get("caller") or agent.phone), called,
                               data=str(body.get("callappdata") or ""))
         self._start_outgoing(agent, call)
-        far = self._join(call, called, ALERTING)
-        self.emit(agent, "AgentEvent_Customer_Alerting", self._alerting(call, far))
+        far = self._customer(call, called, ALERTING)
+        self.world.name_party(far)
+        self.world.send(agent, events.customer_alerting(call, far))
         self._ring_far_end(far)
         return call.callid
 
-    def _call_agent(self, agent: Agent, target: Agent | None, feature: int, *, data: str = "",
+    def _call_agent(self, agent: Agent, target: Agent | None, feature: Feature, *, data: str = "",
                     skill: int | None = None) -> str:
         call = self._new_call(feature, agent.phone, target.phone if target else "", data=data, skill=skill)
         self._start_outgoing(agent, call)
         if target is None:
-            self.later(self.config.answer_delay, lambda: self._inside_call_fails(agent, call))
+            self.world.later(self.world.config.answer_delay, lambda: self._inside_call_fails(agent, call))
             return call.callid
         callee = self._offer(target, call)
         if callee.state == RINGING:
-            self.emit(agent, "AgentEvent_Customer_Alerting", self._alerting(call, callee))
+            self.world.send(agent, events.customer_alerting(call, callee))
         return call.callid
 
     def _inside_call_fails(self, agent: Agent, call: Call) -> None:
-        leg = next((leg for leg in call.legs if leg.agent_id == agent.agent_id), None)
+        leg = next((leg for leg in call.agent_parties() if leg.agent_id == agent.agent_id), None)
         if leg is None:
             return
-        call.legs.remove(leg)
-        agent.calls.remove(leg)
-        self.calls.pop(call.callid, None)
-        self.emit(agent, "AgentEvent_Inside_Call_Fail", call.callid)
-        self._phone_released(agent, 2)
+        self.world.detach(leg)
+        self.world.send(agent, events.inside_call_fail(call))
+        self._phone_released(agent, PhoneState.AGENT_HUNG_UP)
 
     @serves("callInner")
     def call_inner(self, agent: Agent, request: Request) -> str:
         body = request["body"]
         self._may_place_call(agent)
         target = self._free(str(body["called"]))
-        return self._call_agent(agent, target, INTERNAL, data=str(body.get("callappdata") or ""))
+        return self._call_agent(agent, target, Feature.INTERNAL, data=str(body.get("callappdata") or ""))
 
     @serves("callInnerSkill")
     def call_inner_skill(self, agent: Agent, request: Request) -> str:
         self._may_place_call(agent)
         skill = int(request["body"]["skillId"])
-        return self._call_agent(agent, self._free_in_skill(skill, agent.agent_id), INTERNAL, skill=skill)
+        return self._call_agent(agent, self._free_in_skill(skill, agent.agent_id), Feature.INTERNAL, skill=skill)
 
     @serves("previewCallout")
     def preview_callout(self, agent: Agent, request: Request) -> str:
@@ -507,23 +414,24 @@ class CallHandling:
                   else self._free_in_skill(int(address), agent.agent_id))
         if mode == 1:
             customer.state = HELD
-            self.emit(agent, "AgentEvent_Hold", customer.callid)
+            self.world.send(agent, events.hold(customer.call))
         if helper is None:
-            self.later(self.config.answer_delay,
-                       lambda: self.emit(agent, "AgentEvent_Consult_Fail", customer.callid))
+            self.world.later(self.world.config.answer_delay,
+                             lambda: self.world.send(agent, events.consult_fail(customer.call)))
             return customer.callid
         if mode == 2:  # three-party help: the helper joins the customer's call
             call = customer.call
             customer.state = CONFERENCE
-            call.feature = THREE_PARTY_HELP
+            call.feature = Feature.THREE_PARTY_HELP
             call.conference_on_answer = "innerHelp"
             self._offer(helper, call)
             return call.callid
-        call = self._new_call(TWO_PARTY_HELP, agent.phone, helper.phone, data=str(body.get("callappdata") or ""))
+        call = self._new_call(Feature.TWO_PARTY_HELP, agent.phone, helper.phone,
+                              data=str(body.get("callappdata") or ""))
         self._start_outgoing(agent, call)
         callee = self._offer(helper, call)
         if callee.state == RINGING:
-            self.emit(agent, "AgentEvent_Customer_Alerting", self._alerting(call, callee))
+            self.world.send(agent, events.customer_alerting(call, callee))
         return call.callid
 
     # -- conferences and transfers ---------------------------------------------------------------------
@@ -538,33 +446,25 @@ class CallHandling:
             raise Refused(no_held_call)
         return talking[0], held[0]
 
-    @staticmethod
-    def _move_parties(gone: Call, leaving: Leg, into: Call) -> None:
-        """Every party of ``gone`` but ``leaving`` moves into the call ``into``."""
-        for leg in gone.others(leaving):
-            leg.call = into
-            into.legs.append(leg)
-        gone.legs = [leaving]
+    def _move_parties(self, gone: Call, leaving: Leg, into: Call) -> None:
+        """Every leg of ``gone`` but ``leaving`` moves into the call ``into``, keeping its handle."""
+        for leg in [leg for leg in gone.legs if leg is not leaving]:
+            self.world.move(leg, into)
 
     @serves("confJoin")
     def conf_join(self, agent: Agent, request: Request) -> None:
         talking, held = self._talking_and_held(agent, request["body"]["callid"], "200-010", "200-011")
-        self._merge(agent, into=held, other=talking)
+        self._merge(into=held, other=talking)
 
-    def _merge(self, agent: Agent, *, into: Leg, other: Leg) -> None:
+    def _merge(self, *, into: Leg, other: Leg) -> None:
         """The parties of ``other``'s call join ``into``'s call: a conference under the held call's ID."""
-        call, gone = into.call, other.call
-        agent.calls.remove(other)
-        self._move_parties(gone, other, call)
-        for leg in call.agent_legs():
+        call = into.call
+        self._move_parties(other.call, other, call)
+        self.world.detach(other)  # the agent's leg of the call that ended in the merge
+        for leg in call.agent_parties():
             leg.state = CONFERENCE
-        self.calls.pop(gone.callid, None)
-        into.state = CONFERENCE
-        partner = ",".join(leg.number for leg in call.others(into))
-        for leg in call.agent_legs():
-            self.emit(self.agents[leg.agent_id], "AgentEvent_Conference",  # type: ignore[index]
-                      {"callid": call.callid, "partner": partner if leg is into else
-                       ",".join(p.number for p in call.others(leg))})
+        for leg in call.agent_parties():
+            self._send(leg, events.conference(call, call.others(leg)))
 
     @serves("connectHold")
     def connect_hold(self, agent: Agent, request: Request) -> None:
@@ -572,9 +472,8 @@ class CallHandling:
         # The two other parties are connected and the agent leaves both calls.
         gone = talking.call
         self._move_parties(gone, talking, held.call)
-        self.calls.pop(gone.callid, None)
-        agent.calls.remove(talking)
-        self.emit(agent, "AgentEvent_Call_Release", gone.callid)
+        self.world.detach(talking)
+        self.world.send(agent, events.call_release(gone))
         self._agent_leaves(agent, held)
 
     @serves("transfer")
@@ -587,7 +486,7 @@ class CallHandling:
         if mode not in TRANSFER_MODES[devicetype].values():
             raise Refused("000-002", f"mode {mode} is not allowed for devicetype {devicetype}")
         if devicetype == AGENT:  # after a consultation with this agent, the customer goes to the helper
-            consult = next((leg for leg in agent.calls if leg.call.feature == TWO_PARTY_HELP
+            consult = next((leg for leg in agent.calls if leg.call.feature == Feature.TWO_PARTY_HELP
                             and any(other.agent_id == address for other in leg.call.others(leg))), None)
             held = next((leg for leg in agent.find(HELD) if leg is not consult), None)
             if consult is not None and held is not None:
@@ -598,8 +497,8 @@ class CallHandling:
             target = (self._free(address) if devicetype == AGENT
                       else self._free_in_skill(int(address), agent.agent_id))
             if target is None:
-                self.later(self.config.answer_delay,
-                           lambda: self.emit(agent, "AgentEvent_Connect_Fail", call.callid))
+                self.world.later(self.world.config.answer_delay,
+                                 lambda: self.world.send(agent, events.connect_fail(call)))
                 return
             if mode == SUCCESS_TRANSFER:
                 call.pending_transfer = agent.agent_id
@@ -613,12 +512,12 @@ class CallHandling:
         if devicetype in (IVR, ACCESS_CODE):
             if mode == SUSPEND:  # the customer visits the IVR and comes back
                 mine.state = HELD
-                self.later(self.config.answer_delay, lambda: self._back_from_ivr(agent, mine))
+                self.world.later(self.world.config.answer_delay, lambda: self._back_from_ivr(agent, mine))
                 return
             self._agent_leaves(agent, mine)
             return
         # an external number
-        if mode == EXTERNAL_RELEASE and call.feature == OUTBOUND:
+        if mode == EXTERNAL_RELEASE and call.feature == Feature.OUTBOUND:
             raise Refused("000-002", "an outbound call cannot be release-transferred to an external number")
         if mode == EXTERNAL_RELEASE:
             self._dial(call, address)
@@ -633,24 +532,20 @@ class CallHandling:
 
     def _hand_over(self, agent: Agent, customer_leg: Leg, consult_leg: Leg) -> None:
         """Consulted transfer: the helper takes the customer's call; the agent leaves both."""
-        helper_leg = next(leg for leg in consult_leg.call.others(consult_leg) if leg.agent_id is not None)
         consult = consult_leg.call
-        consult.legs.remove(helper_leg)
-        helper_leg.call = customer_leg.call
-        customer_leg.call.legs.append(helper_leg)
+        helper_leg = next(leg for leg in consult.others(consult_leg) if leg.role is Role.AGENT)
+        self.world.move(helper_leg, customer_leg.call)
         helper_leg.state = IN_TALK
-        self.calls.pop(consult.callid, None)
-        agent.calls.remove(consult_leg)
-        consult.legs = []
-        self.emit(agent, "AgentEvent_Call_Release", consult.callid)
-        self.emit(agent, "AgentEvent_SuccTransResult", {"result": 0, "callId": customer_leg.callid})
+        self.world.detach(consult_leg)
+        self.world.send(agent, events.call_release(consult))
+        self.world.send(agent, events.transfer_result(customer_leg.call))
         self._agent_leaves(agent, customer_leg)
         self._tell_talking(helper_leg)
 
     def _back_from_ivr(self, agent: Agent, leg: Leg) -> None:
         if leg in agent.calls and leg.state == HELD:
             leg.state = IN_TALK
-            self.emit(agent, "AgentEvent_ReturnFromIvr", leg.callid)
+            self.world.send(agent, events.return_from_ivr(leg.call))
 
     @serves("cancelTransfer")
     def cancel_transfer(self, agent: Agent, request: Request) -> None:
@@ -658,15 +553,15 @@ class CallHandling:
         if mine is None:
             raise Refused("200-012", "no call")
         call = mine.call
-        added = [leg for leg in call.others(mine) if leg.agent_id is None and leg.number == call.transfer_target]
+        added = [leg for leg in call.others(mine) if leg.role is Role.CUSTOMER and leg.number == call.transfer_target]
         if not added:
             raise Refused("200-012", "no transfer to cancel")
         call.transfer_target = call.conference_on_answer = None
         for leg in added:
-            call.legs.remove(leg)
-            self.emit(agent, "AgentEvent_Customer_Release", {"callid": call.callid, "number": leg.number})
+            self.world.detach(leg)
+            self.world.send(agent, events.customer_release(call, leg.number))
         mine.state = IN_TALK
-        self.emit(agent, "AgentEvent_Talking", self._talking(call))
+        self.world.send(agent, events.talking(call))
 
     # -- in the call -------------------------------------------------------------------------------------
     @serves("beginMute")
@@ -674,7 +569,7 @@ class CallHandling:
         leg = self._current(agent, *CONNECTED)
         if leg is None:
             raise Refused("200-003")
-        if leg.call.feature == INTERNAL:
+        if leg.call.feature == Feature.INTERNAL:
             raise Refused("200-004", "an internal call cannot be muted")
         if leg.muted:
             raise Refused("200-004", "the agent is muted already")
@@ -701,23 +596,20 @@ class CallHandling:
         target_id = str(request["query"]["destWorkNo"])
         if agent.calls or agent.state != AgentState.IDLE:
             raise Refused("100-007", "only an idle agent can pick up a call")
-        target = self.agents.get(target_id)
-        ringing = [leg for leg in target.find(RINGING) if leg.call.feature != INTERNAL] if target else []
+        target = self.world.agents.get(target_id)
+        ringing = [leg for leg in target.find(RINGING) if leg.call.feature != Feature.INTERNAL] if target else []
         if target is None or not ringing:
             raise Refused("100-007", f"no call is ringing at agent {target_id}")
-        leg = ringing[0]
-        target.calls.remove(leg)
-        self.emit(target, "AgentOther_PhoneRelease", {"phoneState": 2})
-        if not target.calls:
-            target.state = AgentState.IDLE
-            self.emit(target, "AgentState_Ready")
-        leg.agent_id, leg.number = agent.agent_id, agent.phone
-        agent.calls.append(leg)
-        agent.last_call = leg.call
-        agent.state = AgentState.TALKING
-        self.emit(agent, "AgentOther_PhoneAlerting")
-        self.emit(agent, "AgentOther_PhoneOffhook", {"type": "main"})
-        self._connect(leg)
+        call = ringing[0].call
+        self.world.detach(ringing[0])
+        self.world.send(target, events.phone_release(PhoneState.AGENT_HUNG_UP))
+        self.states.picked_up_from(target)
+        picked = self.world.attach(call, agent.phone, RINGING, Role.AGENT, agent)
+        # As before the world was reshaped, the agent who picks up gets no AgentState_Busy.
+        self.states.call_began(agent, announced=False)
+        self.world.send(agent, events.phone_alerting())
+        self.world.send(agent, events.phone_offhook())
+        self._connect(picked)
 
     # -- what the agent can ask about its calls ----------------------------------------------------------
     @serves("queryHoldListInfo")

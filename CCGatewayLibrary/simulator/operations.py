@@ -1,4 +1,4 @@
-"""Which model method carries out which interface: filled by ``@serves``, read by the server."""
+"""Which chapter method carries out which interface: filled by ``@serves``, read by the model."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ from collections.abc import Callable
 from typing import Any
 
 Request = dict[str, Any]  # {"path": {...}, "query": {...}, "body": ...} as checked against the request schema
-Operation = Callable[..., Any]  # (model, agent, request) -> result
+Operation = Callable[..., Any]  # (chapter, agent, request) -> result
 
 OPERATIONS: dict[str, Operation] = {}
 
 
 def serves(*interfaces: str) -> Callable[[Operation], Operation]:
-    """Marks a model method as what the simulator runs for these interfaces."""
+    """Marks a chapter method as what the simulator runs for these interfaces."""
 
     def mark(method: Operation) -> Operation:
         for name in interfaces:

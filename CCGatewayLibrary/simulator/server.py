@@ -62,7 +62,7 @@ def simulated_by(interface: Interface) -> str | None:
     if interface.name in AGENT_STATE_TABLE:
         return "agent state table"
     if interface.name in OPERATIONS:
-        return f"GatewayModel.{OPERATIONS[interface.name].__name__}"
+        return OPERATIONS[interface.name].__qualname__
     return None
 
 
@@ -344,7 +344,7 @@ class GatewaySimulator(SimulatorShell):
         if how == "agent state table":
             result = self.model.change_state(agent, interface.name, call)
         elif how is not None:
-            result = OPERATIONS[interface.name](self.model, agent, call)
+            result = self.model.run(interface.name, agent, call)
         else:
             return self._reply(interface, "000-002", message=f"{interface.name} is not simulated")
         return self._reply(interface, SUCCESS, result=result if result is not None else {})
@@ -354,7 +354,7 @@ class GatewaySimulator(SimulatorShell):
         the renewed Guid on the reply, since no polls carry it."""
         if token is not None and not SERVICE_TOKEN.fullmatch(token):
             raise Refused("100-001", "service_token must be 1 to 50 letters or digits")
-        OPERATIONS[interface.name](self.model, agent, {})
+        self.model.run(interface.name, agent, {})
         if not agent.pushed:
             return self._reply(interface, SUCCESS, result={})
         if token is not None:

@@ -1,0 +1,234 @@
+"""One factory per event the simulator sends: each builds the event's content as its schema
+(``schemas/events/<event>.schema.json``) describes it, with the coded values named here.
+
+``FACTORIES`` maps each event name to its factory; a test holds every factory's output against the event's schema.
+The state table's events (``AgentState_*``, ``AgentOther_ShutdownService``) are built from the agent and the
+reason the request gave, so the state machine can build any of them from a table cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import IntEnum
+from typing import Any, Generic, ParamSpec
+
+from .world import Agent, Call, Event, Leg
+
+P = ParamSpec("P")
+
+
+class Feature(IntEnum):
+    """Call features, as the events' ``feature`` and the call-info queries' ``callfeature`` give them."""
+
+    INBOUND = 0
+    INTERNAL = 6
+    OUTBOUND = 7
+    TWO_PARTY_HELP = 51
+    THREE_PARTY_HELP = 52
+
+
+class PhoneState(IntEnum):
+    """``AgentOther_PhoneRelease``'s ``phoneState``: why the phone went back on hook."""
+
+    AGENT_HUNG_UP = 2
+    PLATFORM_RELEASED = 3
+
+
+NO_REASON = "0"  # a busy or rest reason the request did not give
+REJECTED_CALL_REASON = "7"  # the busy reason of an agent who rejected a call
+MAIN_CALL = "main"  # the "type" of the principal call (a helper's would be "assistant")
+VOICE = "1"  # mediaAbility: voice
+TRANSFER_SUCCEEDED = 0  # AgentEvent_SuccTransResult's result
+
+class Factory(Generic[P]):
+    """Builds the event ``event``: ``build`` gives its content."""
+
+    def __init__(self, event: str, build: Callable[P, Any]) -> None:
+        self.event = event
+        self.build = build
+        self.__doc__ = build.__doc__
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> Event:
+        return Event(self.event, self.build(*args, **kwargs))
+
+
+FACTORIES: dict[str, Factory[...]] = {}
+
+
+def factory(event: str) -> Callable[[Callable[P, Any]], Factory[P]]:
+    """Registers the decorated function (which returns the content) as the factory of ``event``."""
+
+    def register(build: Callable[P, Any]) -> Factory[P]:
+        FACTORIES[event] = made = Factory(event, build)
+        return made
+
+    return register
+
+
+def _call_fields(call: Call) -> dict[str, str]:
+    return {"caller": call.caller, "called": call.called, "callid": call.callid, "type": MAIN_CALL,
+            "feature": str(call.feature), "mediaAbility": VOICE}
+
+
+# -- the agent state table's events: (agent, reason) -----------------------------------------------------
+@factory("AgentState_Ready")
+def ready(agent: Agent, reason: str = NO_REASON) -> None:
+    return None
+
+
+@factory("AgentState_Busy")
+def busy(agent: Agent, reason: str = NO_REASON) -> None:
+    return None
+
+
+@factory("AgentState_Work")
+def work(agent: Agent, reason: str = NO_REASON) -> None:
+    return None
+
+
+@factory("AgentState_SetNotReady_Success")
+def set_not_ready(agent: Agent, reason: str = NO_REASON) -> dict[str, str]:
+    return {"reason": reason}
+
+
+@factory("AgentState_CancelNotReady_Success")
+def cancel_not_ready(agent: Agent, reason: str = NO_REASON) -> None:
+    return None
+
+
+@factory("AgentState_SetRest_Success")
+def set_rest(agent: Agent, reason: str = NO_REASON) -> dict[str, str]:
+    return {"reason": reason}
+
+
+@factory("AgentState_CancelRest_Success")
+def cancel_rest(agent: Agent, reason: str = NO_REASON) -> None:
+    return None
+
+
+@factory("AgentState_Rest_Timeout")
+def rest_timeout(agent: Agent, reason: str = NO_REASON) -> None:
+    return None
+
+
+@factory("AgentState_SetWork_Success")
+def set_work(agent: Agent, reason: str = NO_REASON) -> None:
+    return None
+
+
+@factory("AgentState_CancelWork_Success")
+def cancel_work(agent: Agent, reason: str = NO_REASON) -> None:
+    return None
+
+
+@factory("AgentOther_ShutdownService")
+def shutdown_service(agent: Agent, reason: str = NO_REASON) -> dict[str, str]:
+    return {"loginTime": str(agent.login_time)}
+
+
+# -- sessions and notes -------------------------------------------------------------------------------
+@factory("AgentOther_InService")
+def in_service() -> None:
+    return None
+
+
+@factory("AgentOther_Note")
+def note() -> None:
+    return None  # documented with no content: the text stays out
+
+
+# -- the phone ------------------------------------------------------------------------------------------
+@factory("AgentOther_PhoneAlerting")
+def phone_alerting() -> None:
+    return None
+
+
+@factory("AgentOther_PhoneOffhook")
+def phone_offhook() -> dict[str, str]:
+    return {"type": MAIN_CALL}
+
+
+@factory("AgentOther_PhoneRelease")
+def phone_release(why: PhoneState) -> dict[str, int]:
+    return {"phoneState": int(why)}
+
+
+# -- calls ----------------------------------------------------------------------------------------------
+def _offered(call: Call, transfer_from: str) -> dict[str, str]:
+    return {**_call_fields(call), "transfer": "yes" if transfer_from else "no", "transfrom": transfer_from}
+
+
+@factory("AgentEvent_Ringing")
+def ringing(call: Call, transfer_from: str = "") -> dict[str, str]:
+    return _offered(call, transfer_from)
+
+
+@factory("AgentEvent_Auto_Answer")
+def auto_answer(call: Call, transfer_from: str = "") -> dict[str, str]:
+    return _offered(call, transfer_from)
+
+
+@factory("AgentEvent_Customer_Alerting")
+def customer_alerting(call: Call, other: Leg) -> dict[str, str]:
+    return {"callid": call.callid, "otherPhoneWorkno": other.agent_id or "", "otherPhone": other.number,
+            "type": MAIN_CALL}
+
+
+@factory("AgentEvent_Talking")
+def talking(call: Call) -> dict[str, str]:
+    return _call_fields(call)
+
+
+@factory("AgentEvent_Hold")
+def hold(call: Call) -> str:
+    return call.callid
+
+
+@factory("AgentEvent_Conference")
+def conference(call: Call, partners: list[Leg]) -> dict[str, str]:
+    return {"callid": call.callid, "partner": ",".join(leg.number for leg in partners)}
+
+
+@factory("AgentEvent_Call_Release")
+def call_release(call: Call) -> str:
+    return call.callid
+
+
+@factory("AgentEvent_Customer_Release")
+def customer_release(call: Call, number: str) -> dict[str, str]:
+    return {"callid": call.callid, "number": number}
+
+
+@factory("AgentEvent_No_Answer")
+def no_answer(call: Call) -> str:
+    return call.callid
+
+
+@factory("AgentEvent_Call_Out_Fail")
+def call_out_fail(call: Call) -> str:
+    return call.callid
+
+
+@factory("AgentEvent_Connect_Fail")
+def connect_fail(call: Call) -> str:
+    return call.callid
+
+
+@factory("AgentEvent_Inside_Call_Fail")
+def inside_call_fail(call: Call) -> str:
+    return call.callid
+
+
+@factory("AgentEvent_Consult_Fail")
+def consult_fail(call: Call) -> str:
+    return call.callid
+
+
+@factory("AgentEvent_SuccTransResult")
+def transfer_result(call: Call) -> dict[str, Any]:
+    return {"result": TRANSFER_SUCCEEDED, "callId": call.callid}
+
+
+@factory("AgentEvent_ReturnFromIvr")
+def return_from_ivr(call: Call) -> str:
+    return call.callid
