@@ -152,6 +152,7 @@ class Catalogue:
             schema = _read_json(file)
             resources[schema["$id"]] = schema
         entries: dict[str, dict[str, Any]] = data["interfaces"]
+        self.chapters: dict[str, str] = data["chapters"]  # first path segment -> chapter of the reference
         for name, entry in entries.items():
             self._check_entry(name, entry)
         common_defs = frozenset(resources.get("urn:ccgw:schema:common", {}).get("$defs", {}))
@@ -177,7 +178,7 @@ class Catalogue:
                 source=tuple(entry["source"]),
                 request_schema=self.schema(f"urn:ccgw:schema:interface:{name}:request"),
                 response_schema=self.schema(f"urn:ccgw:schema:interface:{name}:response"),
-                chapter=data["chapters"][route["path"].split("/")[0]],
+                chapter=self.chapters[route["path"].split("/")[0]],
                 listed=entry.get("listed", False),
                 common_retcodes=tuple(common["any"] + (common["guid"] if entry.get("guid", "required") == "required"
                                                        else [])),
@@ -218,6 +219,12 @@ class Catalogue:
                 raise CatalogueError(f"interfaces.json: {name}.versions: '{version}' is not a known gateway "
                                      f"version; use one of {', '.join(self.gateway_versions)} or add it to "
                                      "gateway_versions.")
+        paths = {name: entry["path"], **{f"{name}.versions.{version}": change["path"]
+                                         for version, change in entry.get("versions", {}).items() if "path" in change}}
+        for where, path in paths.items():
+            if path.split("/")[0] not in self.chapters:
+                raise CatalogueError(f"interfaces.json: {where}.path: '{path}' must be relative to the base path and "
+                                     f"start with one of {', '.join(self.chapters)} (the keys of chapters).")
 
     def interface_schema_files(self) -> dict[str, dict[str, Any]]:
         """The interfaces' request and response schemas, by their file name under ``schemas/interfaces/``."""

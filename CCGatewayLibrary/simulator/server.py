@@ -157,7 +157,7 @@ class GatewaySimulator:
                  catalogue: Catalogue | None = None, *, control_token: str | None = None,
                  request_log: Callable[[str], None] | None = None) -> None:
         self.config = config or SimulatorConfig()
-        self.catalogue = catalogue or load_catalogue()
+        self.catalogue = catalogue or load_catalogue(self.config.gateway_version)
         self.model = GatewayModel(roster or Roster.load(), self.config, schedule=self._schedule, notify=self._notify,
                                   observe=self._observe_event)
         self._wakeups: dict[str, asyncio.Event] = {}
