@@ -157,6 +157,7 @@ class Catalogue:
             self._check_entry(name, entry)
         common_defs = frozenset(resources.get("urn:ccgw:schema:common", {}).get("$defs", {}))
         self._interface_files = interface_schemas(entries, common_defs)
+        self._differences = {name: entry["versions"] for name, entry in entries.items() if "versions" in entry}
         resources.update((schema["$id"], schema) for schema in self._interface_files.values())
         self._schemas: dict[str, dict[str, Any]] = resources
         self.registry: Registry = Registry().with_resources(
@@ -225,6 +226,11 @@ class Catalogue:
             if path.split("/")[0] not in self.chapters:
                 raise CatalogueError(f"interfaces.json: {where}.path: '{path}' must be relative to the base path and "
                                      f"start with one of {', '.join(self.chapters)} (the keys of chapters).")
+
+    def version_differences(self, name: str) -> dict[str, dict[str, str]]:
+        """What each other gateway version routes differently for interface ``name`` (method, path relative to
+        the base path, log name), by version; empty when all versions agree."""
+        return {version: dict(change) for version, change in self._differences.get(name, {}).items()}
 
     def interface_schema_files(self) -> dict[str, dict[str, Any]]:
         """The interfaces' request and response schemas, by their file name under ``schemas/interfaces/``."""
