@@ -101,6 +101,8 @@ class Settings:
     push_url: str | None = None
     push_ca: str | None = None
     interface_tags: bool = True  # each test gets a tag api:<log name> per interface its keywords called
+    # Which gateway version's methods and paths to send (see gateway_versions in interfaces.json); None: current.
+    gateway_version: str | None = None
 
 
 @dataclass
@@ -152,7 +154,7 @@ class RecordsMark:
 class LibraryContext:
     def __init__(self, settings: Settings, redact: list[str] | None = None) -> None:
         self.settings = settings
-        self.catalogue: Catalogue = load_catalogue()
+        self.catalogue: Catalogue = load_catalogue(settings.gateway_version)
         try:
             self.policy = RedactionPolicy().with_fields(self.catalogue.secret_fields).extended(redact or ())
         except RedactionRuleError as error:

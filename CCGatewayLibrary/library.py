@@ -115,6 +115,15 @@ class CCGatewayLibrary(DynamicCore):
     | Suite Setup       Start Gateway Simulator
     | Suite Teardown    Stop Gateway Simulator
 
+    = Gateway versions =
+
+    A few routes differ between gateway versions in service. By default the library sends what the current API
+    reference documents; import it with ``gateway_version=legacy`` for an older gateway, on which
+    ``phonepickup`` and ``phonehangup`` take PUT and DTMF digits go to ``secondDial``. `Start Gateway Simulator`
+    serves the same version as the library (``ccgw-sim --gateway-version legacy`` on its own).
+
+    | Library    CCGatewayLibrary    gateway_version=legacy
+
     = Agents =
 
     `Sign In Agent` signs an agent in, keeps its Guid (also when the gateway rotates it in dynamic
@@ -237,6 +246,7 @@ class CCGatewayLibrary(DynamicCore):
         push_ca: str | None = None,
         record_to: Path | None = None,
         interface_tags: bool = True,
+        gateway_version: str | None = None,
     ) -> None:
         """``url`` is the gateway (``https://host:8043``), ``ca_bundle`` a PEM file with the CA that signed its
         certificate. ``timeout`` bounds the wait for a complete reply (however slowly the gateway sends it),
@@ -257,6 +267,8 @@ class CCGatewayLibrary(DynamicCore):
         ``interface_tags=False`` leaves them out.
         ``record_to`` records the session (requests, replies, events, simulator control calls) to that file as
         JSON Lines, redacted, for ``ccgw-sim --replay`` or `Start Gateway Simulator` with ``replay``.
+        ``gateway_version`` is the version of the gateway under test, see `Gateway versions`: ``current`` (the
+        default, the current API reference) or ``legacy``; it decides the methods and paths the library sends.
         """
         refuse("Importing CCGatewayLibrary", [("timeout", timeout), ("connect_timeout", connect_timeout),
                                               ("event_timeout", event_timeout), ("poll_interval", poll_interval),
@@ -269,7 +281,7 @@ class CCGatewayLibrary(DynamicCore):
                             poll_interval=seconds(poll_interval, Settings.poll_interval),
                             event_mode=event_mode, push_host=push_host, push_port=int(push_port),
                             push_url=gateway_url(push_url, "push_url") if push_url else None, push_ca=push_ca,
-                            interface_tags=interface_tags)
+                            interface_tags=interface_tags, gateway_version=gateway_version)
         # urllib3 logs each connection and retry through Python logging, which Robot copies into the log and,
         # for warnings, into "Test Execution Errors"; the library's own line per request says what matters.
         logging.getLogger("urllib3").setLevel(logging.ERROR)

@@ -486,10 +486,11 @@ class HostileGateway:
         self.host = f"{host}:{self.port}"
         self.url = f"https://{self.host}"
         with INTERFACES_FILE.open(encoding="utf-8") as stream:
-            catalogue = json.load(stream)["interfaces"]
-        self.routes: dict[str, Route] = {
-            name: Route(name, entry["method"], _path_pattern(entry["path"]), default_behaviour(name))
-            for name, entry in catalogue.items()
+            data = json.load(stream)
+        self.routes: dict[str, Route] = {  # catalogue paths are relative to its base path
+            name: Route(name, entry["method"], _path_pattern(data["base_path"] + entry["path"]),
+                        default_behaviour(name))
+            for name, entry in data["interfaces"].items()
         }
         self.unknown: Behaviour = json_reply({"message": "no such resource", "retcode": "404"}, status=404)
 

@@ -82,11 +82,10 @@ def test_interface_entry_matches_json(catalogue: Catalogue, name: str) -> None:
     entry = INTERFACES_JSON[name]
     interface = catalogue.interface(name)
     assert interface.method == entry["method"]
-    assert interface.path == entry["path"]
-    assert interface.path.startswith(catalogue.base_path.rstrip("/"))
-    assert interface.guid_required == (entry["guid"] == "required")
-    assert interface.events == tuple(entry["events"])
-    assert interface.retcodes == tuple(entry["retcodes"])
+    assert interface.path == catalogue.base_path + entry["path"]
+    assert interface.guid_required == (entry.get("guid", "required") == "required")
+    assert interface.events == tuple(entry.get("events", ()))
+    assert interface.retcodes == tuple(entry.get("retcodes", ()))
 
 
 def test_guid_requirement(catalogue: Catalogue) -> None:
@@ -121,16 +120,16 @@ def test_there_are_interface_examples() -> None:
 
 @pytest.mark.parametrize("name", INTERFACE_NAMES)
 def test_listed_retcodes_exist(catalogue: Catalogue, name: str) -> None:
-    missing = [code for code in INTERFACES_JSON[name]["retcodes"] if code not in RETCODES_JSON]
+    missing = [code for code in INTERFACES_JSON[name].get("retcodes", []) if code not in RETCODES_JSON]
     assert missing == []
     assert all(code in catalogue.retcodes for code in catalogue.interface(name).retcodes)
 
 
 @pytest.mark.parametrize("name", INTERFACE_NAMES)
 def test_listed_events_exist(catalogue: Catalogue, name: str) -> None:
-    missing = [event for event in INTERFACES_JSON[name]["events"] if event not in catalogue.event_names]
+    missing = [event for event in INTERFACES_JSON[name].get("events", []) if event not in catalogue.event_names]
     assert missing == []
-    for event in INTERFACES_JSON[name]["events"]:
+    for event in INTERFACES_JSON[name].get("events", []):
         assert catalogue.check_event_name(event) == event
         assert (REPO / "schemas" / "events" / f"{event}.schema.json").is_file()
 
@@ -272,10 +271,12 @@ def test_a_fresh_catalogue_holds_every_fact_of_its_data_files() -> None:
     for name, entry in INTERFACES_JSON.items():
         interface = fresh.interfaces[name]
         assert (interface.name, interface.title, interface.method, interface.path) == \
-            (name, entry["title"], entry["method"], entry["path"])
-        assert interface.guid_required is (entry["guid"] == "required")
-        assert interface.sets_guid is entry["sets_guid"]
-        assert interface.events == tuple(entry["events"]) and interface.retcodes == tuple(entry["retcodes"])
+            (name, entry["title"], entry["method"], fresh.base_path + entry["path"])
+        assert interface.guid_required is (entry.get("guid", "required") == "required")
+        assert interface.sets_guid is entry.get("sets_guid", False)
+        assert interface.events == tuple(entry.get("events", ()))
+        assert interface.retcodes == tuple(entry.get("retcodes", ()))
+        assert interface.log_name == entry.get("log_name", name)
         assert interface.source == tuple(entry["source"])
         assert interface.request_schema["$id"] == f"urn:ccgw:schema:interface:{name}:request"
         assert interface.response_schema["$id"] == f"urn:ccgw:schema:interface:{name}:response"

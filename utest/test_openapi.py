@@ -56,6 +56,18 @@ def test_every_interface_is_one_operation() -> None:
         assert placeholders == set(interface.path_params)
 
 
+def test_the_routes_of_other_gateway_versions_are_noted() -> None:
+    """The document is the current reference; where a legacy gateway routes otherwise, the operation says so."""
+    voicecall = "/agentgateway/resource/voicecall/{agentid}/"
+    noted = {op["operationId"]: op["x-gateway-versions"] for item in DOCUMENT["paths"].values()
+             for op in item.values() if "x-gateway-versions" in op}
+    assert noted == {"phonepickup": {"legacy": {"method": "PUT"}}, "phonehangup": {"legacy": {"method": "PUT"}},
+                     "secondDialEx": {"legacy": {"log_name": "secondDial", "path": "voicecall/{agentid}/seconddial"}}}
+    assert "post" in DOCUMENT["paths"][voicecall + "phonepickup"]
+    legacy = build_openapi(load_catalogue("legacy"))["paths"]
+    assert set(legacy[voicecall + "phonepickup"]) == {"put"} and voicecall + "seconddialex" not in legacy
+
+
 def test_references_point_into_the_document() -> None:
     text = json.dumps(DOCUMENT)
     assert "urn:ccgw" not in text

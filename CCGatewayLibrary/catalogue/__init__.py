@@ -1,8 +1,10 @@
 """The interface catalogue: interfaces, retcodes and event schemas, loaded from the project's own data.
 
-Facts live in data files, once: ``interfaces.json`` (method, path, events, retcodes, sources),
-``retcodes.json`` (what each retcode means) and the JSON Schemas under ``schemas/``. Keywords,
-the event poller and the simulator all look interfaces up here instead of repeating paths or codes.
+Facts live in data files, once: ``interfaces.json`` (one compact entry per route: method, path, field rules,
+result, events, retcodes, sources, and what older gateway versions do differently), ``retcodes.json`` (what
+each retcode means) and the JSON Schemas under ``schemas/`` (common definitions, envelopes, events). The
+interfaces' request and response schemas are made from their entries (``build.py``). Keywords, the event
+poller and the simulator all look interfaces up here instead of repeating paths or codes.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from ..errors import CatalogueError, RequestSchemaError, ResponseSchemaError
+from .build import interface_schemas
 from .gateway import SUCCESS
 from .validation import SECRET_MARK, SchemaValidator, describe_all, inline_references
 
@@ -39,6 +42,31 @@ def schema_dir() -> Path:
 def _read_json(path: Path) -> Any:
     with path.open(encoding="utf-8") as stream:
         return json.load(stream)
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are unique: ``json`` would silently keep only the last of two equal keys, and
+    with it lose an interface whose id was reused."""
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise CatalogueError(f"interfaces.json: the key '{key}' appears twice in one object; ids and field "
+                                 "names must be unique (give a reused log name its own id and a log_name).")
+        seen[key] = value
+    return seen
+
+
+def read_interfaces(path: Path | None = None) -> dict[str, Any]:
+    """``interfaces.json`` as data, refusing an object with a key given twice."""
+    with (path or HERE / "interfaces.json").open(encoding="utf-8") as stream:
+        return json.load(stream, object_pairs_hook=_unique_keys)
+
+
+ENTRY_KEYS = frozenset({"title", "method", "path", "log_name", "guid", "sets_guid", "events", "events_inferred",
+                        "retcodes", "retcodes_inferred", "listed", "source", "request", "result", "examples",
+                        "notes", "versions"})
+REQUEST_KEYS = frozenset({"path", "query", "query_required", "body", "body_required"})
+VERSION_KEYS = frozenset({"method", "path", "log_name"})  # what a gateway version may change about a route
 
 
 def path_segment(value: object) -> str:
@@ -73,6 +101,12 @@ class Interface:
     chapter: str = "agent"
     listed: bool = False  # only listed by the vendor: fields as far as documented
     common_retcodes: tuple[str, ...] = ()
+    # The method name in the gateway's logs, for tags and log lines; the vendor reuses some, ``name`` is unique.
+    log_name: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.log_name:
+            object.__setattr__(self, "log_name", self.name)
 
     @property
     def possible_retcodes(self) -> tuple[str, ...]:
@@ -101,45 +135,106 @@ class Interface:
 
 
 class Catalogue:
-    def __init__(self, schemas: Path | None = None) -> None:
+    def __init__(self, schemas: Path | None = None, gateway_version: str | None = None) -> None:
         self.schema_path = schemas or schema_dir()
-        data = _read_json(HERE / "interfaces.json")
+        data = read_interfaces()
         self.base_path: str = data["base_path"]
+        versions = data["gateway_versions"]
+        self.gateway_versions: tuple[str, ...] = tuple(versions["known"])
+        self.gateway_version: str = self._known_version(gateway_version or versions["default"])
         common = data["common_retcodes"]
         # What a gateway answers when it does not accept the Guid a request carries.
         self.guid_refusals: frozenset[str] = frozenset(common["guid"])
         resources = {}
         for file in sorted(self.schema_path.rglob("*.schema.json")):
+            if file.parent.name == "interfaces":  # generated from interfaces.json, made afresh below
+                continue
             schema = _read_json(file)
             resources[schema["$id"]] = schema
+        entries: dict[str, dict[str, Any]] = data["interfaces"]
+        self.chapters: dict[str, str] = data["chapters"]  # first path segment -> chapter of the reference
+        for name, entry in entries.items():
+            self._check_entry(name, entry)
+        common_defs = frozenset(resources.get("urn:ccgw:schema:common", {}).get("$defs", {}))
+        self._interface_files = interface_schemas(entries, common_defs)
+        self._differences = {name: entry["versions"] for name, entry in entries.items() if "versions" in entry}
+        resources.update((schema["$id"], schema) for schema in self._interface_files.values())
         self._schemas: dict[str, dict[str, Any]] = resources
         self.registry: Registry = Registry().with_resources(
             (uri, Resource(contents=schema, specification=DRAFT202012)) for uri, schema in resources.items()
         )
-        self.interfaces: dict[str, Interface] = {
-            name: Interface(
+        self.interfaces: dict[str, Interface] = {}
+        routes: dict[tuple[str, str], str] = {}
+        for name, entry in entries.items():
+            route = {**entry, **entry.get("versions", {}).get(self.gateway_version, {})}
+            interface = Interface(
                 name=name,
                 title=entry["title"],
-                method=entry["method"],
-                path=entry["path"],
-                guid_required=entry["guid"] == "required",
-                sets_guid=entry["sets_guid"],
-                events=tuple(entry["events"]),
-                retcodes=tuple(entry["retcodes"]),
+                method=route["method"],
+                path=self.base_path + route["path"],
+                guid_required=entry.get("guid", "required") == "required",
+                sets_guid=entry.get("sets_guid", False),
+                events=tuple(entry.get("events", ())),
+                retcodes=tuple(entry.get("retcodes", ())),
                 source=tuple(entry["source"]),
                 request_schema=self.schema(f"urn:ccgw:schema:interface:{name}:request"),
                 response_schema=self.schema(f"urn:ccgw:schema:interface:{name}:response"),
-                chapter=entry["chapter"],
+                chapter=self.chapters[route["path"].split("/")[0]],
                 listed=entry.get("listed", False),
-                common_retcodes=tuple(common["any"] + (common["guid"] if entry["guid"] == "required" else [])),
+                common_retcodes=tuple(common["any"] + (common["guid"] if entry.get("guid", "required") == "required"
+                                                       else [])),
+                log_name=route.get("log_name", name),
             )
-            for name, entry in data["interfaces"].items()
-        }
+            # aiohttp matches templates, not URLs: {agentid}/x and {agent}/x are one route.
+            key = (interface.method, re.sub(r"{\w+}", "{}", interface.path))
+            if key in routes:
+                raise CatalogueError(f"interfaces.json: {routes[key]} and {name} are both {interface.method} "
+                                     f"{interface.path} on gateway version {self.gateway_version}; each route "
+                                     "needs exactly one id.")
+            routes[key] = name
+            self.interfaces[name] = interface
         self.retcodes: dict[str, Retcode] = {
             code: Retcode(code, entry["meaning"], entry["group"], tuple(entry.get("tags", ())), tuple(entry["source"]))
             for code, entry in _read_json(HERE / "retcodes.json")["retcodes"].items()
         }
         self._validators: dict[str, Any] = {}
+
+    def _known_version(self, version: str) -> str:
+        if version not in self.gateway_versions:
+            raise CatalogueError(f"gateway_version '{version}' is not a known gateway version; use one of "
+                                 f"{', '.join(self.gateway_versions)} (gateway_versions in interfaces.json).")
+        return version
+
+    def _check_entry(self, name: str, entry: dict[str, Any]) -> None:
+        """Refuses keys the catalogue does not know, which would otherwise be ignored without a word."""
+        for where, given, allowed in (
+                (name, entry, ENTRY_KEYS), (f"{name}.request", entry.get("request", {}), REQUEST_KEYS),
+                *((f"{name}.versions.{version}", change, VERSION_KEYS)
+                  for version, change in entry.get("versions", {}).items())):
+            unknown = sorted(set(given) - allowed)
+            if unknown:
+                raise CatalogueError(f"interfaces.json: {where}: unknown key(s) {', '.join(unknown)}; allowed: "
+                                     f"{', '.join(sorted(allowed))}.")
+        for version in entry.get("versions", {}):
+            if version not in self.gateway_versions:
+                raise CatalogueError(f"interfaces.json: {name}.versions: '{version}' is not a known gateway "
+                                     f"version; use one of {', '.join(self.gateway_versions)} or add it to "
+                                     "gateway_versions.")
+        paths = {name: entry["path"], **{f"{name}.versions.{version}": change["path"]
+                                         for version, change in entry.get("versions", {}).items() if "path" in change}}
+        for where, path in paths.items():
+            if path.split("/")[0] not in self.chapters:
+                raise CatalogueError(f"interfaces.json: {where}.path: '{path}' must be relative to the base path and "
+                                     f"start with one of {', '.join(self.chapters)} (the keys of chapters).")
+
+    def version_differences(self, name: str) -> dict[str, dict[str, str]]:
+        """What each other gateway version routes differently for interface ``name`` (method, path relative to
+        the base path, log name), by version; empty when all versions agree."""
+        return {version: dict(change) for version, change in self._differences.get(name, {}).items()}
+
+    def interface_schema_files(self) -> dict[str, dict[str, Any]]:
+        """The interfaces' request and response schemas, by their file name under ``schemas/interfaces/``."""
+        return dict(self._interface_files)
 
     @cached_property
     def event_names(self) -> tuple[str, ...]:
@@ -263,6 +358,14 @@ class Catalogue:
 
 
 @cache
-def load_catalogue() -> Catalogue:
-    """The catalogue, read once per process."""
-    return Catalogue()
+def _catalogue(gateway_version: str | None) -> Catalogue:
+    return Catalogue(gateway_version=gateway_version)
+
+
+def load_catalogue(gateway_version: str | None = None) -> Catalogue:
+    """The catalogue as gateway version ``gateway_version`` (default: the current reference) routes it, read once
+    per process and version."""
+    default = _catalogue(None)
+    if gateway_version is None or gateway_version == default.gateway_version:
+        return default
+    return _catalogue(gateway_version)

@@ -76,6 +76,9 @@ def _operation(catalogue: Catalogue, interface: Interface) -> dict[str, Any]:
     }
     if interface.listed:
         operation["x-listed-only"] = True
+    differences = catalogue.version_differences(interface.name)
+    if differences:  # the document shows the catalogue's version; the others' routes are noted
+        operation["x-gateway-versions"] = differences
     if body.get("type") != "null":
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _local(body)}}}
     if interface.sets_guid:

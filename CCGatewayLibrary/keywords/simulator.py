@@ -130,7 +130,7 @@ class SimulatorKeywords(LibraryComponent):
             raise SimulatorError(f"time_scale must be greater than 0, got {time_scale}.")
         config = SimulatorConfig(poll_wait=seconds(poll_wait, gateway.POLL_WAIT), dynamic_auth=auth_mode == "dynamic",
                                  guid_rotation=None if guid_rotation is None else seconds(guid_rotation, 0),
-                                 time_scale=time_scale)
+                                 time_scale=time_scale, gateway_version=self.ctx.settings.gateway_version)
         try:
             agents = Roster.load(roster)
         except RosterError as error:
@@ -184,7 +184,7 @@ class SimulatorKeywords(LibraryComponent):
         options = ["--poll-wait", f"{config.poll_wait:g}", "--auth-mode", "dynamic" if config.dynamic_auth else
                    "static", "--time-scale", f"{config.time_scale:g}", "--log-level", log_level]
         given = {"--guid-rotation": config.guid_rotation, "--roster": roster, "--log-file": log_file,
-                 "--replay": replay,
+                 "--replay": replay, "--gateway-version": config.gateway_version,
                  # the process trusts the push endpoint's CA, as a gateway must
                  "--callback-ca": self.ctx.push_receiver.ca_file if self.ctx.push_receiver is not None else None}
         options += [part for name, value in given.items() if value is not None for part in (name, str(value))]

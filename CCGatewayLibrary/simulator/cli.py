@@ -11,7 +11,8 @@ import signal
 import sys
 from pathlib import Path
 
-from ..catalogue import gateway
+from ..catalogue import gateway, load_catalogue
+from ..errors import CatalogueError
 from ..protocol import CONTROL_PREFIX, CONTROL_TOKEN_HEADER, LOGGER, LOOPBACK_NAMES, SIMULATOR_NAME
 from .logfile import LEVELS, LogFileError, SimulatorLog, show_messages
 from .model import SimulatorConfig
@@ -49,6 +50,8 @@ def parser() -> argparse.ArgumentParser:
                    help="answer as the session recorded in FILE (the library's record_to=FILE) did: each agent's "
                         "requests in the recorded order, with the recorded replies and events; --roster, "
                         "--auth-mode and the timers do not apply")
+    p.add_argument("--gateway-version", metavar="VERSION",
+                   help="serve the routes of this gateway version: current (default, the API reference) or legacy")
     p.add_argument("--ready-file", type=Path, help="write the URL and CA path here as JSON once listening")
     p.add_argument("--callback-ca", type=Path,
                    help="PEM file of the CA that push-mode callbacks' certificates must chain to, as a gateway's "
@@ -137,7 +140,13 @@ def main(argv: list[str] | None = None) -> int:
               "'robotframework-ccgatewaylibrary[simulator]'", file=sys.stderr)
         return EXIT_REFUSED
     config = SimulatorConfig(poll_wait=args.poll_wait, dynamic_auth=args.auth_mode == "dynamic",
-                             guid_rotation=args.guid_rotation, time_scale=args.time_scale, callback_ca=args.callback_ca)
+                             guid_rotation=args.guid_rotation, time_scale=args.time_scale, callback_ca=args.callback_ca,
+                             gateway_version=args.gateway_version)
+    try:  # an unknown version is refused before anything listens
+        load_catalogue(args.gateway_version)
+    except CatalogueError as error:
+        print(f"ccgw-sim: --gateway-version: {error}", file=sys.stderr)
+        return EXIT_REFUSED
     try:
         roster = Roster.load(args.roster)
     except RosterError as error:

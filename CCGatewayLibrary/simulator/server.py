@@ -133,7 +133,7 @@ class GatewaySimulator(SimulatorShell):
                  request_log: Callable[[str], None] | None = None) -> None:
         super().__init__(control_token)
         self.config = config or SimulatorConfig()
-        self.catalogue = catalogue or load_catalogue()
+        self.catalogue = catalogue or load_catalogue(self.config.gateway_version)
         self.model = GatewayModel(roster or Roster.load(), self.config, schedule=self._schedule, notify=self._notify,
                                   observe=self._observe_event)
         self._wakeups: dict[str, asyncio.Event] = {}

@@ -48,6 +48,8 @@ class SimulatorConfig:
     answer_delay: float = 0.05  # the far end of an outbound call answers after this
     # The CA that push callbacks' certificates must chain to (a gateway's trust store); None: the system's.
     callback_ca: Path | None = None
+    # The gateway version whose routes are served (gateway_versions in interfaces.json); None: the current one.
+    gateway_version: str | None = None
 
     @property
     def guid_renewal(self) -> float:
