@@ -28,7 +28,7 @@ from ..catalogue import Catalogue, gateway
 from ..catalogue.gateway import SUCCESS
 from ..errors import CCGatewayError
 from ..transport import GatewaySession, guid_replaced_in_flight
-from .background import AgentThread
+from .background import AgentThread, Outcome
 from .journal import EventJournal
 
 TOKEN_BYTES = 24  # 48 hex digits: the gateway takes at most 50 letters or digits
@@ -187,40 +187,40 @@ class PushListener(AgentThread):
         while not self._stop.wait(self.heartbeat_interval if not failures else
                                   min(self.heartbeat_interval, MAX_HEARTBEAT_BACKOFF, 0.5 * 2**failures)):
             outcome = self._beat()
-            if outcome == "stop":
+            if outcome is Outcome.STOP:
                 return
-            failures = failures + 1 if outcome == "error" else 0
+            failures = failures + 1 if outcome is Outcome.ERROR else 0
 
-    def _beat(self) -> str:
-        """One heartbeat: "ok", "error" or "stop"."""
+    def _beat(self) -> Outcome:
+        """One heartbeat: OK, ERROR or STOP."""
         headers = {gateway.SERVICE_TOKEN_HEADER: self.registration.token.value}
         try:
             exchange = self.session.send(self.interface.method, self.path, headers=headers)
         except CCGatewayError as error:
             self._problem(self.scrub(f"heartbeat failed: {error}"))
-            return "error"
+            return Outcome.ERROR
         if self._stop.is_set():
-            return "stop"
+            return Outcome.STOP
         self.heartbeats += 1
         reply = exchange.json
         if exchange.status != 200 or not isinstance(reply, dict):
             what = f"HTTP {exchange.status} {exchange.reason}".strip() if exchange.status != 200 else \
                 "a body that is not a JSON object"
             self._problem(f"heartbeat answered {what}: {self.scrub(exchange.text)[:SHOWN]!r}")
-            return "error"
+            return Outcome.ERROR
         problem = self.catalogue.problems(self.interface.response_schema["$id"], reply)
         if problem:
             self._problem(f"heartbeat reply does not match its schema: {problem}")
         retcode = str(reply.get("retcode"))
         if retcode == SUCCESS:
-            return "ok"
+            return Outcome.OK
         text = f"heartbeat answered retcode {self.catalogue.describe_retcode(retcode)}"
         self._problem(text)
         if guid_replaced_in_flight(exchange, self.session, self.catalogue.guid_refusals):
-            return "error"  # the Guid was replaced (Refresh Guid) while this heartbeat was on its way: beat again
+            return Outcome.ERROR  # the Guid was replaced (Refresh Guid) while this heartbeat was on its way: beat again
         if retcode in self.catalogue.session_ended:
             self.journal.close(f"heartbeat stopped: {text}")
             self._stop.set()
             self.registration.close()
-            return "stop"
-        return "error"
+            return Outcome.STOP
+        return Outcome.ERROR
