@@ -117,6 +117,8 @@ def test_a_late_push_of_an_ended_sign_in_is_refused_without_a_note_in_the_new_on
     ({"eventList": "AgentState_Ready"}, None, "does not match the push envelope's schema"),
     ({"workNo": "102", "eventList": [_event()]}, None, "is for agent 102, pushed to agent 101's path"),
     (None, b"[" * 200 + b"]" * 200, "nested more than"),
+    (None, b'{"workNo": "101", "eventList": [], "n": ' + b"9" * 5000 + b"}", "a number 5000 digits long"),
+    (None, b'{"workNo": "101", "eventList": [], "n": -' + b"9" * 5000 + b"}", "(a number too long)"),
 ])
 def test_a_broken_envelope_is_refused_naming_the_problem_and_noted_as_a_possible_gap(
         receiver: PushReceiver, body: Any, raw: bytes | None, why: str) -> None:

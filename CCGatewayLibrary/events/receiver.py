@@ -17,6 +17,7 @@ import ipaddress
 import json
 import re
 import ssl
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -43,6 +44,19 @@ LOCAL_NAMES = ("127.0.0.1", "localhost", "::1")
 TOKEN_HEADER = gateway.SERVICE_TOKEN_HEADER
 RETIRED_KEPT = 8  # ended sign-ins per agent whose tokens are still recognised (and refused quietly)
 _PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z ]+)-----.+?-----END \1-----\r?\n?", re.DOTALL)
+
+
+class _NumberTooLong(ValueError):
+    """A JSON integer with more digits than Python converts (sys.get_int_max_str_digits, 4300 by default)."""
+
+
+def _integer(digits: str) -> int:
+    try:
+        return int(digits)
+    except ValueError:  # the digits are valid JSON; only their count breaks Python's limit
+        raise _NumberTooLong(f"the body holds a number {len(digits.lstrip('-'))} digits long, more than the "
+                             "longest number taken (a number too long); send numbers of at most "
+                             f"{sys.get_int_max_str_digits()} digits") from None
 
 
 def _issuer(push_ca: Path | None) -> trustme.CA:
@@ -166,8 +180,10 @@ class PushReceiver:
     def _events(self, agent_id: str, raw: bytes) -> list[dict[str, Any]]:
         """The events of a push body, or ValueError saying what is wrong with it."""
         try:
-            body = json.loads(raw.decode("utf-8"))
+            body = json.loads(raw.decode("utf-8"), parse_int=_integer)
             too_deep = json_depth(body) > MAX_JSON_DEPTH
+        except _NumberTooLong:
+            raise
         except (UnicodeDecodeError, ValueError, RecursionError):
             raise ValueError("the body is not JSON in UTF-8") from None
         if too_deep:
