@@ -6,13 +6,15 @@ already trusts) or, without one, from a throw-away CA made at start, whose certi
 `PushReceiver.ca_file` for whoever must trust it (the embedded simulator does so by itself).
 
 A push is taken only with the service token of a current sign-in of the agent (compared in constant time);
-anything else gets HTTP 401 and a note in the agent's journal, never its events. The body must match the push
-envelope's schema; the events go to the same journal as polled ones would.
+anything else gets HTTP 401, never its events, and is counted in the agent's journal (one note for all of them,
+quoting the last few), unless the token is that of a sign-in that has ended: such a late push is refused quietly.
+The body must match the push envelope's schema; the events go to the same journal as polled ones would.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import ipaddress
 import json
 import re
@@ -20,6 +22,8 @@ import ssl
 import sys
 import tempfile
 import threading
+from collections import OrderedDict
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -42,7 +46,9 @@ MAX_CALLBACK_URI = 200  # the sign-in's callBackUri: at most 200 characters
 MAX_PUSH_BODY = 1024 * 1024
 LOCAL_NAMES = ("127.0.0.1", "localhost", "::1")
 TOKEN_HEADER = gateway.SERVICE_TOKEN_HEADER
-RETIRED_KEPT = 8  # ended sign-ins per agent whose tokens are still recognised (and refused quietly)
+# Ended sign-ins (of all agents) whose tokens are still recognised, so that their late pushes are refused quietly:
+# kept as 32-byte digests, at most 128 KiB, far more sign-ins than a suite ends while a gateway retries a push.
+ENDED_KEPT = 4096
 _PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z ]+)-----.+?-----END \1-----\r?\n?", re.DOTALL)
 
 
@@ -57,6 +63,12 @@ def _integer(digits: str) -> int:
         raise _NumberTooLong(f"the body holds a number {len(digits.lstrip('-'))} digits long, more than the "
                              "longest number taken (a number too long); send numbers of at most "
                              f"{sys.get_int_max_str_digits()} digits") from None
+
+
+def _ended_key(agent_id: str, token: str) -> bytes:
+    """How an ended sign-in's token is remembered: a digest, so the set holds no token and a lookup by it says
+    nothing about tokens of current sign-ins."""
+    return hashlib.sha256(f"{agent_id}\0{token}".encode("utf-8", "surrogatepass")).digest()
 
 
 def _issuer(push_ca: Path | None) -> trustme.CA:
@@ -107,7 +119,7 @@ class PushReceiver:
         self.refused = 0  # pushes without a valid token or with a broken body
         self._lock = threading.Lock()
         self._registrations: dict[str, list[PushRegistration]] = {}
-        self._retired: dict[str, list[PushRegistration]] = {}
+        self._ended: OrderedDict[bytes, None] = OrderedDict()  # digests of ended sign-ins' tokens, newest last
         self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: web.AppRunner | None = None
         self._thread: threading.Thread | None = None
@@ -130,8 +142,9 @@ class PushReceiver:
             if registration in current:
                 current.remove(registration)
                 # Kept a while: a late push of an ended sign-in is refused quietly, not noted as the new one's.
-                retired = self._retired.setdefault(registration.agent_id, [])
-                retired[:] = [*retired, registration][-RETIRED_KEPT:]
+                self._ended[_ended_key(registration.agent_id, registration.token.value)] = None
+                while len(self._ended) > ENDED_KEPT:
+                    self._ended.popitem(last=False)  # the oldest: a late push is most likely from a recent one
             if not current:
                 self._registrations.pop(registration.agent_id, None)
 
@@ -140,14 +153,13 @@ class PushReceiver:
         was that of a sign-in that has ended."""
         with self._lock:
             candidates = list(self._registrations.get(agent_id, ()))
-            retired = list(self._retired.get(agent_id, ()))
+            ended = _ended_key(agent_id, offered) in self._ended
         given = offered.encode("utf-8", "surrogatepass")
         found = None
         for registration in candidates:  # each one compared, so the time taken does not say which came close
             if registration.token_matches(given) and found is None:
                 found = registration
-        ended = [registration.token_matches(given) for registration in retired]
-        return found, candidates[-1] if candidates else None, found is None and any(ended)
+        return found, candidates[-1] if candidates else None, found is None and ended
 
     # -- the server ------------------------------------------------------------------------------
     def _app(self) -> web.Application:
@@ -165,8 +177,10 @@ class PushReceiver:
             if newest is None:
                 return web.json_response({"message": f"no agent {agent_id[:24]} receives pushes here",
                                           "retcode": "404"}, status=404)
-            newest.note(f"a push for agent {agent_id} came without the sign-in's service token and was refused "
-                        "(HTTP 401); its events were not taken")
+            peer = request.remote or "an unknown address"
+            header = "without" if TOKEN_HEADER not in request.headers else "with a wrong"
+            newest.refused(f"at {datetime.now():%H:%M:%S} from {peer}, {header} service_token header (HTTP 401, "
+                           "its events not taken)")
             return web.json_response({"message": "service_token missing or wrong", "retcode": "401"}, status=401)
         try:
             events = self._events(agent_id, await request.read())
@@ -259,7 +273,7 @@ class PushReceiver:
             self._thread.join(10)
         with self._lock:
             self._registrations.clear()
-            self._retired.clear()
+            self._ended.clear()
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
