@@ -18,6 +18,7 @@ import hashlib
 import ipaddress
 import json
 import re
+import socket
 import ssl
 import sys
 import tempfile
@@ -32,6 +33,7 @@ from ..catalogue import PUSH_BODY_SCHEMA, Catalogue, gateway
 from ..catalogue.gateway import PUSH_ACK
 from ..errors import CCGatewayError
 from ..transport.redaction import MAX_JSON_DEPTH, json_depth
+from .guard import BODY_TIMEOUT, IDLE_TIMEOUT, TLS_HANDSHAKE_TIMEOUT, ConnectionGuard, GuardedListener
 from .push import PushRegistration
 
 try:  # push mode needs the optional packages; polling does not
@@ -44,6 +46,7 @@ except ImportError as missing:  # pragma: no cover - depends on the installation
 CALLBACK_PATH = "/ccgw-push/v1/agents/{agentid}/events"
 MAX_CALLBACK_URI = 200  # the sign-in's callBackUri: at most 200 characters
 MAX_PUSH_BODY = 1024 * 1024
+BACKLOG = 128  # connections the kernel holds for accepting; the guard sheds the excess quickly
 LOCAL_NAMES = ("127.0.0.1", "localhost", "::1")
 TOKEN_HEADER = gateway.SERVICE_TOKEN_HEADER
 # Ended sign-ins (of all agents) whose tokens are still recognised, so that their late pushes are refused quietly:
@@ -104,6 +107,25 @@ def _names(*hosts: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*(host for host in hosts if not _unspecified(host)), *LOCAL_NAMES)))
 
 
+class _GuardedSite(web.BaseSite):
+    """Serves on a listening socket the guard made, with the TLS handshake timeout that TCPSite does not take."""
+
+    def __init__(self, runner: web.AppRunner, sock: GuardedListener, ssl_context: ssl.SSLContext) -> None:
+        super().__init__(runner, ssl_context=ssl_context)
+        self._sock = sock
+
+    @property
+    def name(self) -> str:
+        host, port = self._sock.getsockname()[:2]
+        return f"https://{host}:{port}"
+
+    async def start(self) -> None:
+        await super().start()
+        self._server = await asyncio.get_running_loop().create_server(
+            self._runner.server, sock=self._sock, ssl=self._ssl_context, backlog=self._backlog,  # type: ignore[arg-type]
+            ssl_handshake_timeout=TLS_HANDSHAKE_TIMEOUT)
+
+
 class PushReceiver:
     """Receives the pushes of every push-mode agent of one library instance."""
 
@@ -122,6 +144,7 @@ class PushReceiver:
         self._ended: OrderedDict[bytes, None] = OrderedDict()  # digests of ended sign-ins' tokens, newest last
         self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: web.AppRunner | None = None
+        self.guard: ConnectionGuard | None = None  # made with the event loop, at start
         self._thread: threading.Thread | None = None
 
     # -- registrations ---------------------------------------------------------------------------
@@ -168,6 +191,8 @@ class PushReceiver:
         return app
 
     async def _receive(self, request: web.Request) -> web.Response:
+        if self.guard is not None and request.transport is not None:
+            self.guard.request_started(request.transport.get_extra_info("peername"))
         agent_id = request.match_info["agentid"]
         registration, newest, ended = self._match(agent_id, request.headers.get(TOKEN_HEADER, ""))
         if registration is None:
@@ -183,7 +208,16 @@ class PushReceiver:
                            "its events not taken)")
             return web.json_response({"message": "service_token missing or wrong", "retcode": "401"}, status=401)
         try:
-            events = self._events(agent_id, await request.read())
+            async with asyncio.timeout(BODY_TIMEOUT):
+                raw = await request.read()
+        except TimeoutError:
+            self.refused += 1
+            registration.note(f"a push was refused (HTTP 408), so its events may be lost: its body did not arrive "
+                              f"within {BODY_TIMEOUT:g} s", gap=True)
+            return web.json_response({"message": f"the body did not arrive within {BODY_TIMEOUT:g} s",
+                                      "retcode": "408"}, status=408, headers={"Connection": "close"})
+        try:
+            events = self._events(agent_id, raw)
         except ValueError as problem:
             self.refused += 1
             registration.note(f"a push was refused (HTTP 400), so its events may be lost: {problem}", gap=True)
@@ -221,13 +255,37 @@ class PushReceiver:
         certificate = ca.issue_cert(*_names(*(h for h in (hint, self.host) if h)))
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         certificate.configure_cert(context)
-        self._runner = web.AppRunner(self._app(), access_log=None, shutdown_timeout=0.5)
+        self._runner = web.AppRunner(self._app(), access_log=None, shutdown_timeout=0.5,
+                                     keepalive_timeout=IDLE_TIMEOUT)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port, ssl_context=context, reuse_address=True)
-        await site.start()
+        for sock in self._listeners():
+            await _GuardedSite(self._runner, sock, context).start()
         port = self._runner.addresses[0][1]
         host = f"[{self.host}]" if ":" in self.host else self.host
         self.base_url = self._public_url or f"https://{host}:{port}"
+
+    def _listeners(self) -> list[GuardedListener]:
+        """Listening sockets on every address of ``host``, on one port (the first one's, when ``port`` is 0)."""
+        assert self.guard is not None
+        infos = socket.getaddrinfo(self.host, self.port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        listeners: list[GuardedListener] = []
+        port = self.port
+        try:
+            for family, kind, proto, _, address in dict.fromkeys(infos):
+                sock = self.guard.listener(family, kind, proto)
+                listeners.append(sock)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                if family == socket.AF_INET6:  # one socket per address family, as asyncio does
+                    sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+                sock.bind((address[0], port, *address[2:]))
+                port = port or sock.getsockname()[1]
+                sock.listen(BACKLOG)
+                sock.setblocking(False)
+        except OSError:
+            for sock in listeners:
+                sock.close()
+            raise
+        return listeners
 
     def start(self, timeout: float = 15.0) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="ccgw-push-")
@@ -239,6 +297,8 @@ class PushReceiver:
             loop = asyncio.new_event_loop()
             self._loop = loop
             asyncio.set_event_loop(loop)
+            self.guard = ConnectionGuard(loop)
+            loop.set_exception_handler(self.guard.exception_handler)
             try:
                 loop.run_until_complete(self._start_site())
             except BaseException as error:  # reported to the starting thread
