@@ -8,7 +8,8 @@ the port. So the endpoint's connections are handled like this:
 - a TLS handshake must end within `TLS_HANDSHAKE_TIMEOUT` (asyncio's ``ssl_handshake_timeout``);
 - a connection without a complete request is closed `IDLE_TIMEOUT` later (aiohttp's ``keepalive_timeout``, which
   also covers headers sent slowly; a timer from the accept covers the first request on every aiohttp version);
-- a push body must arrive within `BODY_TIMEOUT` (checked by the receiver);
+- a push body must arrive within `BODY_TIMEOUT` (checked by the receiver), and after a refusal the rest of a body
+  is waited for `LINGERING_TIME` at most (aiohttp's ``lingering_time``);
 - at accept, a connection over the cap per peer address or in all is closed at once (reset), so a flood from one
   address cannot take the slots the gateway needs; the caps stay below half the open-files limit;
 - running out of file descriptors is logged once per episode (asyncio then retries the accept every second).
@@ -37,6 +38,9 @@ TLS_HANDSHAKE_TIMEOUT = 5.0
 IDLE_TIMEOUT = 5.0
 # A push body is at most 1 MiB, seconds on the slowest network a gateway is on.
 BODY_TIMEOUT = 10.0
+# After answering a request whose body it did not read (a refusal), the endpoint reads and drops what more comes
+# for this long, so the client sees the answer rather than a reset; aiohttp's default, 10 s, lets a trickle hold on.
+LINGERING_TIME = 1.0
 # Connections in all, and from one peer address: above the 100 an aiohttp or requests client pool opens to one
 # host, so the simulator's and a gateway's parallel pushes fit, far below what starves the process.
 MAX_CONNECTIONS = 512

@@ -33,7 +33,7 @@ from ..catalogue import PUSH_BODY_SCHEMA, Catalogue, gateway
 from ..catalogue.gateway import PUSH_ACK
 from ..errors import CCGatewayError
 from ..transport.redaction import MAX_JSON_DEPTH, json_depth
-from .guard import BODY_TIMEOUT, IDLE_TIMEOUT, TLS_HANDSHAKE_TIMEOUT, ConnectionGuard, GuardedListener
+from .guard import BODY_TIMEOUT, IDLE_TIMEOUT, LINGERING_TIME, TLS_HANDSHAKE_TIMEOUT, ConnectionGuard, GuardedListener
 from .push import PushRegistration
 
 try:  # push mode needs the optional packages; polling does not
@@ -256,7 +256,7 @@ class PushReceiver:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         certificate.configure_cert(context)
         self._runner = web.AppRunner(self._app(), access_log=None, shutdown_timeout=0.5,
-                                     keepalive_timeout=IDLE_TIMEOUT)
+                                     keepalive_timeout=IDLE_TIMEOUT, lingering_time=LINGERING_TIME)
         await self._runner.setup()
         for sock in self._listeners():
             await _GuardedSite(self._runner, sock, context).start()
