@@ -11,8 +11,9 @@ import pytest
 
 from CCGatewayLibrary.catalogue import load_catalogue
 from CCGatewayLibrary.errors import TransportError
-from CCGatewayLibrary.events import EventJournal, EventPoller
+from CCGatewayLibrary.events import EventJournal, EventPoller, PushListener, PushRegistration
 from CCGatewayLibrary.events import poller as poller_module
+from CCGatewayLibrary.events.background import Outcome
 from CCGatewayLibrary.secrets import SecretRegistry
 from CCGatewayLibrary.transport import Exchange, GuidHolder
 
@@ -212,3 +213,17 @@ def test_closing_is_recorded_with_its_reason_unless_the_poller_was_stopped() -> 
     poller.stop()  # a hand-over or sign-out: what the old poller ends with is nobody's news
     poller._close("polling stopped: late")
     assert journal.closed_reason is None
+
+
+def test_a_poll_and_a_heartbeat_say_what_they_came_to_in_the_one_outcome_enum() -> None:
+    # One Enum for both loops, so a new outcome cannot be handled by one and silently misread by the other.
+    catalogue = load_catalogue()
+    polls = Recording([_reply({"message": "", "retcode": "0", "event": READY}),
+                       _reply({"message": "", "retcode": "0", "event": None}),
+                       _reply({"message": "", "retcode": "100-006", "event": None})])
+    poller = EventPoller(polls, catalogue, "101", EventJournal("101"))  # type: ignore[arg-type]
+    assert [poller._poll_once() for _ in range(3)] == [Outcome.EVENT, Outcome.EMPTY, Outcome.STOP]
+    beats = Recording([_reply({"message": "success", "retcode": "0"}), TransportError("no reply")])
+    listener = PushListener(beats, catalogue, "101", EventJournal("101"),  # type: ignore[arg-type]
+                            PushRegistration("101", "https://x", catalogue))
+    assert [listener._beat(), listener._beat()] == [Outcome.OK, Outcome.ERROR]

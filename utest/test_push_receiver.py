@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 from CCGatewayLibrary.catalogue import load_catalogue
 from CCGatewayLibrary.errors import CCGatewayError, TransportError
 from CCGatewayLibrary.events import EventJournal, PushListener, PushRegistration
-from CCGatewayLibrary.events.push import REMEMBERED, fingerprint
-from CCGatewayLibrary.events.receiver import CALLBACK_PATH, PushReceiver
+from CCGatewayLibrary.events.journal import TALLY_SAMPLES
+from CCGatewayLibrary.events.push import REFUSED_PUSHES, REMEMBERED, fingerprint
+from CCGatewayLibrary.events.receiver import CALLBACK_PATH, ENDED_KEPT, PushReceiver
 from CCGatewayLibrary.secrets import SecretRegistry
 from CCGatewayLibrary.transport import Exchange, GuidHolder
 
@@ -75,7 +76,8 @@ def test_a_push_without_the_token_is_refused_and_noted_but_never_recorded(receiv
         reply = _push(receiver, registration, {"workNo": "101", "eventList": [_event()]}, token=token)
         assert reply.status_code == 401
         assert journal.events() == []
-        assert "without the sign-in's service token and was refused (HTTP 401)" in journal.problems()[-1].text
+        assert journal.problems()[-1].text.startswith("1 push refused (wrong service token), e.g. at ")
+        assert "from 127.0.0.1, with" in journal.problems()[-1].text
         assert registration.token.value not in reply.text
     finally:
         registration.close()
@@ -91,6 +93,71 @@ def test_the_token_of_another_agent_or_of_a_closed_sign_in_does_not_open_the_pat
         assert _push(receiver, first, {"eventList": [_event()]}, token="wrong").status_code == 404  # nobody here
     finally:
         second.close()
+
+
+def test_pushes_with_a_wrong_token_are_counted_in_one_note_quoting_the_last_few(receiver: PushReceiver) -> None:
+    registration, journal = receiver.register("101"), EventJournal("101")
+    registration.attach(journal)
+    try:
+        headers = {"service_token": "wrong"}
+        url = receiver.base_url + CALLBACK_PATH.format(agentid="101")
+        with requests.Session() as client:
+            for _ in range(30):
+                assert client.post(url, json={}, headers=headers, verify=str(receiver.ca_file)).status_code == 401
+            assert client.post(url, json={}, verify=str(receiver.ca_file)).status_code == 401
+        [note] = journal.problems()
+        assert note.text.startswith("31 pushes refused (wrong service token), e.g. at ")
+        assert note.text.count("from 127.0.0.1") == TALLY_SAMPLES
+        assert note.text.endswith("from 127.0.0.1, without service_token header (HTTP 401, its events not taken)")
+    finally:
+        registration.close()
+
+
+def test_a_flood_of_refused_pushes_keeps_one_note_and_a_bounded_sample() -> None:
+    registration, journal = PushRegistration("101", "https://x", CATALOGUE), EventJournal("101")
+    for n in range(5):  # before the sign-in's reply: counted, then handed to the journal with it
+        registration.refused(f"early {n}")
+    registration.attach(journal)
+    for n in range(20_000):
+        registration.refused(f"late {n}")
+    journal.problem("poll failed: timeout")
+    registration.refused("the last")
+    assert [p.text for p in journal.problems()] == [
+        "poll failed: timeout",
+        "20006 pushes refused (wrong service token), e.g. late 19998; late 19999; the last"]
+    tally = journal.tally(REFUSED_PUSHES)
+    assert tally is not None and len(tally.samples) == TALLY_SAMPLES
+
+
+def test_refused_pushes_held_before_the_sign_in_reply_are_counted_all() -> None:
+    registration, journal = PushRegistration("101", "https://x", CATALOGUE), EventJournal("101")
+    for n in range(7):
+        registration.refused(f"early {n}")
+    registration.attach(journal)
+    assert [p.text for p in journal.problems()] == [
+        "7 pushes refused (wrong service token), e.g. early 4; early 5; early 6"]
+
+
+def test_a_late_push_of_any_recently_ended_sign_in_is_quiet_and_the_newest_are_the_ones_kept(
+        receiver: PushReceiver) -> None:
+    agent = "107"
+    ended = []
+    for _ in range(ENDED_KEPT + 1):
+        registration = receiver.register(agent)
+        registration.close()
+        ended.append(registration.token.value)
+    current, journal = receiver.register(agent), EventJournal(agent)
+    current.attach(journal)
+    try:
+        body = {"workNo": agent, "eventList": [_event()]}
+        for token in (ended[-1], ended[-10], ended[1]):  # the newest, more than 8 back, the oldest still kept
+            reply = _push(receiver, None, body, token=token, agent=agent)
+            assert reply.status_code == 401 and reply.json()["message"] == "that sign-in has ended"
+        assert journal.problems() == []
+        forgotten = _push(receiver, None, body, token=ended[0], agent=agent)  # beyond the bound: counted as wrong
+        assert forgotten.status_code == 401 and journal.problems()[-1].text.startswith("1 push refused")
+    finally:
+        current.close()
 
 
 def test_a_late_push_of_an_ended_sign_in_is_refused_without_a_note_in_the_new_one(receiver: PushReceiver) -> None:
@@ -117,6 +184,8 @@ def test_a_late_push_of_an_ended_sign_in_is_refused_without_a_note_in_the_new_on
     ({"eventList": "AgentState_Ready"}, None, "does not match the push envelope's schema"),
     ({"workNo": "102", "eventList": [_event()]}, None, "is for agent 102, pushed to agent 101's path"),
     (None, b"[" * 200 + b"]" * 200, "nested more than"),
+    (None, b'{"workNo": "101", "eventList": [], "n": ' + b"9" * 5000 + b"}", "a number 5000 digits long"),
+    (None, b'{"workNo": "101", "eventList": [], "n": -' + b"9" * 5000 + b"}", "(a number too long)"),
 ])
 def test_a_broken_envelope_is_refused_naming_the_problem_and_noted_as_a_possible_gap(
         receiver: PushReceiver, body: Any, raw: bytes | None, why: str) -> None:

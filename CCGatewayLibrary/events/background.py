@@ -3,6 +3,17 @@
 from __future__ import annotations
 
 import threading
+from enum import Enum
+
+
+class Outcome(Enum):
+    """What one poll or one heartbeat came to; the loop that sent it decides from this when to send the next."""
+
+    EVENT = "event"  # a poll brought events: poll again at once, more may be queued
+    EMPTY = "empty"  # a poll brought none, or must be sent again with a renewed Guid: pause as usual
+    OK = "ok"  # a heartbeat was answered with success
+    ERROR = "error"  # it failed: noted in the journal, the next one is sent sooner (backing off)
+    STOP = "stop"  # the session is over, or the thread was asked to stop
 
 
 class AgentThread:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -44,12 +45,30 @@ class PollProblem:
     after: int = 0
 
 
+TALLY_SAMPLES = 3  # refusals of one kind quoted as examples: the newest, enough to see who and when
+
+
+@dataclass
+class Tally:
+    """Refusals of one kind, counted instead of noted one by one, so a flood of them keeps the journal small."""
+
+    one: str  # what one of them is, for the message: "push refused (wrong service token)"
+    many: str
+    count: int = 0
+    samples: deque[str] = field(default_factory=lambda: deque(maxlen=TALLY_SAMPLES))
+    problem: PollProblem | None = None  # the journal's note that says so, replaced as the count grows
+
+    def text(self) -> str:
+        return f"{self.count} {self.one if self.count == 1 else self.many}, e.g. {'; '.join(self.samples)}"
+
+
 @dataclass
 class EventJournal:
     owner: str
     _events: list[RecordedEvent] = field(default_factory=list)
     _problems: list[PollProblem] = field(default_factory=list)
     _changed: threading.Condition = field(default_factory=threading.Condition)
+    _tallies: dict[str, Tally] = field(default_factory=dict)
     closed_reason: str | None = None
 
     def append(self, event: dict[str, Any], schema_problem: str | None = None) -> RecordedEvent:
@@ -64,6 +83,24 @@ class EventJournal:
         with self._changed:
             self._problems.append(PollProblem(datetime.now(), text, gap, len(self._events)))
             self._changed.notify_all()
+
+    def count(self, one: str, many: str, sample: str, times: int = 1) -> None:
+        """Counts ``times`` refusals of a kind (named by ``many``) in one note, the newest of the problems, which
+        quotes the last few samples."""
+        with self._changed:
+            tally = self._tallies.setdefault(many, Tally(one, many))
+            tally.count += times
+            tally.samples.append(sample)
+            if tally.problem is not None:  # usually the last one: looked for from the end
+                index = next(i for i in range(len(self._problems) - 1, -1, -1) if self._problems[i] is tally.problem)
+                del self._problems[index]
+            tally.problem = PollProblem(datetime.now(), tally.text(), False, len(self._events))
+            self._problems.append(tally.problem)
+            self._changed.notify_all()
+
+    def tally(self, many: str) -> Tally | None:
+        with self._changed:
+            return self._tallies.get(many)
 
     def gaps(self, after: int = 0) -> list[PollProblem]:
         """Failed polls after event number ``after`` that may have lost an event."""

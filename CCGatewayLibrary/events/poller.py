@@ -19,7 +19,7 @@ from ..catalogue import POLL_RESPONSE_SCHEMA, Catalogue, gateway
 from ..catalogue.gateway import SUCCESS
 from ..errors import CCGatewayError, TransportError
 from ..transport import Exchange, GatewaySession, guid_replaced_in_flight
-from .background import AgentThread
+from .background import AgentThread, Outcome
 from .journal import EventJournal
 
 # Retcodes after which polling cannot succeed until the agent signs in again.
@@ -103,30 +103,30 @@ class EventPoller(AgentThread):
         failures = 0
         while not self._stop.is_set():
             outcome = self._poll_once()
-            if outcome == "stop":
+            if outcome is Outcome.STOP:
                 return
-            failures = failures + 1 if outcome == "error" else 0
+            failures = failures + 1 if outcome is Outcome.ERROR else 0
             # Drain queued events at once; pause after an empty poll; back off after errors.
-            delay = {"event": 0.0, "empty": self.poll_interval}.get(
+            delay = {Outcome.EVENT: 0.0, Outcome.EMPTY: self.poll_interval}.get(
                 outcome, min(self.poll_interval * 2**failures, MAX_BACKOFF))
             if delay:
                 self._stop.wait(delay)
 
-    def _poll_once(self) -> str:
-        """One poll: "event", "empty", "error" or "stop"."""
+    def _poll_once(self) -> Outcome:
+        """One poll: EVENT, EMPTY, ERROR or STOP."""
         try:
             exchange = self.session.send(self.interface.method, self.path, read_timeout=self.read_timeout)
         except CCGatewayError as error:
             # A reply lost after the poll reached the gateway may have carried an event: a gap in the journal.
             self._problem(f"poll failed: {error}", gap=isinstance(error, TransportError) and error.reached_gateway)
-            return "stop" if self._stop.is_set() else "error"
+            return Outcome.STOP if self._stop.is_set() else Outcome.ERROR
         if self.observe is not None:
             self.observe(exchange)
         if exchange.status != 200 or not isinstance(exchange.json, dict):
             what = f"HTTP {exchange.status} {exchange.reason}".strip() if exchange.status != 200 else \
                 f"a body that is {exchange.not_json}" if exchange.not_json else "a body that is not a JSON object"
             self._problem(f"poll answered {what}: {self._quote(exchange.text)}", gap=True)
-            return "stop" if self._stop.is_set() else "error"
+            return Outcome.STOP if self._stop.is_set() else Outcome.ERROR
         reply = exchange.json
         problem = self.catalogue.problems(POLL_RESPONSE_SCHEMA, reply)
         if problem:
@@ -136,13 +136,13 @@ class EventPoller(AgentThread):
             text = f"poll answered retcode {self.catalogue.describe_retcode(retcode)}"
             self._problem(text)
             if self._stop.is_set():
-                return "stop"
+                return Outcome.STOP
             if guid_replaced_in_flight(exchange, self.session, self.catalogue.guid_refusals):
-                return "empty"  # the Guid was replaced (Refresh Guid) while this poll was held: poll with the new one
+                return Outcome.EMPTY  # the Guid was replaced (Refresh Guid) while this poll was held: poll again
             if retcode in self.catalogue.session_ended:
                 self._close(f"polling stopped: {text}")
-                return "stop"
-            return "error"
+                return Outcome.STOP
+            return Outcome.ERROR
         events = reply.get("event")
         batch = events if isinstance(events, list) else [] if events is None else [events]
         delivered = 0
@@ -154,5 +154,5 @@ class EventPoller(AgentThread):
                 where = f"event [{index}]" if isinstance(events, list) else "event"
                 self._problem(f"poll reply's {where} is not a JSON object: {self._quote(event)}")
         if self._stop.is_set():
-            return "stop"
-        return "event" if delivered else "error" if batch else "empty"
+            return Outcome.STOP
+        return Outcome.EVENT if delivered else Outcome.ERROR if batch else Outcome.EMPTY

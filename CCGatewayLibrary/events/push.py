@@ -18,7 +18,7 @@ import hmac
 import json
 import secrets
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from typing import Any
 
@@ -28,9 +28,12 @@ from ..catalogue import Catalogue, gateway
 from ..catalogue.gateway import SUCCESS
 from ..errors import CCGatewayError
 from ..transport import GatewaySession, guid_replaced_in_flight
-from .background import AgentThread
-from .journal import EventJournal
+from .background import AgentThread, Outcome
+from .journal import TALLY_SAMPLES, EventJournal
 
+# A push without the sign-in's token, as the journal counts them (one note for all, not one each).
+REFUSED_PUSH = "push refused (wrong service token)"
+REFUSED_PUSHES = "pushes refused (wrong service token)"
 TOKEN_BYTES = 24  # 48 hex digits: the gateway takes at most 50 letters or digits
 REMEMBERED = 4096  # how many recent events of a session are kept for recognising a second delivery
 MAX_HEARTBEAT_BACKOFF = 5.0
@@ -70,6 +73,8 @@ class PushRegistration:
         self._journal: EventJournal | None = None
         self._held: list[dict[str, Any]] = []
         self._notes: list[tuple[str, bool]] = []
+        self._refused = 0  # pushes with a wrong token before the journal was attached: counted, a few kept
+        self._refused_samples: deque[str] = deque(maxlen=TALLY_SAMPLES)
         self._seen: OrderedDict[str, None] = OrderedDict()
         self.closed = False
 
@@ -90,6 +95,11 @@ class PushRegistration:
                 journal.append(event, self.catalogue.event_problems(event))
             for text, gap in notes:
                 journal.problem(text, gap=gap)
+            samples, refused = list(self._refused_samples), self._refused
+            self._refused_samples.clear()
+            self._refused = 0
+            for index, sample in enumerate(samples):
+                journal.count(REFUSED_PUSH, REFUSED_PUSHES, sample, refused - len(samples) + 1 if not index else 1)
 
     def receive(self, events: list[dict[str, Any]]) -> int:
         """Records the pushed events oldest first, each once; returns how many were new."""
@@ -119,6 +129,15 @@ class PushRegistration:
                 self._notes.append((text, gap))
             elif not self.closed:
                 self._journal.problem(text, gap=gap)
+
+    def refused(self, sample: str) -> None:
+        """A push came for this agent without this sign-in's token: counted, ``sample`` says which."""
+        with self._lock:
+            if self._journal is None:
+                self._refused += 1
+                self._refused_samples.append(sample)
+            elif not self.closed:
+                self._journal.count(REFUSED_PUSH, REFUSED_PUSHES, sample)
 
     def close(self) -> None:
         """No more pushes are taken for this sign-in."""
@@ -187,40 +206,40 @@ class PushListener(AgentThread):
         while not self._stop.wait(self.heartbeat_interval if not failures else
                                   min(self.heartbeat_interval, MAX_HEARTBEAT_BACKOFF, 0.5 * 2**failures)):
             outcome = self._beat()
-            if outcome == "stop":
+            if outcome is Outcome.STOP:
                 return
-            failures = failures + 1 if outcome == "error" else 0
+            failures = failures + 1 if outcome is Outcome.ERROR else 0
 
-    def _beat(self) -> str:
-        """One heartbeat: "ok", "error" or "stop"."""
+    def _beat(self) -> Outcome:
+        """One heartbeat: OK, ERROR or STOP."""
         headers = {gateway.SERVICE_TOKEN_HEADER: self.registration.token.value}
         try:
             exchange = self.session.send(self.interface.method, self.path, headers=headers)
         except CCGatewayError as error:
             self._problem(self.scrub(f"heartbeat failed: {error}"))
-            return "error"
+            return Outcome.ERROR
         if self._stop.is_set():
-            return "stop"
+            return Outcome.STOP
         self.heartbeats += 1
         reply = exchange.json
         if exchange.status != 200 or not isinstance(reply, dict):
             what = f"HTTP {exchange.status} {exchange.reason}".strip() if exchange.status != 200 else \
                 "a body that is not a JSON object"
             self._problem(f"heartbeat answered {what}: {self.scrub(exchange.text)[:SHOWN]!r}")
-            return "error"
+            return Outcome.ERROR
         problem = self.catalogue.problems(self.interface.response_schema["$id"], reply)
         if problem:
             self._problem(f"heartbeat reply does not match its schema: {problem}")
         retcode = str(reply.get("retcode"))
         if retcode == SUCCESS:
-            return "ok"
+            return Outcome.OK
         text = f"heartbeat answered retcode {self.catalogue.describe_retcode(retcode)}"
         self._problem(text)
         if guid_replaced_in_flight(exchange, self.session, self.catalogue.guid_refusals):
-            return "error"  # the Guid was replaced (Refresh Guid) while this heartbeat was on its way: beat again
+            return Outcome.ERROR  # the Guid was replaced (Refresh Guid) while this heartbeat was on its way: beat again
         if retcode in self.catalogue.session_ended:
             self.journal.close(f"heartbeat stopped: {text}")
             self._stop.set()
             self.registration.close()
-            return "stop"
-        return "error"
+            return Outcome.STOP
+        return Outcome.ERROR

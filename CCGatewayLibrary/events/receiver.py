@@ -6,19 +6,25 @@ already trusts) or, without one, from a throw-away CA made at start, whose certi
 `PushReceiver.ca_file` for whoever must trust it (the embedded simulator does so by itself).
 
 A push is taken only with the service token of a current sign-in of the agent (compared in constant time);
-anything else gets HTTP 401 and a note in the agent's journal, never its events. The body must match the push
-envelope's schema; the events go to the same journal as polled ones would.
+anything else gets HTTP 401, never its events, and is counted in the agent's journal (one note for all of them,
+quoting the last few), unless the token is that of a sign-in that has ended: such a late push is refused quietly.
+The body must match the push envelope's schema; the events go to the same journal as polled ones would.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import ipaddress
 import json
 import re
+import socket
 import ssl
+import sys
 import tempfile
 import threading
+from collections import OrderedDict
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -27,6 +33,7 @@ from ..catalogue import PUSH_BODY_SCHEMA, Catalogue, gateway
 from ..catalogue.gateway import PUSH_ACK
 from ..errors import CCGatewayError
 from ..transport.redaction import MAX_JSON_DEPTH, json_depth
+from .guard import BODY_TIMEOUT, IDLE_TIMEOUT, LINGERING_TIME, TLS_HANDSHAKE_TIMEOUT, ConnectionGuard, GuardedListener
 from .push import PushRegistration
 
 try:  # push mode needs the optional packages; polling does not
@@ -39,10 +46,32 @@ except ImportError as missing:  # pragma: no cover - depends on the installation
 CALLBACK_PATH = "/ccgw-push/v1/agents/{agentid}/events"
 MAX_CALLBACK_URI = 200  # the sign-in's callBackUri: at most 200 characters
 MAX_PUSH_BODY = 1024 * 1024
+BACKLOG = 128  # connections the kernel holds for accepting; the guard sheds the excess quickly
 LOCAL_NAMES = ("127.0.0.1", "localhost", "::1")
 TOKEN_HEADER = gateway.SERVICE_TOKEN_HEADER
-RETIRED_KEPT = 8  # ended sign-ins per agent whose tokens are still recognised (and refused quietly)
+# Ended sign-ins (of all agents) whose tokens are still recognised, so that their late pushes are refused quietly:
+# kept as 32-byte digests, at most 128 KiB, far more sign-ins than a suite ends while a gateway retries a push.
+ENDED_KEPT = 4096
 _PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z ]+)-----.+?-----END \1-----\r?\n?", re.DOTALL)
+
+
+class _NumberTooLong(ValueError):
+    """A JSON integer with more digits than Python converts (sys.get_int_max_str_digits, 4300 by default)."""
+
+
+def _integer(digits: str) -> int:
+    try:
+        return int(digits)
+    except ValueError:  # the digits are valid JSON; only their count breaks Python's limit
+        raise _NumberTooLong(f"the body holds a number {len(digits.lstrip('-'))} digits long, more than the "
+                             "longest number taken (a number too long); send numbers of at most "
+                             f"{sys.get_int_max_str_digits()} digits") from None
+
+
+def _ended_key(agent_id: str, token: str) -> bytes:
+    """How an ended sign-in's token is remembered: a digest, so the set holds no token and a lookup by it says
+    nothing about tokens of current sign-ins."""
+    return hashlib.sha256(f"{agent_id}\0{token}".encode("utf-8", "surrogatepass")).digest()
 
 
 def _issuer(push_ca: Path | None) -> trustme.CA:
@@ -78,6 +107,25 @@ def _names(*hosts: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*(host for host in hosts if not _unspecified(host)), *LOCAL_NAMES)))
 
 
+class _GuardedSite(web.BaseSite):
+    """Serves on a listening socket the guard made, with the TLS handshake timeout that TCPSite does not take."""
+
+    def __init__(self, runner: web.AppRunner, sock: GuardedListener, ssl_context: ssl.SSLContext) -> None:
+        super().__init__(runner, ssl_context=ssl_context)
+        self._sock = sock
+
+    @property
+    def name(self) -> str:
+        host, port = self._sock.getsockname()[:2]
+        return f"https://{host}:{port}"
+
+    async def start(self) -> None:
+        await super().start()
+        self._server = await asyncio.get_running_loop().create_server(
+            self._runner.server, sock=self._sock, ssl=self._ssl_context, backlog=self._backlog,  # type: ignore[arg-type]
+            ssl_handshake_timeout=TLS_HANDSHAKE_TIMEOUT)
+
+
 class PushReceiver:
     """Receives the pushes of every push-mode agent of one library instance."""
 
@@ -93,9 +141,10 @@ class PushReceiver:
         self.refused = 0  # pushes without a valid token or with a broken body
         self._lock = threading.Lock()
         self._registrations: dict[str, list[PushRegistration]] = {}
-        self._retired: dict[str, list[PushRegistration]] = {}
+        self._ended: OrderedDict[bytes, None] = OrderedDict()  # digests of ended sign-ins' tokens, newest last
         self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: web.AppRunner | None = None
+        self.guard: ConnectionGuard | None = None  # made with the event loop, at start
         self._thread: threading.Thread | None = None
 
     # -- registrations ---------------------------------------------------------------------------
@@ -116,8 +165,9 @@ class PushReceiver:
             if registration in current:
                 current.remove(registration)
                 # Kept a while: a late push of an ended sign-in is refused quietly, not noted as the new one's.
-                retired = self._retired.setdefault(registration.agent_id, [])
-                retired[:] = [*retired, registration][-RETIRED_KEPT:]
+                self._ended[_ended_key(registration.agent_id, registration.token.value)] = None
+                while len(self._ended) > ENDED_KEPT:
+                    self._ended.popitem(last=False)  # the oldest: a late push is most likely from a recent one
             if not current:
                 self._registrations.pop(registration.agent_id, None)
 
@@ -126,14 +176,13 @@ class PushReceiver:
         was that of a sign-in that has ended."""
         with self._lock:
             candidates = list(self._registrations.get(agent_id, ()))
-            retired = list(self._retired.get(agent_id, ()))
+            ended = _ended_key(agent_id, offered) in self._ended
         given = offered.encode("utf-8", "surrogatepass")
         found = None
         for registration in candidates:  # each one compared, so the time taken does not say which came close
             if registration.token_matches(given) and found is None:
                 found = registration
-        ended = [registration.token_matches(given) for registration in retired]
-        return found, candidates[-1] if candidates else None, found is None and any(ended)
+        return found, candidates[-1] if candidates else None, found is None and ended
 
     # -- the server ------------------------------------------------------------------------------
     def _app(self) -> web.Application:
@@ -142,6 +191,8 @@ class PushReceiver:
         return app
 
     async def _receive(self, request: web.Request) -> web.Response:
+        if self.guard is not None and request.transport is not None:
+            self.guard.request_started(request.transport.get_extra_info("peername"))
         agent_id = request.match_info["agentid"]
         registration, newest, ended = self._match(agent_id, request.headers.get(TOKEN_HEADER, ""))
         if registration is None:
@@ -151,11 +202,22 @@ class PushReceiver:
             if newest is None:
                 return web.json_response({"message": f"no agent {agent_id[:24]} receives pushes here",
                                           "retcode": "404"}, status=404)
-            newest.note(f"a push for agent {agent_id} came without the sign-in's service token and was refused "
-                        "(HTTP 401); its events were not taken")
+            peer = request.remote or "an unknown address"
+            header = "without" if TOKEN_HEADER not in request.headers else "with a wrong"
+            newest.refused(f"at {datetime.now():%H:%M:%S} from {peer}, {header} service_token header (HTTP 401, "
+                           "its events not taken)")
             return web.json_response({"message": "service_token missing or wrong", "retcode": "401"}, status=401)
         try:
-            events = self._events(agent_id, await request.read())
+            async with asyncio.timeout(BODY_TIMEOUT):
+                raw = await request.read()
+        except TimeoutError:
+            self.refused += 1
+            registration.note(f"a push was refused (HTTP 408), so its events may be lost: its body did not arrive "
+                              f"within {BODY_TIMEOUT:g} s", gap=True)
+            return web.json_response({"message": f"the body did not arrive within {BODY_TIMEOUT:g} s",
+                                      "retcode": "408"}, status=408, headers={"Connection": "close"})
+        try:
+            events = self._events(agent_id, raw)
         except ValueError as problem:
             self.refused += 1
             registration.note(f"a push was refused (HTTP 400), so its events may be lost: {problem}", gap=True)
@@ -166,8 +228,10 @@ class PushReceiver:
     def _events(self, agent_id: str, raw: bytes) -> list[dict[str, Any]]:
         """The events of a push body, or ValueError saying what is wrong with it."""
         try:
-            body = json.loads(raw.decode("utf-8"))
+            body = json.loads(raw.decode("utf-8"), parse_int=_integer)
             too_deep = json_depth(body) > MAX_JSON_DEPTH
+        except _NumberTooLong:
+            raise
         except (UnicodeDecodeError, ValueError, RecursionError):
             raise ValueError("the body is not JSON in UTF-8") from None
         if too_deep:
@@ -191,13 +255,37 @@ class PushReceiver:
         certificate = ca.issue_cert(*_names(*(h for h in (hint, self.host) if h)))
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         certificate.configure_cert(context)
-        self._runner = web.AppRunner(self._app(), access_log=None, shutdown_timeout=0.5)
+        self._runner = web.AppRunner(self._app(), access_log=None, shutdown_timeout=0.5,
+                                     keepalive_timeout=IDLE_TIMEOUT, lingering_time=LINGERING_TIME)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port, ssl_context=context, reuse_address=True)
-        await site.start()
+        for sock in self._listeners():
+            await _GuardedSite(self._runner, sock, context).start()
         port = self._runner.addresses[0][1]
         host = f"[{self.host}]" if ":" in self.host else self.host
         self.base_url = self._public_url or f"https://{host}:{port}"
+
+    def _listeners(self) -> list[GuardedListener]:
+        """Listening sockets on every address of ``host``, on one port (the first one's, when ``port`` is 0)."""
+        assert self.guard is not None
+        infos = socket.getaddrinfo(self.host, self.port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        listeners: list[GuardedListener] = []
+        port = self.port
+        try:
+            for family, kind, proto, _, address in dict.fromkeys(infos):
+                sock = self.guard.listener(family, kind, proto)
+                listeners.append(sock)
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                if family == socket.AF_INET6:  # one socket per address family, as asyncio does
+                    sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+                sock.bind((address[0], port, *address[2:]))
+                port = port or sock.getsockname()[1]
+                sock.listen(BACKLOG)
+                sock.setblocking(False)
+        except OSError:
+            for sock in listeners:
+                sock.close()
+            raise
+        return listeners
 
     def start(self, timeout: float = 15.0) -> None:
         self._tmp = tempfile.TemporaryDirectory(prefix="ccgw-push-")
@@ -209,6 +297,8 @@ class PushReceiver:
             loop = asyncio.new_event_loop()
             self._loop = loop
             asyncio.set_event_loop(loop)
+            self.guard = ConnectionGuard(loop)
+            loop.set_exception_handler(self.guard.exception_handler)
             try:
                 loop.run_until_complete(self._start_site())
             except BaseException as error:  # reported to the starting thread
@@ -243,7 +333,7 @@ class PushReceiver:
             self._thread.join(10)
         with self._lock:
             self._registrations.clear()
-            self._retired.clear()
+            self._ended.clear()
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None

@@ -59,8 +59,8 @@ The Heartbeat Keeps A Pushed Agent Signed In
     Set Agent Busy
     Wait For Event    AgentState_SetNotReady_Success
 
-A Push Without The Service Token Is Refused And Noted
-    [Documentation]    FAIL GLOB: *SetNotReady_Success did not arrive for agent ${FIRST_AGENT} in 500 milliseconds.* Last polling problem: a push for agent ${FIRST_AGENT} came without the sign-in's service token *
+A Push Without The Service Token Is Refused And Counted
+    [Documentation]    FAIL GLOB: *SetNotReady_Success did not arrive for agent ${FIRST_AGENT} in 500 milliseconds.* Last polling problem: 1 push refused (wrong service token), e.g. * with a wrong service_token header *
     ${endpoint}=    Get Push Endpoint    agent=${FIRST_AGENT}
     VAR    &{event}=    eventType=AgentState_SetNotReady_Success    workNo=${FIRST_AGENT}
     ...    content=${{ {'reason': '201'} }}    eventGenTime=${1}
