@@ -1,83 +1,55 @@
-"""Shared state of one library instance: settings, signed-in agents, catalogue, secrets, simulator.
+"""Shared state of one library instance: settings, signed-in agents and their sessions, the simulator and the
+push endpoint. Keyword classes hold no state of their own; they reach everything through this context.
 
-Keyword classes hold no state of their own; they reach everything through this context.
+Calling an interface is the request pipeline's job (``ctx.requests``, pipeline.py); the rules for a gateway's
+address live in urls.py.
 """
 
 from __future__ import annotations
 
-import html
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from typing import TYPE_CHECKING, Any, Protocol
 
 from robot.api import logger
 from robot.api.types import Secret
 from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
-from robot.output.loglevel import LEVELS as LOG_LEVELS
-from robot.running.context import EXECUTION_CONTEXTS
 
-from .catalogue import Catalogue, Interface, gateway, load_catalogue
-from .catalogue.gateway import SUCCESS
-from .errors import AgentError, CCGatewayError, HttpStatusError, ResponseSchemaError, RetcodeError, TransportError
-from .events import Cursor, EventJournal, EventPoller, PushListener, PushRegistration, RecordedEvent
+from .catalogue import Catalogue, gateway, load_catalogue
+from .errors import AgentError, CCGatewayError
+from .events import Cursor, EventChannel, EventJournal, EventPoller, PushListener, PushRegistration, RecordedEvent
+from .pipeline import RequestPipeline
 from .pool import PoolState
-from .reporting import RequestRecorder
 from .scopes import SettingScopes
 from .secrets import SecretRegistry
-from .transport import (
-    GUID_RACE_WAIT,
-    Exchange,
-    GatewaySession,
-    GuidHolder,
-    RedactionPolicy,
-    RedactionRuleError,
-    guid_replaced_in_flight,
-)
+from .transport import Exchange, GatewaySession, GuidHolder, RedactionPolicy, RedactionRuleError
+from .urls import ca_bundle, gateway_url
 
 if TYPE_CHECKING:
     from .events.receiver import PushReceiver
-    from .recording import SessionRecorder
-    from .simulator.runner import SimulatorRunner
+    from .simulator.logfile import SimulatorLog
+    from .simulator.world import SimulatorConfig
 
-ANY_RETCODE = "any"
+
+class SimulatorHost(Protocol):
+    """What the context asks of a simulator it started: the in-process runner or a ccgw-sim process."""
+
+    description: str  # for the report: "embedded simulator", "embedded replay", "ccgw-sim process"
+
+    @property
+    def config(self) -> SimulatorConfig | None:
+        """The settings of a simulator running in this process, which the library may adjust (the push
+        endpoint's CA); None for a process or a replay."""
+
+    def stop(self) -> dict[str, Any] | None:
+        """Stops it; a process returns the counters it printed."""
+
+__all__ = ["AgentHandle", "LibraryContext", "RecordsMark", "Settings", "ca_bundle", "gateway_url"]
+
 EVENT_MODES = ("poll", "push")
 EVENT_MODE_VARIABLE = "${CCGW_EVENT_MODE}"
-LOG_BODY_LIMIT = 4000
-
-
-def gateway_url(url: str, name: str = "Gateway URL") -> str:
-    """The gateway's base URL (or ``name``'s, e.g. push_url), refused unless it is https://host[:port]: secrets
-    travel in bodies and headers."""
-    try:
-        parts = urlsplit(url.strip())
-        parts.port  # noqa: B018 - reading it checks the port
-    except ValueError as error:
-        raise CCGatewayError(f"{name} is not a URL ({error}); give https://host:8043.") from None
-    if parts.username is not None or parts.password is not None:
-        # Never echo it: the part before @ may be a password.
-        raise CCGatewayError(f"{name} must not carry a user name or password before '@' (https://user:pw@host): "
-                             "it would be logged and sent on. Give https://host:8043.")
-    labels = (parts.hostname or "").rstrip(".").split(".")
-    if parts.hostname and not parts.hostname.startswith("[") and ":" not in parts.hostname and "" in labels:
-        raise CCGatewayError(f"{name} '{url}' has a host name with an empty part ({parts.hostname}); "
-                             "give https://host:8043.")
-    if parts.scheme != "https" or not parts.hostname:
-        raise CCGatewayError(f"{name} '{url}' must look like https://host:8043: the gateway takes passwords, "
-                             "so plain http:// is refused.")
-    return f"https://{parts.netloc}{parts.path.rstrip('/')}"
-
-
-def ca_bundle(path: str | None) -> str | bool:
-    """A CA file that exists, or True for requests' own CA bundle."""
-    if not path:
-        return True
-    if not Path(path).is_file():
-        raise CCGatewayError(f"CA bundle '{path}' is not a file.")
-    return str(path)
 
 
 @dataclass
@@ -114,7 +86,7 @@ class AgentHandle:
     session: GatewaySession
     journal: EventJournal
     cursor: Cursor = field(default_factory=Cursor)
-    poller: EventPoller | PushListener | None = None  # push mode: the heartbeat, where polling would be
+    poller: EventChannel | None = None  # push mode: the heartbeat, where polling would be
     signed_in: bool = True
     phone: str | None = None  # the number it signed in on, to tell it from far ends in call events
     # Kept so a sign-out whose Guid is gone can still be carried out (a forced sign-in, then out); a Secret.
@@ -160,19 +132,19 @@ class LibraryContext:
         except RedactionRuleError as error:
             raise CCGatewayError(str(error)) from None
         self.secrets = SecretRegistry(self.policy)
+        self.requests = RequestPipeline(self.catalogue, self.secrets, self.policy)
         self.agents: dict[str, AgentHandle] = {}
         self.current_alias: str | None = None
         self.scopes = SettingScopes(settings)
-        self.simulator: SimulatorRunner | None = None
+        self.simulator: SimulatorHost | None = None
+        self.simulator_log: SimulatorLog | None = None  # log_file of an in-process simulator: closed with it
+        self.simulator_control_token: Secret | None = None  # given to Use Gateway: for its control interface
         self.push_receiver: PushReceiver | None = None
-        self.request_record = RequestRecorder()  # the running test's requests, for its sequence diagram
-        self.called: set[str] = set()  # log names of the catalogue's interfaces the running test's keywords called
         # Every session signed in since the last mark, and those signed in at it: a test's records hold all of an
         # alias's sessions in the test, also one a second sign-in replaced.
         self.sessions: list[AgentHandle] = []
         self._serial = 0
         self.pool = PoolState()  # agent pool and this process's reservations
-        self.recorder: SessionRecorder | None = None  # import argument record_to: the session, redacted, to a file
 
     # -- agents -----------------------------------------------------------------------------------
     def add_session(self, handle: AgentHandle) -> None:
@@ -252,7 +224,7 @@ class LibraryContext:
                                     push_ca=Path(s.push_ca) if s.push_ca else None)
             receiver.start()
             self.push_receiver = receiver
-            config = getattr(getattr(self.simulator, "simulator", None), "config", None)
+            config = self.simulator.config if self.simulator is not None else None
             if config is not None:  # the embedded simulator trusts the endpoint's CA, as a gateway must
                 config.callback_ca = receiver.ca_file
             elif self.simulator is not None:
@@ -269,7 +241,7 @@ class LibraryContext:
         """A registration for a sign-in in push mode (before it is sent), None in poll mode."""
         if self.event_mode() != "push":
             return None
-        if self.recorder is not None:
+        if self.requests.recorder is not None:
             raise CCGatewayError("record_to records polled sessions only (a replay answers polls): sign in in poll "
                                  "mode (event_mode=poll) while recording.")
         return self.push_endpoint().register(agent_id)
@@ -277,19 +249,21 @@ class LibraryContext:
     def start_receiving(self, agent: AgentHandle, push: PushRegistration) -> None:
         """Push mode: the registration's events go to the agent's journal, and the heartbeat starts."""
         agent.journal.reopen()
-        agent.poller = PushListener(agent.session.sibling(), self.catalogue, agent.agent_id, agent.journal, push,
-                                    heartbeat_interval=self.settings.heartbeat_interval, scrub=self.safe)
-        agent.poller.start()
+        listener = PushListener(agent.session.sibling(), self.catalogue, agent.agent_id, agent.journal, push,
+                                heartbeat_interval=self.settings.heartbeat_interval, scrub=self.requests.safe)
+        agent.poller = listener
+        listener.start()
 
     def start_polling(self, agent: AgentHandle) -> None:
         agent.journal.reopen()
-        agent.poller = EventPoller(agent.session.sibling(), self.catalogue, agent.agent_id, agent.journal,
-                                   poll_interval=self.settings.poll_interval, poll_wait=self.settings.poll_wait,
-                                   scrub=self.safe, observe=self._poll_observer(agent.agent_id))
-        agent.poller.start()
+        poller = EventPoller(agent.session.sibling(), self.catalogue, agent.agent_id, agent.journal,
+                             poll_interval=self.settings.poll_interval, poll_wait=self.settings.poll_wait,
+                             scrub=self.requests.safe, observe=self._poll_observer(agent.agent_id))
+        agent.poller = poller
+        poller.start()
 
     def _poll_observer(self, agent_id: str) -> Callable[[Exchange], None] | None:
-        recorder = self.recorder
+        recorder = self.requests.recorder
         if recorder is None:
             return None
         session = recorder.new_session(agent_id)
@@ -307,148 +281,11 @@ class LibraryContext:
         if self.simulator is not None:
             self.simulator.stop()
             self.simulator = None
+        if self.simulator_log is not None:
+            self.simulator_log.close()
+            self.simulator_log = None
         if self.push_receiver is not None:
             self.push_receiver.stop()
             self.push_receiver = None
-        if self.recorder is not None:
-            self.recorder.close()
-
-    # -- calling an interface ------------------------------------------------------------------------
-    def call(
-        self,
-        session: GatewaySession,
-        interface_name: str,
-        agent_id: str,
-        *,
-        path: dict[str, Any] | None = None,
-        query: dict[str, Any] | None = None,
-        body: Any = None,
-        headers: dict[str, str] | None = None,
-        expected_retcode: str | list[str] = SUCCESS,
-        handled: frozenset[str] = frozenset(),
-    ) -> dict[str, Any]:
-        """Check the request, send it, check HTTP status, reply schema and retcode; return the reply.
-
-        ``path`` fills the path's placeholders other than ``{agentid}``. ``handled`` retcodes are returned like
-        expected ones but are left out of the failure message: the caller deals with them itself."""
-        interface = self.catalogue.interface(interface_name)
-        query = {k: _query_text(v) for k, v in (query or {}).items() if v is not None}
-        params = {"agentid": agent_id} | {k: _query_text(v) for k, v in (path or {}).items()}
-        self.catalogue.check_request(interface, {"path": params, "query": query, "body": body})
-        url_path = interface.url_path(params)
-        exchange = self.send(session, interface, agent_id, url_path, query=query, body=body,
-                             send_guid=interface.guid_required, headers=headers)
-        # A test expecting the refusal has nothing to wait for.
-        expected = {expected_retcode} if isinstance(expected_retcode, str) else set(expected_retcode)
-        race_wait = 0.0 if expected & self.catalogue.guid_refusals else GUID_RACE_WAIT
-        if guid_replaced_in_flight(exchange, session, self.catalogue.guid_refusals, race_wait):
-            # A poll reply rotated the Guid while this request was on its way; the gateway refused the old one
-            # and so did nothing. Sending it once more with the new Guid is what a client with one thread would
-            # have done.
-            logger.info(f"{interface.name} carried a Guid that a reply to another request replaced meanwhile; "
-                        "sent again with the new one.")
-            exchange = self.send(session, interface, agent_id, url_path, query=query, body=body,
-                                 send_guid=interface.guid_required, headers=headers)
-        try:
-            return self.check_reply(interface, exchange, expected_retcode, agent_id, handled)
-        except CCGatewayError:
-            # At the default log level the DEBUG details are not kept: a failing call shows them at INFO.
-            self._log_details(interface.name, exchange, "INFO")
-            raise
-
-    def send(self, session: GatewaySession, interface: Interface, agent_id: str, path: str, **request: Any) -> Exchange:
-        """Sends and logs one request; a transport failure names the interface and the agent."""
-        started = datetime.now()  # the event journal's clock
-        if interface.name in self.catalogue.interfaces:
-            self.called.add(interface.name)
-        try:
-            exchange = session.send(interface.method, path, **request)
-        except TransportError as error:
-            self.request_record.request(started, agent_id, interface.name, None)
-            raise TransportError(f"{interface.name} for agent {agent_id} failed: {self.safe(str(error))}") from None
-        self.request_record.request(started, agent_id, interface.name, exchange)
-        self.log_exchange(interface.name, exchange)
-        if self.recorder is not None:
-            self.recorder.request(interface.name, agent_id, exchange)
-        return exchange
-
-    def safe(self, text: str) -> str:
-        """``text`` with registered secrets and redaction patterns masked, ready to quote in a message."""
-        return self.policy.redact_text(self.secrets.mask(text))
-
-    def check_reply(
-        self, interface: Interface, exchange: Exchange, expected_retcode: str | list[str], agent_id: str,
-        handled: frozenset[str] = frozenset(),
-    ) -> dict[str, Any]:
-        host = exchange.url.split("://", 1)[-1].split("/", 1)[0].rpartition("@")[2]
-        where = f"{interface.name} ({interface.method} {interface.path}) for agent {agent_id} at {host}"
-        if exchange.status != 200:
-            raise HttpStatusError(f"{where} answered HTTP {exchange.status} {exchange.reason}, expected 200. "
-                                  f"Body: {self._quote_body(exchange)}")
-        if not isinstance(exchange.json, dict):
-            what = f"{exchange.not_json}" if exchange.not_json else "empty" if not exchange.text else \
-                f"JSON but not an object ({type(exchange.json).__name__})"
-            raise ResponseSchemaError(f"{where} answered with a body that is not a JSON object ({what}): "
-                                      f"{self._quote_body(exchange)}")
-        reply = exchange.json
-        try:
-            self.catalogue.check_response(interface, reply)
-        except ResponseSchemaError as error:
-            raise ResponseSchemaError(f"{self.safe(str(error))} (agent {agent_id} at {host})") from None
-        retcode = str(reply["retcode"])
-        expected = [expected_retcode] if isinstance(expected_retcode, str) else list(expected_retcode)
-        if ANY_RETCODE not in expected and retcode not in expected and retcode not in handled:
-            wanted = " or ".join(self.catalogue.describe_retcode(code) for code in expected[:2])
-            if len(expected) > 2:
-                wanted += f" or one of {', '.join(expected[2:])}"
-            verb = "failed" if retcode != SUCCESS else "succeeded unexpectedly"
-            got = self.catalogue.describe_retcode(retcode)
-            said = str(reply.get("message") or reply.get("msg") or "").strip()
-            # The gateway's own words often say more than the code's generic meaning ("no call is ringing").
-            extra = f" The gateway says: {_clip(self.safe(said), 200)}" if said and said not in (
-                "success", self.catalogue.meaning(retcode)) else ""
-            raise RetcodeError(f"{interface.name} {verb} for agent {agent_id}: retcode {got}, expected {wanted}."
-                               f"{extra}", retcode)
-        return reply
-
-    def _quote_body(self, exchange: Exchange) -> str:
-        return _clip(self.safe(exchange.text), 300) if exchange.text else "(empty)"
-
-    def log_exchange(self, name: str, exchange: Exchange) -> None:
-        reply = exchange.json if isinstance(exchange.json, dict) else {}
-        retcode = reply.get("retcode")
-        outcome = f", retcode {self.catalogue.describe_retcode(str(retcode))}" if retcode is not None else ""
-        path = exchange.url.split("://", 1)[-1].split("/", 1)[-1]
-        logger.info(f"{name} {exchange.method} /{path} \u2192 HTTP {exchange.status}{outcome}, "
-                    f"{exchange.elapsed_ms:.0f} ms")
-        if _debug_logged():
-            self._log_details(name, exchange, "DEBUG")
-
-    def _log_details(self, name: str, exchange: Exchange, level: str) -> None:
-        details = {"request": exchange.redacted_request(), "response": exchange.redacted_response()}
-        # Scrub before clipping: a clip through the middle of a secret would leave its first half readable.
-        text = _clip(self.secrets.scrub(json.dumps(details, indent=2, ensure_ascii=False, default=str)),
-                     LOG_BODY_LIMIT)
-        logger.write(f"<details><summary>{html.escape(name)} request and reply (secrets redacted)</summary>"
-                     f"<pre>{html.escape(text)}</pre></details>", level, html=True)
-
-
-def _debug_logged() -> bool:
-    """Whether Robot keeps DEBUG messages now: redacting and writing out a reply that Robot then drops cost a
-    tenth of each call (bench/keyword_cost.py)."""
-    context = EXECUTION_CONTEXTS.current
-    if context is None:  # not inside a Robot run
-        return True
-    try:
-        # Robot's own level object: reading ${LOG LEVEL} through BuiltIn costs 40 µs, this well under one.
-        return context.output.log_level.priority <= LOG_LEVELS["DEBUG"]
-    except AttributeError:  # a Robot version that keeps it elsewhere
-        return BuiltIn().get_variable_value("${LOG LEVEL}", "TRACE") in ("DEBUG", "TRACE")
-
-
-def _query_text(value: object) -> str:
-    return str(value).lower() if isinstance(value, bool) else str(value)
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit] + f"... ({len(text) - limit} more characters)"
+        if self.requests.recorder is not None:
+            self.requests.recorder.close()

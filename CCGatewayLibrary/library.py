@@ -11,8 +11,7 @@ from robot.libraries.BuiltIn import BuiltIn
 from robotlibcore import DynamicCore
 
 from .arguments import check_arguments, refuse
-from .context import LibraryContext, RecordsMark, Settings, gateway_url
-from .context import ca_bundle as checked_ca_bundle
+from .context import LibraryContext, RecordsMark, Settings
 from .errors import CCGatewayError
 from .keywords import (
     AgentKeywords,
@@ -31,6 +30,8 @@ from .keywords import (
 from .keywords.base import seconds
 from .reporting.listener import DiagramListener
 from .secrets import SecretScrubber, url_credentials
+from .urls import ca_bundle as checked_ca_bundle
+from .urls import gateway_url
 from .version import VERSION
 
 EVENTS_FILE = "events.jsonl"
@@ -59,7 +60,7 @@ class _Lifecycle:
 
     def start_test(self, data: Any, result: Any) -> None:
         self.ctx.scopes.enter("Test")
-        self.ctx.called.clear()
+        self.ctx.requests.called.clear()
         self._mark = self.ctx.mark_records()
         for handle in self.ctx.agents.values():
             handle.counted_from = handle.journal.last_seq
@@ -67,9 +68,9 @@ class _Lifecycle:
     def end_test(self, data: Any, result: Any) -> None:
         self.ctx.apply_settings(self.ctx.scopes.leave())
         self._export_events(result.full_name)
-        if self.ctx.settings.interface_tags and self.ctx.called:
+        if self.ctx.settings.interface_tags and self.ctx.requests.called:
             # report.html's tag statistics then count tests per interface.
-            result.tags.add([INTERFACE_TAG + name for name in sorted(self.ctx.called)])
+            result.tags.add([INTERFACE_TAG + name for name in sorted(self.ctx.requests.called)])
 
     def _export_events(self, test: str) -> None:
         """Appends the events each agent received during the test to events.jsonl next to output.xml."""
@@ -287,12 +288,12 @@ class CCGatewayLibrary(DynamicCore):
         logging.getLogger("urllib3").setLevel(logging.ERROR)
         rules = [redact] if isinstance(redact, str) else list(redact or [])
         self.ctx = LibraryContext(settings, rules)
-        self.ctx.request_record.enabled = diagram
+        self.ctx.requests.record.enabled = diagram
         if record_to is not None:
             from .recording import SessionRecorder
 
             try:
-                self.ctx.recorder = SessionRecorder(Path(record_to), self.ctx.secrets)
+                self.ctx.requests.recorder = SessionRecorder(Path(record_to), self.ctx.secrets)
             except OSError as error:
                 raise CCGatewayError(f"record_to: cannot write the recording {record_to} "
                                      f"({error.strerror or error}).") from None

@@ -42,10 +42,10 @@ class SettingScopes:
             for frame in self._frames:  # nothing scoped may put an older value back later
                 frame.saved.pop(name, None)
         else:
-            frame = next((f for f in reversed(self._frames) if f.kind == scope), None)
-            if frame is None:
+            found = next((f for f in reversed(self._frames) if f.kind == scope), None)
+            if found is None:
                 raise CCGatewayError(f"scope={scope} needs a running {scope.lower()}: "
                                      f"{'use it inside a test' if scope == 'Test' else 'no suite is running'}.")
-            frame.saved.setdefault(name, old)
+            found.saved.setdefault(name, old)
         setattr(self.settings, name, value)
         return old

@@ -40,7 +40,7 @@ class Recorder:
 def lib(monkeypatch: pytest.MonkeyPatch) -> tuple[CCGatewayLibrary, Recorder]:
     library = CCGatewayLibrary(url="https://gw.example:8043", diagram=False)
     recorder = Recorder()
-    monkeypatch.setattr(library.ctx, "send", recorder.send)
+    monkeypatch.setattr(library.ctx.requests, "send", recorder.send)
     handle = SimpleNamespace(session=object(), agent_id="101", describe=lambda: "agent 101")
     monkeypatch.setattr(library.ctx, "agent", lambda alias=None: handle)
     return library, recorder
@@ -172,7 +172,7 @@ def test_a_getter_with_an_assertion_reads_again_until_it_holds(lib: tuple[CCGate
         recorder.result = {"agentState": next(states), "isWorking": False}
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(library.ctx, "send", send)
+    monkeypatch.setattr(library.ctx.requests, "send", send)
     status = library.get_agent_status(AssertionOperator["=="], "idle")
     assert status is not None and status["state"] == "idle" and len(recorder.sent) == 3
 

@@ -117,7 +117,7 @@ def test_password_is_registered_before_anything_is_sent(lib: CCGatewayLibrary, g
 
 def test_debug_block_is_redacted(lib: CCGatewayLibrary, gateway: Gateway, monkeypatch: pytest.MonkeyPatch) -> None:
     logged: list[str] = []
-    monkeypatch.setattr("CCGatewayLibrary.context.logger.write",
+    monkeypatch.setattr("CCGatewayLibrary.pipeline.logger.write",
                         lambda message, level="INFO", html=False, console=None: logged.append(message)
                         if level == "DEBUG" else None)
     _signed_in(lib, gateway)
@@ -199,7 +199,7 @@ def test_failure_quotes_an_empty_or_long_body_plainly(lib: CCGatewayLibrary, gat
 
 @pytest.mark.parametrize(("value", "text"), [(True, "true"), (False, "false"), (0, "0"), ("Ab", "Ab")])
 def test_query_values_are_sent_as_the_gateway_spells_them(value: object, text: str) -> None:
-    from CCGatewayLibrary.context import _query_text
+    from CCGatewayLibrary.pipeline import _query_text
 
     assert _query_text(value) == text
 

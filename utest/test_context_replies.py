@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 
 from CCGatewayLibrary import CCGatewayLibrary
-from CCGatewayLibrary.context import LOG_BODY_LIMIT, LibraryContext
+from CCGatewayLibrary.context import LibraryContext
 from CCGatewayLibrary.errors import HttpStatusError, ResponseSchemaError, RetcodeError, TransportError
+from CCGatewayLibrary.pipeline import LOG_BODY_LIMIT
 from CCGatewayLibrary.transport import Exchange
 
 PATH = "/agentgateway/resource/onlineagent/101/sayfree"
@@ -43,7 +44,7 @@ def _reply(text: str, *, status: int = 200, document: Any = None, not_json: str 
 
 def _judged(ctx: LibraryContext, exchange: Exchange, expected: str | list[str] = "0") -> str:
     with pytest.raises((HttpStatusError, ResponseSchemaError, RetcodeError)) as failed:
-        ctx.check_reply(ctx.catalogue.interface("sayFree"), exchange, expected, "101")
+        ctx.requests.check_reply(ctx.catalogue.interface("sayFree"), exchange, expected, "101")
     return str(failed.value)
 
 
@@ -70,13 +71,14 @@ def test_a_body_that_fits_is_quoted_whole(ctx: LibraryContext) -> None:
 def test_a_retcode_outside_several_expected_ones_names_them_all(ctx: LibraryContext) -> None:
     exchange = _reply("", document={"retcode": "100-009", "message": "x"})
     with pytest.raises(RetcodeError) as failed:
-        ctx.check_reply(ctx.catalogue.interface("sayFree"), exchange, ["0", "100-006"], "101")
+        ctx.requests.check_reply(ctx.catalogue.interface("sayFree"), exchange, ["0", "100-006"], "101")
     assert str(failed.value) == (
         "sayFree failed for agent 101: retcode 100-009 (setting the agent state failed (possibly no permission)), "
         "expected 0 (success) or 100-006 (agent not signed in). The gateway says: x"
     )
     with pytest.raises(RetcodeError) as many:
-        ctx.check_reply(ctx.catalogue.interface("sayFree"), exchange, ["0", "100-006", "000-003", "100-008"], "101")
+        ctx.requests.check_reply(ctx.catalogue.interface("sayFree"), exchange, ["0", "100-006", "000-003", "100-008"],
+                                 "101")
     assert "expected 0 (success) or 100-006 (agent not signed in) or one of 000-003, 100-008. " in str(many.value)
     assert failed.value.retcode == "100-009"
 
@@ -84,7 +86,7 @@ def test_a_retcode_outside_several_expected_ones_names_them_all(ctx: LibraryCont
 def test_a_retcode_among_several_expected_ones_is_accepted(ctx: LibraryContext) -> None:
     reply = {"retcode": "100-006", "message": "x"}
     interface = ctx.catalogue.interface("sayFree")
-    assert ctx.check_reply(interface, _reply("", document=reply), ["0", "100-006"], "101") == reply
+    assert ctx.requests.check_reply(interface, _reply("", document=reply), ["0", "100-006"], "101") == reply
 
 
 def test_an_unexpected_success_says_so_word_for_word(ctx: LibraryContext) -> None:
@@ -103,7 +105,7 @@ def test_a_transport_failure_names_the_interface_and_the_agent(ctx: LibraryConte
             raise TransportError(f"{method} {path} at gw.example:8043: cannot reach the gateway")
 
     with pytest.raises(TransportError) as failed:
-        ctx.call(Unreachable(), "sayFree", "101")  # type: ignore[arg-type]
+        ctx.requests.call(Unreachable(), "sayFree", "101")  # type: ignore[arg-type]
     assert (
         str(failed.value) == f"sayFree for agent 101 failed: POST {PATH} at gw.example:8043: cannot reach the gateway"
     )
@@ -115,9 +117,9 @@ def test_a_transport_failure_names_the_interface_and_the_agent(ctx: LibraryConte
 @pytest.fixture
 def logged(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[Any]]:
     records: dict[str, list[Any]] = {"info": [], "debug": []}
-    monkeypatch.setattr("CCGatewayLibrary.context.logger.info", lambda message: records["info"].append(message))
+    monkeypatch.setattr("CCGatewayLibrary.pipeline.logger.info", lambda message: records["info"].append(message))
     monkeypatch.setattr(
-        "CCGatewayLibrary.context.logger.write",
+        "CCGatewayLibrary.pipeline.logger.write",
         lambda message, level="INFO", html=False, console=None: records[level.lower()].append((message, html)),
     )
     return records
@@ -138,20 +140,20 @@ def test_an_exchange_is_logged_with_its_path_status_retcode_and_time(
     ctx: LibraryContext, logged: dict[str, list[Any]]
 ) -> None:
     reply = {"retcode": "100-006", "message": "nicht angemeldet"}
-    ctx.log_exchange("sayFree", _reply(json.dumps(reply), document=reply))
+    ctx.requests.log_exchange("sayFree", _reply(json.dumps(reply), document=reply))
     assert logged["info"] == [f"sayFree POST {PATH} \u2192 HTTP 200, retcode 100-006 (agent not signed in), 12 ms"]
 
 
 def test_an_exchange_without_a_json_reply_is_logged_without_a_retcode(
     ctx: LibraryContext, logged: dict[str, list[Any]]
 ) -> None:
-    ctx.log_exchange("sayFree", _reply("<html>", status=502, not_json="not JSON"))
+    ctx.requests.log_exchange("sayFree", _reply("<html>", status=502, not_json="not JSON"))
     assert logged["info"] == [f"sayFree POST {PATH} \u2192 HTTP 502, 12 ms"]
 
 
 def test_the_details_are_readable_indented_json_as_html(ctx: LibraryContext, logged: dict[str, list[Any]]) -> None:
     reply = {"retcode": "0", "message": "成功"}
-    ctx.log_exchange("sayFree", _reply(json.dumps(reply), document=reply))
+    ctx.requests.log_exchange("sayFree", _reply(json.dumps(reply), document=reply))
     text, as_html = _details(logged["debug"][0])
     assert as_html is True
     assert json.loads(text) == {"request": {"headers": {}, "body": None}, "response": {"headers": {}, "body": reply}}
@@ -160,7 +162,7 @@ def test_the_details_are_readable_indented_json_as_html(ctx: LibraryContext, log
 
 def test_long_details_are_cut_after_scrubbing(ctx: LibraryContext, logged: dict[str, list[Any]]) -> None:
     reply = {"retcode": "0", "message": "m" * (2 * LOG_BODY_LIMIT)}
-    ctx.log_exchange("sayFree", _reply(json.dumps(reply), document=reply))
+    ctx.requests.log_exchange("sayFree", _reply(json.dumps(reply), document=reply))
     text, _ = _details(logged["debug"][0])
     assert re.fullmatch(rf"(?s).{{{LOG_BODY_LIMIT}}}\.\.\. \(\d+ more characters\)", text)
 
@@ -172,8 +174,8 @@ def test_the_details_are_built_only_when_robot_keeps_debug_messages(
     from robot.output.loglevel import LogLevel
 
     running = SimpleNamespace(current=SimpleNamespace(output=SimpleNamespace(log_level=LogLevel(level))))
-    monkeypatch.setattr("CCGatewayLibrary.context.EXECUTION_CONTEXTS", running)
+    monkeypatch.setattr("CCGatewayLibrary.pipeline.EXECUTION_CONTEXTS", running)
     reply = {"retcode": "0", "message": ""}
-    ctx.log_exchange("sayFree", _reply(json.dumps(reply), document=reply))
+    ctx.requests.log_exchange("sayFree", _reply(json.dumps(reply), document=reply))
     assert len(logged["info"]) == 1
     assert len(logged["debug"]) == (1 if built else 0)

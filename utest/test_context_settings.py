@@ -10,12 +10,13 @@ import pytest
 from robot.api.types import Secret
 
 from CCGatewayLibrary import CCGatewayLibrary
-from CCGatewayLibrary.context import AgentHandle, ca_bundle, gateway_url
+from CCGatewayLibrary.context import AgentHandle
 from CCGatewayLibrary.errors import AgentError, CCGatewayError
 from CCGatewayLibrary.events import EventJournal
 from CCGatewayLibrary.secrets import MASK
 from CCGatewayLibrary.transport import Exchange
 from CCGatewayLibrary.transport.redaction import REDACTED
+from CCGatewayLibrary.urls import ca_bundle, gateway_url
 
 # ---------------------------------------------------------------- the gateway URL
 
@@ -153,4 +154,4 @@ def test_a_secret_value_is_a_secret_to_the_context() -> None:
     # Registered once, the secret is masked in whatever the context quotes.
     library = CCGatewayLibrary(url="https://gw.example:8043")
     library.ctx.secrets.register(Secret("Ctx-Pw-Planted"))
-    assert library.ctx.safe("said Ctx-Pw-Planted") == f"said {MASK}"
+    assert library.ctx.requests.safe("said Ctx-Pw-Planted") == f"said {MASK}"

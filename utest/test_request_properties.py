@@ -43,7 +43,7 @@ ITEM = 0
 
 EXAMPLES: Counter[str] = Counter()  # hypothesis examples run, per property
 DERIVED: Counter[str] = Counter()  # values checked in a loop inside one example
-RULES_SENT_THROUGH_CALL: set[str] = set()  # rules with at least one example refused by LibraryContext.call
+RULES_SENT_THROUGH_CALL: set[str] = set()  # rules with at least one example refused by RequestPipeline.call
 
 
 # In memory: nothing is written under .hypothesis/examples. Not database=None: hypothesis's pytest plugin wraps
@@ -456,7 +456,7 @@ def valid_value(field: Field, everything: bool = False) -> st.SearchStrategy[Any
 
 @cache
 def valid_request(interface_name: str, complete: bool = True) -> st.SearchStrategy[Any]:
-    """Valid requests; ``complete`` ones have path, query and body, as LibraryContext.call builds them."""
+    """Valid requests; ``complete`` ones have path, query and body, as RequestPipeline.call builds them."""
     return valid_value(root_field(CATALOGUE.interface(interface_name)), everything=complete)
 
 
@@ -702,7 +702,7 @@ def refusal(interface: Interface, request: Any) -> str:
 
 
 def call_args(request: Any) -> tuple[Any, dict[str, str], dict[str, str], Any] | None:
-    """(agent_id, path, query, body) when LibraryContext.call builds exactly this request from them, else None;
+    """(agent_id, path, query, body) when RequestPipeline.call builds exactly this request from them, else None;
     ``path`` holds the path's placeholders other than ``agentid``."""
     if not isinstance(request, dict) or set(request) != {"path", "query", "body"}:
         return None
@@ -716,18 +716,18 @@ def call_args(request: Any) -> tuple[Any, dict[str, str], dict[str, str], Any] |
 
 
 def refused_by_call(interface: Interface, request: Any) -> str | None:
-    """The refusal LibraryContext.call raises for ``request`` (None when call cannot build it); nothing sent."""
+    """The refusal RequestPipeline.call raises for ``request`` (None when call cannot build it); nothing sent."""
     args = call_args(request)
     if args is None:
         return None
     agent_id, path, query, body = args
     session = FakeSession()
     try:
-        LibraryContext(Settings()).call(session, interface.name, agent_id, path=path, query=query, body=body)
+        LibraryContext(Settings()).requests.call(session, interface.name, agent_id, path=path, query=query, body=body)
     except RequestSchemaError as error:
         assert session.sent == [], f"a refused {interface.name} request was sent: {session.sent}"
         return str(error)
-    raise AssertionError(f"{interface.name}: LibraryContext.call sent {request!r}")
+    raise AssertionError(f"{interface.name}: RequestPipeline.call sent {request!r}")
 
 
 def names(message: str, interface: Interface, field: str, texts: tuple[str, ...]) -> None:
@@ -807,12 +807,12 @@ def test_valid_request_is_sent_unchanged(name: str, data: st.DataObject) -> None
     request = data.draw(valid_request(name), label="request")
     CATALOGUE.check_request(interface, request)
     args = call_args(request)
-    assert args is not None, f"LibraryContext.call cannot build the valid request {request!r}"
+    assert args is not None, f"RequestPipeline.call cannot build the valid request {request!r}"
     agent_id, path, query, body = args
     assert set(path) == set(interface.path_params) - {"agentid"}  # every placeholder filled, through path=
     before = copy.deepcopy(request)
     session = FakeSession()
-    reply = LibraryContext(Settings()).call(session, name, agent_id, path=path, query=query, body=body)
+    reply = LibraryContext(Settings()).requests.call(session, name, agent_id, path=path, query=query, body=body)
     assert reply["retcode"] == "0"
     assert len(session.sent) == 1
     sent = session.sent[0]
@@ -823,7 +823,7 @@ def test_valid_request_is_sent_unchanged(name: str, data: st.DataObject) -> None
     # Documented: path values are converted with str, booleans lowercased; 60 and True fill {time} and {flag}.
     native = {k: native_value(v) for k, v in path.items()}
     if native != path:
-        LibraryContext(Settings()).call(session, name, agent_id, path=native, query=query, body=body)
+        LibraryContext(Settings()).requests.call(session, name, agent_id, path=native, query=query, body=body)
         assert session.sent[1].path == sent.path
 
 
@@ -1082,7 +1082,7 @@ def _report_examples(request: pytest.FixtureRequest) -> Iterator[None]:
             f"{len(RULES)} rules over "
             f"{len(INTERFACE_NAMES)} interfaces ({per_keyword}; {on_items} on array items); "
             f"{len(RULES_SENT_THROUGH_CALL)} rules also refused "
-            "through LibraryContext.call")
+            "through RequestPipeline.call")
     capture = request.config.pluginmanager.getplugin("capturemanager")
     if capture is None:
         print(line)

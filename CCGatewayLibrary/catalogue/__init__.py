@@ -12,13 +12,14 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from referencing import Registry, Resource
+from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 from ..errors import CatalogueError, RequestSchemaError, ResponseSchemaError
@@ -118,7 +119,7 @@ class Interface:
         """The ``{placeholders}`` of the path, in order."""
         return tuple(re.findall(r"{(\w+)}", self.path))
 
-    def url_path(self, path_params: dict[str, object]) -> str:
+    def url_path(self, path_params: Mapping[str, object]) -> str:
         """The path with its ``{placeholders}`` filled in and quoted."""
         try:
             return self.path.format(**{k: path_segment(v) for k, v in path_params.items()})
@@ -161,7 +162,7 @@ class Catalogue:
         resources.update((schema["$id"], schema) for schema in self._interface_files.values())
         self._schemas: dict[str, dict[str, Any]] = resources
         self.registry: Registry = Registry().with_resources(
-            (uri, Resource(contents=schema, specification=DRAFT202012)) for uri, schema in resources.items()
+            (uri, DRAFT202012.create_resource(schema)) for uri, schema in resources.items()
         )
         self.interfaces: dict[str, Interface] = {}
         routes: dict[tuple[str, str], str] = {}

@@ -29,7 +29,7 @@ from typing import Any
 try:
     import resource
 except ImportError:  # pragma: no cover - not on Windows
-    resource = None  # type: ignore[assignment]
+    resource = None  # type: ignore[assignment]  # the limits are then left as the system sets them
 
 # A gateway on the network finishes TLS in well under a second; asyncio's default allows 60 s.
 TLS_HANDSHAKE_TIMEOUT = 5.0

@@ -139,7 +139,7 @@ class EventJournal:
         deadline = time.monotonic() + timeout
         with self._changed:
             while True:
-                passed = []
+                passed: list[RecordedEvent] = []
                 for recorded in self._events[cursor.position:]:
                     if matches(recorded):
                         cursor.position = recorded.seq

@@ -41,6 +41,7 @@ class EventPoller(AgentThread):
         self.path = self.interface.url_path({"agentid": agent_id})
         self.journal = journal
         self.poll_interval = poll_interval
+        self.registration = None  # polled: no push registration
         # The gateway holds a poll ~10 s; give it room before calling the poll lost.
         self.read_timeout = poll_wait + POLL_SLACK
         self._route = threading.Lock()  # guards journal and _held against a hand-over

@@ -122,6 +122,7 @@ class _GuardedSite(web.BaseSite):
     async def start(self) -> None:
         await super().start()
         self._server = await asyncio.get_running_loop().create_server(
+            # aiohttp's Server is a protocol factory, which typeshed's create_server does not know it for
             self._runner.server, sock=self._sock, ssl=self._ssl_context, backlog=self._backlog,  # type: ignore[arg-type]
             ssl_handshake_timeout=TLS_HANDSHAKE_TIMEOUT)
 
@@ -306,7 +307,8 @@ class PushReceiver:
                 if self._runner is not None:
                     loop.run_until_complete(self._runner.cleanup())
                 loop.close()
-                self._tmp.cleanup()  # type: ignore[union-attr]
+                if self._tmp is not None:
+                    self._tmp.cleanup()
                 started.set()
                 return
             started.set()

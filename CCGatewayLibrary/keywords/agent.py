@@ -103,7 +103,7 @@ class AgentKeywords(LibraryComponent):
             if previous is not None and previous.poller is not None:
                 previous.poller.hold_events()
             session = self.ctx.new_session()
-            reply = self.ctx.call(session, interface, agent_id, body=body, expected_retcode=expected_retcode)
+            reply = self.ctx.requests.call(session, interface, agent_id, body=body, expected_retcode=expected_retcode)
             if not succeeded(reply):
                 return reply.get("result") or {}
             if session.guid.guid is None:
@@ -163,11 +163,12 @@ class AgentKeywords(LibraryComponent):
         # The session is gone: verified below instead of failing, unless a negative test asked for that.
         handled = frozenset() if expected & ended else ended
         if reason is not None:
-            reply = self.ctx.call(handle.session, "forceLogoutWithReason", handle.agent_id, path={"reason": reason},
-                                  expected_retcode=expected_retcode, handled=handled)
+            reply = self.ctx.requests.call(handle.session, "forceLogoutWithReason", handle.agent_id,
+                                           path={"reason": reason}, expected_retcode=expected_retcode,
+                                           handled=handled)
         else:
-            reply = self.ctx.call(handle.session, "forceLogout" if force else "logout", handle.agent_id,
-                                  expected_retcode=expected_retcode, handled=handled)
+            reply = self.ctx.requests.call(handle.session, "forceLogout" if force else "logout", handle.agent_id,
+                                           expected_retcode=expected_retcode, handled=handled)
         retcode = str(reply.get("retcode"))
         if retcode in handled and retcode not in expected:
             self._sign_out_for_real(handle, retcode)
@@ -199,8 +200,8 @@ class AgentKeywords(LibraryComponent):
             body = {"password": handle.password.value, "phonenum": handle.phone,
                     "status": int(SIGN_IN_STATUS["busy"]), "autoanswer": False}
             try:
-                self.ctx.call(session, "forceLogin", handle.agent_id, body=body)
-                self.ctx.call(session, "forceLogout", handle.agent_id)
+                self.ctx.requests.call(session, "forceLogin", handle.agent_id, body=body)
+                self.ctx.requests.call(session, "forceLogout", handle.agent_id)
             except CCGatewayError as error:
                 raise AgentError(f"Could not sign out {handle.describe()}: its Guid was refused ({meaning}) and "
                                  f"signing it in again by force to sign it out failed: {error}") from None
@@ -228,8 +229,8 @@ class AgentKeywords(LibraryComponent):
             if not handle.signed_in:
                 continue
             try:
-                reply = self.ctx.call(handle.session, interface, handle.agent_id,
-                                      handled=self.ctx.catalogue.session_ended)
+                reply = self.ctx.requests.call(handle.session, interface, handle.agent_id,
+                                               handled=self.ctx.catalogue.session_ended)
                 if succeeded(reply):
                     self._signed_out(handle)
                 else:

@@ -29,8 +29,8 @@ class LibraryComponent:
                     headers: dict[str, str] | None = None) -> dict[str, Any]:
         """Calls ``interface`` for the agent (the current one unless ``agent`` names an alias)."""
         handle = self.ctx.agent(agent)
-        return self.ctx.call(handle.session, interface, handle.agent_id, path=path, query=query, body=body,
-                             headers=headers, expected_retcode=expected_retcode)
+        return self.ctx.requests.call(handle.session, interface, handle.agent_id, path=path, query=query, body=body,
+                                      headers=headers, expected_retcode=expected_retcode)
 
     def _asserted(self, getter: str, fetch: Callable[[], T], operator: AssertionOperator | None, expected: Any,
                   message: str | None, what: Callable[[T], Any] = lambda value: value,
@@ -51,7 +51,7 @@ class LibraryComponent:
                 if time.monotonic() + ASSERTION_PAUSE > deadline:
                     waited = f" (tried {attempts} times in {robot_time(self.ctx.settings.assertion_timeout)})" \
                         if attempts > 1 else ""
-                    raise AssertionError(f"{self.ctx.safe(str(error))}{waited}") from None
+                    raise AssertionError(f"{self.ctx.requests.safe(str(error))}{waited}") from None
             time.sleep(ASSERTION_PAUSE)
             attempts += 1
             logger.debug(f"{getter}: attempt {attempts}, the assertion did not hold yet.")

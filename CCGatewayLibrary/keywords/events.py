@@ -188,9 +188,11 @@ class EventKeywords(LibraryComponent):
         found: list[RecordedEvent] = []
         for name, wanted in steps:
             remaining = max(0.0, deadline - time.monotonic())
-            recorded, _ = handle.journal.wait_for(
-                handle.cursor, lambda r, n=name, w=wanted: r.name == n and all(f.matches(r.event) for f in w),
-                remaining)
+
+            def matches(r: RecordedEvent, n: str = name, w: list[FieldFilter] = wanted) -> bool:
+                return r.name == n and all(f.matches(r.event) for f in w)
+
+            recorded, _ = handle.journal.wait_for(handle.cursor, matches, remaining)
             if recorded is None:
                 arrived = _names(handle.journal.events(start)) or "none"
                 so_far = ", ".join(r.describe() for r in found) or "none yet"
@@ -287,7 +289,7 @@ class EventKeywords(LibraryComponent):
         found = {"url": receiver.base_url, "ca_file": str(receiver.ca_file)}
         if agent is not None:
             handle = self.ctx.agent(agent)
-            registration = getattr(handle.poller, "registration", None)
+            registration = handle.poller.registration if handle.poller is not None else None
             if registration is None:
                 raise CCGatewayError(f"{handle.describe().capitalize()} did not sign in in push mode: its events are "
                                      "polled.")

@@ -72,11 +72,11 @@ class RawKeywords(LibraryComponent):
         # Without agent_id the request is the agent's own; with it, any signed-in agent's session may carry it.
         handle = self.ctx.agent(agent) if agent or not agent_id or self.ctx.current_alias else None
         session = handle.session if handle is not None else self.ctx.new_session()
-        target = agent_id or handle.agent_id
+        target = agent_id or (handle.agent_id if handle is not None else "")
         try:
             path = spec.url_path({**(path_params or {}), "agentid": target})
-            exchange = self.ctx.send(session, spec, target, path, query=query,
-                                     body=body, send_guid=guid if guid is not None else send_guid)
+            exchange = self.ctx.requests.send(session, spec, target, path, query=query,
+                                              body=body, send_guid=guid if guid is not None else send_guid)
         finally:
             if handle is None:
                 session.close()

@@ -37,7 +37,7 @@ class SessionKeywords(LibraryComponent):
         The Guid stays a secret: it is masked wherever it would appear.
         """
         handle = self.ctx.agent(agent)
-        reply = self.ctx.call(handle.session, "updateGuid", handle.agent_id, expected_retcode=expected_retcode)
+        reply = self.ctx.requests.call(handle.session, "updateGuid", handle.agent_id, expected_retcode=expected_retcode)
         if not succeeded(reply):
             return
         guid = (reply.get("result") or {}).get("guid")

@@ -10,13 +10,13 @@ from robot.api.types import Secret
 from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
 
 from ..catalogue import gateway
-from ..context import ca_bundle as checked_ca_bundle
-from ..context import gateway_url
 from ..errors import AgentError, SimulatorError
 from ..simulator.control import SimulatorControl
 from ..simulator.faults import FAULT_KINDS, FaultError
 from ..simulator.faults import table as fault_table
 from ..simulator.logfile import LogFileError, SimulatorLog
+from ..urls import ca_bundle as checked_ca_bundle
+from ..urls import gateway_url
 from ..version import VERSION
 from .base import LibraryComponent, seconds
 
@@ -43,13 +43,12 @@ class SimulatorKeywords(LibraryComponent):
         self.ctx.settings.url = url
         self.ctx.settings.ca_bundle = bundle
         # A token belongs to one gateway, so choosing a gateway always replaces it (with None when not given).
-        self.ctx.simulator_control_token = control_token  # type: ignore[attr-defined]
+        self.ctx.simulator_control_token = control_token
         guard = " (simulator control token set)" if control_token is not None else ""
         logger.info(f"Gateway under test: {self.ctx.settings.url}{guard}")
         simulator = self.ctx.simulator
-        config = getattr(getattr(simulator, "simulator", None), "config", None)
-        kind = "real gateway or ccgw-sim" if simulator is None else "ccgw-sim process" if hasattr(simulator, "pid") \
-            else "embedded simulator"
+        config = simulator.config if simulator is not None else None
+        kind = "real gateway or ccgw-sim" if simulator is None else simulator.description
         self._describe_run({
             "Gateway": f"{url} ({kind})",
             "Auth mode": ("dynamic" if config.dynamic_auth else "static") if config is not None
@@ -159,7 +158,7 @@ class SimulatorKeywords(LibraryComponent):
             if sink is not None:
                 sink.close()
             raise SimulatorError(f"The gateway simulator did not start: {error}") from None
-        runner.log_sink = sink  # type: ignore[attr-defined]  # closed with the simulator
+        self.ctx.simulator_log = sink  # closed with the simulator
         self.ctx.simulator = runner
         self.ctx.settings.poll_wait = config.poll_wait
         # Push mode's heartbeat keeps pace with the scaled sign-out of silent agents.
@@ -189,7 +188,7 @@ class SimulatorKeywords(LibraryComponent):
                  "--callback-ca": self.ctx.push_receiver.ca_file if self.ctx.push_receiver is not None else None}
         options += [part for name, value in given.items() if value is not None for part in (name, str(value))]
         simulator = SimulatorProcess(*options, ready_timeout=ready_timeout)
-        self.ctx.simulator = simulator  # type: ignore[assignment]  # stop() is all the context asks of it
+        self.ctx.simulator = simulator
         self.ctx.settings.poll_wait = config.poll_wait
         self.use_gateway(simulator.url, simulator.ca_file)
         logger.info(f"ccgw-sim process {simulator.pid} serves {simulator.url}.")
@@ -208,10 +207,10 @@ class SimulatorKeywords(LibraryComponent):
         counters = self.ctx.simulator.stop()
         if counters:  # a ccgw-sim process prints them as it stops
             logger.info(f"ccgw-sim counters: {counters}")
-        sink = getattr(self.ctx.simulator, "log_sink", None)
-        if sink is not None:
-            sink.close()
         self.ctx.simulator = None
+        if self.ctx.simulator_log is not None:
+            self.ctx.simulator_log.close()
+            self.ctx.simulator_log = None
 
     @keyword(tags=["simulator"])
     def restart_gateway_simulator(self, downtime: timedelta = timedelta(seconds=0.5),
@@ -388,8 +387,8 @@ class SimulatorKeywords(LibraryComponent):
         return self._control().agent(agent_id)
 
     def _control(self) -> SimulatorControl:
-        token: Secret | None = getattr(self.ctx, "simulator_control_token", None)
-        recorder = self.ctx.recorder
+        token = self.ctx.simulator_control_token
+        recorder = self.ctx.requests.recorder
         return SimulatorControl(self.ctx.gateway_url(), self.ctx.settings.ca_bundle,
                                 token=token.value if token is not None else None,
                                 observe=recorder.control if recorder is not None else None)

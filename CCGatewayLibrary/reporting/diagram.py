@@ -120,13 +120,14 @@ def render_diagram(data: DiagramData, *, max_rows: int = MAX_ROWS,
 # -- rows -----------------------------------------------------------------------------------------------
 def _agent_lanes(data: DiagramData) -> dict[str, Lane]:
     lanes: dict[str, Lane] = {}
-    active = {entry.agent_id for entry in [*data.requests, *data.events]}
+    entries: list[RecordedRequest | ReceivedEvent] = [*data.requests, *data.events]
+    active = {entry.agent_id for entry in entries}
     for agent in (a for a in data.agents if a.agent_id in active):  # the latest alias of an agent ID names its lane
         label = agent.agent_id if agent.alias == agent.agent_id else f"{agent.alias} ({agent.agent_id})"
         note = " \u00b7 ".join(([f"phone {agent.phone}"] if agent.phone else []) +
                                 ([] if agent.signed_in else ["signed out"]))
         lanes[agent.agent_id] = Lane(agent.agent_id, label, "agent", note)
-    for entry in [*data.requests, *data.events]:  # e.g. a refused sign-in: no handle, still a lane
+    for entry in entries:  # e.g. a refused sign-in: no handle, still a lane
         lanes.setdefault(entry.agent_id, Lane(entry.agent_id, entry.agent_id, "agent"))
     return lanes
 

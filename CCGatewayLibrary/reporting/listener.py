@@ -50,11 +50,11 @@ class DiagramListener:
         self._begin(in_test=False)
 
     def _begin(self, in_test: bool) -> None:
-        if not self.ctx.request_record.enabled:
+        if not self.ctx.requests.record.enabled:
             self._stretch = None
             return
         self._stretch = _Stretch(self.ctx.mark_records(), in_test)
-        self.ctx.request_record.start()
+        self.ctx.requests.record.start()
 
     def start_suite(self, data: Any, result: Any) -> None:
         self._begin(in_test=False)
@@ -69,7 +69,7 @@ class DiagramListener:
         if len(message) > FAILURE_MESSAGE_CHARS:
             message = message[:FAILURE_MESSAGE_CHARS - 1] + "\u2026"
         caught = is_caught(result)
-        self._stretch.failures.append(FailedStep(datetime.now(), result.name, self.ctx.safe(message), caught))
+        self._stretch.failures.append(FailedStep(datetime.now(), result.name, self.ctx.requests.safe(message), caught))
         if not self._stretch.in_test and not caught:
             self._log()  # inside the failing keyword of a suite setup or teardown
             self._begin(in_test=False)
@@ -79,11 +79,11 @@ class DiagramListener:
         self._begin(in_test=False)  # what the suite does until the next test: its teardown, say
 
     def end_suite(self, data: Any, result: Any) -> None:
-        self.ctx.request_record.finish()
+        self.ctx.requests.record.finish()
         self._stretch = None
 
     def _log(self) -> None:
-        requests, unrecorded = self.ctx.request_record.finish()
+        requests, unrecorded = self.ctx.requests.record.finish()
         stretch, self._stretch = self._stretch, None
         if stretch is None:
             return
@@ -93,7 +93,7 @@ class DiagramListener:
         events = [ReceivedEvent(h.agent_id, e.seq, e.name, e.received, _content(e.event), e.schema_problem)
                   for h, received in sessions for e in received]
         data = DiagramData(stretch.started, list(agents.values()), requests, events, stretch.failures, unrecorded)
-        svg = render_diagram(data, describe_retcode=self.ctx.catalogue.describe_retcode, scrub=self.ctx.safe)
+        svg = render_diagram(data, describe_retcode=self.ctx.catalogue.describe_retcode, scrub=self.ctx.requests.safe)
         if svg:
             logger.info(svg, html=True)
 

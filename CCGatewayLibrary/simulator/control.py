@@ -248,8 +248,8 @@ class SimulatorControl:
             raise SimulatorError(f"The simulator's control interface at {self.base_url} needs its control token, "
                                  f"which {given}: pass the right one to 'Use Gateway' as control_token.")
         if response.status_code >= 400:
-            error = data.get("error") if isinstance(data, dict) else None
-            raise SimulatorError(f"Simulator refused: {error or response.text[:200]}")
+            refusal = data.get("error") if isinstance(data, dict) else None
+            raise SimulatorError(f"Simulator refused: {refusal or response.text[:200]}")
         return data
 
     def wait_ready(self, deadline: float, restarts: int = 0) -> dict[str, Any]:
@@ -261,7 +261,8 @@ class SimulatorControl:
             try:
                 health = self.health(timeout=max(0.2, min(2.0, give_up - time.monotonic())))
                 if health.get("status") == "ok" and int(health.get("restarts", 0)) >= restarts:
-                    return health  # type: ignore[no-any-return]
+                    ready: dict[str, Any] = health
+                    return ready
                 why = f"it answered {health}"
             except SimulatorError as error:
                 why = str(error)

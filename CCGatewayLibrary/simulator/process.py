@@ -24,8 +24,11 @@ class SimulatorProcess:
 
     def __init__(self, *options: str, folder: Path | None = None, env: dict[str, str] | None = None,
                  ready_timeout: float = 30.0) -> None:
-        self._tmp = None if folder is not None else tempfile.TemporaryDirectory(prefix="ccgw-sim-process-")
-        self.folder = Path(folder if folder is not None else self._tmp.name)  # type: ignore[union-attr]
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        if folder is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="ccgw-sim-process-")
+            folder = Path(self._tmp.name)
+        self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.ready_file = self.folder / "ready.json"
         self.ready_file.unlink(missing_ok=True)  # a file left by an earlier start would say "ready" at once
@@ -38,6 +41,9 @@ class SimulatorProcess:
             self.process = subprocess.Popen([sys.executable, "-m", "CCGatewayLibrary.simulator.cli", *self.options],
                                             env=dict(os.environ, **(env or {})), stdout=out, stderr=err)
         self.url, self.ca_file = self._wait_ready(ready_timeout)
+
+    description = "ccgw-sim process"
+    config = None  # its settings live in the other process
 
     @property
     def pid(self) -> int:

@@ -41,6 +41,8 @@ class SimulatorRunner:
         self.simulator = simulator or GatewaySimulator(config, roster, control_token=control_token,
                                                        request_log=request_log)
         self.simulator.restart_handler = self.restart
+        self.description = "embedded simulator" if isinstance(self.simulator, GatewaySimulator) else \
+            "embedded replay"
         self.host, self.port = host, port
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         if ca_file is None:
@@ -88,7 +90,7 @@ class SimulatorRunner:
 
     def start_in_thread(self, timeout: float = 15.0) -> Endpoint:
         started = threading.Event()
-        outcome: dict[str, object] = {}
+        outcome: dict[str, Any] = {}
 
         def serve() -> None:
             loop = asyncio.new_event_loop()
@@ -112,7 +114,8 @@ class SimulatorRunner:
             raise RuntimeError(f"simulator did not start in {timeout} s")
         if "error" in outcome:
             raise RuntimeError(f"simulator did not start: {outcome['error']}")
-        return outcome["endpoint"]  # type: ignore[return-value]
+        endpoint: Endpoint = outcome["endpoint"]
+        return endpoint
 
     def restart_from_thread(self, downtime: float = 0.0, timeout: float = 30.0) -> None:
         """`restart` for a simulator started with `start_in_thread`, called from another thread."""
@@ -137,6 +140,11 @@ class SimulatorRunner:
                 log.debug("stopping: cancelling %s", task.get_coro())
                 task.cancel()
             await asyncio.gather(*left, return_exceptions=True)
+
+    @property
+    def config(self) -> SimulatorConfig | None:
+        """The live simulator's settings (a replay has none)."""
+        return self.simulator.config if isinstance(self.simulator, GatewaySimulator) else None
 
     def stop(self) -> None:
         if self._loop is not None and self._thread is not None and self._thread.is_alive():

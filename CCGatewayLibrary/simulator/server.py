@@ -166,7 +166,7 @@ class GatewaySimulator(SimulatorShell):
         handler = self.restart_handler
 
         def begin() -> None:
-            task = asyncio.get_running_loop().create_task(handler(downtime))
+            task: asyncio.Task[None] = asyncio.ensure_future(handler(downtime))
             self._background.add(task)
             task.add_done_callback(self._background.discard)
 
@@ -334,15 +334,16 @@ class GatewaySimulator(SimulatorShell):
                    call: dict[str, Any]) -> web.Response:
         how = simulated_by(interface)
         if how == "sign-in":
-            result, guid = self.model.login(agent_id, call["body"], force=interface.name == "forceLogin")
+            signed_in, guid = self.model.login(agent_id, call["body"], force=interface.name == "forceLogin")
             if self.model.agents[agent_id].pushed:
                 self.pusher.start(self.model.agents[agent_id])
-            return self._reply(interface, SUCCESS, result=result, guid=guid)
+            return self._reply(interface, SUCCESS, result=signed_in, guid=guid)
         agent = self.model.authorize(agent_id, request.headers.get("Guid"))
         if interface.name == HEARTBEAT_INTERFACE:
             return self._heartbeat(interface, agent, request.headers.get(SERVICE_TOKEN_HEADER))
         if how == "agent state table":
-            result = self.model.change_state(agent, interface.name, call)
+            self.model.change_state(agent, interface.name, call)
+            result: Any = None
         elif how is not None:
             result = self.model.run(interface.name, agent, call)
         else:

@@ -308,8 +308,8 @@ class GatewaySession:
         self._http.trust_env = False
         if verify is True:  # no CA file given: requests' own choice, which the environment may name
             verify = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
-        self._send_settings = {"verify": verify, "proxies": requests.utils.get_environ_proxies(self.base_url),
-                               "stream": False, "cert": None}
+        self._send_settings: dict[str, Any] = {"verify": verify, "stream": False, "cert": None,
+                                               "proxies": requests.utils.get_environ_proxies(self.base_url)}
         # Connection errors only: a read error or an error status may mean the gateway acted already.
         retry = Retry(total=connect_retries, connect=connect_retries, read=0, status=0, other=0, redirect=0,
                       allowed_methods=None, backoff_factor=0.1, raise_on_status=False)
@@ -366,7 +366,7 @@ class GatewaySession:
                                             headers={**self._http.headers, **request_headers}, **payload).prepare()
                 # requests decodes %2E back to "."; keep the path exactly as the catalogue quoted it, so a
                 # segment such as ".." cannot turn into another path that receives the Guid.
-                prepared.url = urlunsplit(urlsplit(prepared.url)._replace(path=urlsplit(url).path))
+                prepared.url = urlunsplit(urlsplit(str(prepared.url))._replace(path=urlsplit(url).path))
                 # Redirects are not followed: requests would carry the Guid and the body to wherever they point.
                 response = self._http.send(prepared, timeout=(self.connect_timeout, wait), allow_redirects=False,
                                            **self._send_settings)
@@ -443,7 +443,7 @@ def _parse(response: requests.Response) -> tuple[Any, str | None]:
     return document, None
 
 
-def _is_read_timeout(error: Exception) -> bool:
+def _is_read_timeout(error: BaseException) -> bool:
     # With read retries off, urllib3 reports a read timeout as a connection error.
     return isinstance(getattr(error.args[0] if error.args else None, "reason", None), ReadTimeoutError)
 
