@@ -1,6 +1,6 @@
 """Agent events: the journal that keeps them, the poller or push listener that fills it, filters that pick them."""
 
-from .background import EventChannel
+from .channel import EventChannel
 from .journal import Cursor, EventJournal, RecordedEvent
 from .matching import FieldFilter
 from .poller import EventPoller
