@@ -9,19 +9,16 @@ taken over by the agent's session and masked in the reply's headers too.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import requests
 
 from .redaction import REDACTED, RedactionPolicy
-from .session import GuidHolder
-
-if TYPE_CHECKING:  # type only: at run time secrets imports transport.redaction, not the reverse
-    from ..secrets import SecretRegistry
+from .session import GuidHolder, SecretSink
 
 
 class GuidAuth(requests.auth.AuthBase):
-    def __init__(self, guid: GuidHolder, policy: RedactionPolicy, agent_id: str, secrets: SecretRegistry) -> None:
+    def __init__(self, guid: GuidHolder, policy: RedactionPolicy, agent_id: str, secrets: SecretSink) -> None:
         self._guid = guid
         self._policy = policy
         self._secrets = secrets

@@ -17,7 +17,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 import requests
@@ -31,8 +31,12 @@ from urllib3.util.retry import Retry
 from ..errors import TransportError
 from .redaction import DEFAULT_POLICY, MAX_JSON_DEPTH, SESSION_COOKIE, RedactionPolicy, json_depth
 
-if TYPE_CHECKING:  # type only: at run time secrets imports transport.redaction, not the reverse
-    from ..secrets import SecretRegistry
+
+class SecretSink(Protocol):
+    """Where the transport registers a secret it learns (a new Guid) before anything can log it: the library's
+    SecretRegistry, which itself builds on this package's redaction, so it is named here by what it does."""
+
+    def register(self, value: str | Secret | None) -> None: ...
 
 CONTENT_TYPE = "application/json; charset=UTF-8"
 # How long a request refused for its Guid waits for replies still being read to bring a new one. The reply that
@@ -168,7 +172,7 @@ def _watch_pools(manager: Any) -> None:
 class GuidHolder:
     """The agent's current Guid, shared by the command and the polling session."""
 
-    def __init__(self, secrets: SecretRegistry) -> None:
+    def __init__(self, secrets: SecretSink) -> None:
         self._secrets = secrets
         self._guid: Secret | None = None
         self._lock = threading.Lock()
