@@ -54,3 +54,17 @@ def test_the_simulator_refuses_a_time_scale_that_is_not_a_finite_positive_number
 def test_the_import_refuses_a_negative_duration(argument: str) -> None:
     with pytest.raises(CCGatewayError, match=f"'{argument}' must be a duration of zero or more"):
         CCGatewayLibrary(**{argument: timedelta(seconds=-1)})  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("option", "value", "rule"), [
+    ("--time-scale", "nan", "is not a finite number"), ("--time-scale", "inf", "is not a finite number"),
+    ("--time-scale", "0", "must be greater than 0"), ("--poll-wait", "-1", "must be 0 or more seconds"),
+    ("--guid-rotation", "inf", "is not a finite number"),
+])
+def test_ccgw_sim_refuses_a_number_that_is_not_finite_and_positive(option: str, value: str, rule: str) -> None:
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, "-m", "CCGatewayLibrary.simulator.cli", "--port", "0", option, value],
+                         capture_output=True, text=True, timeout=60, check=False)
+    assert run.returncode == 2 and f"argument {option}: '{value}'" in run.stderr and rule in run.stderr, run.stderr

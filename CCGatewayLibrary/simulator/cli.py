@@ -6,6 +6,7 @@ import argparse
 import ipaddress
 import json
 import logging
+import math
 import os
 import signal
 import sys
@@ -21,6 +22,32 @@ from .roster import Roster, RosterError
 EXIT_REFUSED = 2  # as argparse uses for a command line it will not run
 
 
+def _number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return value
+
+
+def _seconds(text: str) -> float:
+    """Seconds: a finite number of 0 or more (nan, inf and negative durations would stall or spin timers)."""
+    value = _number(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: a duration must be 0 or more seconds")
+    return value
+
+
+def _scale(text: str) -> float:
+    """A finite factor above 0: 0 would stop the simulator's clock, nan or inf make its timers spin."""
+    value = _number(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: the time scale must be greater than 0")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=SIMULATOR_NAME, description="Offline simulator of the Huawei CC-Gateway agent "
                                 "interface (HTTPS with its own CA).")
@@ -31,13 +58,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--roster", type=Path,
                    help="JSON roster: agents (ID ranges), each group's password as the name of an environment "
                         "variable (password_env), skill queues (default: built-in agents 101-1100)")
-    p.add_argument("--poll-wait", type=float, default=gateway.POLL_WAIT,
+    p.add_argument("--poll-wait", type=_seconds, default=gateway.POLL_WAIT,
                    help=f"seconds a poll waits for an event (default {gateway.POLL_WAIT:g})")
     p.add_argument("--auth-mode", choices=("static", "dynamic"), default="dynamic",
                    help="static keeps the sign-in Guid; dynamic rotates it on polls (default)")
-    p.add_argument("--guid-rotation", type=float,
+    p.add_argument("--guid-rotation", type=_seconds,
                    help=f"seconds between Guid changes (default {gateway.GUID_RENEWAL:g} times the time scale)")
-    p.add_argument("--time-scale", type=float, default=1.0,
+    p.add_argument("--time-scale", type=_scale, default=1.0,
                    help="multiplies the gateway's own timers (Guid renewal and lifetime, sign-out of an agent nobody "
                         "polls for, rest timer); 0.01 turns minutes into seconds (default 1)")
     p.add_argument("--log-file", type=Path,
