@@ -26,17 +26,23 @@ ${{PASSWORD: Secret}}    %{{CCGW_AGENT_PASSWORD}}
 """
 
 
-def test_a_suite_importing_the_library_with_other_arguments_keeps_the_earlier_suites_events(tmp_path: Path) -> None:
+def _run_suites(tmp_path: Path, suites: dict[str, tuple[str, str]]) -> Path:
+    """Runs one suite file per ``name: (import arguments, test name)`` in one robot run; returns the output folder."""
     folder = tmp_path / "suites"
     folder.mkdir()
-    (folder / "a_first.robot").write_text(SUITE.format(arguments="", name="First Suite Test"), encoding="utf-8")
-    (folder / "b_second.robot").write_text(SUITE.format(arguments="diagram=False", name="Second Suite Test"),
-                                           encoding="utf-8")
+    for name, (arguments, test) in suites.items():
+        (folder / f"{name}.robot").write_text(SUITE.format(arguments=arguments, name=test), encoding="utf-8")
     env = dict(os.environ, CCGW_AGENT_PASSWORD=Roster.load().password_of("101"))
     run = subprocess.run([sys.executable, "-m", "robot", "--outputdir", str(tmp_path / "out"), "--console", "none",
                           str(folder)], capture_output=True, text=True, env=env, timeout=300, check=False)
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
-    lines = [json.loads(line) for line in (tmp_path / "out" / "events.jsonl").read_text().splitlines()]
+    return tmp_path / "out"
+
+
+def test_a_suite_importing_the_library_with_other_arguments_keeps_the_earlier_suites_events(tmp_path: Path) -> None:
+    out = _run_suites(tmp_path, {"a_first": ("", "First Suite Test"),
+                                 "b_second": ("diagram=False", "Second Suite Test")})
+    lines = [json.loads(line) for line in (out / "events.jsonl").read_text().splitlines()]
     tests = {line["test"] for line in lines}
     assert tests == {"Suites.A First.First Suite Test", "Suites.B Second.Second Suite Test"}, tests
 
@@ -44,16 +50,8 @@ def test_a_suite_importing_the_library_with_other_arguments_keeps_the_earlier_su
 def test_each_test_is_tagged_with_the_interfaces_its_keywords_called(tmp_path: Path) -> None:
     from robot.api import ExecutionResult
 
-    folder = tmp_path / "suites"
-    folder.mkdir()
-    (folder / "tagged.robot").write_text(SUITE.format(arguments="", name="Tagged Test"), encoding="utf-8")
-    (folder / "untagged.robot").write_text(SUITE.format(arguments="interface_tags=False", name="Untagged Test"),
-                                           encoding="utf-8")
-    env = dict(os.environ, CCGW_AGENT_PASSWORD=Roster.load().password_of("101"))
-    run = subprocess.run([sys.executable, "-m", "robot", "--outputdir", str(tmp_path / "out"), "--console", "none",
-                          str(folder)], capture_output=True, text=True, env=env, timeout=300, check=False)
-    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
-    result = ExecutionResult(str(tmp_path / "out" / "output.xml"))
+    out = _run_suites(tmp_path, {"tagged": ("", "Tagged Test"), "untagged": ("interface_tags=False", "Untagged Test")})
+    result = ExecutionResult(str(out / "output.xml"))
     tags = {test.name: sorted(test.tags) for test in result.suite.all_tests}
     # The teardown's forceLogout counts: it is part of the test.
     assert tags == {"Tagged Test": ["api:forceLogout", "api:login"], "Untagged Test": []}, tags
