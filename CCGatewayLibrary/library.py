@@ -186,9 +186,9 @@ class CCGatewayLibrary(DynamicCore):
     ``ends``, ``matches`` (a regular expression), ``validate`` (a Python expression on ``value``) and
     ``then`` (returns what the expression gives).
 
-    | `Get Agent Status` | == | idle |
+    | `Get Agent Status` | ``==`` | idle |
     | `Get Held Calls` | validate | len(value) == 1 |
-    | `Get Custom State` | == | ${12} |
+    | `Get Custom State` | ``==`` | ${12} |
     | `Get Agent Skills` | validate | [s['id'] for s in value] == [1, 2] |
 
     = Logging =

@@ -26,7 +26,7 @@ class CallDataKeywords(LibraryComponent):
         `Assertions in getters`) applies to the list.
 
         | `Get Held Calls` | validate | len(value) == 1 |
-        | `Get Held Calls` | == | ${{[]}} |
+        | `Get Held Calls` | ``==`` | ${{[]}} |
         """
         expected = [SUCCESS, NO_HELD_CALL] if expected_retcode is None else expected_retcode
 

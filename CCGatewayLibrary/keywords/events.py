@@ -258,7 +258,7 @@ class EventKeywords(LibraryComponent):
         `Assertions in getters`), and returns the old value; ``scope`` as in `Set Event Timeout`.
 
         | `Set Assertion Timeout` | 5s | scope=Test |
-        | `Get Agent Status` | == | busy |
+        | `Get Agent Status` | ``==`` | busy |
         """
         old = self.ctx.scopes.set("assertion_timeout", timeout.total_seconds(), scope)
         logger.info(f"Assertion timeout {robot_time(timeout.total_seconds())} ({scope.lower()} scope), "

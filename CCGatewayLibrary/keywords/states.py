@@ -111,8 +111,8 @@ class StateKeywords(LibraryComponent):
 
         | ${status} = | `Get Agent Status` |
         | Should Be Equal | ${status}[state] | idle |
-        | `Get Agent Status` | == | busy |
-        | `Get Agent Status` | != | talking | agent=second |
+        | `Get Agent Status` | ``==`` | busy |
+        | `Get Agent Status` | ``!=`` | talking | agent=second |
         """
 
         def status() -> dict[str, Any] | None:
@@ -161,7 +161,7 @@ class StateKeywords(LibraryComponent):
 
         | ${state} = | `Get Custom State` |
         | Should Be Equal As Integers | ${state} | 12 |
-        | `Get Custom State` | == | ${12} |
+        | `Get Custom State` | ``==`` | ${12} |
         """
 
         def custom_state() -> int | None:
