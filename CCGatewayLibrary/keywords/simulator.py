@@ -389,7 +389,12 @@ class SimulatorKeywords(LibraryComponent):
 
     def _control(self) -> SimulatorControl:
         token: Secret | None = getattr(self.ctx, "simulator_control_token", None)
-        recorder = self.ctx.recorder
+        recorder, diagram = self.ctx.recorder, self.ctx.request_record
+
+        def observe(call: dict[str, Any]) -> None:  # the test's diagram, and the session file of record_to
+            diagram.control(call)
+            if recorder is not None:
+                recorder.control(call)
+
         return SimulatorControl(self.ctx.gateway_url(), self.ctx.settings.ca_bundle,
-                                token=token.value if token is not None else None,
-                                observe=recorder.control if recorder is not None else None)
+                                token=token.value if token is not None else None, observe=observe)
