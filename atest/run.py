@@ -27,6 +27,7 @@ from typing import Any
 from robot.api import ExecutionResult
 from robotstatuschecker import process_output
 
+from CCGatewayLibrary.reporting.metadata import top_facts
 from CCGatewayLibrary.secrets import find_leaks
 from CCGatewayLibrary.simulator.roster import Roster
 
@@ -78,6 +79,7 @@ def main(argv: list[str]) -> int:
     process_output(str(output))
     if args.processes > 1:
         merge_event_files(results)
+        summarise_top_suite(output)
     rebot = subprocess.run([sys.executable, "-m", "robot.rebot", "--outputdir", str(results), "--output", "NONE",
                             "--log", "log.html", "--report", "report.html", str(output)],
                            check=False, capture_output=True, text=True)
@@ -98,6 +100,14 @@ def merge_event_files(results: Path) -> Path:
     merged = results / "events.jsonl"
     merged.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     return merged
+
+
+def summarise_top_suite(output: Path) -> None:
+    """pabot gives the merged top suite the metadata of its last process: the run's facts (gateway, event mode)
+    are summarised again over the suites of every process."""
+    result = ExecutionResult(str(output))
+    result.suite.metadata.update(top_facts(result.suite))
+    result.save()
 
 
 def _print_checked(suite: Any) -> None:
