@@ -4,7 +4,8 @@
 By default every suite starts the embedded gateway simulator in its suite setup; ``--gateway URL``
 runs the same suites against a real gateway instead (tests tagged ``simulator-only`` are skipped).
 After the run, robotstatuschecker checks expected failures and log messages, rebot writes the
-report, and the outputs and console are scanned for passwords and Guids.
+report, the outputs and console are scanned for passwords and Guids, and each test's sequence diagram
+is checked to hold only that test's events.
 
     python atest/run.py                                  # against the simulator
     python atest/run.py --gateway https://gw:8043 --ca-bundle ca.pem
@@ -27,6 +28,7 @@ from typing import Any
 from robot.api import ExecutionResult
 from robotstatuschecker import process_output
 
+from CCGatewayLibrary.reporting.audit import foreign_events
 from CCGatewayLibrary.reporting.metadata import top_facts
 from CCGatewayLibrary.secrets import find_leaks
 from CCGatewayLibrary.simulator.roster import Roster
@@ -88,7 +90,16 @@ def main(argv: list[str]) -> int:
     stats = result.statistics.total
     print(f"{stats.total} tests, {stats.passed} passed, {stats.failed} failed, {stats.skipped} skipped "
           f"(expected failures checked). Robot wall time {elapsed:.1f} s. Log: {results / 'log.html'}")
-    return _scan_for_secrets(results) or rebot.returncode
+    return _scan_for_secrets(results) or _check_diagrams(output) or rebot.returncode
+
+
+def _check_diagrams(output: Path) -> int:
+    """Every test's sequence diagram holds only events of that test (reporting/audit.py)."""
+    found, checked = foreign_events(output)
+    for foreign in found:
+        print(f"DIAGRAM {foreign}", file=sys.stderr)
+    print(f"{checked} test diagrams checked: {len(found) or 'no'} event rows from outside their test.")
+    return 1 if found else 0
 
 
 def merge_event_files(results: Path) -> Path:

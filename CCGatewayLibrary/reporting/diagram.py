@@ -310,7 +310,10 @@ class _Svg:
     def _row(self, row: _Row, y: int, width: int) -> int:
         mid = y + ROW_H - 6
         klass = f"ccgw-{row.kind}" + (" ccgw-failed" if row.failed else "") + (" ccgw-caught" if row.caught else "")
-        self.parts.append(f'<g class="{klass}"><title>{self.text(row.tip)}</title>')
+        # Machine-readable too (reporting/audit.py): whose row it is and when, in ms since the start.
+        data = f' data-agent="{self.text(row.agent)}"' if row.agent else ""
+        data += f' data-ms="{(row.at - self.started).total_seconds() * 1000:.0f}"'
+        self.parts.append(f'<g class="{klass}"{data}><title>{self.text(row.tip)}</title>')
         band = FAILED_BAND if row.failed else CAUGHT_BAND if row.caught else \
             SIMULATOR_BAND if row.kind == "simulator" else None
         if band:
