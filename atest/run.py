@@ -90,7 +90,8 @@ def main(argv: list[str]) -> int:
     stats = result.statistics.total
     print(f"{stats.total} tests, {stats.passed} passed, {stats.failed} failed, {stats.skipped} skipped "
           f"(expected failures checked). Robot wall time {elapsed:.1f} s. Log: {results / 'log.html'}")
-    return _scan_for_secrets(results) or _check_diagrams(output) or rebot.returncode
+    leaks, foreign = _scan_for_secrets(results), _check_diagrams(output)
+    return leaks or foreign or rebot.returncode
 
 
 def _check_diagrams(output: Path) -> int:
