@@ -73,7 +73,7 @@ def test_each_suite_shows_what_it_chose_and_the_top_suite_how_they_differ(suites
     assert top["Gateway version"] == "current" and top["CCGatewayLibrary"] == VERSION
 
 
-def test_while_the_suites_run_the_top_suite_follows_them(suites: Path) -> None:
+def test_the_top_suite_keeps_a_value_every_suite_agrees_on(suites: Path) -> None:
     metadata = _metadata(suites, "--suite", "First", "--suite", "Second")
     assert metadata["First"]["Gateway"] == metadata["Second"]["Gateway"]
     assert metadata["Suites"]["Event mode"] == POLLED
