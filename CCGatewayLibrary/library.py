@@ -197,9 +197,10 @@ class CCGatewayLibrary(DynamicCore):
     request and reply with secrets redacted at DEBUG.
 
     At the end of each test, after its teardown, a sequence diagram shows what happened in order: a lane
-    for each agent, the gateway and each far end (customer numbers named in call events); an arrow from an
-    agent to the gateway for each request (interface, retcode, time taken) and from the gateway to the
-    agent for each event received, with the time since the test started. Failed requests and failed
+    for each agent, the gateway, the simulator and each far end (customer numbers named in call events); an
+    arrow from an agent to the gateway for each request (keyword, interface, retcode, time taken), from the
+    gateway to the agent for each event received, and from the simulator for each ``Simulate ...`` action
+    and restart, with the time since the test started. Failed requests and failed
     keywords are red. Hover over a row for details. When a keyword of a suite setup or teardown fails, the
     diagram of the suite's steps so far is logged inside that keyword. Import the library with
     ``diagram=False`` to leave it out.

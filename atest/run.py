@@ -4,7 +4,8 @@
 By default every suite starts the embedded gateway simulator in its suite setup; ``--gateway URL``
 runs the same suites against a real gateway instead (tests tagged ``simulator-only`` are skipped).
 After the run, robotstatuschecker checks expected failures and log messages, rebot writes the
-report, and the outputs and console are scanned for passwords and Guids.
+report, the outputs and console are scanned for passwords and Guids, and each test's sequence diagram
+is checked to hold only that test's events.
 
     python atest/run.py                                  # against the simulator
     python atest/run.py --gateway https://gw:8043 --ca-bundle ca.pem
@@ -27,6 +28,8 @@ from typing import Any
 from robot.api import ExecutionResult
 from robotstatuschecker import process_output
 
+from CCGatewayLibrary.reporting.audit import foreign_events
+from CCGatewayLibrary.reporting.metadata import top_facts
 from CCGatewayLibrary.secrets import find_leaks
 from CCGatewayLibrary.simulator.roster import Roster
 
@@ -78,6 +81,7 @@ def main(argv: list[str]) -> int:
     process_output(str(output))
     if args.processes > 1:
         merge_event_files(results)
+        summarise_top_suite(output)
     rebot = subprocess.run([sys.executable, "-m", "robot.rebot", "--outputdir", str(results), "--output", "NONE",
                             "--log", "log.html", "--report", "report.html", str(output)],
                            check=False, capture_output=True, text=True)
@@ -86,7 +90,17 @@ def main(argv: list[str]) -> int:
     stats = result.statistics.total
     print(f"{stats.total} tests, {stats.passed} passed, {stats.failed} failed, {stats.skipped} skipped "
           f"(expected failures checked). Robot wall time {elapsed:.1f} s. Log: {results / 'log.html'}")
-    return _scan_for_secrets(results) or rebot.returncode
+    leaks, foreign = _scan_for_secrets(results), _check_diagrams(output)
+    return leaks or foreign or rebot.returncode
+
+
+def _check_diagrams(output: Path) -> int:
+    """Every test's sequence diagram holds only events of that test (reporting/audit.py)."""
+    found, checked = foreign_events(output)
+    for foreign in found:
+        print(f"DIAGRAM {foreign}", file=sys.stderr)
+    print(f"{checked} test diagrams checked: {len(found) or 'no'} event rows from outside their test.")
+    return 1 if found else 0
 
 
 def merge_event_files(results: Path) -> Path:
@@ -98,6 +112,14 @@ def merge_event_files(results: Path) -> Path:
     merged = results / "events.jsonl"
     merged.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     return merged
+
+
+def summarise_top_suite(output: Path) -> None:
+    """pabot gives the merged top suite the metadata of its last process: the run's facts (gateway, event mode)
+    are summarised again over the suites of every process."""
+    result = ExecutionResult(str(output))
+    result.suite.metadata.update(top_facts(result.suite))
+    result.save()
 
 
 def _print_checked(suite: Any) -> None:

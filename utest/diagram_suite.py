@@ -14,6 +14,8 @@ AGENT = "101"
 ALIAS = "desk <1>"  # characters that must be escaped in the SVG
 LANE_LABEL = f"{ALIAS} ({AGENT})"
 CUSTOMER = "88880001"
+# How the passing test's simulator actions read in its diagram, in order.
+SIMULATOR_ACTIONS = [f"inbound call from {CUSTOMER}", "fault delay 0.05 on next 1 hold"]
 PASSING_TEST = "Customer Call On Hold"
 FAILING_TEST = "Hold Without A Call Fails"
 
@@ -37,6 +39,7 @@ ${{DIAGRAM}}                   True
     Answer Call
     Wait For Event    AgentEvent_Talking
     Run Keyword And Expect Error    *retcode 200-015*    Retrieve Call    no-such-call
+    Simulate Fault    hold    delay    0.05    agent={ALIAS}
     Hold Call
     Wait For Event    AgentEvent_Hold
     [Teardown]    Sign Out All Agents

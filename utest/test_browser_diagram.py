@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from browser import WAIT, open_browser, png_size, screenshot_dir
-from diagram_suite import CUSTOMER, FAILING_TEST, LANE_LABEL, PASSING_TEST, SuiteRun, run_suite
+from diagram_suite import CUSTOMER, FAILING_TEST, LANE_LABEL, PASSING_TEST, SIMULATOR_ACTIONS, SuiteRun, run_suite
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +63,7 @@ def test_the_diagram_is_visible_in_the_expanded_test_and_saved_as_a_screenshot(b
     size = svg.size
     assert size["width"] > 400 and size["height"] > 200, size
     labels = _rendered_labels(browser, svg)
-    assert [text for text, _, _ in labels] == [LANE_LABEL, "Gateway", CUSTOMER]
+    assert [text for text, _, _ in labels] == [LANE_LABEL, "Gateway", "Simulator", CUSTOMER]
     assert all(width > 10 and height > 5 for _, width, height in labels), labels
     arrows = browser.execute_script(
         "return arguments[0].querySelectorAll('g.ccgw-request, g.ccgw-event').length", svg)
@@ -73,6 +73,22 @@ def test_the_diagram_is_visible_in_the_expanded_test_and_saved_as_a_screenshot(b
     assert browser.save_screenshot(str(folder / "log-diagram.png"))
     width, height = png_size(folder / "diagram.png")
     assert width >= size["width"] - 2 and height >= size["height"] - 2, (width, height, size)
+
+
+def test_the_simulators_actions_are_visible_rows_with_their_own_band(browser: object, suite_run: SuiteRun) -> None:
+    svg = _open_test(browser, suite_run.log, PASSING_TEST)
+    rows = browser.execute_script(
+        "return Array.from(arguments[0].querySelectorAll('g.ccgw-simulator')).map(g => { const r = "
+        "g.getBoundingClientRect(); const label = g.querySelectorAll('text')[1]; return [label.textContent, "
+        "getComputedStyle(g.querySelector('rect')).fill, r.width, r.height, label.getBBox().width]; });", svg)
+    assert [text for text, *_ in rows] == SIMULATOR_ACTIONS, rows
+    assert all(fill == "rgb(245, 243, 255)" and width > 400 and height > 10 and label > 60
+               for _, fill, width, height, label in rows), rows
+    # Every request label fits between its agent's lane and the gateway's, keyword included.
+    widths = browser.execute_script(
+        "return Array.from(arguments[0].querySelectorAll('g.ccgw-request')).map(g => "
+        "[g.querySelectorAll('text')[1].textContent, g.querySelectorAll('text')[1].getBBox().width]);", svg)
+    assert widths and all(width < 260 for _, width in widths), widths
 
 
 def test_a_failed_tests_diagram_shows_the_failed_request_highlighted(browser: object, suite_run: SuiteRun) -> None:

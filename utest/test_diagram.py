@@ -13,10 +13,12 @@ from pathlib import Path
 
 import pytest
 from diagram_suite import (
+    AGENT,
     CUSTOMER,
     FAILING_TEST,
     LANE_LABEL,
     PASSING_TEST,
+    SIMULATOR_ACTIONS,
     SuiteRun,
     run_suite,
 )
@@ -31,7 +33,7 @@ from CCGatewayLibrary.reporting.diagram import (
     ReceivedEvent,
     party_numbers,
 )
-from CCGatewayLibrary.reporting.record import MAX_RECORDED
+from CCGatewayLibrary.reporting.record import MAX_RECORDED, SimulatorAction, simulator_action
 from CCGatewayLibrary.secrets import SecretRegistry, find_leaks
 from CCGatewayLibrary.simulator.roster import Roster
 from CCGatewayLibrary.transport import Exchange
@@ -65,8 +67,12 @@ def lane_labels(svg: ET.Element) -> list[str]:
 
 
 def request(ms: int, interface: str, retcode: str | None = "0", agent: str = "101", status: int | None = 200,
-            took: float | None = 12.0) -> RecordedRequest:
-    return RecordedRequest(at(ms), agent, interface, status, retcode, took)
+            took: float | None = 12.0, keyword: str | None = None) -> RecordedRequest:
+    return RecordedRequest(at(ms), agent, interface, status, retcode, took, keyword)
+
+
+def rows_of(svg: ET.Element, kind: str) -> list[ET.Element]:
+    return [g for g in svg.iter(f"{SVG}g") if f"ccgw-{kind}" in g.get("class", "").split()]
 
 
 def event(ms: int, name: str, content: object = None, agent: str = "101", seq: int = 1) -> ReceivedEvent:
@@ -202,6 +208,69 @@ def test_an_event_that_breaks_its_schema_is_marked() -> None:
     assert "breaks its schema: content: not a string" in fragment
 
 
+def test_a_request_is_labelled_with_the_keyword_that_sent_it_and_the_interface() -> None:
+    data = DiagramData(T0, agents=[AgentInfo("101", "101")], requests=[
+        request(1, "hold", keyword="Hold Call"), request(2, "getAgentEvent"),
+        request(3, "conference", "200-013", keyword="Make Three Party Call With A Very Long Name Indeed")])
+    svg = svg_of(render_diagram(data))
+    hold, poll, long = [texts(g)[1] for g in rows_of(svg, "request")]
+    assert (hold, poll) == ("Hold Call \u00b7 hold \u00b7 0 \u00b7 12 ms", "getAgentEvent \u00b7 0 \u00b7 12 ms")
+    # Too long: the keyword is cut, not the outcome.
+    assert long.startswith("Make Th") and long.endswith("\u2026 \u00b7 conference \u00b7 \u2717 200-013 \u00b7 12 ms")
+    assert rows_of(svg, "request")[0].findtext(f"{SVG}title") == \
+        "hold sent by Hold Call for agent 101 at +1 ms: retcode 0, 12 ms"
+
+
+def action(ms: int, name: str, description: str, agent: str | None = None, parties: tuple[str, ...] = (),
+           refused: bool = False) -> SimulatorAction:
+    return SimulatorAction(at(ms), name, description, agent, parties, refused)
+
+
+def test_simulator_actions_are_rows_on_the_simulators_lane_at_the_moment_they_happened() -> None:
+    data = DiagramData(T0, agents=[AgentInfo("101", "101", "70001")],
+                       requests=[request(5, "sayFree", keyword="Set Agent Ready")],
+                       events=[event(30, "AgentEvent_Ringing", {"caller": "88880001"})],
+                       actions=[action(20, "offer_call", "inbound call from 88880001", "101", ("88880001",)),
+                                action(40, "expire_guid", "Guid expired", "101"),
+                                action(50, "restart", "restart, port closed 0.5 s")])
+    fragment = render_diagram(data)
+    svg = svg_of(fragment)
+    assert lane_labels(svg) == ["101", "Gateway", "Simulator", "88880001"]
+    kinds = [(g.get("class"), texts(g)[:2]) for g in svg.iter(f"{SVG}g")
+             if g.get("class", "").split()[0] in ("ccgw-request", "ccgw-event", "ccgw-simulator")]
+    assert kinds == [("ccgw-request", ["+5 ms", "Set Agent Ready \u00b7 sayFree \u00b7 0 \u00b7 12 ms"]),
+                     ("ccgw-simulator", ["+20 ms", "inbound call from 88880001"]),
+                     ("ccgw-event", ["+30 ms", "AgentEvent_Ringing"]),
+                     ("ccgw-simulator", ["+40 ms", "Guid expired"]),
+                     ("ccgw-simulator", ["+50 ms", "restart, port closed 0.5 s"])]
+    lifelines = [int(next(g.iter(f"{SVG}line")).get("x1")) for g in svg.iter(f"{SVG}g")
+                 if "ccgw-lane" in g.get("class", "")]
+    call, expiry, restart = rows_of(svg, "simulator")
+    assert all(g.find(f"{SVG}rect").get("fill") == "#f5f3ff" for g in (call, expiry, restart))  # not a request's
+    arrow = next(line for line in restart.iter(f"{SVG}line"))
+    assert lifelines[1] < int(arrow.get("x2")) < int(arrow.get("x1")) < lifelines[2]  # simulator -> gateway
+    joined = {int(line.get("x1")) for line in call.iter(f"{SVG}line") if line.get("stroke-dasharray") == "1 3"}
+    assert joined == {lifelines[0], lifelines[3]}  # the agent called and the caller's far end
+    assert {int(line.get("x1")) for line in restart.iter(f"{SVG}line") if line.get("stroke-dasharray")} == set()
+    assert call.findtext(f"{SVG}title") == "Simulator offer call at +20 ms: inbound call from 88880001, agent 101"
+    assert "simulator action (restart, fault, Guid, call)" in texts(svg, "ccgw-legend")
+    assert "3 simulator actions" in fragment
+
+
+def test_a_refused_simulator_action_is_marked_failed_and_an_unknown_agent_gets_a_lane() -> None:
+    data = DiagramData(T0, actions=[action(1, "expire_guid", "Guid expired", "555", refused=True)])
+    svg = svg_of(render_diagram(data))
+    assert lane_labels(svg) == ["555", "Gateway", "Simulator"]
+    row = rows_of(svg, "simulator")[0]
+    assert row.get("class") == "ccgw-simulator ccgw-failed"
+    assert texts(row)[1] == "\u2717 Guid expired"
+    assert (row.findtext(f"{SVG}title") or "").endswith("; refused by the simulator")
+
+
+def test_a_diagram_without_simulator_actions_has_no_simulator_lane() -> None:
+    assert "Simulator" not in lane_labels(svg_of(render_diagram(call_data())))
+
+
 def test_long_tests_keep_the_first_and_last_rows_and_say_how_many_are_left_out() -> None:
     data = DiagramData(T0, agents=[AgentInfo("101", "101")],
                        requests=[request(i, f"step{i}") for i in range(200)])
@@ -300,6 +369,80 @@ def test_the_recorder_counts_what_it_does_not_keep() -> None:
     assert (len(taken), dropped) == (MAX_RECORDED, 3)
 
 
+def test_the_recorder_labels_requests_with_the_innermost_keyword_of_the_keyword_thread_only() -> None:
+    import threading
+
+    recorder = RequestRecorder()
+    recorder.start()
+    recorder.request(T0, "101", "login", exchange())  # no keyword running
+    recorder.keyword_started("Run Keyword And Expect Error")
+    recorder.keyword_started("Hold Call")
+    recorder.request(at(1), "101", "hold", exchange())
+    poller = threading.Thread(target=recorder.request, args=(at(2), "101", "getAgentEvent", exchange()))
+    poller.start()
+    poller.join()
+    recorder.keyword_ended()
+    recorder.request(at(3), "101", "getHold", None)
+    recorder.keyword_ended()
+    recorder.keyword_ended()  # one end too many does no harm
+    recorder.request(at(4), "101", "logout", exchange())
+    assert [(r.interface, r.keyword) for r in recorder.finish()[0]] == [
+        ("login", None), ("hold", "Hold Call"), ("getAgentEvent", None),
+        ("getHold", "Run Keyword And Expect Error"), ("logout", None)]
+
+
+def control_call(name: str, method: str = "POST", status: int = 200, **arguments: object) -> dict[str, object]:
+    import time
+
+    return {"action": name, "arguments": arguments, "method": method, "started": time.monotonic(), "status": status,
+            "path": "/x", "body": None, "reply": {}}
+
+
+def test_a_control_call_that_changes_the_simulator_is_recorded_as_an_action_and_a_read_is_not() -> None:
+    before = datetime.now()
+    call = simulator_action(control_call("offer_call", caller="88880001", agent="101"))
+    assert call is not None and before <= call.at <= datetime.now()
+    assert (call.action, call.description, call.agent_id, call.parties, call.refused) == \
+        ("offer_call", "inbound call from 88880001", "101", ("88880001",), False)
+    fault = simulator_action(control_call("add_fault", status=400, fault="http", interface="hold", agent="*",
+                                          value=502, count=2))
+    assert fault is not None and (fault.description, fault.agent_id, fault.refused) == \
+        ("fault http 502 on next 2 hold", None, True)
+    event = simulator_action(control_call("queue_event", agentid="101", eventType="AgentOther_BeQcStart",
+                                          content={"qcAgentId": "secret-ish"}))
+    assert event is not None and event.description == "event AgentOther_BeQcStart queued"
+    assert "secret-ish" not in repr(event)  # an event's content is not kept
+    assert simulator_action(control_call("counters", method="GET")) is None
+    assert simulator_action(control_call("agent", method="GET", agentid="101")) is None
+    recorder = RequestRecorder()
+    recorder.control(control_call("expire_guid", agentid="101"))  # outside a test
+    recorder.start()
+    recorder.control(control_call("expire_guid", agentid="101"))
+    recorder.control(control_call("health", method="GET"))
+    recorder.finish()
+    assert [(a.action, a.agent_id) for a in recorder.actions()] == [("expire_guid", "101")]
+    assert recorder.actions() == []
+
+
+def test_the_control_client_tells_its_hook_each_actions_name_and_arguments(monkeypatch: pytest.MonkeyPatch) -> None:
+    import requests
+
+    from CCGatewayLibrary.simulator.control import SimulatorControl
+
+    class Reply:
+        status_code, text = 200, "{}"
+
+        @staticmethod
+        def json() -> dict[str, str]:
+            return {"callid": "c1"}
+
+    monkeypatch.setattr(requests, "request", lambda *args, **kwargs: Reply())
+    seen: list[dict[str, object]] = []
+    SimulatorControl("https://sim:8043", observe=seen.append).offer_call("88880001", "101")
+    assert [(c["action"], c["arguments"], c["method"], c["status"]) for c in seen] == [
+        ("offer_call", {"caller": "88880001", "agent": "101"}, "POST", 200)]
+
+
 # -- in a Robot run -------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def robot_run(tmp_path_factory: pytest.TempPathFactory) -> SuiteRun:
@@ -320,15 +463,30 @@ def test_each_test_logs_its_diagram_in_the_test_itself(robot_run: SuiteRun) -> N
 
 def test_the_diagram_shows_the_tests_requests_events_and_far_end(robot_run: SuiteRun) -> None:
     svg = svg_of(_test_messages(robot_run.output, PASSING_TEST)[-1])
-    assert lane_labels(svg) == [LANE_LABEL, "Gateway", CUSTOMER]
-    requests = [t.split(" \u00b7 ")[0] for t in texts(svg, "ccgw-request")[1::2]]
-    assert requests == ["login", "sayFree", "answer", "getHold", "hold", "forceLogout"]  # teardown included
+    assert lane_labels(svg) == [LANE_LABEL, "Gateway", "Simulator", CUSTOMER]
+    requests = [(g.findtext(f"{SVG}title") or "").split(" for agent")[0] for g in rows_of(svg, "request")]
+    assert requests == ["login sent by Sign In Agent", "sayFree sent by Set Agent Ready", "answer sent by Answer Call",
+                        "getHold sent by Retrieve Call", "hold sent by Hold Call",
+                        "forceLogout sent by Sign Out All Agents"]  # teardown included
+    assert texts(svg, "ccgw-request")[1].startswith("Sign In Agent \u00b7 login \u00b7 0 \u00b7 ")
     events = texts(svg, "ccgw-event")[1::2]
     assert events.index("AgentEvent_Ringing") < events.index("AgentEvent_Talking") < events.index("AgentEvent_Hold")
     caught = texts(svg, "ccgw-caught")
     assert any("Retrieve Call" in t for t in caught)
-    assert any(t.startswith("getHold \u00b7 \u2717 200-015") for t in texts(svg, "ccgw-failed"))
+    assert any(t.startswith("Retrieve Call \u00b7 getHold \u00b7 \u2717 200-015") for t in texts(svg, "ccgw-failed"))
 
+
+def test_the_diagram_shows_the_simulator_actions_when_they_happened(robot_run: SuiteRun) -> None:
+    svg = svg_of(_test_messages(robot_run.output, PASSING_TEST)[-1])
+    assert texts(svg, "ccgw-simulator")[1::2] == SIMULATOR_ACTIONS
+    order = [(g.get("class", "").split()[0], texts(g)[1]) for g in svg.iter(f"{SVG}g")
+             if g.get("class", "").split()[0] in ("ccgw-request", "ccgw-simulator", "ccgw-event")]
+    names = [label.split(" \u00b7 ")[0] if kind == "ccgw-request" else label for kind, label in order]
+    # Each action comes after the request before it and before what it caused.
+    assert names.index("Set Agent Ready") < names.index(SIMULATOR_ACTIONS[0]) < names.index("AgentEvent_Ringing")
+    assert names.index("Retrieve Call") < names.index(SIMULATOR_ACTIONS[1]) < names.index("Hold Call")
+    fault = rows_of(svg, "simulator")[1]
+    assert f"agent {AGENT}" in (fault.findtext(f"{SVG}title") or "")
 
 def test_a_failing_test_has_its_diagram_with_the_failure_marked(robot_run: SuiteRun) -> None:
     svg = svg_of(_test_messages(robot_run.output, FAILING_TEST)[-1])
@@ -337,7 +495,7 @@ def test_a_failing_test_has_its_diagram_with_the_failure_marked(robot_run: Suite
     assert not any("for agent 101" in (g.findtext(f"{SVG}title") or "") for g in svg.iter(f"{SVG}g")
                    if g.get("class", "").startswith("ccgw-request"))
     failed = texts(svg, "ccgw-failed")
-    assert any(t.startswith("hold \u00b7 \u2717 200-013") for t in failed)
+    assert any(t.startswith("Hold Call \u00b7 hold \u00b7 \u2717 200-013") for t in failed)
     assert any(t.startswith("\u2717 Hold Call: hold failed for agent 102") for t in failed)
 
 
@@ -405,7 +563,7 @@ def test_a_failing_suite_setup_logs_its_diagram_inside_the_failing_keyword(tmp_p
     assert len(diagrams) == 1
     svg = svg_of(diagrams[0])
     assert lane_labels(svg) == ["101", "102", "Gateway"]
-    assert [t.split(" \u00b7 ")[0] for t in texts(svg, "ccgw-request")[1::2]] == ["login", "login"]
+    assert [t.split(" \u00b7 ")[:2] for t in texts(svg, "ccgw-request")[1::2]] == [["Sign In Agent", "login"]] * 2
     assert any(t.startswith("\u2717 Sign In Agent: login succeeded unexpectedly for agent 102")
                for t in texts(svg, "ccgw-failed"))
     assert not any("ccgw-diagram" in m.message for kw in setup.body[:-1] for m in kw.body if m.type == "MESSAGE")

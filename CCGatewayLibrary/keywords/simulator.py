@@ -8,9 +8,11 @@ from robot.api import logger
 from robot.api.deco import keyword
 from robot.api.types import Secret
 from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
+from robot.running.context import EXECUTION_CONTEXTS
 
 from ..catalogue import gateway
 from ..errors import AgentError, SimulatorError
+from ..reporting.metadata import top_facts
 from ..simulator.control import SimulatorControl
 from ..simulator.faults import FAULT_KINDS, FaultError
 from ..simulator.faults import table as fault_table
@@ -54,18 +56,25 @@ class SimulatorKeywords(LibraryComponent):
             "Auth mode": ("dynamic" if config.dynamic_auth else "static") if config is not None
             else "as recorded" if simulator is not None else "as the gateway is configured",
             "Event mode": "push (to the library's HTTPS endpoint)" if self.ctx.event_mode() == "push" else "polling",
+            "Gateway version": self.ctx.settings.gateway_version or "current",
             "CCGatewayLibrary": VERSION,
         })
 
     @staticmethod
     def _describe_run(facts: dict[str, str]) -> None:
-        """Shows the facts as metadata of the top suite in report.html, for whoever reads the report."""
+        """Shows the facts as metadata in report.html, for whoever reads the report: on the suite that chose the
+        gateway, and on the top suite while every suite that chose one agrees (else how the suites differ)."""
         try:
             builtin = BuiltIn()
             for name, value in facts.items():
-                builtin.set_suite_metadata(name, value, top=True)
+                builtin.set_suite_metadata(name, value)
         except RobotNotRunningError:  # used from Python, not from a Robot run
-            pass
+            return
+        top, current = EXECUTION_CONTEXTS.top.suite, EXECUTION_CONTEXTS.current.suite
+        if top is current:
+            return
+        for name, value in top_facts(top, facts).items():
+            builtin.set_suite_metadata(name, value, top=True)
 
     @keyword(tags=["simulator"])
     def start_gateway_simulator(
@@ -388,7 +397,12 @@ class SimulatorKeywords(LibraryComponent):
 
     def _control(self) -> SimulatorControl:
         token = self.ctx.simulator_control_token
-        recorder = self.ctx.requests.recorder
+        recorder, diagram = self.ctx.requests.recorder, self.ctx.requests.record
+
+        def observe(call: dict[str, Any]) -> None:  # the test's diagram, and the session file of record_to
+            diagram.control(call)
+            if recorder is not None:
+                recorder.control(call)
+
         return SimulatorControl(self.ctx.gateway_url(), self.ctx.settings.ca_bundle,
-                                token=token.value if token is not None else None,
-                                observe=recorder.control if recorder is not None else None)
+                                token=token.value if token is not None else None, observe=observe)

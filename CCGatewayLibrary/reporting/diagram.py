@@ -1,9 +1,12 @@
 """A test's requests and events as a sequence diagram: inline SVG for log.html.
 
-Lanes, left to right: each agent, the gateway, then the far ends (customers and other numbers named in
-call events). A request is an arrow from its agent to the gateway labelled with the interface's log name,
-the retcode and the time it took; an event is an arrow from the gateway to the agent that received it.
-Rows are in time order with the time since the test started. Everything shown passes ``scrub`` and is
+Lanes, left to right: each agent, the gateway, the simulator (when the test drove one), then the far ends
+(customers and other numbers named in call events and simulator actions). A request is an arrow from its
+agent to the gateway labelled with the keyword that sent it, the interface's log name, the retcode and the
+time it took; an event is an arrow from the gateway to the agent that received it; a simulator action (a
+restart, a fault, a Guid expiry, a simulated call) is an arrow from the simulator's lane to the gateway on a
+violet band, joined to the agent and far end it concerns. Rows are in time order with the time since the
+test started. Everything shown passes ``scrub`` and is
 XML-escaped; the data carries no headers, bodies or Guids in the first place.
 """
 
@@ -16,26 +19,32 @@ from datetime import datetime
 from typing import Any, Literal
 
 from ..catalogue.gateway import SUCCESS
-from .record import RecordedRequest
+from .record import RecordedRequest, SimulatorAction
 
 # Event content fields that name the other parties of a call (see schemas/events/*: caller, called,
 # otherPhone, partner, number, addrCalled). utest/test_diagram.py checks each one is in some event schema.
 PARTY_FIELDS = ("caller", "called", "otherPhone", "partner", "number", "addrCalled")
 MAX_PARTY_LANES = 6  # more far ends than this share the last lane
 MAX_ROWS = 60
-LABEL_CHARS = 34  # longer labels are cut; the row's tooltip has the whole text
+LABEL_CHARS = 40  # longer labels are cut (a request's keyword first); the row's tooltip has the whole text
 
 ROW_H = 20
 HEADER_H = 46
-FOOTER_H = 26
+FOOTER_H = 26  # with one line of legend
+LEGEND_LINE_H = 16
+LEGEND_W = 760  # a legend wider than the lanes and this wraps
 TIME_W = 84
-GAP = 196  # between lifelines
+GAP = 250  # between lifelines: room for "Keyword · interface · retcode · ms"
 
 COLOURS = {
     "agent": ("#dbeafe", "#1d4ed8"),
     "gateway": ("#e5e7eb", "#374151"),
     "party": ("#dcfce7", "#15803d"),
+    "simulator": ("#ede9fe", "#6d28d9"),
 }
+SIMULATOR = "#6d28d9"
+SIMULATOR_BAND = "#f5f3ff"
+SIMULATOR_LANE = "\x00simulator"  # no agent ID or number can be this
 REQUEST = "#1d4ed8"
 EVENT = "#0f766e"
 FAILED = "#dc2626"
@@ -49,7 +58,7 @@ MUTED = "#6b7280"
 class Lane:
     key: str
     label: str
-    kind: Literal["agent", "gateway", "party"]
+    kind: Literal["agent", "gateway", "simulator", "party"]
     note: str = ""
 
 
@@ -87,18 +96,20 @@ class DiagramData:
     events: list[ReceivedEvent] = field(default_factory=list)
     failures: list[FailedStep] = field(default_factory=list)
     unrecorded: int = 0  # requests beyond the recorder's limit
+    actions: list[SimulatorAction] = field(default_factory=list)  # what the test made the simulator do
 
 
 @dataclass(frozen=True)
 class _Row:
     at: datetime
-    kind: Literal["request", "event", "failure"]
+    kind: Literal["request", "simulator", "event", "failure"]
     agent: str = ""
     label: str = ""
     tip: str = ""
     failed: bool = False
     caught: bool = False
     parties: tuple[str, ...] = ()
+    keyword: str = ""  # a request's keyword, cut first when the label is too long
 
 
 def render_diagram(data: DiagramData, *, max_rows: int = MAX_ROWS,
@@ -113,32 +124,38 @@ def render_diagram(data: DiagramData, *, max_rows: int = MAX_ROWS,
     if not rows:
         return ""
     shown, head = _cap(rows, max_rows)
-    lanes = [*agents.values(), Lane("gateway", "Gateway", "gateway"), *_party_lanes(shown)]
+    simulator = [Lane(SIMULATOR_LANE, "Simulator", "simulator", "control actions")] \
+        if any(row.kind == "simulator" for row in shown) else []
+    lanes = [*agents.values(), Lane("gateway", "Gateway", "gateway"), *simulator, *_party_lanes(shown)]
     return _Svg(lanes, data.started, scrub).render(shown, head, data, len(rows))
 
 
 # -- rows -----------------------------------------------------------------------------------------------
 def _agent_lanes(data: DiagramData) -> dict[str, Lane]:
     lanes: dict[str, Lane] = {}
-    entries: list[RecordedRequest | ReceivedEvent] = [*data.requests, *data.events]
-    active = {entry.agent_id for entry in entries}
+    # Requests and events always name an agent; a simulator action may not (a fault for any agent).
+    named = [*(r.agent_id for r in data.requests), *(e.agent_id for e in data.events),
+             *(a.agent_id for a in data.actions)]
+    active = {agent_id for agent_id in named if agent_id is not None}
     for agent in (a for a in data.agents if a.agent_id in active):  # the latest alias of an agent ID names its lane
         label = agent.agent_id if agent.alias == agent.agent_id else f"{agent.alias} ({agent.agent_id})"
         note = " \u00b7 ".join(([f"phone {agent.phone}"] if agent.phone else []) +
                                 ([] if agent.signed_in else ["signed out"]))
         lanes[agent.agent_id] = Lane(agent.agent_id, label, "agent", note)
-    for entry in entries:  # e.g. a refused sign-in: no handle, still a lane
-        lanes.setdefault(entry.agent_id, Lane(entry.agent_id, entry.agent_id, "agent"))
+    for agent_id in named:
+        if agent_id is not None:  # e.g. a refused sign-in: no handle, still a lane
+            lanes.setdefault(agent_id, Lane(agent_id, agent_id, "agent"))
     return lanes
 
 
 def _rows(data: DiagramData, agents: dict[str, Lane], describe_retcode: Callable[[str], str]) -> list[_Row]:
     own_numbers = {a.phone for a in data.agents if a.phone} | set(agents)
     rows = [_request_row(r, data.started, describe_retcode) for r in data.requests]
+    rows += [_action_row(a, data.started, own_numbers) for a in data.actions]
     rows += [_event_row(e, data.started, own_numbers) for e in data.events]
     rows += [_Row(f.at, "failure", label=f"{f.keyword}: {f.message}", tip=f"{f.keyword} failed: {f.message}",
                   failed=not f.caught, caught=f.caught) for f in data.failures]
-    order = {"request": 0, "event": 1, "failure": 2}
+    order = {"request": 0, "simulator": 1, "event": 2, "failure": 3}
     return sorted(rows, key=lambda row: (row.at, order[row.kind]))
 
 
@@ -155,8 +172,19 @@ def _request_row(request: RecordedRequest, started: datetime, describe_retcode: 
         failed = request.retcode != SUCCESS
         outcome, words = request.retcode, f"retcode {describe_retcode(request.retcode)}"
     label = " \u00b7 ".join(part for part in (request.interface, ("\u2717 " if failed else "") + outcome, took) if part)
-    tip = f"{request.interface} for agent {request.agent_id} at {when}: {words}" + (f", {took}" if took else "")
-    return _Row(request.started, "request", request.agent_id, label, tip, failed)
+    sent_by = f" sent by {request.keyword}" if request.keyword else ""  # none: a poll or heartbeat
+    tip = f"{request.interface}{sent_by} for agent {request.agent_id} at {when}: {words}" + \
+        (f", {took}" if took else "")
+    return _Row(request.started, "request", request.agent_id, label, tip, failed, keyword=request.keyword or "")
+
+
+def _action_row(action: SimulatorAction, started: datetime, own_numbers: set[str]) -> _Row:
+    parties = tuple(n for n in action.parties if n not in own_numbers)
+    label = ("\u2717 " if action.refused else "") + action.description
+    tip = f"Simulator {action.action.replace('_', ' ')} at {_since(action.at, started)}: {action.description}" + \
+        (f", agent {action.agent_id}" if action.agent_id else "") + ("; refused by the simulator" if action.refused
+                                                                      else "")
+    return _Row(action.at, "simulator", action.agent_id or "", label, tip, action.refused, parties=parties)
 
 
 def _event_row(event: ReceivedEvent, started: datetime, own_numbers: set[str]) -> _Row:
@@ -223,6 +251,7 @@ class _Svg:
         self.party_keys = {lane.key for lane in lanes if lane.kind == "party"}
         self.others = "\x00others" if "\x00others" in self.x else None
         self.parts: list[str] = []
+        self.footer = FOOTER_H  # grows with the legend's lines
 
     def text(self, value: str) -> str:
         """Scrubbed, then escaped for XML (text and attribute values alike)."""
@@ -230,9 +259,12 @@ class _Svg:
 
     def render(self, rows: list[_Row], head: int, data: DiagramData, total: int) -> str:
         hidden = total - len(rows)
-        width = max(TIME_W + GAP * len(self.lanes), self._legend(0))
+        lanes_width = TIME_W + GAP * len(self.lanes)
+        legend = self._legend_lines(max(lanes_width, LEGEND_W))
+        width = max(lanes_width, *(x + 28 + _text_width(words) + 6 for line in legend for _, words, x in line))
         body_rows = len(rows) + (1 if hidden else 0) + (1 if data.unrecorded else 0)
-        height = HEADER_H + body_rows * ROW_H + FOOTER_H
+        self.footer = FOOTER_H + LEGEND_LINE_H * (len(legend) - 1)
+        height = HEADER_H + body_rows * ROW_H + self.footer
         self._header(height)
         y = HEADER_H
         for index, row in enumerate(rows):
@@ -241,8 +273,10 @@ class _Svg:
             y = self._row(row, y, width)
         if data.unrecorded:
             y = self._note(y, width, f"\u2026 {data.unrecorded} more requests were not recorded \u2026")
-        self._legend(height)
+        self._legend(legend, height)
         summary = f"Sequence diagram: {len(data.requests) + data.unrecorded} requests, {len(data.events)} events"
+        if data.actions:
+            summary += f", {len(data.actions)} simulator actions"
         if hidden:
             summary += f" ({len(rows)} of {total} rows shown)"
         label = "Sequence diagram of the test: " + ", ".join(lane.label for lane in self.lanes)
@@ -255,7 +289,7 @@ class _Svg:
 
     def _header(self, height: int) -> None:
         top = HEADER_H - 6
-        bottom = height - FOOTER_H
+        bottom = height - self.footer
         self.parts.append(f'<text x="{TIME_W - 10}" y="{top - 4}" text-anchor="end" fill="{MUTED}">'
                           f'since start</text>')
         for lane in self.lanes:
@@ -278,10 +312,14 @@ class _Svg:
     def _row(self, row: _Row, y: int, width: int) -> int:
         mid = y + ROW_H - 6
         klass = f"ccgw-{row.kind}" + (" ccgw-failed" if row.failed else "") + (" ccgw-caught" if row.caught else "")
-        self.parts.append(f'<g class="{klass}"><title>{self.text(row.tip)}</title>')
-        if row.failed or row.caught:
-            self.parts.append(f'<rect x="0" y="{y}" width="{width}" height="{ROW_H}" '
-                              f'fill="{FAILED_BAND if row.failed else CAUGHT_BAND}"/>')
+        # Machine-readable too (reporting/audit.py): whose row it is and when, in ms since the start.
+        data = f' data-agent="{self.text(row.agent)}"' if row.agent else ""
+        data += f' data-ms="{(row.at - self.started).total_seconds() * 1000:.0f}"'
+        self.parts.append(f'<g class="{klass}"{data}><title>{self.text(row.tip)}</title>')
+        band = FAILED_BAND if row.failed else CAUGHT_BAND if row.caught else \
+            SIMULATOR_BAND if row.kind == "simulator" else None
+        if band:
+            self.parts.append(f'<rect x="0" y="{y}" width="{width}" height="{ROW_H}" fill="{band}"/>')
         self.parts.append(f'<text x="{TIME_W - 10}" y="{mid + 3}" text-anchor="end" fill="{MUTED}">'
                           f'{self.text(_since(row.at, self.started))}</text>')
         if row.kind == "failure":
@@ -290,6 +328,8 @@ class _Svg:
             self.parts.append(f'<text x="{TIME_W + 6}" y="{mid + 3}" fill="{colour}" font-weight="bold">'
                               f'{self.text(mark + _cut(row.label, 140))}</text></g>')
             return y + ROW_H
+        if row.kind == "simulator":
+            return self._action(row, y, mid)
         agent, gateway = self.x[row.agent], self.x["gateway"]
         if row.kind == "request":
             colour = FAILED if row.failed else REQUEST
@@ -306,9 +346,35 @@ class _Svg:
         weight = ' font-weight="bold"' if row.failed else ""
         # A halo in the row's background colour keeps the label readable where it crosses a lifeline.
         halo = FAILED_BAND if row.failed else "#ffffff"
-        self.parts.append(f'<text x="{(agent + gateway) / 2:.0f}" y="{mid - 4}" text-anchor="middle" '
-                          f'fill="{colour}"{weight} stroke="{halo}" stroke-width="3" paint-order="stroke">'
-                          f'{self.text(_cut(row.label, LABEL_CHARS))}</text></g>')
+        self._label(_request_label(row, _room(agent, gateway)), (agent + gateway) / 2, mid, colour, weight, halo)
+        self.parts.append("</g>")
+        return y + ROW_H
+
+    def _label(self, text: str, x: float, mid: int, colour: str, weight: str, halo: str) -> None:
+        self.parts.append(f'<text x="{x:.0f}" y="{mid - 4}" text-anchor="middle" fill="{colour}"{weight} '
+                          f'stroke="{halo}" stroke-width="3" paint-order="stroke">{self.text(text)}</text>')
+
+    def _action(self, row: _Row, y: int, mid: int) -> int:
+        """A simulator action: an arrow from the simulator's lane to the gateway, joined by dotted lines to the
+        agent and the far ends it concerns."""
+        simulator, gateway = self.x[SIMULATOR_LANE], self.x["gateway"]
+        colour = FAILED if row.failed else SIMULATOR
+        joins = [self.x[row.agent]] if row.agent in self.x else []
+        for number in row.parties:
+            far = self.x.get(number) or (self.x[self.others] if self.others else None)
+            if far is not None:
+                joins.append(far)
+        for x in joins:  # the agent's lane is left of the gateway, far ends right of the simulator
+            start = gateway if x < gateway else simulator
+            self.parts.append(f'<line x1="{x}" y1="{mid}" x2="{start}" y2="{mid}" stroke="{SIMULATOR}" '
+                              f'stroke-dasharray="1 3" stroke-width="1.5"/>'
+                              f'<path d="M{x},{mid - 5} l5,5 l-5,5 l-5,-5 z" fill="#ffffff" stroke="{SIMULATOR}"/>')
+        self.parts.append(f'<path d="M{simulator},{mid - 5} l5,5 l-5,5 l-5,-5 z" fill="{colour}"/>')
+        self._arrow(simulator - 6, gateway, mid, colour, dashed=False)
+        weight = ' font-weight="bold"' if row.failed else ""
+        self._label(_cut(row.label, _room(simulator, gateway)), (simulator + gateway) / 2, mid, colour, weight,
+                    FAILED_BAND if row.failed else SIMULATOR_BAND)
+        self.parts.append("</g>")
         return y + ROW_H
 
     def _arrow(self, start: int, end: int, y: int, colour: str, *, dashed: bool) -> None:
@@ -327,28 +393,59 @@ class _Svg:
                           f'font-style="italic" fill="{MUTED}">{self.text(text)}</text>')
         return y + ROW_H
 
-    def _legend(self, height: int) -> int:
-        """Draws the legend at the bottom (``height`` 0: only measures it); returns where it ends."""
-        y = height - 9
-        x = TIME_W + 6
-        items: list[tuple[Callable[[int], str], str]] = [
-            (lambda x: f'<line x1="{x}" y1="{y - 4}" x2="{x + 22}" y2="{y - 4}" stroke="{REQUEST}" '
-                       f'stroke-width="1.5"/>', "request: interface \u00b7 retcode \u00b7 time taken"),
-            (lambda x: f'<line x1="{x}" y1="{y - 4}" x2="{x + 22}" y2="{y - 4}" stroke="{EVENT}" stroke-width="1.5" '
-                       f'stroke-dasharray="5 3"/>', "event received by the agent"),
-            (lambda x: f'<circle cx="{x + 11}" cy="{y - 4}" r="4" fill="#15803d"/>', "far end named in the event"),
-            (lambda x: f'<rect x="{x}" y="{y - 10}" width="10" height="12" fill="{FAILED_BAND}" stroke="{FAILED}"/>'
-                       f'<rect x="{x + 12}" y="{y - 10}" width="10" height="12" fill="{CAUGHT_BAND}" '
-                       f'stroke="{CAUGHT}"/>', "failed / caught"),
+    def _legend_lines(self, width: int) -> list[list[tuple[Callable[[int, int], str], str, int]]]:
+        """The legend's items (shape, words, x) in lines no wider than ``width``."""
+        items: list[tuple[Callable[[int, int], str], str]] = [
+            (lambda x, y: f'<line x1="{x}" y1="{y - 4}" x2="{x + 22}" y2="{y - 4}" stroke="{REQUEST}" '
+                          f'stroke-width="1.5"/>',
+             "request: keyword \u00b7 interface \u00b7 retcode \u00b7 time taken"),
+            (lambda x, y: f'<line x1="{x}" y1="{y - 4}" x2="{x + 22}" y2="{y - 4}" stroke="{EVENT}" '
+                          f'stroke-width="1.5" stroke-dasharray="5 3"/>', "event received by the agent"),
+            (lambda x, y: f'<circle cx="{x + 11}" cy="{y - 4}" r="4" fill="#15803d"/>', "far end named in the event"),
         ]
-        drawn = ['<g class="ccgw-legend">']
+        if SIMULATOR_LANE in self.x:
+            items.append((lambda x, y: f'<rect x="{x}" y="{y - 10}" width="22" height="12" fill="{SIMULATOR_BAND}"/>'
+                                       f'<path d="M{x + 4},{y - 9} l5,5 l-5,5 l-5,-5 z" fill="{SIMULATOR}"/>'
+                                       f'<line x1="{x + 8}" y1="{y - 4}" x2="{x + 22}" y2="{y - 4}" '
+                                       f'stroke="{SIMULATOR}" stroke-width="1.5"/>',
+                          "simulator action (restart, fault, Guid, call)"))
+        items.append((lambda x, y: f'<rect x="{x}" y="{y - 10}" width="10" height="12" fill="{FAILED_BAND}" '
+                                   f'stroke="{FAILED}"/><rect x="{x + 12}" y="{y - 10}" width="10" height="12" '
+                                   f'fill="{CAUGHT_BAND}" stroke="{CAUGHT}"/>', "failed / caught"))
+        lines: list[list[tuple[Callable[[int, int], str], str, int]]] = [[]]
+        x = TIME_W + 6
         for shape, words in items:
-            drawn.append(shape(x) + f'<text x="{x + 28}" y="{y}" fill="{MUTED}">{self.text(words)}</text>')
-            x += 28 + _text_width(words) + 18
-        drawn.append("</g>")
-        if height:
-            self.parts += drawn
-        return x
+            step = 28 + _text_width(words) + 18
+            if lines[-1] and x + step > width:
+                lines.append([])
+                x = TIME_W + 6
+            lines[-1].append((shape, words, x))
+            x += step
+        return lines
+
+    def _legend(self, lines: list[list[tuple[Callable[[int, int], str], str, int]]], height: int) -> None:
+        """Draws the legend's lines at the bottom."""
+        self.parts.append('<g class="ccgw-legend">')
+        for number, line in enumerate(lines):
+            y = height - 9 - LEGEND_LINE_H * (len(lines) - 1 - number)
+            for shape, words, x in line:
+                self.parts.append(shape(x, y) + f'<text x="{x + 28}" y="{y}" fill="{MUTED}">{self.text(words)}</text>')
+        self.parts.append("</g>")
+
+
+def _room(x1: float, x2: float) -> int:
+    """How many characters of a label fit between two lifelines (at least LABEL_CHARS: it may overhang)."""
+    return max(LABEL_CHARS, int((abs(x2 - x1) - 10) / 5.4))
+
+
+def _request_label(row: _Row, limit: int) -> str:
+    """``Keyword · interface · retcode · ms``; when too long the keyword is cut first, so the outcome stays."""
+    if not row.keyword:
+        return _cut(row.label, limit)
+    room = limit - len(row.label) - 3
+    if room < 6:
+        return _cut(row.label, limit)
+    return f"{_cut(row.keyword, room)} \u00b7 {row.label}"
 
 
 def _text_width(text: str, size: int = 11) -> int:

@@ -62,7 +62,11 @@ class DiagramListener:
     def start_test(self, data: Any, result: Any) -> None:
         self._begin(in_test=True)
 
+    def start_library_keyword(self, data: Any, implementation: Any, result: Any) -> None:
+        self.ctx.requests.record.keyword_started(result.name)  # labels the requests it sends
+
     def end_library_keyword(self, data: Any, implementation: Any, result: Any) -> None:
+        self.ctx.requests.record.keyword_ended()
         if self._stretch is None or not result.failed:
             return
         message = " ".join(str(result.message).split())
@@ -84,6 +88,7 @@ class DiagramListener:
 
     def _log(self) -> None:
         requests, unrecorded = self.ctx.requests.record.finish()
+        actions = self.ctx.requests.record.actions()
         stretch, self._stretch = self._stretch, None
         if stretch is None:
             return
@@ -92,7 +97,8 @@ class DiagramListener:
         agents = {h.agent_id: AgentInfo(h.agent_id, h.alias, h.phone, h.signed_in) for h, _ in sessions}
         events = [ReceivedEvent(h.agent_id, e.seq, e.name, e.received, _content(e.event), e.schema_problem)
                   for h, received in sessions for e in received]
-        data = DiagramData(stretch.started, list(agents.values()), requests, events, stretch.failures, unrecorded)
+        data = DiagramData(stretch.started, list(agents.values()), requests, events, stretch.failures, unrecorded,
+                           actions)
         svg = render_diagram(data, describe_retcode=self.ctx.catalogue.describe_retcode, scrub=self.ctx.requests.safe)
         if svg:
             logger.info(svg, html=True)

@@ -189,7 +189,8 @@ class SimulatorControl:
         self.verify = verify
         self.timeout = timeout
         self._token = token  # private: only ever sent as a header, never formatted into a message
-        self.observe = observe  # told of each control call (method, path, body, status, reply), e.g. to record it
+        # told of each control call (action, arguments, method, path, body, status, reply), e.g. to record it
+        self.observe = observe
 
     def __repr__(self) -> str:
         return f"SimulatorControl({self.base_url!r}, token={'set' if self._token else 'none'})"
@@ -219,10 +220,11 @@ class SimulatorControl:
             arguments = action.arguments(given)
         except ControlArgumentError as error:
             raise SimulatorError(f"Simulator control {action.name}: {error}.") from None
-        return self._send(action.method, action.url_path(arguments), action.body(arguments), timeout=timeout)
+        return self._send(action.method, action.url_path(arguments), action.body(arguments), timeout=timeout,
+                          about={"action": action.name, "arguments": arguments})
 
     def _send(self, method: str, path: str, body: dict[str, Any] | None = None, *,
-              timeout: float | None = None) -> Any:
+              timeout: float | None = None, about: dict[str, Any] | None = None) -> Any:
         headers = {CONTROL_TOKEN_HEADER: self._token} if self._token else None
         started = time.monotonic()
         try:
@@ -239,7 +241,7 @@ class SimulatorControl:
             data = {}
         if self.observe is not None and path != HEALTH_PATH:  # readiness checks are not part of a session
             self.observe({"started": started, "method": method, "path": path, "body": body,
-                          "status": response.status_code, "reply": data})
+                          "status": response.status_code, "reply": data, **(about or {})})
         if response.status_code == 404 and not data:
             raise SimulatorError(f"{self.base_url} has no simulator control interface: the gateway under test is "
                                  "not a simulator.")
