@@ -1,17 +1,14 @@
 from __future__ import annotations
 
-import json
 import logging
-import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
-from robot.libraries.BuiltIn import BuiltIn
 from robotlibcore import DynamicCore
 
 from .arguments import check_arguments, refuse
-from .context import LibraryContext, RecordsMark, Settings
+from .context import LibraryContext, Settings
 from .errors import CCGatewayError
 from .keywords import (
     AgentKeywords,
@@ -28,74 +25,11 @@ from .keywords import (
     TransferKeywords,
 )
 from .keywords.base import seconds
-from .reporting.listener import DiagramListener
+from .listeners import DiagramListener, Lifecycle
 from .secrets import SecretScrubber, url_credentials
 from .urls import ca_bundle as checked_ca_bundle
 from .urls import gateway_url
 from .version import VERSION
-
-EVENTS_FILE = "events.jsonl"
-INTERFACE_TAG = "api:"
-# Event files this process has started in this run: a suite that imports the library with other arguments gets
-# a new library instance, which must append to the run's file, not start it again.
-_STARTED_EVENT_FILES: set[Path] = set()
-_STARTED_LOCK = threading.Lock()
-
-
-class _Lifecycle:
-    """Follows suites and tests for scoped settings; stops pollers and the simulator when the library goes out of
-    scope."""
-
-    ROBOT_LISTENER_API_VERSION = 3
-
-    def __init__(self, ctx: LibraryContext) -> None:
-        self.ctx = ctx
-        self._mark: RecordsMark | None = None  # where the running test's records begin
-
-    def start_suite(self, data: Any, result: Any) -> None:
-        self.ctx.scopes.enter("Suite")
-
-    def end_suite(self, data: Any, result: Any) -> None:
-        self.ctx.apply_settings(self.ctx.scopes.leave())
-
-    def start_test(self, data: Any, result: Any) -> None:
-        self.ctx.scopes.enter("Test")
-        self.ctx.requests.called.clear()
-        self._mark = self.ctx.mark_records()
-        for handle in self.ctx.agents.values():
-            handle.counted_from = handle.journal.last_seq
-
-    def end_test(self, data: Any, result: Any) -> None:
-        self.ctx.apply_settings(self.ctx.scopes.leave())
-        self._export_events(result.full_name)
-        if self.ctx.settings.interface_tags and self.ctx.requests.called:
-            # report.html's tag statistics then count tests per interface.
-            result.tags.add([INTERFACE_TAG + name for name in sorted(self.ctx.requests.called)])
-
-    def _export_events(self, test: str) -> None:
-        """Appends the events each agent received during the test to events.jsonl next to output.xml."""
-        if self._mark is None:
-            return
-        lines = []
-        for handle, events in self.ctx.records_since(self._mark):
-            for recorded in events:
-                lines.append(json.dumps({"test": test, "agent": handle.alias, "agentId": handle.agent_id,
-                                         "session": handle.serial, "seq": recorded.seq,
-                                         "received": recorded.received.isoformat(), "event": recorded.event},
-                                        ensure_ascii=False, default=str))
-        if not lines:
-            return
-        folder = BuiltIn().get_variable_value("${OUTPUT DIR}")
-        if folder:
-            path = (Path(folder) / EVENTS_FILE).resolve()
-            with _STARTED_LOCK:
-                mode = "a" if path in _STARTED_EVENT_FILES else "w"  # the run's first export starts it afresh
-                _STARTED_EVENT_FILES.add(path)
-                with path.open(mode, encoding="utf-8") as stream:
-                    stream.write(self.ctx.secrets.scrub("\n".join(lines)) + "\n")
-
-    def close(self) -> None:
-        self.ctx.shut_down()
 
 
 class CCGatewayLibrary(DynamicCore):
@@ -321,7 +255,7 @@ class CCGatewayLibrary(DynamicCore):
         ]
         pool = PoolKeywords(self.ctx)  # also a listener: gives reserved agents back when their test ends
         components += [pool, SharingKeywords(self.ctx)]
-        self.ROBOT_LIBRARY_LISTENER = [SecretScrubber(self.ctx.secrets), _Lifecycle(self.ctx),
+        self.ROBOT_LIBRARY_LISTENER = [SecretScrubber(self.ctx.secrets), Lifecycle(self.ctx),
                                        DiagramListener(self.ctx), pool]
         super().__init__(components)
 

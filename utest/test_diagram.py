@@ -514,7 +514,7 @@ def test_diagram_false_leaves_it_out(tmp_path: Path) -> None:
 def test_a_failure_inside_a_keyword_or_try_that_handles_it_counts_as_caught() -> None:
     from robot.result import TestCase
 
-    from CCGatewayLibrary.reporting.listener import is_caught
+    from CCGatewayLibrary.listeners import is_caught
 
     test = TestCase("t")
     plain = test.body.create_keyword("Hold Call")

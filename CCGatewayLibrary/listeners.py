@@ -1,24 +1,91 @@
-"""The library listener that draws each test's sequence diagram into log.html.
+"""The library's listeners, which follow Robot's suites, tests and keywords on its main thread (where logging works).
 
-Listener methods run on Robot's main thread, where logging works. A test's diagram is logged when the test
-ends, so Robot puts it in the test (after its body, before its teardown in log.html) and it covers failures
-and the teardown too. Outside tests, in a suite setup or teardown, a failing keyword logs the diagram of
-what the suite did since it started or since the last test, inside that keyword: messages logged when a
-suite ends have no place in the log.
+`Lifecycle` keeps the scoped settings, each test's events file lines and its api: tags, and shuts the library
+down at the end. `DiagramListener` draws each test's sequence diagram into log.html: a test's diagram is logged
+when the test ends, so Robot puts it in the test (after its body, before its teardown in log.html) and it covers
+failures and the teardown too. Outside tests, in a suite setup or teardown, a failing keyword logs the diagram of
+what the suite did since it started or since the last test, inside that keyword: messages logged when a suite
+ends have no place in the log.
 """
 
 from __future__ import annotations
 
+import json
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import Any
 
 from robot.api import logger
+from robot.libraries.BuiltIn import BuiltIn
 
-from .diagram import AgentInfo, DiagramData, FailedStep, ReceivedEvent, render_diagram
+from .context import LibraryContext, RecordsMark
+from .reporting.diagram import AgentInfo, DiagramData, FailedStep, ReceivedEvent, render_diagram
 
-if TYPE_CHECKING:
-    from ..context import LibraryContext, RecordsMark
+EVENTS_FILE = "events.jsonl"
+INTERFACE_TAG = "api:"
+# Event files this process has started in this run: a suite that imports the library with other arguments gets
+# a new library instance, which must append to the run's file, not start it again.
+_STARTED_EVENT_FILES: set[Path] = set()
+_STARTED_LOCK = threading.Lock()
+
+
+class Lifecycle:
+    """Follows suites and tests for scoped settings; stops pollers and the simulator when the library goes out of
+    scope."""
+
+    ROBOT_LISTENER_API_VERSION = 3
+
+    def __init__(self, ctx: LibraryContext) -> None:
+        self.ctx = ctx
+        self._mark: RecordsMark | None = None  # where the running test's records begin
+
+    def start_suite(self, data: Any, result: Any) -> None:
+        self.ctx.scopes.enter("Suite")
+
+    def end_suite(self, data: Any, result: Any) -> None:
+        self.ctx.apply_settings(self.ctx.scopes.leave())
+
+    def start_test(self, data: Any, result: Any) -> None:
+        self.ctx.scopes.enter("Test")
+        self.ctx.requests.called.clear()
+        self._mark = self.ctx.mark_records()
+        for handle in self.ctx.agents.values():
+            handle.counted_from = handle.journal.last_seq
+
+    def end_test(self, data: Any, result: Any) -> None:
+        self.ctx.apply_settings(self.ctx.scopes.leave())
+        self._export_events(result.full_name)
+        if self.ctx.settings.interface_tags and self.ctx.requests.called:
+            # report.html's tag statistics then count tests per interface.
+            result.tags.add([INTERFACE_TAG + name for name in sorted(self.ctx.requests.called)])
+
+    def _export_events(self, test: str) -> None:
+        """Appends the events each agent received during the test to events.jsonl next to output.xml."""
+        if self._mark is None:
+            return
+        lines = []
+        for handle, events in self.ctx.records_since(self._mark):
+            for recorded in events:
+                lines.append(json.dumps({"test": test, "agent": handle.alias, "agentId": handle.agent_id,
+                                         "session": handle.serial, "seq": recorded.seq,
+                                         "received": recorded.received.isoformat(), "event": recorded.event},
+                                        ensure_ascii=False, default=str))
+        if not lines:
+            return
+        folder = BuiltIn().get_variable_value("${OUTPUT DIR}")
+        if folder:
+            path = (Path(folder) / EVENTS_FILE).resolve()
+            with _STARTED_LOCK:
+                mode = "a" if path in _STARTED_EVENT_FILES else "w"  # the run's first export starts it afresh
+                _STARTED_EVENT_FILES.add(path)
+                with path.open(mode, encoding="utf-8") as stream:
+                    stream.write(self.ctx.secrets.scrub("\n".join(lines)) + "\n")
+
+    def close(self) -> None:
+        self.ctx.shut_down()
+
 
 # A failure inside these is handled by the test itself; the diagram shows it as caught, not failed.
 CATCHING_KEYWORDS = {"BuiltIn.Run Keyword And Expect Error", "BuiltIn.Run Keyword And Ignore Error",
