@@ -39,6 +39,7 @@ from CCGatewayLibrary.simulator.roster import Roster
 CATALOGUE = load_catalogue()
 START = 1_700_000_000.0
 AGENT, OTHER_AGENT, THIRD_AGENT = "101", "102", "103"
+COLLEAGUES = (AGENT, OTHER_AGENT, THIRD_AGENT)  # the agents of the tests of calls between agents
 PHONE = "70001"  # agent 101's phone; agents 10n sign in with 7000n
 CUSTOMER, OTHER_NUMBER = "88880001", "88880002"
 RELEASED = ["AgentEvent_Call_Release", "AgentEvent_Customer_Release", "AgentOther_PhoneRelease", "AgentState_Ready"]
