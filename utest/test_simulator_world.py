@@ -11,7 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from simulated_world import CATALOGUE, COLLEAGUES, CUSTOMER, OTHER_NUMBER, RELEASED, SimulatedWorld, Worlds, checked_worlds
+from simulated_world import (
+    CATALOGUE,
+    COLLEAGUES,
+    CUSTOMER,
+    OTHER_NUMBER,
+    RELEASED,
+    SimulatedWorld,
+    Worlds,
+    checked_worlds,
+)
 
 from CCGatewayLibrary.catalogue.states import AgentState, CallState
 from CCGatewayLibrary.simulator import events
