@@ -43,6 +43,8 @@ COLLEAGUES = (AGENT, OTHER_AGENT, THIRD_AGENT)  # the agents of the tests of cal
 PHONE = "70001"  # agent 101's phone; agents 10n sign in with 7000n
 CUSTOMER, OTHER_NUMBER = "88880001", "88880002"
 RELEASED = ["AgentEvent_Call_Release", "AgentEvent_Customer_Release", "AgentOther_PhoneRelease", "AgentState_Ready"]
+# A rest request as a tester gives it (``do``'s keyword arguments): 60 seconds, cause 3, may change a running rest.
+REST_REQUEST: dict[str, dict[str, Any]] = {"path": {"time": "60", "restcause": "3"}, "query": {"prolong": "true"}}
 # A timer that sets itself again would keep run_all going for ever; no scenario needs more rounds than this.
 MAX_TIMER_ROUNDS = 50
 
@@ -227,8 +229,7 @@ class SimulatedWorld:
         status = {AgentState.BUSY: "3", AgentState.WORK: "5"}.get(state, "4")
         agent, _ = self.sign_in(agent_id, status=status, autoanswer="true")
         if state == AgentState.REST:
-            self.model.change_state(agent, "rest", {"path": {"agentid": agent_id, "time": "60", "restcause": "3"},
-                                                    "query": {"prolong": "true"}})
+            self.model.change_state(agent, "rest", self.request("rest", agent_id, **REST_REQUEST))
         elif state == AgentState.TALKING:
             self.offer_call(agent_id)
         agent.queue.clear()
