@@ -38,7 +38,7 @@ def manual(world: SimulatedWorld) -> tuple[Agent, str]:
 
 def _inbound_talking(world: SimulatedWorld, agent: Agent) -> str:
     callid = world.model.offer_inbound_call(CUSTOMER, agent.agent_id)
-    world.model.call_chapter.answer(agent, {"query": {"callid": callid}})
+    world.do("answer", AGENT, query={"callid": callid})
     world.drain(agent)
     return callid
 
@@ -55,7 +55,7 @@ def test_inbound_manual_answer_sequence(world: SimulatedWorld, manual: tuple[Age
     assert (ringing["callid"], ringing["caller"], ringing["called"]) == (callid, CUSTOMER, PHONE)
     assert events[4]["content"]["callid"] == callid
     assert agent.state == AgentState.TALKING
-    world.model.call_chapter.answer(agent, {"query": {"callid": None}})
+    world.do("answer", AGENT)
     events = world.drain(agent)
     assert [e["eventType"] for e in events] == ["AgentEvent_Talking"]
     assert events[0]["content"]["callid"] == callid
@@ -74,12 +74,11 @@ def test_inbound_auto_answer_sequence(world: SimulatedWorld) -> None:
 
 
 def test_answer_without_ringing_call(world: SimulatedWorld, manual: tuple[Agent, str]) -> None:
-    agent, _ = manual
-    world.refused_by("200-002", world.model.call_chapter.answer, agent, {"query": {"callid": None}})
+    world.refused("200-002", "answer", AGENT)
     callid = world.model.offer_inbound_call(CUSTOMER, AGENT)
-    world.refused_by("200-002", world.model.call_chapter.answer, agent, {"query": {"callid": callid + "x"}})
-    world.model.call_chapter.answer(agent, {"query": {"callid": callid}})
-    world.refused_by("200-002", world.model.call_chapter.answer, agent, {"query": {"callid": callid}})
+    world.refused("200-002", "answer", AGENT, query={"callid": callid + "x"})
+    world.do("answer", AGENT, query={"callid": callid})
+    world.refused("200-002", "answer", AGENT, query={"callid": callid})
 
 
 def test_offer_call_to_busy_or_absent_agent(world: SimulatedWorld) -> None:
@@ -95,13 +94,13 @@ def test_offer_call_to_busy_or_absent_agent(world: SimulatedWorld) -> None:
 def test_hold_and_get_hold(world: SimulatedWorld, manual: tuple[Agent, str]) -> None:
     agent, _ = manual
     callid = _inbound_talking(world, agent)
-    world.model.call_chapter.hold(agent)
+    world.do("hold", AGENT)
     events = world.drain(agent)
     assert [e["eventType"] for e in events] == ["AgentEvent_Hold"]
     assert events[0]["content"] == callid
     assert [c.state for c in agent.calls] == ["held"]
-    world.refused_by("200-015", world.model.call_chapter.get_hold, agent, {"query": {"callid": "1-999"}})
-    world.model.call_chapter.get_hold(agent, {"query": {"callid": callid}})
+    world.refused("200-015", "getHold", AGENT, query={"callid": "1-999"})
+    world.do("getHold", AGENT, query={"callid": callid})
     events = world.drain(agent)
     assert [e["eventType"] for e in events] == ["AgentEvent_Talking"]
     assert events[0]["content"]["callid"] == callid
@@ -111,7 +110,7 @@ def test_callout_far_end_answers_through_scheduler(worlds: Worlds) -> None:
     world = worlds()
     agent, _ = world.sign_in()
     world.drain(agent)
-    callid = world.model.call_chapter.callout(agent, {"body": {"called": SECOND_CUSTOMER}})
+    callid = world.do("callout", AGENT, body={"called": SECOND_CUSTOMER})
     events = world.drain(agent)
     # the line opens for the call (sign-in default releasephone=true): the phone rings and goes off hook first
     assert [e["eventType"] for e in events] == ["AgentOther_PhoneAlerting", "AgentOther_PhoneOffhook",
@@ -130,8 +129,8 @@ def test_callout_far_end_answers_through_scheduler(worlds: Worlds) -> None:
 def test_callout_released_before_far_end_answers(worlds: Worlds) -> None:
     world = worlds()
     agent, _ = world.sign_in()
-    world.model.call_chapter.callout(agent, {"body": {"called": SECOND_CUSTOMER}})
-    world.model.call_chapter.release(agent)
+    world.do("callout", AGENT, body={"called": SECOND_CUSTOMER})
+    world.do("release", AGENT)
     world.drain(agent)
     world.timers.run_pending()
     assert world.drain(agent) == []
@@ -139,16 +138,16 @@ def test_callout_released_before_far_end_answers(worlds: Worlds) -> None:
 
 def _conference(world: SimulatedWorld, agent: Agent) -> tuple[str, str]:
     customer = _inbound_talking(world, agent)
-    world.model.call_chapter.hold(agent)
+    world.do("hold", AGENT)
     world.drain(agent)
-    second = world.model.call_chapter.callout(agent, {"body": {"called": SECOND_CUSTOMER}})
+    second = world.do("callout", AGENT, body={"called": SECOND_CUSTOMER})
     events = world.drain(agent)
     # the agent is already busy with the held call, so no second AgentState_Busy
     assert [e["eventType"] for e in events] == ["AgentOther_PhoneAlerting", "AgentOther_PhoneOffhook",
                                               "AgentEvent_Customer_Alerting", "AgentEvent_Talking"]
     assert events[3]["content"]["callid"] == second
     assert world.timers.delays == [world.model.config.answer_delay]
-    world.model.call_chapter.conf_join(agent, {"body": {"callid": customer}})
+    world.do("confJoin", AGENT, body={"callid": customer})
     events = world.drain(agent)
     assert [e["eventType"] for e in events] == ["AgentEvent_Conference"]
     assert events[0]["content"] == {"callid": customer, "partner": f"{CUSTOMER},{SECOND_CUSTOMER}"}
@@ -159,7 +158,7 @@ def _conference(world: SimulatedWorld, agent: Agent) -> tuple[str, str]:
 def test_hold_callout_conference_release(world: SimulatedWorld, manual: tuple[Agent, str]) -> None:
     agent, _ = manual
     customer, second = _conference(world, agent)
-    world.model.call_chapter.release(agent)
+    world.do("release", AGENT)
     events = world.drain(agent)
     names = [e["eventType"] for e in events]
     assert names == ["AgentEvent_Call_Release", "AgentEvent_Customer_Release", *RELEASE[2:]]
@@ -187,20 +186,20 @@ def test_a_customer_leaving_a_conference_leaves_the_agent_with_the_other(world: 
 def test_release_sequence(world: SimulatedWorld, manual: tuple[Agent, str]) -> None:
     agent, _ = manual
     callid = _inbound_talking(world, agent)
-    world.model.call_chapter.release(agent)
+    world.do("release", AGENT)
     events = world.drain(agent)
     assert [e["eventType"] for e in events] == RELEASE
     assert events[0]["content"] == callid
     assert events[1]["content"] == {"callid": callid, "number": CUSTOMER}
     assert agent.state == AgentState.IDLE
-    assert world.model.agent_chapter.status(agent) == {"agentState": int(AgentState.IDLE), "isWorking": False}
+    assert world.do("getAgentStatus", AGENT) == {"agentState": int(AgentState.IDLE), "isWorking": False}
 
 
 def test_release_without_auto_idle_enters_work(world: SimulatedWorld) -> None:
     agent, _ = world.sign_in(autoenteridle="false")
     world.model.offer_inbound_call(CUSTOMER, AGENT)
     world.drain(agent)
-    world.model.call_chapter.release(agent)
+    world.do("release", AGENT)
     assert world.names(agent) == [*RELEASE[:3], "AgentState_Work"]
     assert agent.state == AgentState.WORK
 
@@ -220,79 +219,77 @@ def test_customer_hangs_up(world: SimulatedWorld) -> None:
 def test_state_changes(world: SimulatedWorld) -> None:
     agent, _ = world.sign_in(status="3")
     world.drain(agent)
-    world.model.agent_chapter.say_free(agent)
+    world.do("sayFree", AGENT)
     assert world.names(agent) == ["AgentState_CancelNotReady_Success", "AgentState_Ready"]
-    world.model.agent_chapter.say_busy(agent, "7")
+    world.do("sayBusy", AGENT, query={"reason": "207", "prolong": "true"})  # 200 to 250, as the schema says
     events = world.drain(agent)
     assert [e["eventType"] for e in events] == ["AgentState_SetNotReady_Success"]
-    assert events[0]["content"] == {"reason": "7"}
-    assert world.model.agent_chapter.status(agent)["agentState"] == int(AgentState.BUSY)
+    assert events[0]["content"] == {"reason": "207"}
+    assert world.do("getAgentStatus", AGENT)["agentState"] == int(AgentState.BUSY)
 
 
 # ---------------------------------------------------------------- refusals
 
 
 def test_hold_with_no_call(world: SimulatedWorld, manual: tuple[Agent, str]) -> None:
-    agent, _ = manual
-    world.refused_by("200-013", world.model.call_chapter.hold, agent)
+    world.refused("200-013", "hold", AGENT)
 
 
 def test_hold_ringing_call(world: SimulatedWorld, manual: tuple[Agent, str]) -> None:
-    agent, _ = manual
     world.model.offer_inbound_call(CUSTOMER, AGENT)
-    world.refused_by("200-014", world.model.call_chapter.hold, agent)
+    world.refused("200-014", "hold", AGENT)
 
 
 def test_get_hold_unknown_callid(world: SimulatedWorld, manual: tuple[Agent, str]) -> None:
     agent, _ = manual
-    world.refused_by("200-015", world.model.call_chapter.get_hold, agent, {"query": {"callid": None}})
+    world.refused("200-015", "getHold", AGENT)
     _inbound_talking(world, agent)
-    world.model.call_chapter.hold(agent)
-    world.refused_by("200-015", world.model.call_chapter.get_hold, agent, {"query": {"callid": "1-999"}})
+    world.do("hold", AGENT)
+    world.refused("200-015", "getHold", AGENT, query={"callid": "1-999"})
 
 
 def test_get_hold_while_talking(world: SimulatedWorld, manual: tuple[Agent, str]) -> None:
     agent, _ = manual
     customer = _inbound_talking(world, agent)
-    world.model.call_chapter.hold(agent)
-    world.model.call_chapter.callout(agent, {"body": {"called": SECOND_CUSTOMER}})
-    world.refused_by("200-016", world.model.call_chapter.get_hold, agent, {"query": {"callid": customer}})
+    world.do("hold", AGENT)
+    world.do("callout", AGENT, body={"called": SECOND_CUSTOMER})
+    world.refused("200-016", "getHold", AGENT, query={"callid": customer})
 
 
 def test_conf_join_without_talking_call(world: SimulatedWorld, manual: tuple[Agent, str]) -> None:
     agent, _ = manual
-    world.refused_by("200-010", world.model.call_chapter.conf_join, agent, {"body": {"callid": "1-1"}})
+    world.refused("200-010", "confJoin", AGENT, body={"callid": "1-1"})
     customer = _inbound_talking(world, agent)
-    world.model.call_chapter.hold(agent)
-    world.refused_by("200-010", world.model.call_chapter.conf_join, agent, {"body": {"callid": customer}})
+    world.do("hold", AGENT)
+    world.refused("200-010", "confJoin", AGENT, body={"callid": customer})
 
 
 def test_conf_join_unknown_held_callid(world: SimulatedWorld, manual: tuple[Agent, str]) -> None:
     agent, _ = manual
     customer = _inbound_talking(world, agent)
-    world.model.call_chapter.hold(agent)
-    second = world.model.call_chapter.callout(agent, {"body": {"called": SECOND_CUSTOMER}})
-    world.refused_by("200-011", world.model.call_chapter.conf_join, agent, {"body": {"callid": "1-999"}})
+    world.do("hold", AGENT)
+    second = world.do("callout", AGENT, body={"called": SECOND_CUSTOMER})
+    world.refused("200-011", "confJoin", AGENT, body={"callid": "1-999"})
     # talking, not held
-    world.refused_by("200-011", world.model.call_chapter.conf_join, agent, {"body": {"callid": second}})
+    world.refused("200-011", "confJoin", AGENT, body={"callid": second})
     world.drain(agent)
-    world.model.call_chapter.conf_join(agent, {"body": {"callid": customer}})
+    world.do("confJoin", AGENT, body={"callid": customer})
     assert world.names(agent) == ["AgentEvent_Conference"]
 
 
 def test_release_with_no_call(world: SimulatedWorld, manual: tuple[Agent, str]) -> None:
     agent, _ = manual
-    world.refused_by("200-017", world.model.call_chapter.release, agent)
+    world.refused("200-017", "release", AGENT)
     assert world.drain(agent) == []
 
 
 def test_logout_during_call(world: SimulatedWorld, manual: tuple[Agent, str]) -> None:
     agent, guid = manual
     _inbound_talking(world, agent)
-    world.refused_by("100-010", world.model.agent_chapter.logout, agent)
+    world.refused("100-010", "logout", AGENT)
     assert agent.signed_in
     assert world.model.authorize(AGENT, guid) is agent
-    world.model.agent_chapter.logout(agent, force=True)
+    world.do("forceLogout", AGENT)
     assert not agent.signed_in
     assert agent.calls == []
 
@@ -300,15 +297,15 @@ def test_logout_during_call(world: SimulatedWorld, manual: tuple[Agent, str]) ->
 def test_state_change_during_call(world: SimulatedWorld, manual: tuple[Agent, str]) -> None:
     agent, _ = manual
     _inbound_talking(world, agent)
-    world.refused_by("100-009", world.model.agent_chapter.say_free, agent)
-    world.refused_by("100-009", world.model.agent_chapter.say_busy, agent, None)
-    world.refused_by("100-009", world.model.call_chapter.callout, agent, {"body": {"called": SECOND_CUSTOMER}})
+    world.refused("100-009", "sayFree", AGENT)
+    world.refused("100-009", "sayBusy", AGENT)
+    world.refused("100-009", "callout", AGENT, body={"called": SECOND_CUSTOMER})
 
 
 def test_say_free_from_work(world: SimulatedWorld) -> None:
     agent, _ = world.sign_in(status="5")
     world.drain(agent)
-    world.model.agent_chapter.say_free(agent)
+    world.do("sayFree", AGENT)
     assert world.names(agent) == ["AgentState_CancelWork_Success", "AgentState_Ready"]
     assert agent.state == AgentState.IDLE
 
@@ -316,7 +313,7 @@ def test_say_free_from_work(world: SimulatedWorld) -> None:
 def test_callout_with_explicit_caller(world: SimulatedWorld) -> None:
     agent, _ = world.sign_in()
     world.drain(agent)
-    callid = world.model.call_chapter.callout(agent, {"body": {"called": SECOND_CUSTOMER, "caller": "55501"}})
+    callid = world.do("callout", AGENT, body={"called": SECOND_CUSTOMER, "caller": "55501"})
     talking = [e for e in world.drain(agent) if e["eventType"] == "AgentEvent_Talking"]
     assert [e["content"]["callid"] for e in talking] == [callid]
     assert (talking[0]["content"]["caller"], talking[0]["content"]["called"]) == ("55501", SECOND_CUSTOMER)

@@ -114,7 +114,7 @@ def test_guid_of_other_agent_is_refused(world: SimulatedWorld) -> None:
 
 def test_guid_refused_after_logout(world: SimulatedWorld) -> None:
     agent, guid = world.sign_in()
-    world.model.agent_chapter.logout(agent)
+    world.do("logout", AGENT)
     assert not agent.signed_in
     assert agent.state == AgentState.SIGNED_OUT
     world.refused_by("100-006", world.model.authorize, AGENT, guid)
