@@ -29,8 +29,8 @@ from typing import Any
 
 import pytest
 
-from CCGatewayLibrary.catalogue import Catalogue, load_catalogue
-from CCGatewayLibrary.catalogue.gateway import SUCCESS
+from CCGatewayLibrary.catalogue import POLL_RESPONSE_SCHEMA, Catalogue, Interface, load_catalogue
+from CCGatewayLibrary.catalogue.gateway import POLL_INTERFACE, SUCCESS
 from CCGatewayLibrary.catalogue.states import AgentState
 from CCGatewayLibrary.simulator.agent_states import AGENT_STATE_TABLE
 from CCGatewayLibrary.simulator.model import Agent, GatewayModel, Refused, SimulatorConfig
@@ -47,6 +47,20 @@ RELEASED = ["AgentEvent_Call_Release", "AgentEvent_Customer_Release", "AgentOthe
 REST_REQUEST: dict[str, dict[str, Any]] = {"path": {"time": "60", "restcause": "3"}, "query": {"prolong": "true"}}
 # A timer that sets itself again would keep run_all going for ever; no scenario needs more rounds than this.
 MAX_TIMER_ROUNDS = 50
+
+
+def reply_breaches(interface: Interface, reply: object, catalogue: Catalogue = CATALOGUE) -> list[str]:
+    """What breaks the catalogue's contract in ``reply`` as ``interface``'s answer: a retcode the catalogue does not
+    list for the interface, a reply that breaks its response schema (a poll's success: the poll envelope's)."""
+    retcode = reply.get("retcode") if isinstance(reply, dict) else None
+    found = []
+    if retcode not in interface.possible_retcodes:
+        found.append(f"{interface.name} answered retcode {retcode}, which the catalogue does not list for it")
+    polled = interface.name == POLL_INTERFACE and retcode == SUCCESS
+    problems = catalogue.problems(POLL_RESPONSE_SCHEMA if polled else interface.response_schema["$id"], reply)
+    if problems is not None:
+        found.append(f"{interface.name} reply breaks its schema: {problems}")
+    return found
 
 
 class FakeClock:
@@ -134,18 +148,12 @@ class SimulatedWorld:
             self.breaches.append(f"{event['eventType']} breaks its schema: {problems}")
 
     def _check_reply(self, interface: str, retcode: str, result: Any = None, message: str = "") -> dict[str, Any]:
-        """The reply the gateway would send, in its envelope, checked against the response schema and the
-        interface's retcode list."""
-        listed = self.catalogue.interface(interface)
+        """The reply the gateway would send, in its envelope, with its breaches recorded."""
         reply: dict[str, Any] = {"message": message or ("success" if retcode == SUCCESS else
                                                         self.catalogue.meaning(retcode)), "retcode": retcode}
         if retcode == SUCCESS:
             reply["result"] = result if result is not None else {}
-        if retcode not in listed.possible_retcodes:
-            self.breaches.append(f"{interface} answered retcode {retcode}, which the catalogue does not list for it")
-        problems = self.catalogue.problems(listed.response_schema["$id"], reply)
-        if problems is not None:
-            self.breaches.append(f"{interface} reply breaks its schema: {problems}")
+        self.breaches += reply_breaches(self.catalogue.interface(interface), reply, self.catalogue)
         self.last_reply = reply
         return reply
 
