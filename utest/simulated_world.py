@@ -32,9 +32,9 @@ import pytest
 from CCGatewayLibrary.catalogue import POLL_RESPONSE_SCHEMA, Catalogue, Interface, load_catalogue
 from CCGatewayLibrary.catalogue.gateway import POLL_INTERFACE, SUCCESS
 from CCGatewayLibrary.catalogue.states import AgentState
-from CCGatewayLibrary.simulator.agent_states import AGENT_STATE_TABLE
 from CCGatewayLibrary.simulator.model import Agent, GatewayModel, Refused, SimulatorConfig
 from CCGatewayLibrary.simulator.roster import Roster
+from CCGatewayLibrary.simulator.server import simulated_by
 
 CATALOGUE = load_catalogue()
 START = 1_700_000_000.0
@@ -190,12 +190,13 @@ class SimulatedWorld:
         """Runs ``interface`` as the server would (the Guid aside) and returns its result; a refusal is checked
         against the interface's retcode list and raised again."""
         request = self.request(interface, agent_id, path=path, query=query, body=body)
-        listed = self.catalogue.interface(interface)
+        how = simulated_by(self.catalogue.interface(interface))
+        assert how not in (None, "event poll"), f"{interface} does not run through do; take events with drain or names"
         try:
             with self.model.caused_by(interface):
-                if listed.sets_guid:
+                if how == "sign-in":
                     result, _ = self.model.login(agent_id, request["body"], force=interface == "forceLogin")
-                elif interface in AGENT_STATE_TABLE:
+                elif how == "agent state table":
                     self.model.change_state(self.model.signed_in(agent_id), interface, request)
                     result = None
                 else:

@@ -287,6 +287,12 @@ def test_the_harness_refuses_an_invalid_request(world: SimulatedWorld) -> None:
         world.do("transfer", AGENT, body={"address": CUSTOMER})
 
 
+def test_the_harness_sends_polls_to_drain(world: SimulatedWorld) -> None:
+    world.sign_in()
+    with pytest.raises(AssertionError, match="getAgentEvent does not run through do; take events with drain"):
+        world.do("getAgentEvent", AGENT)
+
+
 # -- the catalogue's lists cover what the simulator serves ------------------------------------------------------
 def test_every_catalogue_interface_is_simulated() -> None:
     missing = [name for name, interface in CATALOGUE.interfaces.items() if simulated_by(interface) is None]
