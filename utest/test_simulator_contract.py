@@ -1,11 +1,12 @@
 """The simulated gateway model keeps each interface's contract in the catalogue.
 
-Per interface with a documented example (``examples`` in interfaces.json, exposed as ``x-examples`` on its request
-and response schemas): the agent is put in a state where the interface applies, the example request (its body
-where one is documented, with the world's password and call IDs put in) runs through the model by the shared
-harness, and the reply must be a success, valid against the response schema, with the fields the documented
-replies all have; the events it causes must be ones the catalogue lists for it. Also: the harness itself notices
-each kind of breach, and the catalogue's lists cover what the simulator serves.
+Per interface with an example in the catalogue (``x-examples`` on its request and response schemas: the entry's own
+``examples`` in interfaces.json, or the plain success reply the catalogue gives an entry that documents no result
+shape): the agent is put in a state where the interface applies, the request (the documented body where there is
+one, with the world's password and call IDs put in) runs through the model by the shared harness, and the reply
+must be a success, valid against the response schema, with the fields the documented replies all have; the events
+it causes must be ones the catalogue lists for it. Also: the harness itself notices each kind of breach, and the
+catalogue's lists cover what the simulator serves.
 """
 
 from __future__ import annotations
