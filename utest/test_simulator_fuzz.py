@@ -22,6 +22,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 import requests
+from simulated_world import reply_breaches
 
 from CCGatewayLibrary.catalogue import Catalogue, Interface, load_catalogue
 from CCGatewayLibrary.catalogue.states import AgentState
@@ -486,11 +487,8 @@ def _check(probe: Probe, reply: requests.Response, catalogue: Catalogue, outcome
         assert probe.interface is not None
         retcode = data.get("retcode") if isinstance(data, dict) else None
         outcome.retcodes[str(retcode)] = outcome.retcodes.get(str(retcode), 0) + 1
-        if retcode not in catalogue.retcodes:
-            outcome.fail(f"{probe.describe()}: retcode {retcode!r} not in retcodes.json", reply)
-        elif probe.interface.name != "getAgentEvent" and catalogue.problems(probe.interface.response_schema["$id"],
-                                                                             data):
-            outcome.fail(f"{probe.describe()}: reply breaks its schema", reply)
+        for breach in reply_breaches(probe.interface, data, catalogue):
+            outcome.fail(f"{probe.describe()}: {breach}", reply)
     # aiohttp's HTTP parser answers 400 in plain text before any route runs (unknown method, overlong URL)
     by_parser = reply.status_code == 400 and reply.headers.get("Content-Type", "").startswith("text/plain")
     if probe.control and not probe.token_ok and reply.status_code != 401 and not by_parser:

@@ -6,44 +6,57 @@ from __future__ import annotations
 import ast
 import inspect
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_simulator_calls import CUSTOMER, OTHER_NUMBER, World, _customer_talking_to
+from simulated_world import (
+    CATALOGUE,
+    COLLEAGUES,
+    CUSTOMER,
+    OTHER_NUMBER,
+    RELEASED,
+    SimulatedWorld,
+    Worlds,
+    checked_worlds,
+)
 
-from CCGatewayLibrary.catalogue import load_catalogue
 from CCGatewayLibrary.catalogue.states import AgentState, CallState
 from CCGatewayLibrary.simulator import events
 from CCGatewayLibrary.simulator.agent_states import AGENT_STATE_TABLE
 from CCGatewayLibrary.simulator.world import Agent, Call, Leg, Role
 
-CATALOGUE = load_catalogue()
 PACKAGE = Path(__file__).resolve().parents[1] / "CCGatewayLibrary"
 SUPERVISOR = "70003"
-RELEASED = ["AgentEvent_Call_Release", "AgentEvent_Customer_Release", "AgentOther_PhoneRelease", "AgentState_Ready"]
 
 
 @pytest.fixture
-def world() -> World:
-    made = World()
-    yield made
-    assert made.breaches == []
+def worlds() -> Iterator[Worlds]:
+    yield from checked_worlds()
 
 
-def _three_party_call(world: World) -> tuple[str, str]:
+@pytest.fixture
+def world(worlds: Worlds) -> SimulatedWorld:
+    """Agents 101, 102, 103 signed in and idle, with manual answer; timers wait until a test runs them."""
+    made = worlds()
+    made.sign_in_all(*COLLEAGUES)
+    return made
+
+
+def _three_party_call(world: SimulatedWorld) -> tuple[str, str]:
     """101 talks with CUSTOMER (inbound), holds, calls OTHER_NUMBER out and joins the three: (inbound, outbound) IDs."""
-    customer = _customer_talking_to(world, "101")
+    customer = world.customer_talking_to("101")
     world.do("hold", "101")
     third = world.do("callout", "101", body={"called": OTHER_NUMBER})
-    world.run_timers()
+    world.timers.run_all()
     world.do("confJoin", "101", body={"callid": customer})
     world.drain_all()
     return customer, third
 
 
 # -- party handles through a merge ------------------------------------------------------------------------
-def test_the_call_out_id_still_names_its_party_after_a_three_party_call(world: World) -> None:
+def test_the_call_out_id_still_names_its_party_after_a_three_party_call(world: SimulatedWorld) -> None:
     customer, third = _three_party_call(world)
     world.model.customer_hangs_up(third)
     assert world.names("101") == ["AgentEvent_Customer_Release"]
@@ -55,7 +68,7 @@ def test_the_call_out_id_still_names_its_party_after_a_three_party_call(world: W
     assert world["101"].state == AgentState.IDLE and world.model.calls == {} and world.model.handles == {}
 
 
-def test_the_inbound_id_names_only_its_customer_after_a_three_party_call(world: World) -> None:
+def test_the_inbound_id_names_only_its_customer_after_a_three_party_call(world: SimulatedWorld) -> None:
     customer, _ = _three_party_call(world)
     world.model.customer_hangs_up(customer)
     # The vendor's guide: the agent gets AgentEvent_Customer_Release and stays talking with the other party.
@@ -65,7 +78,7 @@ def test_the_inbound_id_names_only_its_customer_after_a_three_party_call(world: 
     assert sorted(leg.number for leg in world.model.calls[customer].parties()) == ["70001", OTHER_NUMBER]
 
 
-def test_a_number_still_picks_a_customer_of_the_named_partys_call(world: World) -> None:
+def test_a_number_still_picks_a_customer_of_the_named_partys_call(world: SimulatedWorld) -> None:
     _, third = _three_party_call(world)
     world.model.customer_hangs_up(third, CUSTOMER)
     assert world.names("101") == ["AgentEvent_Customer_Release"]
@@ -73,14 +86,14 @@ def test_a_number_still_picks_a_customer_of_the_named_partys_call(world: World) 
 
 
 # -- roles -----------------------------------------------------------------------------------------------
-def _supervise(world: World, callid: str, role: Role) -> Leg:
+def _supervise(world: SimulatedWorld, callid: str, role: Role) -> Leg:
     """Agent 103 joins the call as a monitor (what the inspection chapter will do)."""
     return world.model.attach(world.model.calls[callid], SUPERVISOR, CallState.TALKING, role, world["103"])
 
 
 @pytest.mark.parametrize("role", [Role.LISTEN, Role.WHISPER, Role.BARGE])
-def test_a_monitor_does_not_keep_a_call_alive(world: World, role: Role) -> None:
-    customer = _customer_talking_to(world, "101")
+def test_a_monitor_does_not_keep_a_call_alive(world: SimulatedWorld, role: Role) -> None:
+    customer = world.customer_talking_to("101")
     monitor = _supervise(world, customer, role)
     world.model.customer_hangs_up(customer)
     assert world.names("101") == RELEASED
@@ -88,12 +101,12 @@ def test_a_monitor_does_not_keep_a_call_alive(world: World, role: Role) -> None:
     assert monitor not in world["103"].calls
 
 
-def test_a_monitor_is_nobodys_partner_in_a_conference(world: World) -> None:
-    customer = _customer_talking_to(world, "101")
+def test_a_monitor_is_nobodys_partner_in_a_conference(world: SimulatedWorld) -> None:
+    customer = world.customer_talking_to("101")
     world.do("hold", "101")
     _supervise(world, customer, Role.LISTEN)
     world.do("callout", "101", body={"called": OTHER_NUMBER})
-    world.run_timers()
+    world.timers.run_all()
     world.drain_all()
     world.do("confJoin", "101", body={"callid": customer})
     world.names("101")
@@ -107,7 +120,7 @@ def test_who_hears_whom() -> None:
     assert [role for role in Role if role.is_party] == [Role.CUSTOMER, Role.AGENT]
 
 
-def test_detach_does_everything_removing_a_leg_needs(world: World) -> None:
+def test_detach_does_everything_removing_a_leg_needs(world: SimulatedWorld) -> None:
     customer = world.model.offer_inbound_call(CUSTOMER, "101")
     call = world.model.calls[customer]
     named, agent_leg = call.legs
@@ -118,18 +131,18 @@ def test_detach_does_everything_removing_a_leg_needs(world: World) -> None:
 
 
 # -- the surviving mutants ---------------------------------------------------------------------------------
-def test_an_internal_call_cannot_be_picked_up_by_a_colleague(world: World) -> None:
+def test_an_internal_call_cannot_be_picked_up_by_a_colleague(world: SimulatedWorld) -> None:
     world.do("callInner", "101", body={"called": "102"})
     world.drain_all()
     world.refused("100-007", "snatchpickup", "103", query={"destWorkNo": "102"})
     assert [leg.state for leg in world["102"].calls] == [CallState.RINGING] and world["103"].calls == []
 
 
-def test_disconnect_acts_on_the_latest_call(world: World) -> None:
-    _customer_talking_to(world, "101")
+def test_disconnect_acts_on_the_latest_call(world: SimulatedWorld) -> None:
+    world.customer_talking_to("101")
     world.do("hold", "101")
     world.do("callout", "101", body={"called": OTHER_NUMBER})
-    world.run_timers()
+    world.timers.run_all()
     world.drain_all()
     world.refused("200-024", "disconnect", "101", path={"number": CUSTOMER})  # the held call's party
     world.do("disconnect", "101", path={"number": OTHER_NUMBER})
@@ -137,10 +150,10 @@ def test_disconnect_acts_on_the_latest_call(world: World) -> None:
     assert [(leg.number, leg.state) for leg in world["101"].calls] == [("70001", CallState.HELD)]
 
 
-def test_after_cancel_transfer_the_call_is_a_two_party_call_again(world: World) -> None:
-    _customer_talking_to(world, "101")
+def test_after_cancel_transfer_the_call_is_a_two_party_call_again(world: SimulatedWorld) -> None:
+    world.customer_talking_to("101")
     world.do("transfer", "101", body={"devicetype": 5, "address": OTHER_NUMBER, "mode": 3})
-    world.run_timers()
+    world.timers.run_all()
     world.do("cancelTransfer", "101")
     world.drain_all()
     assert [leg.state for leg in world["101"].calls] == [CallState.TALKING]
