@@ -4,15 +4,18 @@ A bare ``pabot`` starts ``robot`` from PATH, so pabot from a virtual environment
 traceback ("No such file or directory: 'robot'"), or silently runs another installation's Robot; and its
 PabotLib server takes port 8270, which two runs on one machine then share. ``ccgw-pabot`` runs pabot with this
 interpreter's Robot (``--command <python> -m robot --end-command``) and a free PabotLib port (``--pabotlibport 0``)
-unless the arguments say otherwise, and says in words what is missing. Every other argument goes to pabot.
+unless the arguments say otherwise, and says in words what is missing. Every other argument goes to pabot. When
+pabot is done, the processes' events.jsonl files are merged into one next to the merged output.xml.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import subprocess
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 
 def pabot_command(arguments: Sequence[str], python: str = sys.executable) -> list[str]:
@@ -24,6 +27,29 @@ def pabot_command(arguments: Sequence[str], python: str = sys.executable) -> lis
     if not given & {"--pabotlibport", "--pabotlibhost", "--no-pabotlib"}:
         command += ["--pabotlibport", "0"]
     return [*command, *arguments]
+
+
+def output_folder(arguments: Sequence[str]) -> Path:
+    """The folder pabot writes its merged output to: ``--outputdir``/``-d`` as given, else the current one."""
+    for index, argument in enumerate(arguments):
+        if argument in ("--outputdir", "-d") and index + 1 < len(arguments):
+            return Path(arguments[index + 1])
+        if argument.startswith("--outputdir="):
+            return Path(argument.partition("=")[2])
+    return Path(".")
+
+
+def merge_event_files(results: Path) -> Path | None:
+    """pabot's processes each write events.jsonl in their own folder (pabot_results/<n>/): one file for the run goes
+    next to the merged output.xml, in the order the events were received. None when no process wrote one."""
+    parts = sorted(results.glob("pabot_results/*/events.jsonl"))
+    if not parts:
+        return None
+    lines = [line for part in parts for line in part.read_text(encoding="utf-8").splitlines() if line.strip()]
+    lines.sort(key=lambda line: json.loads(line).get("received", ""))
+    merged = results / "events.jsonl"
+    merged.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return merged
 
 
 def missing_packages() -> list[str]:
@@ -38,7 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ccgw-pabot: {sys.executable} lacks {', '.join(missing)}; install them into the environment the "
               "library is installed in.", file=sys.stderr)
         return 252
-    return subprocess.call(pabot_command(list(sys.argv[1:] if argv is None else argv)))
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    status = subprocess.call(pabot_command(arguments))
+    merge_event_files(output_folder(arguments))
+    return status
 
 
 if __name__ == "__main__":

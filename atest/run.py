@@ -17,7 +17,6 @@ is checked to hold only that test's events.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -28,6 +27,7 @@ from typing import Any
 from robot.api import ExecutionResult
 from robotstatuschecker import process_output
 
+from CCGatewayLibrary.parallel import merge_event_files
 from CCGatewayLibrary.reporting.audit import foreign_events
 from CCGatewayLibrary.reporting.metadata import top_facts
 from CCGatewayLibrary.secrets import find_leaks
@@ -101,17 +101,6 @@ def _check_diagrams(output: Path) -> int:
         print(f"DIAGRAM {foreign}", file=sys.stderr)
     print(f"{checked} test diagrams checked: {len(found) or 'no'} event rows from outside their test.")
     return 1 if found else 0
-
-
-def merge_event_files(results: Path) -> Path:
-    """pabot's processes each write events.jsonl in their own folder: one file for the run goes next to the merged
-    output.xml, ordered by the time each event was received."""
-    lines = [line for part in sorted(results.glob("pabot_results/*/events.jsonl"))
-             for line in part.read_text(encoding="utf-8").splitlines() if line.strip()]
-    lines.sort(key=lambda line: json.loads(line).get("received", ""))
-    merged = results / "events.jsonl"
-    merged.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-    return merged
 
 
 def summarise_top_suite(output: Path) -> None:

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import subprocess
 import sys
 from pathlib import Path
 
-from CCGatewayLibrary.parallel import pabot_command
+from CCGatewayLibrary.parallel import merge_event_files, output_folder, pabot_command
+from CCGatewayLibrary.simulator.roster import Roster
 
 REPO = Path(__file__).resolve().parents[1]
+SIGN_IN = """*** Settings ***
+Library           CCGatewayLibrary
+Suite Setup       Start Gateway Simulator
+Suite Teardown    Stop Gateway Simulator
+
+*** Variables ***
+${PASSWORD: Secret}    %{CCGW_AGENT_PASSWORD}
+
+*** Test Cases ***
+Signs In
+    Sign In Agent    101    ${PASSWORD}    70001
+    Wait For Event    AgentState_Ready
+    Sign Out All Agents
+"""
 SUITE = """*** Settings ***
 Library    pabot.PabotLib
 
@@ -29,32 +43,35 @@ def test_the_command_uses_this_interpreter_and_a_free_port_unless_told_otherwise
     own = pabot_command(["--pabotlibport", "8271", "--command", "robot", "--end-command", "t"], python="py")
     assert own == ["py", "-m", "pabot.pabot", "--pabotlibport", "8271", "--command", "robot", "--end-command", "t"]
     assert "--pabotlibport" not in pabot_command(["--no-pabotlib", "t"])
+    assert output_folder(["--processes", "2", "--outputdir", "res", "t"]) == Path("res")
+    assert output_folder(["-d", "out", "t"]) == Path("out") and output_folder(["t"]) == Path(".")
 
 
 def test_ccgw_pabot_runs_without_the_environment_on_path(tmp_path: Path) -> None:
     """A bare pabot here fails with "No such file or directory: 'robot'"; ccgw-pabot does not."""
+    (tmp_path / "suites").mkdir()
     for name in ("one", "two"):
-        (tmp_path / "suites").mkdir(exist_ok=True)
         (tmp_path / "suites" / f"{name}.robot").write_text(SUITE, encoding="utf-8")
+    (tmp_path / "suites" / "three.robot").write_text(SIGN_IN, encoding="utf-8")
     script = Path(sys.executable).parent / "ccgw-pabot"
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CCGW_AGENT_PASSWORD": Roster.load().password_of("101")}
     run = subprocess.run([str(script), "--processes", "2", "--outputdir", str(tmp_path / "out"),
                           str(tmp_path / "suites")], capture_output=True, text=True, timeout=300, check=False,
-                         env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}, cwd=tmp_path)
+                         env=env, cwd=tmp_path)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    assert "2 tests, 2 passed" in run.stdout
+    assert "3 tests, 3 passed" in run.stdout
+    merged = [json.loads(line) for line in (tmp_path / "out" / "events.jsonl").read_text().splitlines()]
+    assert {line["test"] for line in merged} == {"Suites.Three.Signs In"}
     port = re.search(r"remote server at 127\.0\.0\.1:(\d+) started", run.stdout)
     assert port is not None and port.group(1) != "8270", run.stdout[-2000:]
 
 
 def test_a_pabot_runs_event_files_are_merged_in_the_order_received(tmp_path: Path) -> None:
-    spec = importlib.util.spec_from_file_location("atest_run", REPO / "atest" / "run.py")
-    assert spec is not None and spec.loader is not None
-    run = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(run)
     for index, times in ((0, ["10:00:01", "10:00:04"]), (1, ["10:00:02", "10:00:03"])):
         part = tmp_path / "pabot_results" / str(index)
         part.mkdir(parents=True)
         part.joinpath("events.jsonl").write_text("".join(
             json.dumps({"test": f"T{index}", "received": f"2026-12-06T{time}"}) + "\n" for time in times))
-    merged = run.merge_event_files(tmp_path)
+    merged = merge_event_files(tmp_path)
+    assert merged is not None
     assert [json.loads(line)["received"][-2:] for line in merged.read_text().splitlines()] == ["01", "02", "03", "04"]
