@@ -11,24 +11,18 @@ ends have no place in the log.
 from __future__ import annotations
 
 import json
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from robot.api import logger
 from robot.libraries.BuiltIn import BuiltIn
 
+from . import eventsfile
 from .context import LibraryContext, RecordsMark
 from .reporting.diagram import AgentInfo, DiagramData, FailedStep, ReceivedEvent, render_diagram
 
-EVENTS_FILE = "events.jsonl"
 INTERFACE_TAG = "api:"
-# Event files this process has started in this run: a suite that imports the library with other arguments gets
-# a new library instance, which must append to the run's file, not start it again.
-_STARTED_EVENT_FILES: set[Path] = set()
-_STARTED_LOCK = threading.Lock()
 
 
 class Lifecycle:
@@ -62,7 +56,7 @@ class Lifecycle:
             result.tags.add([INTERFACE_TAG + name for name in sorted(self.ctx.requests.called)])
 
     def _export_events(self, test: str) -> None:
-        """Appends the events each agent received during the test to events.jsonl next to output.xml."""
+        """Appends the events each agent received during the test to the run's events.jsonl (eventsfile.py)."""
         if self._mark is None:
             return
         lines = []
@@ -74,14 +68,10 @@ class Lifecycle:
                                         ensure_ascii=False, default=str))
         if not lines:
             return
-        folder = BuiltIn().get_variable_value("${OUTPUT DIR}")
+        builtin = BuiltIn()
+        folder = builtin.get_variable_value("${OUTPUT DIR}")
         if folder:
-            path = (Path(folder) / EVENTS_FILE).resolve()
-            with _STARTED_LOCK:
-                mode = "a" if path in _STARTED_EVENT_FILES else "w"  # the run's first export starts it afresh
-                _STARTED_EVENT_FILES.add(path)
-                with path.open(mode, encoding="utf-8") as stream:
-                    stream.write(self.ctx.secrets.scrub("\n".join(lines)) + "\n")
+            eventsfile.append([self.ctx.secrets.scrub(line) for line in lines], folder, builtin.get_variable_value)
 
     def close(self) -> None:
         self.ctx.shut_down()

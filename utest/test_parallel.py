@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -75,3 +76,23 @@ def test_a_pabot_runs_event_files_are_merged_in_the_order_received(tmp_path: Pat
     merged = merge_event_files(tmp_path)
     assert merged is not None
     assert [json.loads(line)["received"][-2:] for line in merged.read_text().splitlines()] == ["01", "02", "03", "04"]
+
+
+def test_a_plain_pabot_run_writes_one_events_file_next_to_the_merged_output(tmp_path: Path) -> None:
+    """Plain pabot (its PabotLib on, as by default): the processes write the run's file together, started once."""
+    (tmp_path / "suites").mkdir()
+    for name in ("one", "two"):
+        (tmp_path / "suites" / f"{name}.robot").write_text(SIGN_IN.replace("Signs In", f"Signs In {name}"),
+                                                          encoding="utf-8")
+    stale = tmp_path / "out" / "events.jsonl"
+    stale.parent.mkdir()
+    stale.write_text('{"test": "from an earlier run"}\n', encoding="utf-8")
+    env = dict(os.environ, CCGW_AGENT_PASSWORD=Roster.load().password_of("101"),
+               PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
+    run = subprocess.run([sys.executable, "-m", "pabot.pabot", "--processes", "2", "--pabotlibport", "0",
+                          "--outputdir", str(tmp_path / "out"), str(tmp_path / "suites")], capture_output=True,
+                         text=True, timeout=300, check=False, env=env, cwd=tmp_path)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    lines = [json.loads(line) for line in stale.read_text().splitlines()]
+    assert {line["test"] for line in lines} == {"Suites.One.Signs In one", "Suites.Two.Signs In two"}, lines
+    assert not list((tmp_path / "out").glob("pabot_results/*/events.jsonl"))
