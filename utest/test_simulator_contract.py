@@ -29,6 +29,7 @@ REQUESTS: dict[str, dict[str, Any]] = {
     "sayBusy": {"query": {"reason": "201", "prolong": "true"}},
     "rest": {"path": {"agentid": AGENT, "time": "60", "restcause": "3"}, "query": {"prolong": "true"}},
     "forceLogoutWithReason": {"path": {"agentid": AGENT, "reason": "7"}},
+    "forceRest": {"path": {"agentid": "900", "workNo": AGENT, "time": "60", "reason": "4"}},
 }
 
 
