@@ -25,6 +25,7 @@ from .keywords import (
     SimulatorKeywords,
     SkillKeywords,
     StateKeywords,
+    SupervisorKeywords,
     TransferKeywords,
 )
 from .keywords.base import seconds
@@ -314,6 +315,7 @@ class CCGatewayLibrary(DynamicCore):
             CallKeywords(self.ctx),
             TransferKeywords(self.ctx),
             CallDataKeywords(self.ctx),
+            SupervisorKeywords(self.ctx),
             EventKeywords(self.ctx),
             RawKeywords(self.ctx),
             SimulatorKeywords(self.ctx),
