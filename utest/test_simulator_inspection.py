@@ -242,3 +242,19 @@ def test_a_roster_that_inspects_an_unnamed_group_is_refused(tmp_path: object) ->
                     '{"ids": "900", "password": "x", "inspects": ["b"]}]}', encoding="utf-8")
     with pytest.raises(RosterError, match=r"agents\[1\]\.inspects: no group is named b; .*known: a, agents"):
         Roster.load(path)
+
+
+@pytest.mark.parametrize(("path", "interface"), [
+    ("/agentgateway/resource/qualitycontrol/900/deleteqctask", "deleteQcTask"),
+    ("/agentgateway/resource/qualitycontrol/900/101", "stopSuperviseOrInsert"),
+])
+def test_a_literal_segment_wins_over_a_placeholder_in_the_same_place(path: str, interface: str) -> None:
+    import asyncio
+
+    from aiohttp.test_utils import make_mocked_request
+
+    from CCGatewayLibrary.simulator.server import GatewaySimulator
+
+    app = GatewaySimulator().app()
+    match = asyncio.run(app.router.resolve(make_mocked_request("DELETE", path, app=app)))
+    assert match.route.name == interface
