@@ -258,3 +258,18 @@ def test_a_literal_segment_wins_over_a_placeholder_in_the_same_place(path: str, 
     app = GatewaySimulator().app()
     match = asyncio.run(app.router.resolve(make_mocked_request("DELETE", path, app=app)))
     assert match.route.name == interface
+
+
+def test_in_a_call_with_two_agents_the_inspection_concerns_the_agent_named(world: World) -> None:
+    _customer_talking_to(world, AGENT)
+    world.do("innerHelp", AGENT, body={"dstaddress": COLLEAGUE, "devicetype": 2, "mode": 2, "holdflag": False})
+    world.do("answer", COLLEAGUE)
+    world.drain_all()
+    [helper_leg] = world[COLLEAGUE].calls
+    assert helper_leg.callid == world[AGENT].calls[0].callid  # a three-party call: both agents in one call
+    world.do("addSupervise", SUPERVISOR, path={"workNo": COLLEAGUE})
+    assert world.names(COLLEAGUE) == ["AgentOther_BeQcStart"] and world.names(AGENT) == []
+    assert world.model.inspection.describe(world[AGENT])["inspectedBy"] == []
+    world.refused("900-005", "stopSuperviseOrInsert", SUPERVISOR, path={"workNo": AGENT})
+    world.do("stopSuperviseOrInsert", SUPERVISOR, path={"workNo": COLLEAGUE})
+    assert world.names(COLLEAGUE) == ["AgentOther_BeQcStop"] and world.names(AGENT) == []

@@ -62,7 +62,7 @@ class InspectionChapter:
     def _monitoring(self, inspector: Agent, target: Agent | None = None) -> Leg:
         """The inspector's monitor leg (on ``target``'s call when given), or the refusal."""
         for leg in inspector.calls:
-            if leg.role in MONITORS and (target is None or self._agent_leg(leg, target) is not None):
+            if leg.role in MONITORS and (target is None or leg.inspected == target.agent_id):
                 return leg
         whom = f"agent {target.agent_id}" if target else "any agent"
         raise Refused(QC_STATE_ERROR, f"agent {inspector.agent_id} is not inspecting {whom}")
@@ -72,9 +72,9 @@ class InspectionChapter:
         return next((leg for leg in monitor.call.agent_parties() if leg.agent_id == target.agent_id), None)
 
     def _inspected(self, monitor: Leg) -> Agent | None:
-        """The agent a monitor leg inspects: the (first) agent party of its call."""
-        parties = monitor.call.agent_parties()
-        return self.world.agents[str(parties[0].agent_id)] if parties else None
+        """The agent a monitor leg inspects, while it is still in the call."""
+        agent = self.world.agents.get(str(monitor.inspected))
+        return agent if agent is not None and self._agent_leg(monitor, agent) is not None else None
 
     # -- listening, barging in, whispering ----------------------------------------------------------
     def _start(self, inspector: Agent, target: Agent, role: Role) -> None:
@@ -85,7 +85,8 @@ class InspectionChapter:
                         if leg.state in (CallState.TALKING, CallState.CONFERENCE) and leg.role is Role.AGENT), None)
         if talking is None:
             raise Refused(QC_STATE_ERROR, f"agent {target.agent_id} has no call in progress to inspect")
-        self.world.attach(talking.call, inspector.phone, CallState.TALKING, role, inspector)
+        monitor = self.world.attach(talking.call, inspector.phone, CallState.TALKING, role, inspector)
+        monitor.inspected = target.agent_id
         # Developer guide: the inspector is busy first; its phone alerts and goes off hook only when it is not
         # kept off hook between calls.
         self.states.call_began(inspector, announced=True)
@@ -163,10 +164,11 @@ class InspectionChapter:
             raise Refused(QC_STATE_ERROR, f"agent {inspector.agent_id} is not inspecting call {callid}")
         call = monitor.call
         agent_leg = self._agent_leg(monitor, target)
-        assert agent_leg is not None  # _monitoring found the monitor by it
+        if agent_leg is None:
+            raise Refused(QC_STATE_ERROR, f"agent {target.agent_id} has left the call")
         was = monitor.role
         # The inspector becomes a party: the customer talks on with it, and the agent's part ends.
-        monitor.role = Role.AGENT
+        monitor.role, monitor.inspected = Role.AGENT, None
         self.world.send(inspector, events.talking(call))
         self.world.send(target, events.inspection_stopped(inspector, was))
         self.world.detach(agent_leg)
@@ -271,6 +273,7 @@ class InspectionChapter:
         inspecting = [{"agent": target.agent_id, "mode": leg.role.value} for leg in agent.calls
                       if leg.role in MONITORS and (target := self._inspected(leg)) is not None]
         inspected_by = [{"agent": leg.agent_id, "mode": leg.role.value} for own in agent.calls
-                        if own.role is Role.AGENT for leg in own.call.legs if leg.role in MONITORS]
+                        if own.role is Role.AGENT for leg in own.call.legs
+                        if leg.role in MONITORS and leg.inspected == agent.agent_id]
         return {"inspecting": inspecting, "inspectedBy": inspected_by}
 
