@@ -102,8 +102,8 @@ def test_switching_modes_announces_the_new_one_to_the_agent(world: World) -> Non
     world.do("requestSwitchInsertWhisperAgent", SUPERVISOR, query={"switchtype": "2", "whisperagentid": AGENT})
     assert _monitor_role(world) is Role.WHISPER
     world.refused("900-005", "switchSuperviseOrInsert", SUPERVISOR, path={"workNo": AGENT})
-    world.refused("900-005", "requestSwitchInsertWhisperAgent", SUPERVISOR, query={"switchtype": 2})
-    world.do("requestSwitchInsertWhisperAgent", SUPERVISOR, query={"switchtype": 1})
+    world.refused("900-005", "requestSwitchInsertWhisperAgent", SUPERVISOR, query={"switchtype": "2"})
+    world.do("requestSwitchInsertWhisperAgent", SUPERVISOR, query={"switchtype": "1"})
     world.names(AGENT)
     assert [event["content"]["qcType"] for event in world.last] == [BARGE, LISTEN, WHISPER, BARGE]
     assert world.names(SUPERVISOR) == []
