@@ -22,6 +22,7 @@ from .keywords import (
     SimulatorKeywords,
     SkillKeywords,
     StateKeywords,
+    SupervisorKeywords,
     TransferKeywords,
 )
 from .keywords.base import seconds
@@ -249,6 +250,7 @@ class CCGatewayLibrary(DynamicCore):
             CallKeywords(self.ctx),
             TransferKeywords(self.ctx),
             CallDataKeywords(self.ctx),
+            SupervisorKeywords(self.ctx),
             EventKeywords(self.ctx),
             RawKeywords(self.ctx),
             SimulatorKeywords(self.ctx),

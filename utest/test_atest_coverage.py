@@ -1,4 +1,5 @@
-"""The acceptance suites exercise every voice-call keyword and every refusal the simulator can give for the chapter.
+"""The acceptance suites exercise every voice-call and supervisor keyword and every refusal the simulator can give
+for those chapters.
 
 Reads the acceptance run that test_secrets_in_outputs.py scans (the session fixture ``trace_run``). The refusals
 the simulator can give are read from its code: the retcodes each interface's operation raises itself.
@@ -21,6 +22,7 @@ from CCGatewayLibrary.version import VERSION
 
 CATALOGUE = load_catalogue()
 VOICE = {name for name, interface in CATALOGUE.interfaces.items() if interface.chapter == "voicecall"}
+INSPECTION = {name for name, interface in CATALOGUE.interfaces.items() if interface.chapter == "qualitycontrol"}
 REQUEST_LINE = re.compile(r"^(\w+) [A-Z]+ /\S+ \u2192 HTTP 200, retcode ([0-9-]+) ")
 
 
@@ -63,6 +65,32 @@ def test_every_refusal_the_simulator_gives_for_the_chapter_is_seen(trace_run: tu
     expected = refusals_the_simulator_gives()
     assert len(expected) >= 25  # the scan of the simulator's code found them
     assert sorted(expected - _seen(trace_run[0]).answers) == []
+
+
+def refusals_of_the_inspection_chapter() -> set[str]:
+    """The retcodes the inspection chapter refuses with: codes written out, and the module's named constants."""
+    from CCGatewayLibrary.simulator import inspection
+
+    found = re.findall(r'Refused\((\w+|"[0-9-]+")', inspect.getsource(inspection))
+    return {name.strip('"') if name.startswith('"') else getattr(inspection, name) for name in found}
+
+
+def test_every_supervisor_keyword_runs_in_the_acceptance_suites(trace_run: tuple[Path, str]) -> None:
+    library = CCGatewayLibrary()
+    chapter = {name for name in library.get_keyword_names() if set(library.get_keyword_tags(name)) & INSPECTION}
+    assert len(chapter) >= 15
+    assert sorted(chapter - _seen(trace_run[0]).keywords) == []
+
+
+def test_every_refusal_of_the_inspection_chapter_is_seen_and_each_interface_refuses(
+        trace_run: tuple[Path, str]) -> None:
+    answers = {(name, code) for name, code in _seen(trace_run[0]).answers if name in INSPECTION}
+    expected = refusals_of_the_inspection_chapter()
+    assert len(expected) >= 6  # the scan of the chapter's code found them
+    assert sorted(expected - {code for _, code in answers}) == []
+    documented = {name for name in INSPECTION if not CATALOGUE.interface(name).listed}
+    refused = {name for name, code in answers if code != "0"}
+    assert sorted(documented - refused) == []
 
 
 def test_each_tests_events_are_exported_as_json_lines(trace_run: tuple[Path, str]) -> None:

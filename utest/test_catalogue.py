@@ -353,10 +353,11 @@ def test_unknown_names_get_suggestions(catalogue: Catalogue) -> None:
     with pytest.raises(CatalogueError) as unknown:
         catalogue.interface("logHold")
     assert str(unknown.value).startswith("Unknown interface 'logHold'. Did you mean getHold, logout, connectHold? "
-                                         "Known: adjustVideoMode, answer, ")
+                                         "Known: addInsert, addSupervise, adjustSkill, adjustVideoMode, ")
     with pytest.raises(CatalogueError) as unknown:
         catalogue.interface("zzzz")
-    assert str(unknown.value).startswith("Unknown interface 'zzzz'. Known: adjustVideoMode, answer, beginMute, ")
+    assert str(unknown.value).startswith("Unknown interface 'zzzz'. Known: addInsert, addSupervise, adjustSkill, "
+                                         "adjustVideoMode, answer, ")
     with pytest.raises(CatalogueError, match=r"^Unknown event 'AgentState_Raedy'\. Did you mean AgentState_Ready\?$"):
         catalogue.check_event_name("AgentState_Raedy")
     with pytest.raises(CatalogueError, match=r"^Unknown event 'Nothing'\.$"):

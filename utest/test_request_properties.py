@@ -423,7 +423,8 @@ def valid_strings(field: Field) -> st.SearchStrategy[str]:
 
 def valid_value(field: Field, everything: bool = False) -> st.SearchStrategy[Any]:
     """Values the field accepts; for objects, required members always and optional ones sometimes
-    (``everything``: all of them, so a request has path, query and body)."""
+    (``everything``: all of them at every level, so a request has path, query and body, and a rule about an
+    optional field, or an item of an optional array, has its place in the request)."""
     enum = field.get("enum")
     if enum is not None:
         return st.sampled_from(enum).filter(lambda v: accepts(field, v))
@@ -434,7 +435,8 @@ def valid_value(field: Field, everything: bool = False) -> st.SearchStrategy[Any
             required = set(field.required_names)
             children = field.children()
             options.append(st.fixed_dictionaries(
-                {c.location[-1]: valid_value(c) for c in children if everything or c.location[-1] in required},
+                {c.location[-1]: valid_value(c, everything) for c in children
+                 if everything or c.location[-1] in required},
                 optional={c.location[-1]: valid_value(c) for c in children
                           if not everything and c.location[-1] not in required}))
         elif kind == "null":

@@ -13,12 +13,18 @@ from simulated_world import AGENT, CATALOGUE, REST_REQUEST, SimulatedWorld, Worl
 from CCGatewayLibrary.catalogue.states import AgentState
 from CCGatewayLibrary.simulator.agent_states import AGENT_STATE_TABLE, STATES, Step, cell
 from CCGatewayLibrary.simulator.model import Refused, SimulatorConfig
+from CCGatewayLibrary.simulator.server import simulated_by
 
 # A request per state interface that the table may carry out (reasons and durations as a tester gives them).
 REQUESTS: dict[str, dict[str, Any]] = {
     "sayBusy": {"query": {"reason": "201", "prolong": "true"}},
     "rest": REST_REQUEST,
     "forceLogoutWithReason": {"path": {"reason": "7"}},
+}
+# A supervisor's forced changes: sent by inspector 900 for the agent (workNo), their table cells apply to the agent.
+SUPERVISOR = "900"
+FORCED: dict[str, dict[str, Any]] = {
+    "forceRest": {"path": {"workNo": AGENT, "time": "60", "reason": "4"}},
 }
 
 
@@ -40,16 +46,26 @@ PAIRS = [(interface, state) for interface in AGENT_STATE_TABLE for state in STAT
 def test_state_table_cell(world: SimulatedWorld, interface: str, state: AgentState) -> None:
     agent = world.agent_in(state)
     outcome = cell(interface, state)
-    request = REQUESTS.get(interface, {})
     listed = CATALOGUE.interface(interface)
+    if simulated_by(listed) == "agent state table":
+        request = REQUESTS.get(interface, {})
+
+        def run() -> None:
+            world.do(interface, AGENT, **request)
+    else:  # a supervisor's route (checked in test_simulator_inspection.py); the cell is about the agent's table
+        forced = world.request(interface, SUPERVISOR, **FORCED.get(interface, {"path": {"workNo": AGENT}}))
+
+        def run() -> None:
+            with world.model.caused_by(interface):
+                world.model.change_state(agent, interface, forced)
     if isinstance(outcome, str):
         with pytest.raises(Refused) as refused:
-            world.do(interface, AGENT, **request)
+            run()
         assert refused.value.retcode == outcome
         assert outcome in listed.possible_retcodes, f"{interface} may not answer {outcome}"
         assert agent.state == state and agent.queue == type(agent.queue)()
         return
-    world.do(interface, AGENT, **request)
+    run()
     assert agent.state == outcome.to
     assert [event["eventType"] for event in agent.queue] == list(outcome.events)
     assert all(cause == interface for cause, _ in world.caused)

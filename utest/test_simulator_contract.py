@@ -120,6 +120,58 @@ def _custom_state_set(world: SimulatedWorld) -> Request:
     return {}
 
 
+# -- a supervisor (inspector 900 of the frontline group) at work on agent 101 --------------------------------
+SUPERVISOR = "900"
+WATCH = {"path": {"workNo": AGENT}}
+
+
+def _supervising(request: Callable[[str], Request] = lambda customer: {},
+                 already: tuple[str, Request] | None = None, talking: bool = True) -> Setup:
+    """101 talks with a customer (or is idle, ``talking=False``), supervisor 900 signed in and doing ``already``;
+    ``request`` gets the customer's call ID."""
+    def setup(world: SimulatedWorld) -> Request:
+        world.sign_in_all(*COLLEAGUES, SUPERVISOR)
+        customer = world.customer_talking_to(AGENT) if talking else ""
+        if already is not None:
+            world.do(already[0], SUPERVISOR, **already[1])
+        world.timers.run_all()
+        world.drain_all()
+        return request(customer)
+
+    return setup
+
+
+LISTENING = ("addSupervise", WATCH)
+WHISPERING = ("requestWhisperAgent", {"query": {"whisperagentid": AGENT}})
+SUPERVISOR_SCENARIOS: dict[str, Setup] = {
+    "addSupervise": _supervising(lambda customer: WATCH),
+    "addInsert": _supervising(lambda customer: WATCH),
+    "requestWhisperAgent": _supervising(lambda customer: WHISPERING[1]),
+    "switchSuperviseOrInsert": _supervising(lambda customer: WATCH, already=LISTENING),
+    "stopSuperviseOrInsert": _supervising(lambda customer: WATCH, already=LISTENING),
+    "requestSwitchInsertWhisperAgent": _supervising(
+        lambda customer: {"query": {"switchtype": "2", "whisperagentid": AGENT}}, already=LISTENING),
+    "requestStopWhisperAgent": _supervising(lambda customer: WHISPERING[1], already=WHISPERING),
+    "intercept": _supervising(lambda customer: WATCH, already=LISTENING),
+    "interceptCall": _supervising(lambda customer: {"path": {"workNo": AGENT, "callId": customer}},
+                                  already=LISTENING),
+    "forceDropCall": _supervising(lambda customer: {"path": {"callid": customer}}),
+    "forceBusy": _supervising(lambda customer: WATCH, talking=False),
+    "forceIdle": _supervising(lambda customer: WATCH, talking=False),
+    "forceLogOutAgent": _supervising(lambda customer: WATCH, talking=False),
+    "forceRest": _supervising(lambda customer: {"path": {"workNo": AGENT, "time": "60", "reason": "4"}},
+                              talking=False),
+    "adjustSkill": _supervising(lambda customer: {"body": {"workNo": AGENT, "skills": [1]}}, talking=False),
+    "qcSetAgentSelfRecord": _supervising(lambda customer: {"path": {"recordflag": "1", "recordbeforetalking": "0"}},
+                                         talking=False),
+    # listed only: a supervisor's request with nothing documented beyond method and path
+    **{name: _supervising(talking=False) for name in (
+        "beginMonitor", "endMonitor", "deleteQcTask", "deleteVideoTask", "qcCancelAgentSelfRecord",
+        "queryQcTasks", "queryUrlInfo", "queryVideoRecordFile", "registerDataToServer",
+        "startOrStopVideoPlay", "startVideoMonitor", "startVideoOperation", "stopVideoMonitor")},
+}
+
+
 # Where each interface with a documented example applies, and what it is asked.
 SCENARIOS: dict[str, Setup] = {
     "login": _signed_out,
@@ -158,13 +210,15 @@ SCENARIOS: dict[str, Setup] = {
     "secondDialEx": _talking(lambda world, customer: {"query": {"number": "12#"}}),
     "dropCall": _talking(lambda world, customer: {"path": {"callid": customer}}),
     "releaseEx": _talking(),
+    **SUPERVISOR_SCENARIOS,
 }
 # Listed-only interfaces the simulator answers with a documented refusal whatever the state (see
 # test_what_the_simulator_has_not_got_is_refused_with_a_documented_code): no success to run an example to.
 NOT_SERVED = frozenset({"mediaSwitch", "adjustVideoMode", "requestAppointedCall", "phonepickup", "phonehangup",
                         "thirdPartyConfTransmitNum", "startASR"})
-# What a documented example names that only the simulated world knows: the agent's password, the call's ID.
-FROM_THE_WORLD = ("password", "callid")
+# What a documented example names that only the simulated world knows: the agent's password, the call's ID, the
+# agent a supervisor acts on and the skills configured for it.
+FROM_THE_WORLD = ("password", "callid", "workNo", "skills")
 # The catalogue's example replies: the entry's own ``examples`` or, for an entry that documents no result shape,
 # the gateway's plain success reply (catalogue/build.py).
 DOCUMENTED = sorted(name for name, interface in CATALOGUE.interfaces.items()
@@ -226,7 +280,7 @@ def test_documented_example_runs_through_the_model(world: SimulatedWorld, name: 
         request["body"] = {**documented, **from_the_world}
     world.caused.clear()
 
-    result = world.do(name, AGENT, **request)
+    result = world.do(name, SUPERVISOR if name in SUPERVISOR_SCENARIOS else AGENT, **request)
 
     reply = world.last_reply
     assert reply is not None and reply["retcode"] == SUCCESS

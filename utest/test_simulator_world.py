@@ -190,7 +190,8 @@ def _sample(name: str) -> Any:
     call = Call("1700000000-1", events.Feature.INBOUND, CUSTOMER, "70001", 1_700_000_000_000)
     leg = Leg(call, CUSTOMER, CallState.TALKING)
     return {"agent": agent, "call": call, "other": leg, "partners": [leg], "number": CUSTOMER,
-            "why": events.PhoneState.PLATFORM_RELEASED, "reason": "3", "transfer_from": "102"}[name]
+            "why": events.PhoneState.PLATFORM_RELEASED, "reason": "3", "transfer_from": "102",
+            "inspector": Agent("900", "secret"), "mode": Role.WHISPER}[name]
 
 
 @pytest.mark.parametrize("name", sorted(events.FACTORIES))

@@ -11,6 +11,7 @@ from .sharing import SharingKeywords
 from .simulator import SimulatorKeywords
 from .skills import SkillKeywords
 from .states import StateKeywords
+from .supervisor import SupervisorKeywords
 from .transfers import TransferKeywords
 
 __all__ = [
@@ -25,5 +26,6 @@ __all__ = [
     "SimulatorKeywords",
     "SkillKeywords",
     "StateKeywords",
+    "SupervisorKeywords",
     "TransferKeywords",
 ]

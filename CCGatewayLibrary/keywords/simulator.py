@@ -390,8 +390,9 @@ class SimulatorKeywords(LibraryComponent):
     @keyword(tags=["simulator"])
     def get_simulated_agent(self, agent_id: str) -> dict[str, Any]:
         """Returns what the simulator knows about agent ``agent_id``: sign-in, state code and calls (each with
-        ``callid``, ``state``, ``muted``, the other ``parties`` and the ``digits`` sent), for checks a real
-        gateway cannot answer.
+        ``callid``, ``state``, ``muted``, the other ``parties`` and the ``digits`` sent), and who inspects whom
+        (``inspecting`` and ``inspectedBy``: lists of ``agent`` and ``mode``, one of ``listen``, ``whisper`` or
+        ``barge``), for checks a real gateway cannot answer.
         """
         return self._control().agent(agent_id)
 

@@ -24,6 +24,9 @@ IDLE, BUSY, WORK, REST, TALKING, SIGNED_OUT = (AgentState.IDLE, AgentState.BUSY,
                                                AgentState.TALKING, AgentState.SIGNED_OUT)
 STATES: tuple[AgentState, ...] = (IDLE, BUSY, WORK, REST, TALKING)
 NOT_NOW = "100-009"  # setting the agent state failed: the state does not allow it
+# An inspector's forced state change refused for the agent's state: the chapter's "state error" (listed on the listen
+# page only; used for the forced changes too, inferred).
+QC_STATE_ERROR = "900-005"
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,31 @@ AGENT_STATE_TABLE: dict[str, dict[AgentState, Cell]] = {
     "forceLogout": {state: signed_out("AgentOther_ShutdownService", releases_calls=True) for state in STATES},
     "forceLogoutWithReason": {state: signed_out("AgentOther_ShutdownService", releases_calls=True)
                               for state in STATES},
+    # An inspector's forced changes (qualitycontrol), applied to the agent named by workNo. Their pages list no
+    # events: these are the agent's own interfaces' events (inferred). Whether a forced change waits for a call to
+    # end is not documented; the simulator refuses it during a call.
+    "forceBusy": {
+        IDLE: step(BUSY, "AgentState_SetNotReady_Success"),
+        BUSY: step(BUSY, "AgentState_SetNotReady_Success"),
+        WORK: step(BUSY, "AgentState_SetNotReady_Success"),
+        REST: step(BUSY, "AgentState_SetNotReady_Success"),
+        TALKING: QC_STATE_ERROR,
+    },
+    "forceIdle": {
+        IDLE: step(IDLE, "AgentState_Ready"),
+        BUSY: step(IDLE, "AgentState_CancelNotReady_Success", "AgentState_Ready"),
+        WORK: step(IDLE, "AgentState_CancelWork_Success", "AgentState_Ready"),
+        REST: step(IDLE, "AgentState_CancelRest_Success", "AgentState_Ready"),
+        TALKING: QC_STATE_ERROR,
+    },
+    "forceRest": {
+        IDLE: step(REST, "AgentState_SetRest_Success"),
+        BUSY: step(REST, "AgentState_SetRest_Success"),
+        WORK: step(REST, "AgentState_SetRest_Success"),
+        REST: step(REST, "AgentState_SetRest_Success"),
+        TALKING: QC_STATE_ERROR,
+    },
+    "forceLogOutAgent": {state: signed_out("AgentOther_ShutdownService", releases_calls=True) for state in STATES},
 }
 
 

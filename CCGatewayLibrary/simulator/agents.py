@@ -123,9 +123,12 @@ class AgentChapter:
             if outcome.to == SIGNED_OUT:
                 self._sign_out(agent, release=outcome.releases_calls, announced=outcome.events)
                 return
-            # The reason the state's event reports: rest's from its path, a busy one's from the query.
-            reason = str(path.get("restcause", NO_REASON) if interface == "rest" else query.get("reason") or NO_REASON)
-            self.states.take(agent, outcome, reason, rest_seconds=float(path["time"]) if interface == "rest" else None)
+            # The reason the state's event reports: rest's from its path, a busy one's from the query, an inspector's
+            # forced rest from its path and forced busy the inspector's own reason code.
+            reason = str({"rest": path.get("restcause"), "forceRest": path.get("reason"),
+                          "forceBusy": events.INSPECTOR_BUSY_REASON}.get(interface, query.get("reason")) or NO_REASON)
+            rest = float(path["time"]) if interface in ("rest", "forceRest") else None
+            self.states.take(agent, outcome, reason, rest_seconds=rest)
 
     def _sign_out(self, agent: Agent, *, release: bool, announced: tuple[str, ...] = ()) -> None:
         if release:

@@ -140,7 +140,9 @@ class CallChapter:
 
     def _party_left(self, call: Call, gone: Leg) -> None:
         """Tell the agents still in ``call`` that ``gone`` left; with one party left, the call ends for everyone
-        still on it, monitors too."""
+        still on it, monitors too. A monitor leaving (a supervisor signed out) is nobody's news."""
+        if not gone.role.is_party:
+            return
         parties = call.parties()
         if len(parties) >= 2:
             for leg in call.agent_parties():

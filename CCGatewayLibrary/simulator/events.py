@@ -12,7 +12,7 @@ from collections.abc import Callable
 from enum import IntEnum
 from typing import Any, Generic, ParamSpec
 
-from .world import Agent, Call, Event, Leg
+from .world import Agent, Call, Event, Leg, Role
 
 P = ParamSpec("P")
 
@@ -36,9 +36,13 @@ class PhoneState(IntEnum):
 
 NO_REASON = "0"  # a busy or rest reason the request did not give
 REJECTED_CALL_REASON = "7"  # the busy reason of an agent who rejected a call
+INSPECTOR_BUSY_REASON = "3"  # the busy reason of an agent an inspector set busy (forceBusy)
 MAIN_CALL = "main"  # the "type" of the principal call (a helper's would be "assistant")
 VOICE = "1"  # mediaAbility: voice
 TRANSFER_SUCCEEDED = 0  # AgentEvent_SuccTransResult's result
+# AgentOther_BeQcStart/Stop's qcType per inspection mode (event page: 8 listening, 9 insertion, 20172 or 20173
+# whispering; which whisper code when is not documented, the simulator sends the first).
+QC_TYPES = {Role.LISTEN: 8, Role.BARGE: 9, Role.WHISPER: 20172}
 
 class Factory(Generic[P]):
     """Builds the event ``event``: ``build`` gives its content."""
@@ -232,3 +236,16 @@ def transfer_result(call: Call) -> dict[str, Any]:
 @factory("AgentEvent_ReturnFromIvr")
 def return_from_ivr(call: Call) -> str:
     return call.callid
+
+
+# -- real-time inspection -------------------------------------------------------------------------------
+@factory("AgentOther_BeQcStart")
+def inspection_started(inspector: Agent, mode: Role) -> dict[str, int]:
+    # qcAgentId: the inspector, as the Chinese pages put it (the English 2025 page says the inspected agent, who
+    # receives the event and would learn nothing from its own ID; see docs/spec-research.md).
+    return {"qcType": QC_TYPES[mode], "qcAgentId": int(inspector.agent_id)}
+
+
+@factory("AgentOther_BeQcStop")
+def inspection_stopped(inspector: Agent, mode: Role) -> dict[str, int]:
+    return {"qcType": QC_TYPES[mode], "qcAgentId": int(inspector.agent_id)}

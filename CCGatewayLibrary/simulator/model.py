@@ -1,8 +1,8 @@
 """The simulated gateway: the world with its chapters wired in, and the one place that runs an interface.
 
 Pure and synchronous so it can be tested without a server. Retcodes are named by their code only; their meaning
-lives in the catalogue. Each chapter (``agents``, ``calls``) receives the world and what other chapters it needs;
-``@serves(<interface>)`` marks the chapter method that carries an interface out.
+lives in the catalogue. Each chapter (``agents``, ``calls``, ``inspection``) receives the world and what other
+chapters it needs; ``@serves(<interface>)`` marks the chapter method that carries an interface out.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 from .agent_states import AgentStateMachine
 from .agents import AgentChapter
 from .calls import CallChapter
+from .inspection import InspectionChapter
 from .operations import OPERATIONS, Request
 from .roster import Roster
 from .world import Agent, Refused, Scheduler, SimulationError, SimulatorConfig, World
@@ -32,7 +33,8 @@ class GatewayModel(World):
         self.state_machine = AgentStateMachine(self)
         self.call_chapter = CallChapter(self, self.state_machine)
         self.agent_chapter = AgentChapter(self, self.state_machine, self.call_chapter)
-        chapters = (self.agent_chapter, self.call_chapter)
+        self.inspection = InspectionChapter(self, self.state_machine, self.agent_chapter)
+        chapters = (self.agent_chapter, self.call_chapter, self.inspection)
         # Each interface's method bound to its chapter, found once: the method is the class attribute @serves saw.
         self._operations = {name: getattr(chapter, method.__name__) for name, method in OPERATIONS.items()
                             for chapter in chapters if vars(type(chapter)).get(method.__name__) is method}

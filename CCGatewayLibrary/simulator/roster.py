@@ -1,4 +1,5 @@
-"""The simulator's agents, their passwords and skill queues, from a JSON roster file."""
+"""The simulator's agents, their passwords, skill queues and groups, and who may inspect whom, from a JSON roster
+file."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from ..jsonfile import read_json
 
 DEFAULT_ROSTER = Path(__file__).resolve().parent / "roster.json"
+DEFAULT_GROUP = "agents"  # the group of a roster entry that names none
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,10 @@ class RosterEntry:
     agent_id: str
     password: str
     skills: tuple[Skill, ...] = ()
+    group: str = DEFAULT_GROUP
+    # The groups whose agents this agent may inspect (listen to, whisper to, barge in on, force states of): a
+    # supervisor's inspector rights. Empty for an agent who is no inspector.
+    inspects: frozenset[str] = frozenset()
 
 
 class RosterError(ValueError):
@@ -36,6 +42,17 @@ class RosterError(ValueError):
 
 
 IDS = re.compile(r"^([1-9][0-9]{2,5})(?:-([1-9][0-9]{2,5}))?$")
+
+
+def _inspector_rights(where: str, group: dict[str, Any]) -> tuple[str, frozenset[str]]:
+    name = group.get("group", DEFAULT_GROUP)
+    if not isinstance(name, str) or not name:
+        raise RosterError(f"{where}.group: must be a group name (text), got {name!r}")
+    inspects = group.get("inspects", [])
+    if not isinstance(inspects, list) or not all(isinstance(item, str) and item for item in inspects):
+        raise RosterError(f"{where}.inspects: must be a list of group names whose agents these agents may inspect, "
+                          f"got {inspects!r}")
+    return name, frozenset(inspects)
 
 
 def _group(where: str, group: Any) -> tuple[range, str, tuple[Skill, ...]]:
@@ -76,7 +93,8 @@ class Roster:
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Roster:
-        """Reads a roster file: ``{"agents": [{"ids": "101-200", "password_env": "NAME", "skills": [...]}]}``.
+        """Reads a roster file: ``{"agents": [{"ids": "101-200", "password_env": "NAME", "skills": [...],
+        "group": "team-a"}, {"ids": "900", "password_env": "NAME", "group": "leads", "inspects": ["team-a"]}]}``.
 
         A password is given as ``password_env``, the name of an environment variable, so it is never written in
         the file; ``password`` (the text itself) is for throw-away test values. Problems raise RosterError."""
@@ -86,18 +104,32 @@ class Roster:
         if not isinstance(groups, list) or not groups:
             raise RosterError(f"roster {file}: needs a non-empty list 'agents'")
         entries: dict[str, RosterEntry] = {}
+        named: set[str] = set()
         for index, group in enumerate(groups):
-            numbers, password, skills = _group(f"roster {file}: agents[{index}]", group)
+            where = f"roster {file}: agents[{index}]"
+            numbers, password, skills = _group(where, group)
+            name, inspects = _inspector_rights(where, group)
+            named.add(name)
             for number in numbers:
-                entries[str(number)] = RosterEntry(str(number), password, skills)
+                entries[str(number)] = RosterEntry(str(number), password, skills, name, inspects)
+        for index, group in enumerate(groups):
+            unknown = sorted(set(group.get("inspects", [])) - named)
+            if unknown:
+                raise RosterError(f"roster {file}: agents[{index}].inspects: no group is named "
+                                  f"{', '.join(unknown)}; name groups with 'group' (known: {', '.join(sorted(named))})")
         return cls(entries)
+
+    def may_inspect(self, inspector: str, agent: str) -> bool:
+        """Whether ``inspector`` has inspector rights over ``agent``'s group."""
+        entry, target = self.entries.get(str(inspector)), self.entries.get(str(agent))
+        return entry is not None and target is not None and target.group in entry.inspects
 
     def password_of(self, agent_id: str) -> str:
         return self.entries[str(agent_id)].password
 
     def set_password(self, agent_id: str, password: str) -> None:
         entry = self.entries[str(agent_id)]
-        self.entries[str(agent_id)] = RosterEntry(entry.agent_id, password, entry.skills)
+        self.entries[str(agent_id)] = RosterEntry(entry.agent_id, password, entry.skills, entry.group, entry.inspects)
 
     def __contains__(self, agent_id: object) -> bool:
         return str(agent_id) in self.entries

@@ -59,10 +59,10 @@ def simulated_by(interface: Interface) -> str | None:
         return "sign-in"
     if interface.name == POLL_INTERFACE:
         return "event poll"
+    if interface.name in OPERATIONS:  # before the table: an inspector's forced change runs on another agent
+        return OPERATIONS[interface.name].__qualname__
     if interface.name in AGENT_STATE_TABLE:
         return "agent state table"
-    if interface.name in OPERATIONS:
-        return OPERATIONS[interface.name].__qualname__
     return None
 
 
@@ -498,4 +498,4 @@ class GatewaySimulator(SimulatorShell):
                 "calls": [{"callid": leg.callid, "state": leg.state, "muted": leg.muted,
                            "parties": [other.number for other in leg.call.others(leg)],
                            "digits": leg.call.digits} for leg in agent.calls],
-                "queuedEvents": len(agent.queue)}
+                "queuedEvents": len(agent.queue), **self.model.inspection.describe(agent)}

@@ -59,7 +59,10 @@ class SimulatorShell(abc.ABC):
 
     def app(self) -> web.Application:
         app = web.Application(client_max_size=BODY_LIMIT, middlewares=[self._guard_control])
-        for interface in self.catalogue.interfaces.values():
+        # aiohttp takes the first route that matches; a gateway (JAX-RS) prefers the literal segment over a
+        # placeholder in the same place (qualitycontrol/{agentid}/deleteqctask before .../{agentid}/{workNo}).
+        for interface in sorted(self.catalogue.interfaces.values(),
+                                key=lambda known: [part.startswith("{") for part in known.path.split("/")]):
             app.router.add_route(interface.method, interface.path, self._handler(interface), name=interface.name)
         app.router.add_get(CONTROL_PREFIX + HEALTH_PATH, self.health)
         self.add_control_routes(app)

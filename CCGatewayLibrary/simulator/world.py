@@ -137,6 +137,7 @@ class Leg:
     agent_id: str | None = None  # set for an agent's leg (a party's or a monitoring supervisor's)
     role: Role = Role.CUSTOMER
     muted: bool = False
+    inspected: str | None = None  # a monitor's leg: the agent it inspects (a call may have several agents)
     # The call ID the control interface handed out for this party (Simulate Inbound Call, Call Out): it names the
     # party, also after a merge moved it into another call.
     handle: str | None = None
