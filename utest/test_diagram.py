@@ -567,3 +567,22 @@ def test_a_failing_suite_setup_logs_its_diagram_inside_the_failing_keyword(tmp_p
     assert any(t.startswith("\u2717 Sign In Agent: login succeeded unexpectedly for agent 102")
                for t in texts(svg, "ccgw-failed"))
     assert not any("ccgw-diagram" in m.message for kw in setup.body[:-1] for m in kw.body if m.type == "MESSAGE")
+
+
+def test_an_inspectors_leg_is_drawn_apart_from_a_talking_one() -> None:
+    from CCGatewayLibrary.reporting.diagram import AgentInfo, ReceivedEvent
+
+    started = datetime(2026, 12, 6, 12, 0, 0)
+    agents = [AgentInfo("101", "agent", "70001", True), AgentInfo("900", "supervisor", "7900", True)]
+    start = ReceivedEvent("101", 1, "AgentOther_BeQcStart", started + timedelta(seconds=1),
+                          {"qcType": 20172, "qcAgentId": 900}, None)
+    stop = ReceivedEvent("101", 2, "AgentOther_BeQcStop", started + timedelta(seconds=2),
+                         {"qcType": 8, "qcAgentId": 900}, None)
+    data = DiagramData(started, agents, [], [start, stop])
+    svg = render_diagram(data)
+    assert ">AgentOther_BeQcStart \u00b7 900 whispering<" in svg and "inspector 900 started whispering" in svg
+    assert ">AgentOther_BeQcStop \u00b7 900 listening<" in svg and "inspector 900 stopped listening" in svg
+    assert svg.count('class="ccgw-monitor"') == 2 and "inspector listening, whispering or barging in" in svg
+    talking = ReceivedEvent("101", 1, "AgentEvent_Talking", started, {"callid": "1-1"}, None)
+    plain = render_diagram(DiagramData(started, agents[:1], [], [talking]))
+    assert "ccgw-monitor" not in plain and "inspector listening" not in plain

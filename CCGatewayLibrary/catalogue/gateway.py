@@ -51,3 +51,12 @@ HEARTBEAT_INTERFACE: Final = "handShake"
 PUSH_RETRY_DELAYS: Final = (0.5, 1.0, 2.0)
 # How long one push may take before it counts as failed (inferred):
 PUSH_TIMEOUT: Final = 10.0
+
+# AgentOther_BeQcStart/Stop's qcType: how an inspector is on the agent's call (the event's page: 8 listening,
+# 9 insertion, 20172 or 20173 whispering; which whisper code when is not documented). With what the sequence
+# diagram says of it.
+QC_LISTEN: Final = 8
+QC_BARGE_IN: Final = 9
+QC_WHISPER: Final = 20172
+INSPECTION_MODES: Final = {QC_LISTEN: "listening", QC_BARGE_IN: "barging in", QC_WHISPER: "whispering",
+                           20173: "whispering"}

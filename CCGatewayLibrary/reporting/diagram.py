@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from ..catalogue.gateway import SUCCESS
+from ..catalogue.gateway import INSPECTION_MODES, SUCCESS
 from .record import RecordedRequest, SimulatorAction
 
 # Event content fields that name the other parties of a call (see schemas/events/*: caller, called,
@@ -53,6 +53,10 @@ CAUGHT = "#b45309"
 CAUGHT_BAND = "#fef3c7"
 MUTED = "#6b7280"
 
+
+# Events that tell an agent an inspector joined or left its call (qcType says how, qcAgentId who).
+INSPECTION_EVENTS = frozenset({"AgentOther_BeQcStart", "AgentOther_BeQcStop"})
+MONITOR = "#7c3aed"  # an inspector's line to the agent it listens to, whispers to or barges in on
 
 @dataclass(frozen=True)
 class Lane:
@@ -110,6 +114,7 @@ class _Row:
     caught: bool = False
     parties: tuple[str, ...] = ()
     keyword: str = ""  # a request's keyword, cut first when the label is too long
+    inspector: str = ""  # an inspection event's inspector: a monitor line joins its lane to the agent's
 
 
 def render_diagram(data: DiagramData, *, max_rows: int = MAX_ROWS,
@@ -135,7 +140,7 @@ def _agent_lanes(data: DiagramData) -> dict[str, Lane]:
     lanes: dict[str, Lane] = {}
     # Requests and events always name an agent; a simulator action may not (a fault for any agent).
     named = [*(r.agent_id for r in data.requests), *(e.agent_id for e in data.events),
-             *(a.agent_id for a in data.actions)]
+             *(a.agent_id for a in data.actions), *(_inspection(e)[0] or None for e in data.events)]
     active = {agent_id for agent_id in named if agent_id is not None}
     for agent in (a for a in data.agents if a.agent_id in active):  # the latest alias of an agent ID names its lane
         label = agent.agent_id if agent.alias == agent.agent_id else f"{agent.alias} ({agent.agent_id})"
@@ -191,11 +196,25 @@ def _event_row(event: ReceivedEvent, started: datetime, own_numbers: set[str]) -
     parties = tuple(n for n in party_numbers(event.content) if n not in own_numbers)
     label = ("\u26a0 " if event.schema_problem else "") + event.name
     tip = f"{event.name} (#{event.seq}) for agent {event.agent_id} at {_since(event.received, started)}"
+    inspector, mode = _inspection(event)
+    if inspector:
+        label += f" \u00b7 {inspector} {mode}"
+        tip += f"; inspector {inspector} {'stopped' if event.name.endswith('Stop') else 'started'} {mode}"
     if parties:
         tip += f"; far end {', '.join(parties)}"
     if event.schema_problem:
         tip += f"; breaks its schema: {event.schema_problem}"
-    return _Row(event.received, "event", event.agent_id, label, tip, parties=parties)
+    return _Row(event.received, "event", event.agent_id, label, tip, parties=parties, inspector=inspector)
+
+
+def _inspection(event: ReceivedEvent) -> tuple[str, str]:
+    """For an inspection event: the inspector's ID and how it inspects (``listening``), else blanks."""
+    content = event.content if isinstance(event.content, dict) else {}
+    if event.name not in INSPECTION_EVENTS or "qcAgentId" not in content:
+        return "", ""
+    inspector = str(content["qcAgentId"])
+    code = content.get("qcType")
+    return inspector, INSPECTION_MODES.get(code, "inspecting") if isinstance(code, int) else "inspecting"
 
 
 def party_numbers(content: Any) -> list[str]:
@@ -252,6 +271,7 @@ class _Svg:
         self.others = "\x00others" if "\x00others" in self.x else None
         self.parts: list[str] = []
         self.footer = FOOTER_H  # grows with the legend's lines
+        self.monitors = False  # whether a shown row has an inspector's line (its legend entry then)
 
     def text(self, value: str) -> str:
         """Scrubbed, then escaped for XML (text and attribute values alike)."""
@@ -259,6 +279,7 @@ class _Svg:
 
     def render(self, rows: list[_Row], head: int, data: DiagramData, total: int) -> str:
         hidden = total - len(rows)
+        self.monitors = any(row.inspector in self.x for row in rows)
         lanes_width = TIME_W + GAP * len(self.lanes)
         legend = self._legend_lines(max(lanes_width, LEGEND_W))
         width = max(lanes_width, *(x + 28 + _text_width(words) + 6 for line in legend for _, words, x in line))
@@ -343,6 +364,11 @@ class _Svg:
                 self.parts.append(f'<line x1="{far}" y1="{mid}" x2="{gateway}" y2="{mid}" stroke="#15803d" '
                                   f'stroke-dasharray="2 3"/><circle cx="{far}" cy="{mid}" r="4" fill="#15803d"/>')
             self._arrow(gateway, agent, mid, colour, dashed=True)
+            if row.inspector in self.x:  # the inspector's leg: not a party of the call, drawn apart from one
+                inspector = self.x[row.inspector]
+                self.parts.append(f'<line class="ccgw-monitor" x1="{inspector}" y1="{mid + 4}" x2="{agent}" '
+                                  f'y2="{mid + 4}" stroke="{MONITOR}" stroke-width="2" stroke-dasharray="8 3 2 3"/>'
+                                  f'<circle cx="{inspector}" cy="{mid + 4}" r="4" fill="{MONITOR}"/>')
         weight = ' font-weight="bold"' if row.failed else ""
         # A halo in the row's background colour keeps the label readable where it crosses a lifeline.
         halo = FAILED_BAND if row.failed else "#ffffff"
@@ -409,6 +435,10 @@ class _Svg:
                                        f'<line x1="{x + 8}" y1="{y - 4}" x2="{x + 22}" y2="{y - 4}" '
                                        f'stroke="{SIMULATOR}" stroke-width="1.5"/>',
                           "simulator action (restart, fault, Guid, call)"))
+        if self.monitors:
+            items.append((lambda x, y: f'<line x1="{x}" y1="{y - 4}" x2="{x + 22}" y2="{y - 4}" stroke="{MONITOR}" '
+                                       f'stroke-width="2" stroke-dasharray="8 3 2 3"/>',
+                          "inspector listening, whispering or barging in"))
         items.append((lambda x, y: f'<rect x="{x}" y="{y - 10}" width="10" height="12" fill="{FAILED_BAND}" '
                                    f'stroke="{FAILED}"/><rect x="{x + 12}" y="{y - 10}" width="10" height="12" '
                                    f'fill="{CAUGHT_BAND}" stroke="{CAUGHT}"/>', "failed / caught"))

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from enum import IntEnum
 from typing import Any, Generic, ParamSpec
 
+from ..catalogue import gateway
 from .world import Agent, Call, Event, Leg, Role
 
 P = ParamSpec("P")
@@ -40,9 +41,8 @@ INSPECTOR_BUSY_REASON = "3"  # the busy reason of an agent an inspector set busy
 MAIN_CALL = "main"  # the "type" of the principal call (a helper's would be "assistant")
 VOICE = "1"  # mediaAbility: voice
 TRANSFER_SUCCEEDED = 0  # AgentEvent_SuccTransResult's result
-# AgentOther_BeQcStart/Stop's qcType per inspection mode (event page: 8 listening, 9 insertion, 20172 or 20173
-# whispering; which whisper code when is not documented, the simulator sends the first).
-QC_TYPES = {Role.LISTEN: 8, Role.BARGE: 9, Role.WHISPER: 20172}
+# AgentOther_BeQcStart/Stop's qcType per inspection mode (of the two whisper codes the simulator sends the first).
+QC_TYPES = {Role.LISTEN: gateway.QC_LISTEN, Role.BARGE: gateway.QC_BARGE_IN, Role.WHISPER: gateway.QC_WHISPER}
 
 class Factory(Generic[P]):
     """Builds the event ``event``: ``build`` gives its content."""
