@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from planted import PLANTED_PASSWORD
+from simulated_world import Worlds, checked_worlds
 
 from CCGatewayLibrary import CCGatewayLibrary
 
@@ -47,3 +48,9 @@ def trace_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     console = run.stdout + run.stderr
     assert run.returncode == 0, console[-3000:]
     return results, console
+
+
+@pytest.fixture
+def worlds() -> Iterator[Worlds]:
+    """Simulated gateway worlds for a test (utest/simulated_world.py); their breaches fail it at teardown."""
+    yield from checked_worlds()

@@ -10,12 +10,8 @@ drives it, with every contract the catalogue states checked on the way.
   that interface's event list.
 
 What breaks a contract is collected in ``breaches``, not raised where it happens (a timer or a chapter may be deep
-in the stack); ``checked_worlds`` fails the test at teardown when any world it made has one. A test module wires it
-in with two fixtures::
-
-    @pytest.fixture
-    def worlds() -> Iterator[Worlds]:
-        yield from checked_worlds()
+in the stack); ``checked_worlds`` fails the test at teardown when any world it made has one. conftest.py offers it
+as the fixture ``worlds``; a test module adds the world it needs::
 
     @pytest.fixture
     def world(worlds: Worlds) -> SimulatedWorld:

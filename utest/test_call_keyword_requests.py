@@ -4,52 +4,19 @@ these pin the requests, so a field dropped or renamed in a keyword fails here ev
 
 from __future__ import annotations
 
-import json
-from types import SimpleNamespace
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from recorded_library import BASE, CALLID, Recorder, recorded_library, sent_once
 
 from CCGatewayLibrary import CCGatewayLibrary
-from CCGatewayLibrary.catalogue import Interface
 from CCGatewayLibrary.errors import RequestSchemaError
 from CCGatewayLibrary.transport import Exchange
-
-CALLID = "1455885056-1095"
-BASE = "/agentgateway/resource"
-
-
-class Recorder:
-    """Stands for the transport: records each request and answers success with ``result``."""
-
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, str, str, dict[str, str], Any]] = []
-        self.result: Any = None
-        self.retcode = "0"
-
-    def send(self, session: object, interface: Interface, agent_id: str, path: str, **request: Any) -> Exchange:
-        query = {k: str(v) for k, v in (request.get("query") or {}).items()}
-        self.sent.append((interface.name, interface.method, path, query, request.get("body")))
-        reply = {"retcode": self.retcode, "message": ""} | ({} if self.result is None else {"result": self.result})
-        return Exchange(interface.method, "https://gw.example:8043" + path, 200, "OK", {}, request.get("body"), {},
-                        json.dumps(reply), 1.0, json=reply)
 
 
 @pytest.fixture
 def lib(monkeypatch: pytest.MonkeyPatch) -> tuple[CCGatewayLibrary, Recorder]:
-    library = CCGatewayLibrary(url="https://gw.example:8043", diagram=False)
-    recorder = Recorder()
-    monkeypatch.setattr(library.ctx.requests, "send", recorder.send)
-    handle = SimpleNamespace(session=object(), agent_id="101", describe=lambda: "agent 101")
-    monkeypatch.setattr(library.ctx, "agent", lambda alias=None: handle)
-    return library, recorder
-
-
-def _sent(recorder: Recorder) -> tuple[str, str, str, dict[str, str], Any]:
-    assert len(recorder.sent) == 1, recorder.sent
-    name, method, path, query, body = recorder.sent[0]
-    return name, method, urlsplit(path).path, dict(parse_qsl(urlsplit(path).query)) | query, body
+    return recorded_library(monkeypatch, "101")
 
 
 CASES: list[tuple[str, tuple[Any, ...], dict[str, Any], tuple[str, str, str, dict[str, str], Any]]] = [
@@ -113,7 +80,7 @@ def test_a_voice_call_keyword_sends_its_documented_request(
         expected: tuple[str, str, str, dict[str, str], Any]) -> None:
     library, recorder = lib
     getattr(library, keyword)(*args, **kwargs)
-    name, method, path, query, body = _sent(recorder)
+    name, method, path, query, body = sent_once(recorder)
     assert (name, method, path.removeprefix(BASE).lower(), query, body) == (
         expected[0], expected[1], expected[2].lower(), expected[3], expected[4])
 

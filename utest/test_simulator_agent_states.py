@@ -4,11 +4,10 @@ timer."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from simulated_world import AGENT, CATALOGUE, REST_REQUEST, SimulatedWorld, Worlds, checked_worlds
+from simulated_world import AGENT, CATALOGUE, REST_REQUEST, SimulatedWorld, Worlds
 
 from CCGatewayLibrary.catalogue.states import AgentState
 from CCGatewayLibrary.simulator.agent_states import AGENT_STATE_TABLE, STATES, Step, cell
@@ -27,10 +26,6 @@ FORCED: dict[str, dict[str, Any]] = {
     "forceRest": {"path": {"workNo": AGENT, "time": "60", "reason": "4"}},
 }
 
-
-@pytest.fixture
-def worlds() -> Iterator[Worlds]:
-    yield from checked_worlds()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ catalogue's lists cover what the simulator serves.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -26,7 +26,6 @@ from simulated_world import (
     REST_REQUEST,
     SimulatedWorld,
     Worlds,
-    checked_worlds,
 )
 
 from CCGatewayLibrary.catalogue import Catalogue, read_interfaces
@@ -250,10 +249,6 @@ def _contract_params() -> list[Any]:
             params.append(pytest.param(name, id=name))
     return params
 
-
-@pytest.fixture
-def worlds() -> Iterator[Worlds]:
-    yield from checked_worlds()
 
 
 @pytest.fixture

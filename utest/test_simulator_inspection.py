@@ -4,10 +4,8 @@ skill changes and the refusals. Events are checked against their schemas and the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from simulated_world import COLLEAGUES, CUSTOMER, SimulatedWorld, Worlds, checked_worlds
+from simulated_world import COLLEAGUES, CUSTOMER, SimulatedWorld, Worlds
 
 from CCGatewayLibrary.catalogue.states import AgentState
 from CCGatewayLibrary.simulator.roster import Roster, RosterError
@@ -16,10 +14,6 @@ from CCGatewayLibrary.simulator.world import Role
 SUPERVISOR, AGENT, COLLEAGUE, BACKOFFICE = "900", "101", "102", "1000"
 LISTEN, BARGE, WHISPER = 8, 9, 20172
 
-
-@pytest.fixture
-def worlds() -> Iterator[Worlds]:
-    yield from checked_worlds()
 
 
 @pytest.fixture

@@ -3,18 +3,12 @@ lose a party, mute, digits, pick-up and the call queries, run through the shared
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from simulated_world import COLLEAGUES, CUSTOMER, OTHER_NUMBER, SimulatedWorld, Worlds, checked_worlds
+from simulated_world import COLLEAGUES, CUSTOMER, OTHER_NUMBER, SimulatedWorld, Worlds
 
 from CCGatewayLibrary.catalogue.states import AgentState
-
-
-@pytest.fixture
-def worlds() -> Iterator[Worlds]:
-    yield from checked_worlds()
 
 
 @pytest.fixture

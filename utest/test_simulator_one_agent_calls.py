@@ -3,10 +3,8 @@ a conference with two customers, release, the agent's own state changes, and the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from simulated_world import AGENT, CUSTOMER, OTHER_NUMBER, PHONE, SimulatedWorld, Worlds, checked_worlds
+from simulated_world import AGENT, CUSTOMER, OTHER_NUMBER, PHONE, SimulatedWorld, Worlds
 
 from CCGatewayLibrary.catalogue.states import AgentState
 from CCGatewayLibrary.simulator.model import Agent, SimulationError
@@ -16,10 +14,6 @@ INBOUND_MANUAL = ["AgentState_Busy", "AgentOther_PhoneAlerting", "AgentOther_Pho
                   "AgentEvent_Customer_Alerting"]
 RELEASE = ["AgentEvent_Call_Release", "AgentEvent_Customer_Release", "AgentOther_PhoneRelease", "AgentState_Ready"]
 
-
-@pytest.fixture
-def worlds() -> Iterator[Worlds]:
-    yield from checked_worlds()
 
 
 @pytest.fixture

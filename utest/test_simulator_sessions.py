@@ -3,19 +3,12 @@ rotation in dynamic authentication) and the sign-out of an agent nobody polls fo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from simulated_world import AGENT, CUSTOMER, OTHER_AGENT, PHONE, START, SimulatedWorld, Worlds, checked_worlds
+from simulated_world import AGENT, CUSTOMER, OTHER_AGENT, PHONE, START, SimulatedWorld, Worlds
 
 from CCGatewayLibrary.catalogue.states import AgentState
 from CCGatewayLibrary.secrets import GUID_PATTERN
 from CCGatewayLibrary.simulator.model import SimulatorConfig
-
-
-@pytest.fixture
-def worlds() -> Iterator[Worlds]:
-    yield from checked_worlds()
 
 
 @pytest.fixture

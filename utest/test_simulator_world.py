@@ -6,7 +6,6 @@ from __future__ import annotations
 import ast
 import inspect
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,6 @@ from simulated_world import (
     RELEASED,
     SimulatedWorld,
     Worlds,
-    checked_worlds,
 )
 
 from CCGatewayLibrary.catalogue.states import AgentState, CallState
@@ -30,10 +28,6 @@ from CCGatewayLibrary.simulator.world import Agent, Call, Leg, Role
 PACKAGE = Path(__file__).resolve().parents[1] / "CCGatewayLibrary"
 SUPERVISOR = "70003"
 
-
-@pytest.fixture
-def worlds() -> Iterator[Worlds]:
-    yield from checked_worlds()
 
 
 @pytest.fixture

@@ -4,11 +4,10 @@ transport replaced by a recorder, as utest/test_call_keyword_requests.py does fo
 from __future__ import annotations
 
 from datetime import timedelta
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from test_call_keyword_requests import BASE, CALLID, Recorder, _sent
+from recorded_library import BASE, CALLID, Recorder, recorded_library, sent_once
 
 from CCGatewayLibrary import CCGatewayLibrary
 from CCGatewayLibrary.errors import RequestSchemaError
@@ -16,12 +15,7 @@ from CCGatewayLibrary.errors import RequestSchemaError
 
 @pytest.fixture
 def lib(monkeypatch: pytest.MonkeyPatch) -> tuple[CCGatewayLibrary, Recorder]:
-    library = CCGatewayLibrary(url="https://gw.example:8043", diagram=False)
-    recorder = Recorder()
-    monkeypatch.setattr(library.ctx.requests, "send", recorder.send)
-    handle = SimpleNamespace(session=object(), agent_id="900", describe=lambda: "agent 900")
-    monkeypatch.setattr(library.ctx, "agent", lambda alias=None: handle)
-    return library, recorder
+    return recorded_library(monkeypatch, "900")
 
 
 QC = "/qualitycontrol/900"
@@ -62,7 +56,7 @@ def test_a_supervisor_keyword_sends_its_documented_request(
         expected: tuple[str, str, str, dict[str, str], Any]) -> None:
     library, recorder = lib
     getattr(library, keyword)(*args, **kwargs)
-    name, method, path, query, body = _sent(recorder)
+    name, method, path, query, body = sent_once(recorder)
     assert (name, method, path.removeprefix(BASE), query, body) == expected
 
 

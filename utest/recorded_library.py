@@ -1,0 +1,50 @@
+"""A library whose transport is a recorder: what a keyword sends, through the whole request pipeline (catalogue
+check, URL rules), without a gateway. Used by the tests that pin each keyword's request."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from CCGatewayLibrary import CCGatewayLibrary
+from CCGatewayLibrary.catalogue import Interface
+from CCGatewayLibrary.transport import Exchange
+
+CALLID = "1455885056-1095"
+BASE = "/agentgateway/resource"
+
+
+class Recorder:
+    """Stands for the transport: records each request and answers success with ``result``."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str, str, dict[str, str], Any]] = []
+        self.result: Any = None
+        self.retcode = "0"
+
+    def send(self, session: object, interface: Interface, agent_id: str, path: str, **request: Any) -> Exchange:
+        query = {k: str(v) for k, v in (request.get("query") or {}).items()}
+        self.sent.append((interface.name, interface.method, path, query, request.get("body")))
+        reply = {"retcode": self.retcode, "message": ""} | ({} if self.result is None else {"result": self.result})
+        return Exchange(interface.method, "https://gw.example:8043" + path, 200, "OK", {}, request.get("body"), {},
+                        json.dumps(reply), 1.0, json=reply)
+
+
+def recorded_library(monkeypatch: pytest.MonkeyPatch, agent_id: str) -> tuple[CCGatewayLibrary, Recorder]:
+    """A library acting for agent ``agent_id`` whose requests go to a `Recorder`."""
+    library = CCGatewayLibrary(url="https://gw.example:8043", diagram=False)
+    recorder = Recorder()
+    monkeypatch.setattr(library.ctx.requests, "send", recorder.send)
+    handle = SimpleNamespace(session=object(), agent_id=agent_id, describe=lambda: f"agent {agent_id}")
+    monkeypatch.setattr(library.ctx, "agent", lambda alias=None: handle)
+    return library, recorder
+
+
+def sent_once(recorder: Recorder) -> tuple[str, str, str, dict[str, str], Any]:
+    assert len(recorder.sent) == 1, recorder.sent
+    name, method, path, query, body = recorder.sent[0]
+    return name, method, urlsplit(path).path, dict(parse_qsl(urlsplit(path).query)) | query, body
