@@ -37,6 +37,7 @@ POOL_SCHEMA_FILE = Path(__file__).resolve().parent / "catalogue" / "agent_pool.s
 LOCK_PREFIX = "ccgw-agent:"
 HOLDER_PREFIX = "holder:"  # PabotLib value beside each lock: who took it (caller, host, process), never a secret
 RETRY_PAUSE = 0.2  # seconds between attempts while every matching agent is taken (plus up to as much again)
+HOLDER_CHECK_PAUSE = 2.0  # seconds before asking again whether a taken agent's holder still runs
 
 
 class PoolError(CCGatewayError):
@@ -297,12 +298,13 @@ def reserve(
     wanted = f"{count} agent{'s' if count > 1 else ''}{tagged}"
     candidates = [agent for agent in suited if agent.agent_id not in held_here]
     end = clock() + deadline
+    next_check: dict[str, float] = {}  # lock -> when to ask again whether its holder still runs
     while True:
         taken: list[PoolAgent] = []
         refused: list[PoolAgent] = []
         try:
             for agent in candidates:
-                if ledger.take(agent.lock) or _reclaimed(ledger, agent):
+                if ledger.take(agent.lock) or _reclaimed_now(ledger, agent, next_check, clock()):
                     taken.append(agent)
                     if len(taken) == count:
                         return tuple(taken)
@@ -320,6 +322,14 @@ def reserve(
             raise PoolError(f"Reserve Agents: no {wanted} free in {pool.path} within {deadline:g} s "
                             f"(reservations kept by {ledger.where}{mine}){_held_elsewhere(ledger, refused)}.")
         sleep(RETRY_PAUSE * (1 + random.random()))  # jitter: two waiters do not retry in step
+
+
+def _reclaimed_now(ledger: Ledger, agent: PoolAgent, next_check: dict[str, float], now: float) -> bool:
+    """`_reclaimed`, asked at most every HOLDER_CHECK_PAUSE seconds per agent while a reservation waits."""
+    if now < next_check.get(agent.lock, 0.0):
+        return False
+    next_check[agent.lock] = now + HOLDER_CHECK_PAUSE
+    return _reclaimed(ledger, agent)
 
 
 def _reclaimed(ledger: Ledger, agent: PoolAgent) -> bool:

@@ -48,3 +48,17 @@ def sent_once(recorder: Recorder) -> tuple[str, str, str, dict[str, str], Any]:
     assert len(recorder.sent) == 1, recorder.sent
     name, method, path, query, body = recorder.sent[0]
     return name, method, urlsplit(path).path, dict(parse_qsl(urlsplit(path).query)) | query, body
+
+
+def assert_sends(library: CCGatewayLibrary, recorder: Recorder, keyword: str, args: tuple[Any, ...],
+                 kwargs: dict[str, Any], expected: tuple[str, str, str, dict[str, str], Any], *,
+                 any_case: bool = False) -> None:
+    """Runs ``keyword`` and checks the one request it sent: (log name, method, path under the base path, query,
+    body); ``any_case`` compares paths ignoring case (the gateway's paths are not case-sensitive)."""
+    getattr(library, keyword)(*args, **kwargs)
+    name, method, path, query, body = sent_once(recorder)
+    path = path.removeprefix(BASE)
+    wanted = expected[2]
+    if any_case:
+        path, wanted = path.lower(), wanted.lower()
+    assert (name, method, path, query, body) == (*expected[:2], wanted, *expected[3:])

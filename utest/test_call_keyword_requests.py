@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from recorded_library import BASE, CALLID, Recorder, recorded_library, sent_once
+from recorded_library import CALLID, Recorder, assert_sends, recorded_library
 
 from CCGatewayLibrary import CCGatewayLibrary
 from CCGatewayLibrary.errors import RequestSchemaError
@@ -79,10 +79,7 @@ def test_a_voice_call_keyword_sends_its_documented_request(
         lib: tuple[CCGatewayLibrary, Recorder], keyword: str, args: tuple[Any, ...], kwargs: dict[str, Any],
         expected: tuple[str, str, str, dict[str, str], Any]) -> None:
     library, recorder = lib
-    getattr(library, keyword)(*args, **kwargs)
-    name, method, path, query, body = sent_once(recorder)
-    assert (name, method, path.removeprefix(BASE).lower(), query, body) == (
-        expected[0], expected[1], expected[2].lower(), expected[3], expected[4])
+    assert_sends(library, recorder, keyword, args, kwargs, expected, any_case=True)
 
 
 def test_every_voice_call_interface_a_keyword_tags_is_pinned_here(lib: tuple[CCGatewayLibrary, Recorder]) -> None:

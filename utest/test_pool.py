@@ -420,3 +420,26 @@ def test_every_tag_asked_for_must_be_on_the_agent(tmp_path: Path) -> None:
     assert [a.agent_id for a in pool.matching(["desk", "sales"])] == ["102"]
     team = reserve(pool, LocalLedger(), 1, ["sales", "desk"], 1.0, set())
     assert [a.agent_id for a in team] == ["102"]
+
+
+class Counting(Permissive):
+    """A ledger whose agents are all taken by a holder that still runs; counts the questions about it."""
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    def take(self, name: str) -> bool:
+        return False
+
+    def holder(self, name: str) -> Holder:
+        self.asked += 1
+        return Holder("someone", "another-host", 1, "2026-12-06 10:00:00")
+
+
+def test_a_waiting_reservation_asks_after_a_holder_only_every_few_seconds(tmp_path: Path) -> None:
+    pool = _pool(tmp_path, _agent("101"))
+    ledger, clock = Counting(), Clock()
+    with pytest.raises(PoolError, match="Held: 101 by process 1 on another-host"):
+        reserve(pool, ledger, 1, [], 10.0, set(), clock=clock, sleep=clock.sleep)
+    # about 30 attempts in 10 s; the holder asked about every 2 s, plus once more to name it in the failure
+    assert clock.sleeps >= 20 and ledger.asked <= 10 / 2 + 2

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from recorded_library import BASE, CALLID, Recorder, recorded_library, sent_once
+from recorded_library import CALLID, Recorder, assert_sends, recorded_library
 
 from CCGatewayLibrary import CCGatewayLibrary
 from CCGatewayLibrary.errors import RequestSchemaError
@@ -55,9 +55,7 @@ def test_a_supervisor_keyword_sends_its_documented_request(
         lib: tuple[CCGatewayLibrary, Recorder], keyword: str, args: tuple[Any, ...], kwargs: dict[str, Any],
         expected: tuple[str, str, str, dict[str, str], Any]) -> None:
     library, recorder = lib
-    getattr(library, keyword)(*args, **kwargs)
-    name, method, path, query, body = sent_once(recorder)
-    assert (name, method, path.removeprefix(BASE), query, body) == expected
+    assert_sends(library, recorder, keyword, args, kwargs, expected)
 
 
 def test_every_documented_interface_of_the_chapter_is_pinned_here(lib: tuple[CCGatewayLibrary, Recorder]) -> None:

@@ -16,6 +16,13 @@ from .base import LibraryComponent, Retcodes, succeeded
 # retcodes.json tag of the codes that mean the agent is out already: for a teardown, as good as a sign-out.
 
 
+def sign_in_body(password: Secret, status: Literal["idle", "busy", "work"], auto_answer: bool,
+                 **fields: Any) -> dict[str, Any]:
+    """The body of a sign-in: the password's value, the status as its code, and the ``fields`` that are given."""
+    return {"password": password.value, "status": int(SIGN_IN_STATUS[status]), "autoanswer": auto_answer,
+            **{name: value for name, value in fields.items() if value is not None}}
+
+
 class AgentKeywords(LibraryComponent):
     """Sign-in, sign-out and switching between agents."""
 
@@ -82,10 +89,8 @@ class AgentKeywords(LibraryComponent):
         previous = next((h for h in self.ctx.agents.values() if h.agent_id == agent_id and h.poller is not None),
                         None)
         interface = "forceLogin" if force else "loginEx" if ccs_only else "login"
-        fields = {"phonenum": phone, "autoenteridle": auto_enter_idle, "releasephone": release_phone,
-                  "agenttype": agent_type, "ip": ip}
-        body = {"password": password.value, "status": int(SIGN_IN_STATUS[status]), "autoanswer": auto_answer,
-                **{name: value for name, value in fields.items() if value is not None}, **options}
+        body = {**sign_in_body(password, status, auto_answer, phonenum=phone, autoenteridle=auto_enter_idle,
+                               releasephone=release_phone, agenttype=agent_type, ip=ip), **options}
         push = None if ccs_only else self.ctx.push_registration(agent_id)
         if push is not None:
             given = sorted(set(options) & set(push.sign_in_fields()))
@@ -197,8 +202,8 @@ class AgentKeywords(LibraryComponent):
                              "again by force (a ccs_only sign-in).")
         session = self.ctx.new_session()
         try:
-            body = {"password": handle.password.value, "phonenum": handle.phone,
-                    "status": int(SIGN_IN_STATUS["busy"]), "autoanswer": False}
+            # busy, so that no call is offered to it in the moment before it is signed out
+            body = sign_in_body(handle.password, "busy", False, phonenum=handle.phone)
             try:
                 self.ctx.requests.call(session, "forceLogin", handle.agent_id, body=body)
                 self.ctx.requests.call(session, "forceLogout", handle.agent_id)
