@@ -106,3 +106,13 @@ def test_a_merged_output_gets_its_top_suite_summarised_again(suites: Path) -> No
     result = ExecutionResult(str(suites / "out" / "output.xml"))
     result.suite.metadata["Event mode"] = POLLED  # as a merge of processes would leave it
     assert top_facts(result.suite)["Event mode"] == f"{POLLED} (2 suites), {PUSHED} (1 suite)"
+
+
+def test_suites_with_a_simulator_each_are_counted_by_kind_not_listed_by_port() -> None:
+    from CCGatewayLibrary.reporting.metadata import summarise_gateways
+
+    values = [f"https://127.0.0.1:{40000 + n} (embedded simulator)" for n in range(16)] + \
+        ["https://127.0.0.1:39999 (ccgw-sim process)"]
+    assert summarise_gateways(values) == ("embedded simulator, one per suite (16 suites), ccgw-sim process, one per "
+                                          "suite (1 suite)")
+    assert summarise_gateways(values[:2]) == summarise(values[:2])  # few: listed as they are

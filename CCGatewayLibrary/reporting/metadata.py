@@ -25,11 +25,21 @@ def summarise(values: list[str]) -> str:
     return f"differs per suite ({len(counts)} values): see each suite"
 
 
+def summarise_gateways(values: list[str]) -> str:
+    """As `summarise`, but suites that each started a simulator of their own (a URL per suite, "https://127.0.0.1:
+    40123 (embedded simulator)") are counted by kind instead of listed by port."""
+    if len(set(values)) <= 3:
+        return summarise(values)
+    kinds = [value.rpartition(" (")[2].rstrip(")") if value.endswith(")") else value for value in values]
+    return summarise([f"{kind}, one per suite" for kind in kinds]) if len(set(kinds)) <= 3 else summarise(values)
+
+
 def top_facts(top: Any, names: Iterable[str] = RUN_FACTS) -> dict[str, str]:
     """The top suite's value of each fact in ``names`` that a suite below it (a result model) has."""
     below = [suite for suite in _suites(top) if suite is not top]  # the top's own values are a summary
     found = {name: [s.metadata[name] for s in below if name in s.metadata] for name in names}
-    return {name: summarise(values) for name, values in found.items() if values}
+    return {name: summarise_gateways(values) if name == "Gateway" else summarise(values)
+            for name, values in found.items() if values}
 
 
 def _suites(suite: Any) -> Iterator[Any]:
