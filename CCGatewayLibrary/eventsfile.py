@@ -10,6 +10,7 @@ write takes a lock on the file. Without PabotLib each process keeps a file in it
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +27,7 @@ EVENTS_FILE = "events.jsonl"
 PABOT_RESULTS = "pabot_results"
 STARTED_KEY = "ccgw-events-file-started"
 STARTED_LOCK = "ccgw-events-file"
+LOCK_WAIT = 30.0
 
 # Event files this process has started in this run: a suite that imports the library with other arguments gets
 # a new library instance, which must append to the run's file, not start it again.
@@ -47,14 +49,12 @@ def append(lines: list[str], output_dir: str, variable: Variable) -> Path:
                 path = shared
             else:
                 try:
-                    started_elsewhere = _claim(shared, *pabot)
+                    _claim(shared, *pabot)
                 except (RuntimeError, OSError, RemoteError):  # no PabotLib: a file of its own, merged after the run
                     pass
                 else:
                     path = shared
                     _started.add(shared)
-                    if not started_elsewhere:
-                        shared.write_text("", encoding="utf-8")
         if path not in _started:
             _started.add(path)
             path.write_text("", encoding="utf-8")
@@ -69,18 +69,22 @@ def _pabot(variable: Variable) -> tuple[str, str] | None:
     return (str(uri), str(caller)) if uri and caller else None
 
 
-def _claim(path: Path, uri: str, caller: str) -> bool:
-    """Asks PabotLib whether another process of the run started the shared file already; if none did, this one
-    has, from now on. Under PabotLib's lock, so two processes starting at once cannot both empty it."""
+def _claim(path: Path, uri: str, caller: str) -> None:
+    """Starts the shared file afresh unless another process of the run did already. The file is emptied while
+    PabotLib's lock is held: emptied after the lock, it could take lines another process wrote in between."""
     from robot.libraries.Remote import Remote
 
     remote = Remote(uri, timeout=10)
-    remote.run_keyword("acquire_lock", [STARTED_LOCK, caller], {})
+    # PabotLib answers False while another process holds the lock; releasing a lock not held is a KeyError.
+    deadline = time.monotonic() + LOCK_WAIT
+    while not remote.run_keyword("acquire_lock", [STARTED_LOCK, caller], {}):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"lock {STARTED_LOCK} held by another process for over {LOCK_WAIT:.0f} s")
+        time.sleep(0.05)
     try:
-        if remote.run_keyword("get_parallel_value_for_key", [STARTED_KEY], {}):
-            return True
-        remote.run_keyword("set_parallel_value_for_key", [STARTED_KEY, str(path)], {})
-        return False
+        if not remote.run_keyword("get_parallel_value_for_key", [STARTED_KEY], {}):
+            path.write_text("", encoding="utf-8")
+            remote.run_keyword("set_parallel_value_for_key", [STARTED_KEY, str(path)], {})
     finally:
         remote.run_keyword("release_lock", [STARTED_LOCK, caller], {})
 
