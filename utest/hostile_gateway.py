@@ -485,12 +485,12 @@ class HostileGateway:
         self.port: int = self._listener.getsockname()[1]
         self.host = f"{host}:{self.port}"
         self.url = f"https://{self.host}"
-        with INTERFACES_FILE.open(encoding="utf-8") as stream:
-            data = json.load(stream)
+        base_path = json.loads(INTERFACES_FILE.read_text(encoding="utf-8"))["base_path"]
+        entries = {name: entry for file in sorted((INTERFACES_FILE.parent / "chapters").glob("*.json"))
+                   for name, entry in json.loads(file.read_text(encoding="utf-8"))["interfaces"].items()}
         self.routes: dict[str, Route] = {  # catalogue paths are relative to its base path
-            name: Route(name, entry["method"], _path_pattern(data["base_path"] + entry["path"]),
-                        default_behaviour(name))
-            for name, entry in data["interfaces"].items()
+            name: Route(name, entry["method"], _path_pattern(base_path + entry["path"]), default_behaviour(name))
+            for name, entry in entries.items()
         }
         self.unknown: Behaviour = json_reply({"message": "no such resource", "retcode": "404"}, status=404)
 

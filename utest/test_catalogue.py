@@ -1,4 +1,4 @@
-"""The interface catalogue: interfaces.json, retcodes.json and the interface schemas under schemas/.
+"""The interface catalogue: chapters/*.json, interfaces.json, retcodes.json and the interface schemas under schemas/.
 
 Only files inside the repository are read.
 """
@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from CCGatewayLibrary.catalogue import Catalogue, Interface, load_catalogue
+from CCGatewayLibrary.catalogue import Catalogue, Interface, load_catalogue, read_interfaces
 from CCGatewayLibrary.errors import CatalogueError, RequestSchemaError, ResponseSchemaError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -25,7 +25,7 @@ def _load(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-INTERFACES_JSON: dict[str, Any] = _load(CATALOGUE_DIR / "interfaces.json")["interfaces"]
+INTERFACES_JSON: dict[str, Any] = read_interfaces()["interfaces"]
 RETCODES_JSON: dict[str, Any] = _load(CATALOGUE_DIR / "retcodes.json")["retcodes"]
 INTERFACE_NAMES = sorted(INTERFACES_JSON)
 EXAMPLES: list[tuple[str, int, dict[str, Any]]] = [

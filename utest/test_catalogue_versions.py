@@ -5,6 +5,8 @@ option)."""
 from __future__ import annotations
 
 import copy
+import json
+import shutil
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -38,7 +40,7 @@ def _catalogue_of(monkeypatch: pytest.MonkeyPatch, data: dict[str, Any], version
 
 
 def test_generated_schema_files_are_fresh() -> None:
-    """schemas/interfaces/ holds what 'python -m CCGatewayLibrary.catalogue.build' makes of interfaces.json."""
+    """schemas/interfaces/ holds what 'python -m CCGatewayLibrary.catalogue.build' makes of the chapter files."""
     assert build_main(["--check"]) == 0
 
 
@@ -104,11 +106,27 @@ def test_an_unknown_key_in_an_entry_is_refused(monkeypatch: pytest.MonkeyPatch) 
 
 def test_an_id_given_twice_is_refused(tmp_path: Path) -> None:
     """json would keep the second of two equal keys and lose the first interface without a word."""
-    text = (REPO / "CCGatewayLibrary" / "catalogue" / "interfaces.json").read_text(encoding="utf-8")
-    twice = text.replace('"endMute": {', '"beginMute": {', 1)
-    (tmp_path / "interfaces.json").write_text(twice, encoding="utf-8")
-    with pytest.raises(CatalogueError, match="the key 'beginMute' appears twice"):
-        read_interfaces(tmp_path / "interfaces.json")
+    catalogue = REPO / "CCGatewayLibrary" / "catalogue"
+    shutil.copytree(catalogue / "chapters", tmp_path / "chapters")
+    shutil.copy(catalogue / "interfaces.json", tmp_path)
+    text = (tmp_path / "chapters" / "voicecall.json").read_text(encoding="utf-8")
+    (tmp_path / "chapters" / "voicecall.json").write_text(text.replace('"endMute": {', '"beginMute": {', 1),
+                                                          encoding="utf-8")
+    with pytest.raises(CatalogueError, match=r"voicecall\.json: the key 'beginMute' appears twice"):
+        read_interfaces(tmp_path)
+
+
+def test_an_id_in_two_chapter_files_is_refused(tmp_path: Path) -> None:
+    """Each chapter file is read alone, so an id repeated in another file is caught when they are merged."""
+    catalogue = REPO / "CCGatewayLibrary" / "catalogue"
+    shutil.copytree(catalogue / "chapters", tmp_path / "chapters")
+    shutil.copy(catalogue / "interfaces.json", tmp_path)
+    agent = json.loads((tmp_path / "chapters" / "agent.json").read_text(encoding="utf-8"))
+    extra = {"chapters": {}, "interfaces": {"login": agent["interfaces"]["login"]}}
+    (tmp_path / "chapters" / "zz_extra.json").write_text(json.dumps(extra), encoding="utf-8")
+    with pytest.raises(CatalogueError,
+                       match=r"chapters/zz_extra\.json: interfaces\.login is also in chapters/agent\.json"):
+        read_interfaces(tmp_path)
 
 
 def test_two_ids_on_one_route_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:

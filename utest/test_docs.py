@@ -112,7 +112,8 @@ def test_the_wheel_holds_the_package_its_data_and_the_licence(tmp_path: Path) ->
     assert f"{info}/licenses/LICENSE" in names
     metadata = zipfile.ZipFile(wheel).read(f"{info}/METADATA").decode()
     assert "License: Apache-2.0" in metadata or "License-Expression: Apache-2.0" in metadata
-    for needed in ("CCGatewayLibrary/catalogue/interfaces.json", "CCGatewayLibrary/catalogue/agent_pool.schema.json",
+    for needed in ("CCGatewayLibrary/catalogue/interfaces.json", "CCGatewayLibrary/catalogue/chapters/agent.json",
+                   "CCGatewayLibrary/catalogue/agent_pool.schema.json",
                    "CCGatewayLibrary/schemas/common.schema.json", "CCGatewayLibrary/simulator/roster.json",
                    "CCGatewayLibrary/keywords/pool.py"):
         assert needed in names, needed

@@ -1,7 +1,7 @@
 """The simulated gateway model keeps each interface's contract in the catalogue.
 
 Per interface with an example in the catalogue (``x-examples`` on its request and response schemas: the entry's own
-``examples`` in interfaces.json, or the plain success reply the catalogue gives an entry that documents no result
+``examples`` in the catalogue, or the plain success reply the catalogue gives an entry that documents no result
 shape): the agent is put in a state where the interface applies, the request (the documented body where there is
 one, with the world's password and call IDs put in) runs through the model by the shared harness, and the reply
 must be a success, valid against the response schema, with the fields the documented replies all have; the events
@@ -266,7 +266,7 @@ def test_each_documented_interface_has_a_scenario_or_a_reason() -> None:
 @pytest.mark.parametrize("name", _contract_params())
 def test_documented_example_runs_through_the_model(world: SimulatedWorld, name: str) -> None:
     replies = _documented_replies(name)
-    assert replies, f"{name} has examples in interfaces.json but no documented reply"
+    assert replies, f"{name} has examples in the catalogue but no documented reply"
     assert all(reply["retcode"] == SUCCESS for reply in replies), "the examples document success cases"
     request = SCENARIOS[name](world)
     for documented in _documented_bodies(name):

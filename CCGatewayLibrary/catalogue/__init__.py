@@ -1,7 +1,8 @@
 """The interface catalogue: interfaces, retcodes and event schemas, loaded from the project's own data.
 
-Facts live in data files, once: ``interfaces.json`` (one compact entry per route: method, path, field rules,
-result, events, retcodes, sources, and what older gateway versions do differently), ``retcodes.json`` (what
+Facts live in data files, once: ``interfaces.json`` (what all routes share) and ``chapters/<chapter>.json`` (one
+compact entry per route: method, path, field rules, result, events, retcodes, sources, and what older gateway
+versions do differently), ``retcodes.json`` (what
 each retcode means) and the JSON Schemas under ``schemas/`` (common definitions, envelopes, events). The
 interfaces' request and response schemas are made from their entries (``build.py``). Keywords, the event
 poller and the simulator all look interfaces up here instead of repeating paths or codes.
@@ -51,16 +52,37 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     seen: dict[str, Any] = {}
     for key, value in pairs:
         if key in seen:
-            raise CatalogueError(f"interfaces.json: the key '{key}' appears twice in one object; ids and field "
+            raise CatalogueError(f"the key '{key}' appears twice in one object; ids and field "
                                  "names must be unique (give a reused log name its own id and a log_name).")
         seen[key] = value
     return seen
 
 
-def read_interfaces(path: Path | None = None) -> dict[str, Any]:
-    """``interfaces.json`` as data, refusing an object with a key given twice."""
-    with (path or HERE / "interfaces.json").open(encoding="utf-8") as stream:
-        return json.load(stream, object_pairs_hook=_unique_keys)
+def read_json_file(path: Path) -> Any:
+    """A catalogue data file, refusing an object with a key given twice."""
+    with path.open(encoding="utf-8") as stream:
+        try:
+            return json.load(stream, object_pairs_hook=_unique_keys)
+        except CatalogueError as error:
+            raise CatalogueError(f"{path.name}: {error}") from None
+
+
+def read_interfaces(directory: Path | None = None) -> dict[str, Any]:
+    """``interfaces.json`` with every chapter file of ``chapters/`` merged in: ``chapters`` (first path segment
+    to chapter) and ``interfaces`` (entries by id). An id or path segment in two files is refused."""
+    folder = directory or HERE
+    data = read_json_file(folder / "interfaces.json")
+    data["chapters"], data["interfaces"] = {}, {}
+    found: dict[str, str] = {}
+    for file in sorted((folder / "chapters").glob("*.json")):
+        chapter = read_json_file(file)
+        for key in ("chapters", "interfaces"):
+            for name, value in chapter.get(key, {}).items():
+                if name in data[key]:
+                    raise CatalogueError(f"chapters/{file.name}: {key}.{name} is also in chapters/{found[name]}; "
+                                         "an id or path segment belongs to one chapter file.")
+                data[key][name], found[name] = value, file.name
+    return data
 
 
 ENTRY_KEYS = frozenset({"title", "method", "path", "log_name", "guid", "sets_guid", "events", "events_inferred",
@@ -148,7 +170,7 @@ class Catalogue:
         self.guid_refusals: frozenset[str] = frozenset(common["guid"])
         resources = {}
         for file in sorted(self.schema_path.rglob("*.schema.json")):
-            if file.parent.name == "interfaces":  # generated from interfaces.json, made afresh below
+            if file.parent.name == "interfaces":  # generated from the chapter files, made afresh below
                 continue
             schema = _read_json(file)
             resources[schema["$id"]] = schema
@@ -189,7 +211,7 @@ class Catalogue:
             # aiohttp matches templates, not URLs: {agentid}/x and {agent}/x are one route.
             key = (interface.method, re.sub(r"{\w+}", "{}", interface.path))
             if key in routes:
-                raise CatalogueError(f"interfaces.json: {routes[key]} and {name} are both {interface.method} "
+                raise CatalogueError(f"catalogue entry {routes[key]} and {name} are both {interface.method} "
                                      f"{interface.path} on gateway version {self.gateway_version}; each route "
                                      "needs exactly one id.")
             routes[key] = name
@@ -214,18 +236,18 @@ class Catalogue:
                   for version, change in entry.get("versions", {}).items())):
             unknown = sorted(set(given) - allowed)
             if unknown:
-                raise CatalogueError(f"interfaces.json: {where}: unknown key(s) {', '.join(unknown)}; allowed: "
+                raise CatalogueError(f"catalogue entry {where}: unknown key(s) {', '.join(unknown)}; allowed: "
                                      f"{', '.join(sorted(allowed))}.")
         for version in entry.get("versions", {}):
             if version not in self.gateway_versions:
-                raise CatalogueError(f"interfaces.json: {name}.versions: '{version}' is not a known gateway "
+                raise CatalogueError(f"catalogue entry {name}.versions: '{version}' is not a known gateway "
                                      f"version; use one of {', '.join(self.gateway_versions)} or add it to "
                                      "gateway_versions.")
         paths = {name: entry["path"], **{f"{name}.versions.{version}": change["path"]
                                          for version, change in entry.get("versions", {}).items() if "path" in change}}
         for where, path in paths.items():
             if path.split("/")[0] not in self.chapters:
-                raise CatalogueError(f"interfaces.json: {where}.path: '{path}' must be relative to the base path and "
+                raise CatalogueError(f"catalogue entry {where}.path: '{path}' must be relative to the base path and "
                                      f"start with one of {', '.join(self.chapters)} (the keys of chapters).")
 
     def version_differences(self, name: str) -> dict[str, dict[str, str]]:

@@ -1,4 +1,4 @@
-"""Request and response schemas of the interfaces, made from their compact entries in ``interfaces.json``.
+"""Request and response schemas of the interfaces, made from their compact entries in ``chapters/*.json``.
 
 An entry names only what sets the interface apart: the rules of its fields besides the usual path placeholders,
 the shape of its result when that is not the reserved field, and its documented examples. Everything else (the
@@ -25,7 +25,7 @@ NO_BODY: dict[str, Any] = {"type": "null", "x-rule": "this interface takes no me
 RESERVED_RESULT: dict[str, Any] = {"$ref": f"{COMMON}#/$defs/reserved"}
 # What the API pages show for an interface whose result is the reserved field.
 SUCCESS_REPLY: dict[str, Any] = {"form": "reply", "value": {"result": {}, "message": "success", "retcode": "0"}}
-GENERATED_NOTE = ("Generated from CCGatewayLibrary/catalogue/interfaces.json by "
+GENERATED_NOTE = ("Generated from its entry in CCGatewayLibrary/catalogue/chapters/ by "
                   "'python -m CCGatewayLibrary.catalogue.build'; edit the entry there, not this file.")
 
 
@@ -51,12 +51,12 @@ def request_schema(name: str, entry: dict[str, Any], common_defs: set[str] | fro
         elif placeholder in common_defs:
             path_properties[placeholder] = {"$ref": f"{COMMON}#/$defs/{placeholder}"}
         else:
-            raise CatalogueError(f"interfaces.json: {name}.request.path.{placeholder}: the path placeholder "
+            raise CatalogueError(f"catalogue entry {name}.request.path.{placeholder}: the path placeholder "
                                  f"{{{placeholder}}} has no rule; give one there or define '{placeholder}' in "
                                  "schemas/common.schema.json $defs.")
     stray = sorted(set(given_path) - set(path_properties))
     if stray:
-        raise CatalogueError(f"interfaces.json: {name}.request.path: {', '.join(stray)} not a placeholder of the "
+        raise CatalogueError(f"catalogue entry {name}.request.path: {', '.join(stray)} not a placeholder of the "
                              f"path '{entry['path']}'; remove it or add the placeholder to the path.")
     body = NO_BODY
     if "body" in fields:
