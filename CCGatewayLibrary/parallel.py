@@ -4,7 +4,8 @@ A bare ``pabot`` starts ``robot`` from PATH, so pabot from a virtual environment
 traceback ("No such file or directory: 'robot'"), or silently runs another installation's Robot; and its
 PabotLib server takes port 8270, which two runs on one machine then share. ``ccgw-pabot`` runs pabot with this
 interpreter's Robot (``--command <python> -m robot --end-command``) and a free PabotLib port (``--pabotlibport 0``)
-unless the arguments say otherwise, and says in words what is missing. Every other argument goes to pabot. When
+unless the arguments say otherwise, and says in words what is missing. The merged top suite's metadata summarises
+the facts of every process's suites (pabot keeps one process's). Every other argument goes to pabot. When
 pabot is done, the processes' events.jsonl files are merged into one next to the merged output.xml.
 """
 
@@ -17,6 +18,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .reporting.metadata import TopSuiteFacts
+
+TOP_SUITE_FACTS = f"{TopSuiteFacts.__module__}.{TopSuiteFacts.__name__}"
+
 
 def pabot_command(arguments: Sequence[str], python: str = sys.executable) -> list[str]:
     """The pabot command line for ``arguments``: this interpreter's Robot, a free PabotLib port."""
@@ -26,6 +31,8 @@ def pabot_command(arguments: Sequence[str], python: str = sys.executable) -> lis
         command += ["--command", python, "-m", "robot", "--end-command"]
     if not given & {"--pabotlibport", "--pabotlibhost", "--no-pabotlib"}:
         command += ["--pabotlibport", "0"]
+    # pabot hands Robot's rebot options to its merge: the merged top suite then summarises every process's facts.
+    command += ["--prerebotmodifier", TOP_SUITE_FACTS]
     return [*command, *arguments]
 
 
@@ -67,7 +74,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     status = subprocess.call(pabot_command(arguments))
     merge_event_files(output_folder(arguments))
+    summarise_top_suite(output_folder(arguments) / "output.xml")
     return status
+
+
+def summarise_top_suite(output: Path) -> None:
+    """pabot writes its merged output.xml itself (the modifier reaches only log and report): its top suite gets the
+    facts of every process's suites there too."""
+    if not output.is_file():
+        return
+    from robot.api import ExecutionResult
+
+    result = ExecutionResult(str(output))
+    TopSuiteFacts().visit_suite(result.suite)
+    result.save()
 
 
 if __name__ == "__main__":

@@ -27,9 +27,7 @@ from typing import Any
 from robot.api import ExecutionResult
 from robotstatuschecker import process_output
 
-from CCGatewayLibrary.parallel import merge_event_files
 from CCGatewayLibrary.reporting.audit import foreign_events
-from CCGatewayLibrary.reporting.metadata import top_facts
 from CCGatewayLibrary.secrets import find_leaks
 from CCGatewayLibrary.simulator.roster import Roster
 
@@ -79,9 +77,6 @@ def main(argv: list[str]) -> int:
         print("robot wrote no output.xml", file=sys.stderr)
         return 252
     process_output(str(output))
-    if args.processes > 1:
-        merge_event_files(results)
-        summarise_top_suite(output)
     rebot = subprocess.run([sys.executable, "-m", "robot.rebot", "--outputdir", str(results), "--output", "NONE",
                             "--log", "log.html", "--report", "report.html", str(output)],
                            check=False, capture_output=True, text=True)
@@ -101,14 +96,6 @@ def _check_diagrams(output: Path) -> int:
         print(f"DIAGRAM {foreign}", file=sys.stderr)
     print(f"{checked} test diagrams checked: {len(found) or 'no'} event rows from outside their test.")
     return 1 if found else 0
-
-
-def summarise_top_suite(output: Path) -> None:
-    """pabot gives the merged top suite the metadata of its last process: the run's facts (gateway, event mode)
-    are summarised again over the suites of every process."""
-    result = ExecutionResult(str(output))
-    result.suite.metadata.update(top_facts(result.suite))
-    result.save()
 
 
 def _print_checked(suite: Any) -> None:

@@ -9,7 +9,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from CCGatewayLibrary.parallel import merge_event_files, output_folder, pabot_command
+from robot.api import ExecutionResult
+
+from CCGatewayLibrary.parallel import TOP_SUITE_FACTS, merge_event_files, output_folder, pabot_command
 from CCGatewayLibrary.simulator.roster import Roster
 
 REPO = Path(__file__).resolve().parents[1]
@@ -40,9 +42,10 @@ Takes A Lock From This Run's PabotLib
 def test_the_command_uses_this_interpreter_and_a_free_port_unless_told_otherwise() -> None:
     assert pabot_command(["--processes", "2", "tests"], python="/venv/bin/python") == [
         "/venv/bin/python", "-m", "pabot.pabot", "--command", "/venv/bin/python", "-m", "robot", "--end-command",
-        "--pabotlibport", "0", "--processes", "2", "tests"]
+        "--pabotlibport", "0", "--prerebotmodifier", TOP_SUITE_FACTS, "--processes", "2", "tests"]
     own = pabot_command(["--pabotlibport", "8271", "--command", "robot", "--end-command", "t"], python="py")
-    assert own == ["py", "-m", "pabot.pabot", "--pabotlibport", "8271", "--command", "robot", "--end-command", "t"]
+    assert own == ["py", "-m", "pabot.pabot", "--prerebotmodifier", TOP_SUITE_FACTS, "--pabotlibport", "8271",
+                   "--command", "robot", "--end-command", "t"]
     assert "--pabotlibport" not in pabot_command(["--no-pabotlib", "t"])
     assert output_folder(["--processes", "2", "--outputdir", "res", "t"]) == Path("res")
     assert output_folder(["-d", "out", "t"]) == Path("out") and output_folder(["t"]) == Path(".")
@@ -54,15 +57,22 @@ def test_ccgw_pabot_runs_without_the_environment_on_path(tmp_path: Path) -> None
     for name in ("one", "two"):
         (tmp_path / "suites" / f"{name}.robot").write_text(SUITE, encoding="utf-8")
     (tmp_path / "suites" / "three.robot").write_text(SIGN_IN, encoding="utf-8")
+    (tmp_path / "suites" / "four.robot").write_text(
+        SIGN_IN.replace("Library           CCGatewayLibrary", "Library           CCGatewayLibrary    event_mode=push"),
+        encoding="utf-8")
     script = Path(sys.executable).parent / "ccgw-pabot"
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CCGW_AGENT_PASSWORD": Roster.load().password_of("101")}
     run = subprocess.run([str(script), "--processes", "2", "--outputdir", str(tmp_path / "out"),
                           str(tmp_path / "suites")], capture_output=True, text=True, timeout=300, check=False,
                          env=env, cwd=tmp_path)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
-    assert "3 tests, 3 passed" in run.stdout
+    assert "4 tests, 4 passed" in run.stdout
     merged = [json.loads(line) for line in (tmp_path / "out" / "events.jsonl").read_text().splitlines()]
-    assert {line["test"] for line in merged} == {"Suites.Three.Signs In"}
+    assert {line["test"] for line in merged} == {"Suites.Three.Signs In", "Suites.Four.Signs In"}
+    # The merged top suite speaks for both processes' suites, not only the last one's.
+    top = ExecutionResult(str(tmp_path / "out" / "output.xml")).suite.metadata
+    assert "polling (1 suite)" in top["Event mode"] and "push" in top["Event mode"], dict(top)
+    assert "polling (1 suite)" in (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     port = re.search(r"remote server at 127\.0\.0\.1:(\d+) started", run.stdout)
     assert port is not None and port.group(1) != "8270", run.stdout[-2000:]
 

@@ -7,6 +7,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from robot.api import SuiteVisitor
+
 # The facts `Use Gateway` sets on the suite that chose the gateway (keywords/simulator.py); the top suite's values
 # summarise them. utest/test_run_metadata.py checks a suite gets exactly these.
 RUN_FACTS = ("Gateway", "Auth mode", "Event mode", "Gateway version", "CCGatewayLibrary")
@@ -46,3 +48,13 @@ def _suites(suite: Any) -> Iterator[Any]:
     yield suite
     for child in suite.suites:
         yield from _suites(child)
+
+
+class TopSuiteFacts(SuiteVisitor):
+    """A pre-rebot modifier: pabot gives its merged top suite the metadata of one process only, so the top suite's
+    facts are summarised again over the suites of every process (``ccgw-pabot`` passes it to pabot)."""
+
+    def start_suite(self, suite: Any) -> bool:
+        if suite.parent is None:
+            suite.metadata.update(top_facts(suite))
+        return False  # the suites below keep their own values
