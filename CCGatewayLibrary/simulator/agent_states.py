@@ -186,7 +186,8 @@ class AgentStateMachine:
 
     def _move(self, agent: Agent, to: AgentState, *announced: Event) -> None:
         """The one assignment of an agent's state."""
-        before, agent.state = agent.state, to
+        before = agent.state
+        agent.state = to
         for event in announced:
             self.world.send(agent, event)
         self.moved(agent, before)

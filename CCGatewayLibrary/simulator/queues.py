@@ -158,14 +158,13 @@ class QueueChapter:
 
     def give_up(self, callid: str) -> dict[str, Any]:
         """Control interface: the caller of a waiting call hangs up before an agent got the call."""
-        queue = next((queue for queue in self.queues.values() if callid in queue.waiting), None)
+        queue = next((queue for queue in self.queues.values() if callid in self._purge(queue).waiting), None)
         if queue is None:
             raise SimulationError(f"no call {callid} is waiting in a skill queue")
         waiting = queue.waiting.pop(callid)
         waiting.patience += 1
         queue.counts.abandoned += 1
-        if waiting.customer in waiting.call.legs:
-            self.world.detach(waiting.customer)
+        self.world.detach(waiting.customer)
         return {"gaveUp": callid, "skill": waiting.skill, "waited": round(self.world.now() - waiting.since, 3)}
 
     def _route(self, agent: Agent, waiting: Waiting) -> None:
@@ -240,9 +239,17 @@ class QueueChapter:
         self.agent_counts[agent.agent_id].talk += talk
 
     # -- figures -------------------------------------------------------------------------------------------
+    @staticmethod
+    def _purge(queue: Queue) -> Queue:
+        """Lets go of the calls whose customer hung up while waiting (Simulate Customer Hang Up): abandoned."""
+        gone = [callid for callid, waiting in queue.waiting.items() if waiting.customer not in waiting.call.legs]
+        for callid in gone:
+            del queue.waiting[callid]
+        queue.counts.abandoned += len(gone)
+        return queue
+
     def queue_length(self, skill: int) -> int:
-        queue = self.queues[skill]
-        return sum(1 for waiting in queue.waiting.values() if waiting.customer in waiting.call.legs)
+        return len(self._purge(self.queues[skill]).waiting)
 
     def _agents_per_skill(self) -> tuple[dict[int, int], dict[int, int]]:
         """Signed-in and free agents per skill queue, in one pass over the signed-in agents."""
@@ -259,12 +266,12 @@ class QueueChapter:
         return signed_in, free
 
     def _longest_wait(self, queue: Queue) -> float:
-        first = next((w for w in queue.waiting.values() if w.customer in w.call.legs), None)
+        first = next(iter(self._purge(queue).waiting.values()), None)
         return self.world.now() - first.since if first is not None else 0.0
 
     def statistics(self, skill: int) -> dict[str, Any]:
         """The skill queue's figures: what waits now and what happened since the simulator started."""
-        queue = self._queue(skill)
+        queue = self._purge(self._queue(skill))
         signed_in, free = self._agents_per_skill()
         return {"skillId": skill, "name": queue.queue.skill.name, "accessCode": queue.queue.access_code,
                 "queueSize": self.queue_length(skill), "longestWait": round(self._longest_wait(queue), 3),
@@ -345,7 +352,7 @@ class QueueChapter:
         return [{**waiting.call.info(), "callskill": queue.queue.skill.name, "orgicallednum": "", "endtime": None,
                  "userPriority": 0, "mediaType": queue.queue.skill.mediatype, "mediaAbility": 1,
                  "waitTime": int(now - waiting.since), "logontimes": int(now - waiting.since), "trace": None}
-                for waiting in queue.waiting.values() if waiting.customer in waiting.call.legs]
+                for waiting in self._purge(queue).waiting.values()]
 
     def _vdn(self, vdnid: str) -> None:
         if int(vdnid) != self.world.roster.vdn:
@@ -411,7 +418,6 @@ class QueueChapter:
     # -- what the control interface tells ---------------------------------------------------------------
     def describe(self) -> dict[str, Any]:
         """Each queue's waiting calls (call IDs, oldest first) and figures."""
-        return {str(skill): {"waiting": [callid for callid, waiting in queue.waiting.items()
-                                         if waiting.customer in waiting.call.legs], **queue.counts.describe()}
+        return {str(skill): {"waiting": list(self._purge(queue).waiting), **queue.counts.describe()}
                 for skill, queue in self.queues.items()}
 
