@@ -110,6 +110,8 @@ def test_getters_assert_and_a_refusal_gives_none(lib: tuple[CCGatewayLibrary, Re
     with pytest.raises(AssertionError, match="Get Queue Length: callers waiting"):
         recorder.result = 2
         library.get_queue_length("skill=2", AssertionOperator["=="], 3)
+    recorder.result = 3
+    assert library.get_queue_length("skill=2", AssertionOperator[">="], " 3") == 3  # Robot gives the count as text
     recorder.retcode, recorder.result = "100-006", None
     assert library.get_skill_statistics("2", expected_retcode="100-006") is None
 

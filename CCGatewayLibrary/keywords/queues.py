@@ -14,6 +14,14 @@ from .base import LibraryComponent, Retcodes, succeeded
 # Get Queue Length's queue argument: one skill queue (``skill=1`` or ``1``), or the agent's queues.
 ONE_QUEUE = re.compile(r"(?:skill\s*=\s*)?([0-9]+)")
 AGENT_QUEUES = {"signed in": "queryQueueLengthOnAgentSkills", "configured": "queryQueueLengthOnAgent"}
+COMPARISONS = frozenset(AssertionOperator[name] for name in ("==", "!=", "<", ">", "<=", ">="))
+
+
+def as_count(operator: AssertionOperator | None, expected: Any) -> Any:
+    """``expected`` as a number when a comparison compares a count with it: Robot passes ``3`` as text."""
+    if operator in COMPARISONS and isinstance(expected, str) and expected.strip().isdigit():
+        return int(expected)
+    return expected
 
 
 def skill_queue(keyword_name: str, queue: int | str, *, or_else: str = "") -> str:
@@ -59,7 +67,8 @@ class QueueKeywords(LibraryComponent):
         in the queues the agent is signed in to (``signed in``, ``queryQueueLengthOnAgentSkills``)
         or in every queue the agent is configured for (``configured``, ``queryQueueLengthOnAgent``).
 
-        The count is a number; one edition's example shows an empty object instead, read as 0.
+        The count is a number (compared as one: ``==    3``); one edition's example shows an empty object
+        instead, read as 0.
 
         | `Get Queue Length` | skill=2 | ``==`` | 3 |
         | ${waiting} = | `Get Queue Length` | signed in |
@@ -80,8 +89,8 @@ class QueueKeywords(LibraryComponent):
             logger.info(f"Callers waiting in {where}: {count}.")
             return count
 
-        return self._asserted("Get Queue Length", length, assertion_operator, assertion_expected, message,
-                              name="callers waiting")
+        return self._asserted("Get Queue Length", length, assertion_operator,
+                              as_count(assertion_operator, assertion_expected), message, name="callers waiting")
 
     @keyword(tags=["queues", "queryWaitCallInfoBySkillId"])
     def get_waiting_calls(self, queue: str, assertion_operator: AssertionOperator | None = None,

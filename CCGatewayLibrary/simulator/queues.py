@@ -27,7 +27,6 @@ from .roster import SkillQueue
 from .world import Agent, Call, Leg, Refused, SimulationError, World
 
 BAD_PARAMETER = "000-002"  # the common code for a parameter that fails validation: a queue or VDN not there
-NOT_SIGNED_IN = "100-006"
 # What the ACD statistics say in fields the simulator has nothing for: the documented example's values.
 UNUSED = {"loadFactor": 65535, "estWaitTime": 0, "transferFlg": 0, "transferDeviceType": 255,
           "transferDeviceNo": 65535, "serviceLevel": 100}
