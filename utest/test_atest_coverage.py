@@ -1,5 +1,5 @@
-"""The acceptance suites exercise every voice-call and supervisor keyword and every refusal the simulator can give
-for those chapters.
+"""The acceptance suites exercise every voice-call, supervisor and queue keyword and every refusal the simulator can
+give for those chapters.
 
 Reads the acceptance run that test_secrets_in_outputs.py scans (the session fixture ``trace_run``). The refusals
 the simulator can give are read from its code: the retcodes each interface's operation raises itself.
@@ -16,6 +16,7 @@ from robot.api import ExecutionResult, ResultVisitor
 from robot.result import Keyword, Message
 
 from CCGatewayLibrary import CCGatewayLibrary
+from CCGatewayLibrary.catalogue import HERE as CATALOGUE_DIR
 from CCGatewayLibrary.catalogue import load_catalogue
 from CCGatewayLibrary.simulator.operations import OPERATIONS
 from CCGatewayLibrary.version import VERSION
@@ -23,6 +24,9 @@ from CCGatewayLibrary.version import VERSION
 CATALOGUE = load_catalogue()
 VOICE = {name for name, interface in CATALOGUE.interfaces.items() if interface.chapter == "voicecall"}
 INSPECTION = {name for name, interface in CATALOGUE.interfaces.items() if interface.chapter == "qualitycontrol"}
+# The queue chapters' entries, one of them (waiting calls per skill) under another chapter's path segment.
+QUEUES = {name for file in ("queuedevice.json", "querymonitor.json")
+          for name in json.loads((CATALOGUE_DIR / "chapters" / file).read_text(encoding="utf-8"))["interfaces"]}
 REQUEST_LINE = re.compile(r"^(\w+) [A-Z]+ /\S+ \u2192 HTTP 200, retcode ([0-9-]+) ")
 
 
@@ -89,6 +93,35 @@ def test_every_refusal_of_the_inspection_chapter_is_seen_and_each_interface_refu
     assert len(expected) >= 6  # the scan of the chapter's code found them
     assert sorted(expected - {code for _, code in answers}) == []
     documented = {name for name in INSPECTION if not CATALOGUE.interface(name).listed}
+    refused = {name for name, code in answers if code != "0"}
+    assert sorted(documented - refused) == []
+
+
+def refusals_of_the_queue_chapters() -> set[str]:
+    """The retcodes the queue chapter refuses with: its named constants, and the world's refusal of an agent who is
+    not signed in where the chapter asks the world for one."""
+    from CCGatewayLibrary.simulator import queues
+
+    source = inspect.getsource(queues)
+    found = {getattr(queues, name) for name in re.findall(r"Refused\((\w+)", source)}
+    return found | ({"100-006"} if "self.world.signed_in(" in source else set())
+
+
+def test_every_queue_keyword_runs_in_the_acceptance_suites(trace_run: tuple[Path, str]) -> None:
+    library = CCGatewayLibrary()
+    chapter = {name for name in library.get_keyword_names() if set(library.get_keyword_tags(name)) & QUEUES}
+    assert len(chapter) >= 15
+    assert sorted(chapter - _seen(trace_run[0]).keywords) == []
+
+
+def test_every_refusal_of_the_queue_chapters_is_seen_and_each_documented_interface_refuses(
+        trace_run: tuple[Path, str]) -> None:
+    answers = {(name, code) for name, code in _seen(trace_run[0]).answers if name in QUEUES}
+    expected = refusals_of_the_queue_chapters()
+    assert expected == {"000-002", "100-006"}  # the scan of the chapter's code found them
+    assert sorted(expected - {code for _, code in answers}) == []
+    documented = {name for name in QUEUES if not CATALOGUE.interface(name).listed}
+    assert len(documented) == 6
     refused = {name for name, code in answers if code != "0"}
     assert sorted(documented - refused) == []
 

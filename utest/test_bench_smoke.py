@@ -15,6 +15,7 @@ RUNS = {
     "event_latency.py": ["--quick"],
     "agents_per_process.py": ["--agents", "3", "--idle", "1"],
     "simulator_capacity.py": ["--agents", "20", "--seconds", "1"],
+    "queues.py": ["--agents", "30", "--skills", "5", "--waiting", "50", "--operations", "200"],
     "suite_wall_time.py": ["--rounds", "1", "--suite", "Sign In", "--suite", "Queries"],
 }
 

@@ -171,6 +171,24 @@ SUPERVISOR_SCENARIOS: dict[str, Setup] = {
 }
 
 
+def _call_waiting(world: SimulatedWorld) -> Request:
+    """A customer waits in skill queue 3, which no agent has."""
+    world.sign_in_all(*COLLEAGUES)
+    world.model.queue_inbound_call(CUSTOMER, skill=3)
+    return {"path": {"skillid": "3"}}
+
+
+QUEUE_SCENARIOS: dict[str, Setup] = {
+    "queryQueueLengthOnAgent": _colleagues(),
+    "querySkillQueueOnAgentVDN": _colleagues(),
+    "queryQueueLengthBySkillId": _colleagues({"path": {"skillid": "1"}}),
+    "queryStatInfoOfAcd": _colleagues(),
+    "queryWaitCallInfoBySkillId": _call_waiting,
+    "setAgentTimeOut": _colleagues({"path": {"flag": "true"}}),
+    "setMaxChatNum": _colleagues({"path": {"vdnid": "1", "chatnum": "3"}}),
+}
+
+
 # Where each interface with a documented example applies, and what it is asked.
 SCENARIOS: dict[str, Setup] = {
     "login": _signed_out,
@@ -210,6 +228,7 @@ SCENARIOS: dict[str, Setup] = {
     "dropCall": _talking(lambda world, customer: {"path": {"callid": customer}}),
     "releaseEx": _talking(),
     **SUPERVISOR_SCENARIOS,
+    **QUEUE_SCENARIOS,
 }
 # Listed-only interfaces the simulator answers with a documented refusal whatever the state (see
 # test_what_the_simulator_has_not_got_is_refused_with_a_documented_code): no success to run an example to.

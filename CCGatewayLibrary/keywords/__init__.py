@@ -5,6 +5,7 @@ from .calldata import CallDataKeywords
 from .calls import CallKeywords
 from .events import EventKeywords
 from .pool import PoolKeywords
+from .queues import QueueKeywords
 from .raw import RawKeywords
 from .session import SessionKeywords
 from .sharing import SharingKeywords
@@ -20,6 +21,7 @@ __all__ = [
     "CallKeywords",
     "EventKeywords",
     "PoolKeywords",
+    "QueueKeywords",
     "RawKeywords",
     "SessionKeywords",
     "SharingKeywords",

@@ -245,20 +245,59 @@ class SimulatorKeywords(LibraryComponent):
                     f"of {len(self.ctx.agents)} signed-in agent(s) are gone.")
 
     @keyword(tags=["simulator"])
-    def simulate_inbound_call(self, caller: str, agent: str | None = None, agent_id: str | None = None) -> str:
-        """Makes a customer with number ``caller`` call in; the simulator routes the call to the agent and returns
-        the new call's ID. The agent must be signed in and idle.
+    def simulate_inbound_call(self, caller: str, agent: str | None = None, agent_id: str | None = None,
+                              skill: int | None = None, access_code: str | None = None,
+                              patience: timedelta | None = None) -> str:
+        """Makes a customer with number ``caller`` call in and returns the new call's ID.
 
-        The agent is the current one unless ``agent`` names an alias, as in every keyword. ``agent_id`` names an
-        agent by its ID instead, for one the library did not sign in (give ``agent`` or ``agent_id``, not both).
+        Without ``skill`` or ``access_code`` the simulator routes the call to the agent, who must be signed in and
+        idle: the current one unless ``agent`` names an alias, as in every keyword, or ``agent_id`` names an
+        agent by its ID, for one the library did not sign in (give ``agent`` or ``agent_id``, not both).
+
+        With ``skill`` (a skill queue ID) or ``access_code`` (the number that reaches a skill queue) the call goes
+        to that queue: to the free agent signed in to the queue who has been idle longest, or else it waits, in
+        arrival order, until such an agent becomes free (ready, end of after-call work, end of a call, sign-in).
+        With ``patience`` the caller gives up after waiting that long (times the simulator's ``time_scale``);
+        `Simulate Caller Gives Up` makes a caller give up at once.
 
         | ${customer} = | `Simulate Inbound Call` | caller=88880001 | agent=first |
         | ${customer} = | `Simulate Inbound Call` | caller=88880002 | agent_id=102 |
+        | ${waiting} = | `Simulate Inbound Call` | caller=88880003 | skill=2 |
+        | ${waiting} = | `Simulate Inbound Call` | caller=88880004 | access_code=60002 | patience=30s |
         """
-        target = self._agent_id("Simulate Inbound Call", agent, agent_id)
-        callid = str(self._control().offer_call(caller, target)["callid"])
-        logger.info(f"Simulated inbound call {callid} from {caller} to agent {target}.")
-        return callid
+        if skill is None and access_code is None:
+            if patience is not None:
+                raise SimulatorError("Simulate Inbound Call: patience is for a call to a skill queue; give skill or "
+                                     "access_code with it.")
+            target = self._agent_id("Simulate Inbound Call", agent, agent_id)
+            callid = str(self._control().offer_call(caller, target)["callid"])
+            logger.info(f"Simulated inbound call {callid} from {caller} to agent {target}.")
+            return callid
+        if agent is not None or agent_id is not None:
+            raise SimulatorError("Simulate Inbound Call: a call goes to an agent (agent or agent_id) or to a skill "
+                                 "queue (skill or access_code), not both.")
+        if skill is not None and access_code is not None:
+            raise SimulatorError("Simulate Inbound Call: give skill (a skill queue ID) or access_code (the number "
+                                 "that reaches one), not both.")
+        routed = self._control().queue_call(caller, skill, access_code,
+                                            None if patience is None else seconds(patience, 0))
+        queue = f"skill queue {skill}" if skill is not None else f"access code {access_code}"
+        where = "waits in the queue" if routed["queued"] else f"is offered to agent {routed['agent']}"
+        logger.info(f"Simulated inbound call {routed['callid']} from {caller} to {queue}: it {where}.")
+        return str(routed["callid"])
+
+    @keyword(tags=["simulator"])
+    def simulate_caller_gives_up(self, callid: str) -> None:
+        """Makes the caller of a call waiting in a skill queue (``callid`` as `Simulate Inbound Call` returned
+        it) hang up before an agent got the call: the queue counts it as abandoned. Fails when the call is not
+        waiting (already offered to an agent: use `Simulate Customer Hang Up`).
+
+        | ${waiting} = | `Simulate Inbound Call` | caller=88880003 | skill=2 |
+        | `Simulate Caller Gives Up` | ${waiting} |
+        """
+        gone = self._control().give_up(callid)
+        logger.info(f"Simulated caller of call {callid} giving up after {gone['waited']} s in skill queue "
+                    f"{gone['skill']}.")
 
     def _agent_id(self, keyword_name: str, agent: str | None, agent_id: str | None, *,
                   everyone: str | None = None) -> str:

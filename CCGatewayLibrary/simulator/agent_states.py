@@ -14,6 +14,7 @@ after-call work, a rejected call makes it busy or ready); each change queues the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..catalogue.states import AgentState
@@ -179,12 +180,17 @@ class AgentStateMachine:
 
     def __init__(self, world: World) -> None:
         self.world = world
+        # Told of every change after its events, (agent, state before): the queues offer a waiting call to an
+        # agent who became free here, whatever made it free (ready, end of work or of a call, sign-in).
+        self.moved: Callable[[Agent, AgentState], None] = lambda agent, before: None
 
     def _move(self, agent: Agent, to: AgentState, *announced: Event) -> None:
         """The one assignment of an agent's state."""
+        before = agent.state
         agent.state = to
         for event in announced:
             self.world.send(agent, event)
+        self.moved(agent, before)
 
     # -- the state interfaces -----------------------------------------------------------------------------
     def outcome(self, agent: Agent, interface: str, query: dict[str, object]) -> Step:

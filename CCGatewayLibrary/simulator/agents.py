@@ -20,6 +20,7 @@ from .world import Agent, Refused, World
 
 SIGNED_OUT, BUSY, IDLE = AgentState.SIGNED_OUT, AgentState.BUSY, AgentState.IDLE
 SIGN_IN_STATES = {str(int(state)): state for state in SIGN_IN_STATUS.values()}
+SERVER_NAME = "AgentGateway0"  # the gateway node agents sign in on (sign-in's serverName; the one cluster node)
 
 
 def _flag(value: object, default: bool) -> bool:
@@ -112,7 +113,7 @@ class AgentChapter:
         guid = self._new_guid(agent)
         self.states.session_began(agent, SIGN_IN_STATES[str(body.get("status", int(IDLE)))])
         result = {"vdnid": 1, "workno": agent_id, "mediatype": "TFF", "loginTime": str(agent.login_time),
-                  "isForceChange": "false", "serverName": "AgentGateway0", "timeRemaining": ""}
+                  "isForceChange": "false", "serverName": SERVER_NAME, "timeRemaining": ""}
         return result, guid
 
     def change_state(self, agent: Agent, interface: str, request: Request) -> None:

@@ -11,6 +11,7 @@ developer guide's scenarios; where a page leaves the order open, the choice is n
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from typing import Any
 
 from ..catalogue.gateway import TRANSFER_MODES, TRANSFER_TARGETS
@@ -41,6 +42,8 @@ class CallChapter:
         self.world = world
         self.states = states
         self._call_numbers = itertools.count(1)
+        # Told of each leg answered (the queues count a routed call as answered and time its talk from here).
+        self.answered: Callable[[Leg], None] = lambda leg: None
 
     # -- building blocks ---------------------------------------------------------------------------
     def _new_call(self, feature: Feature, caller: str, called: str, *, data: str = "",
@@ -98,6 +101,7 @@ class CallChapter:
                 self._tell_talking(party)
         self._tell_talking(leg)
         self._on_answered(leg)
+        self.answered(leg)
 
     def _tell_talking(self, leg: Leg) -> None:
         if leg.role is Role.AGENT:
@@ -224,6 +228,18 @@ class CallChapter:
         self.world.name_party(self._customer(call, caller, IN_TALK))
         self._offer(agent, call)
         return call.callid
+
+    def inbound_call(self, caller: str, called: str, skill: int | None = None) -> tuple[Call, Leg]:
+        """A customer's call that reached the platform (to a skill queue's access code): the call and the
+        customer's leg, which the call ID handed out names."""
+        call = self._new_call(Feature.INBOUND, caller, called, skill=skill)
+        leg = self._customer(call, caller, IN_TALK)
+        self.world.name_party(leg)
+        return call, leg
+
+    def offer(self, agent: Agent, call: Call) -> Leg:
+        """The platform offers ``call`` to a free ``agent`` (a skill queue routing it)."""
+        return self._offer(agent, call)
 
     def customer_hangs_up(self, callid: str, number: str | None = None) -> None:
         """Control interface: a customer hangs up. ``callid`` as handed out for a customer names that customer,

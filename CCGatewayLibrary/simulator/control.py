@@ -170,6 +170,13 @@ CONTROL_ACTIONS: dict[str, ControlAction] = {action.name: action for action in (
     ControlAction("queue_event", "POST", "/agents/{agentid}/events", (
         AGENT_ID, Field("eventType", EVENT_NAME), Field("content", ANY, required=False)), success=201, refused=404),
     ControlAction("offer_call", "POST", "/calls", (Field("caller", TEXT), Field("agent", TEXT)), success=201),
+    # A customer calls a skill queue, by skill ID or access code; with patience, gives up after that many seconds
+    # (times the simulator's time_scale) of waiting.
+    ControlAction("queue_call", "POST", "/queues/calls", (
+        Field("caller", TEXT), Field("skill", _whole(1, 2_147_483_647), required=False),
+        Field("access_code", TEXT, required=False),
+        Field("patience", _number(0, 86_400, "a number of seconds from 0 to 86400"), required=False)), success=201),
+    ControlAction("give_up", "DELETE", "/queues/calls/{callid}", (Field("callid", TEXT, "path"),), refused=404),
     ControlAction("hang_up", "DELETE", "/calls/{callid}", (
         Field("callid", TEXT, "path"), Field("number", TEXT, "query", required=False)), refused=404),
     ControlAction("agent", "GET", "/agents/{agentid}", (AGENT_ID,), refused=404),

@@ -16,6 +16,7 @@ from .agents import AgentChapter
 from .calls import CallChapter
 from .inspection import InspectionChapter
 from .operations import OPERATIONS, Request
+from .queues import QueueChapter
 from .roster import Roster
 from .world import Agent, Refused, Scheduler, SimulationError, SimulatorConfig, World
 
@@ -34,7 +35,8 @@ class GatewayModel(World):
         self.call_chapter = CallChapter(self, self.state_machine)
         self.agent_chapter = AgentChapter(self, self.state_machine, self.call_chapter)
         self.inspection = InspectionChapter(self, self.state_machine, self.agent_chapter)
-        chapters = (self.agent_chapter, self.call_chapter, self.inspection)
+        self.queues = QueueChapter(self, self.state_machine, self.call_chapter)
+        chapters = (self.agent_chapter, self.call_chapter, self.inspection, self.queues)
         # Each interface's method bound to its chapter, found once: the method is the class attribute @serves saw.
         self._operations = {name: getattr(chapter, method.__name__) for name, method in OPERATIONS.items()
                             for chapter in chapters if vars(type(chapter)).get(method.__name__) is method}
@@ -70,6 +72,13 @@ class GatewayModel(World):
 
     def offer_inbound_call(self, caller: str, agent_id: str) -> str:
         return self.call_chapter.offer_inbound_call(caller, agent_id)
+
+    def queue_inbound_call(self, caller: str, skill: int | None = None, access_code: str | None = None,
+                           patience: float | None = None) -> dict[str, Any]:
+        return self.queues.inbound_call(caller, skill, access_code, patience)
+
+    def caller_gives_up(self, callid: str) -> dict[str, Any]:
+        return self.queues.give_up(callid)
 
     def customer_hangs_up(self, callid: str, number: str | None = None) -> None:
         self.call_chapter.customer_hangs_up(callid, number)

@@ -27,6 +27,23 @@ class Skill:
 
 
 @dataclass(frozen=True)
+class SkillQueue:
+    """A skill queue of the VDN: the skill, the access code customers dial to reach it (may be empty)."""
+
+    skill: Skill
+    access_code: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Ivr:
+    id: int
+    access: str
+    description: str = ""
+    service_no: str = ""
+
+
+@dataclass(frozen=True)
 class RosterEntry:
     agent_id: str
     password: str
@@ -87,9 +104,48 @@ def _group(where: str, group: Any) -> tuple[range, str, tuple[Skill, ...]]:
     return range(first, last + 1), password, tuple(skills)
 
 
+def _queues(file: Path, data: dict[str, Any], entries: dict[str, RosterEntry]) -> dict[int, SkillQueue]:
+    """The VDN's skill queues: those listed under ``skills``, then any agent's skill not listed there."""
+    queues: dict[int, SkillQueue] = {}
+    listed = data.get("skills", [])
+    if not isinstance(listed, list):
+        raise RosterError(f"roster {file}: skills: must be a list of skill queues")
+    for index, item in enumerate(listed):
+        try:
+            skill = Skill(int(item["id"]), str(item["name"]), int(item["mediatype"]))
+            access = str(item.get("accessCode", ""))
+            description = str(item.get("description", ""))
+        except (KeyError, TypeError, ValueError):
+            raise RosterError(f"roster {file}: skills[{index}]: needs id (a number), name and mediatype (a number); "
+                              "accessCode and description are text") from None
+        if skill.id in queues:
+            raise RosterError(f"roster {file}: skills[{index}]: skill queue {skill.id} is listed twice")
+        if access and any(queue.access_code == access for queue in queues.values()):
+            raise RosterError(f"roster {file}: skills[{index}].accessCode: {access} already reaches another queue")
+        queues[skill.id] = SkillQueue(skill, access, description)
+    for entry in entries.values():
+        for skill in entry.skills:
+            queues.setdefault(skill.id, SkillQueue(skill))
+    return queues
+
+
+def _ivrs(file: Path, data: dict[str, Any]) -> tuple[Ivr, ...]:
+    try:
+        return tuple(Ivr(int(item["id"]), str(item["access"]), str(item.get("description", "")),
+                         str(item.get("serviceNo", ""))) for item in data.get("ivrs", []))
+    except (KeyError, TypeError, ValueError):
+        raise RosterError(f"roster {file}: ivrs: each needs id (a number) and access (text)") from None
+
+
 class Roster:
-    def __init__(self, entries: dict[str, RosterEntry]) -> None:
+    def __init__(self, entries: dict[str, RosterEntry], queues: dict[int, SkillQueue] | None = None, *,
+                 vdn: int = 1, ivrs: tuple[Ivr, ...] = ()) -> None:
         self.entries = entries
+        # The VDN's skill queues by ID; without a list, every agent's skill is a queue without access code.
+        self.queues = queues if queues is not None else {
+            skill.id: SkillQueue(skill) for entry in entries.values() for skill in entry.skills}
+        self.vdn = vdn
+        self.ivrs = ivrs
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> Roster:
@@ -117,7 +173,10 @@ class Roster:
             if unknown:
                 raise RosterError(f"roster {file}: agents[{index}].inspects: no group is named "
                                   f"{', '.join(unknown)}; name groups with 'group' (known: {', '.join(sorted(named))})")
-        return cls(entries)
+        vdn = data.get("vdn", 1)
+        if isinstance(vdn, bool) or not isinstance(vdn, int) or vdn < 0:
+            raise RosterError(f"roster {file}: vdn: must be a whole number, the VDN's ID, got {vdn!r}")
+        return cls(entries, _queues(file, data, entries), vdn=vdn, ivrs=_ivrs(file, data))
 
     def may_inspect(self, inspector: str, agent: str) -> bool:
         """Whether ``inspector`` has inspector rights over ``agent``'s group."""

@@ -440,6 +440,13 @@ class GatewaySimulator(SimulatorShell):
     def control_offer_call(self, caller: str, agent: str) -> dict[str, Any]:
         return {"callid": self.model.offer_inbound_call(caller, agent)}
 
+    def control_queue_call(self, caller: str, skill: int | None, access_code: str | None,
+                           patience: float | None) -> dict[str, Any]:
+        return self.model.queue_inbound_call(caller, skill, access_code, patience)
+
+    def control_give_up(self, callid: str) -> dict[str, Any]:
+        return self.model.caller_gives_up(callid)
+
     def control_hang_up(self, callid: str, number: str | None) -> dict[str, Any]:
         self.model.customer_hangs_up(callid, number)
         return {"released": callid}
@@ -498,4 +505,5 @@ class GatewaySimulator(SimulatorShell):
                 "calls": [{"callid": leg.callid, "state": leg.state, "muted": leg.muted,
                            "parties": [other.number for other in leg.call.others(leg)],
                            "digits": leg.call.digits} for leg in agent.calls],
-                "queuedEvents": len(agent.queue), **self.model.inspection.describe(agent)}
+                "queuedEvents": len(agent.queue), **self.model.inspection.describe(agent),
+                "queueStatistics": self.model.queues.agent_statistics(agentid)}
