@@ -182,6 +182,8 @@ class AgentStateMachine:
 
     def _move(self, agent: Agent, to: AgentState, *announced: Event) -> None:
         """The one assignment of an agent's state."""
+        if agent.state != to:
+            agent.state_since = self.world.now()
         agent.state = to
         for event in announced:
             self.world.send(agent, event)
