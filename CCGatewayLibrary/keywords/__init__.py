@@ -4,6 +4,7 @@ from .agent import AgentKeywords
 from .calldata import CallDataKeywords
 from .calls import CallKeywords
 from .events import EventKeywords
+from .groups import GroupKeywords
 from .pool import PoolKeywords
 from .raw import RawKeywords
 from .session import SessionKeywords
@@ -19,6 +20,7 @@ __all__ = [
     "CallDataKeywords",
     "CallKeywords",
     "EventKeywords",
+    "GroupKeywords",
     "PoolKeywords",
     "RawKeywords",
     "SessionKeywords",

@@ -13,6 +13,7 @@ import base64
 import binascii
 from typing import Any
 
+from ..catalogue.gateway import CALL_DATA_LIMIT
 from ..catalogue.states import CallState
 from .operations import Request, serves
 from .world import Agent, Call, Refused, Role, World
@@ -21,7 +22,6 @@ NO_CALL = "400-001"  # set call data: there is no call
 NO_HELD_CALL = "400-003"
 NO_RIGHT = "300-001"  # no right to query another agent's calls
 BAD_PARAMETER = "000-002"
-CALL_DATA_LIMIT = 16 * 1024  # setcalldataex: the original content is at most 16 KB
 
 
 def _flag(value: object) -> bool:
