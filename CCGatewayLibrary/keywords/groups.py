@@ -16,6 +16,7 @@ AgentRight = Literal["censor", "monitor", "spy monitor", "call out", "pick up", 
 RIGHTS: dict[str, str] = {"censor": "isCensor", "monitor": "isMonitor", "spy monitor": "isSpyMonitor",
                           "call out": "isCallOut", "pick up": "isPickUp", "report manager": "isReportManager",
                           "system": "isSystem"}
+LOGGED_AGENTS = 10  # a listing logs the IDs of this many agents
 
 
 def state_code(state: str | int) -> int:
@@ -34,6 +35,13 @@ def state_code(state: str | int) -> int:
 def _agents(result: Any) -> list[Any]:
     """A list result as a list (the gateway may answer null for none)."""
     return list(result) if isinstance(result, list) else [] if result is None else [result]
+
+
+def _first_worknos(agents: list[Any]) -> str:
+    """The first agents' IDs for the log (a VDN may list a thousand)."""
+    worknos = [str(item["workno"]) for item in agents[:LOGGED_AGENTS] if isinstance(item, dict) and "workno" in item]
+    more = ", ..." if len(agents) > LOGGED_AGENTS else ""
+    return f" ({', '.join(worknos)}{more})" if worknos else ""
 
 
 class GroupKeywords(LibraryComponent):
@@ -59,9 +67,7 @@ class GroupKeywords(LibraryComponent):
             result = reply.get("result")
             if listing:
                 result = _agents(result)
-                logger.info(f"{name.capitalize()}: {len(result)}"
-                            + (f" ({', '.join(str(item.get('workno')) for item in result if isinstance(item, dict))})"
-                               if result and isinstance(result[0], dict) and "workno" in result[0] else "") + ".")
+                logger.info(f"{name.capitalize()}: {len(result)}{_first_worknos(result)}.")
             return result
 
         return self._asserted(getter, fetch, operator, expected, message, name=name)
@@ -175,14 +181,14 @@ class GroupKeywords(LibraryComponent):
                           agent, expected_retcode, name="agent states")
 
     @keyword(tags=["agentgroup", "queryAllAgentInfoOnMyGroup", "queryAllAgentInfoOnMyGroupEx"])
-    def get_agents_in_group(self, group_id: int | None = None, assertion_operator: AssertionOperator | None = None,
-                            assertion_expected: Any = None, message: str | None = None, agent: str | None = None,
+    def get_agents_in_group(self, assertion_operator: AssertionOperator | None = None, assertion_expected: Any = None,
+                            message: str | None = None, group_id: int | None = None, agent: str | None = None,
                             expected_retcode: Retcodes = SUCCESS) -> list[dict[str, Any]] | None:
         """Returns the agents of group ``group_id`` (``queryAllAgentInfoOnMyGroupEx``), by default of the asking
         agent's own group (``queryAllAgentInfoOnMyGroup``). `Get Groups` lists the groups with their IDs.
 
         | `Get Agents In Group` | validate | len(value) == 3 |
-        | `Get Agents In Group` | 3 | validate | [a['workno'] for a in value] == ['1000'] |
+        | `Get Agents In Group` | validate | [a['workno'] for a in value] == ['1000'] | group_id=3 |
         """
         if group_id is None:
             return self._read("Get Agents In Group", "queryAllAgentInfoOnMyGroup", assertion_operator,
@@ -204,14 +210,14 @@ class GroupKeywords(LibraryComponent):
                           agent, expected_retcode, name="groups")
 
     @keyword(tags=["agentgroup", "queryGroupInfoByWorkNo"])
-    def get_agent_group(self, agent_id: str | None = None, assertion_operator: AssertionOperator | None = None,
-                        assertion_expected: Any = None, message: str | None = None, agent: str | None = None,
+    def get_agent_group(self, assertion_operator: AssertionOperator | None = None, assertion_expected: Any = None,
+                        message: str | None = None, agent_id: str | None = None, agent: str | None = None,
                         expected_retcode: Retcodes = SUCCESS) -> dict[str, Any] | None:
         """Returns the group of agent ``agent_id``, by default the asking agent's own (``queryGroupInfoByWorkNo``):
         ``id``, ``name``, ``monitorno``, ``monitorname``.
 
         | `Get Agent Group` | validate | value['name'] == 'frontline' |
-        | ${group} = | `Get Agent Group` | 1000 |
+        | ${group} = | `Get Agent Group` | agent_id=1000 |
         """
         workno = agent_id if agent_id is not None else self.ctx.agent(agent).agent_id
         return self._read("Get Agent Group", "queryGroupInfoByWorkNo", assertion_operator, assertion_expected,
