@@ -130,8 +130,7 @@ def test_agents_without_skills_in_a_batch(world: SimulatedWorld) -> None:
     world.refused("000-002", "queryAgentInfoWithoutSkills", AGENT, body={"agentlist": []})
 
 
-def test_a_bad_state_code_is_refused(world: SimulatedWorld) -> None:
-    world.refused("000-002", "getAgentListByStatus", AGENT, query={"status": 12})
+def test_a_state_code_is_one_digit(world: SimulatedWorld) -> None:
     with pytest.raises(AssertionError, match="request is invalid"):
         world.do("getAgentListByStatus", AGENT, query={"status": "12"})
 

@@ -72,7 +72,7 @@ class GroupKeywords(LibraryComponent):
 
         return self._asserted(getter, fetch, operator, expected, message, name=name)
 
-    @keyword(tags=["agentgroup", "queryAgentInfoByWorkNo"])
+    @keyword(tags=["agent", "queryAgentInfoByWorkNo"])
     def get_agent_info(self, agent_id: str, assertion_operator: AssertionOperator | None = None,
                        assertion_expected: Any = None, message: str | None = None, agent: str | None = None,
                        expected_retcode: Retcodes = SUCCESS) -> dict[str, Any] | None:
@@ -87,7 +87,7 @@ class GroupKeywords(LibraryComponent):
                           message, agent, expected_retcode, listing=False, name="agent info",
                           path={"workno": agent_id})
 
-    @keyword(tags=["agentgroup", "queryAgentInfoBySkillId", "queryAgentInfoByConfigedSkillId"])
+    @keyword(tags=["agent", "queryAgentInfoBySkillId", "queryAgentInfoByConfigedSkillId"])
     def get_agents_by_skill(self, skill_id: int, assertion_operator: AssertionOperator | None = None,
                             assertion_expected: Any = None, message: str | None = None,
                             states: list[str | int] | None = None, limit: int | None = None,
@@ -116,7 +116,7 @@ class GroupKeywords(LibraryComponent):
                           message, agent, expected_retcode, name="agents in the skill", path={"skillid": str(skill_id)},
                           body=body)
 
-    @keyword(tags=["agentgroup", "queryAllOnlineAgents"])
+    @keyword(tags=["agent", "queryAllOnlineAgents"])
     def get_online_agents_by_skill(self, assertion_operator: AssertionOperator | None = None,
                                    assertion_expected: Any = None, message: str | None = None,
                                    agent: str | None = None,
@@ -129,7 +129,7 @@ class GroupKeywords(LibraryComponent):
         return self._read("Get Online Agents By Skill", "queryAllOnlineAgents", assertion_operator,
                           assertion_expected, message, agent, expected_retcode, name="skill queues")
 
-    @keyword(tags=["agentgroup", "agentbylist", "queryAgentInfoBySkillId"])
+    @keyword(tags=["agent", "agentbylist", "queryAgentInfoBySkillId"])
     def get_agent_details_in_batch(self, assertion_operator: AssertionOperator | None = None,
                                    assertion_expected: Any = None, message: str | None = None,
                                    media_types: str | None = None, agent: str | None = None,
@@ -143,7 +143,7 @@ class GroupKeywords(LibraryComponent):
         return self._read("Get Agent Details In Batch", "agentbylist", assertion_operator, assertion_expected,
                           message, agent, expected_retcode, name="agents", query={"mediaTypes": media_types})
 
-    @keyword(tags=["agentgroup", "getIdleStatusAgents"])
+    @keyword(tags=["agent", "getIdleStatusAgents"])
     def get_idle_agents(self, assertion_operator: AssertionOperator | None = None, assertion_expected: Any = None,
                         message: str | None = None, agent: str | None = None,
                         expected_retcode: Retcodes = SUCCESS) -> list[dict[str, Any]] | None:
@@ -155,7 +155,7 @@ class GroupKeywords(LibraryComponent):
         return self._read("Get Idle Agents", "getIdleStatusAgents", assertion_operator, assertion_expected, message,
                           agent, expected_retcode, name="idle agents")
 
-    @keyword(tags=["agentgroup", "getAgentListByStatus"])
+    @keyword(tags=["agent", "getAgentListByStatus"])
     def get_agents_in_state(self, state: str | int, assertion_operator: AssertionOperator | None = None,
                             assertion_expected: Any = None, message: str | None = None, agent: str | None = None,
                             expected_retcode: Retcodes = SUCCESS) -> list[dict[str, Any]] | None:
@@ -168,7 +168,7 @@ class GroupKeywords(LibraryComponent):
                           message, agent, expected_retcode, name="agents in the state",
                           query={"status": str(state_code(state))})
 
-    @keyword(tags=["agentgroup", "getAllStatusAgents"])
+    @keyword(tags=["agent", "getAllStatusAgents"])
     def get_agent_states(self, assertion_operator: AssertionOperator | None = None, assertion_expected: Any = None,
                          message: str | None = None, agent: str | None = None,
                          expected_retcode: Retcodes = SUCCESS) -> list[dict[str, Any]] | None:
@@ -180,7 +180,7 @@ class GroupKeywords(LibraryComponent):
         return self._read("Get Agent States", "getAllStatusAgents", assertion_operator, assertion_expected, message,
                           agent, expected_retcode, name="agent states")
 
-    @keyword(tags=["agentgroup", "queryAllAgentInfoOnMyGroup", "queryAllAgentInfoOnMyGroupEx"])
+    @keyword(tags=["agent", "queryAllAgentInfoOnMyGroup", "queryAllAgentInfoOnMyGroupEx"])
     def get_agents_in_group(self, assertion_operator: AssertionOperator | None = None, assertion_expected: Any = None,
                             message: str | None = None, group_id: int | None = None, agent: str | None = None,
                             expected_retcode: Retcodes = SUCCESS) -> list[dict[str, Any]] | None:
@@ -197,7 +197,7 @@ class GroupKeywords(LibraryComponent):
                           assertion_expected, message, agent, expected_retcode, name="agents in the group",
                           query={"groupid": str(group_id)})
 
-    @keyword(tags=["agentgroup", "queryGroupInfoOnVdn"])
+    @keyword(tags=["agent", "queryGroupInfoOnVdn"])
     def get_groups(self, assertion_operator: AssertionOperator | None = None, assertion_expected: Any = None,
                    message: str | None = None, agent: str | None = None,
                    expected_retcode: Retcodes = SUCCESS) -> list[dict[str, Any]] | None:
@@ -209,7 +209,7 @@ class GroupKeywords(LibraryComponent):
         return self._read("Get Groups", "queryGroupInfoOnVdn", assertion_operator, assertion_expected, message,
                           agent, expected_retcode, name="groups")
 
-    @keyword(tags=["agentgroup", "queryGroupInfoByWorkNo"])
+    @keyword(tags=["agent", "queryGroupInfoByWorkNo"])
     def get_agent_group(self, assertion_operator: AssertionOperator | None = None, assertion_expected: Any = None,
                         message: str | None = None, agent_id: str | None = None, agent: str | None = None,
                         expected_retcode: Retcodes = SUCCESS) -> dict[str, Any] | None:
@@ -223,7 +223,7 @@ class GroupKeywords(LibraryComponent):
         return self._read("Get Agent Group", "queryGroupInfoByWorkNo", assertion_operator, assertion_expected,
                           message, agent, expected_retcode, listing=False, name="group", path={"workno": workno})
 
-    @keyword(tags=["agentgroup", "getAgentRestReason"])
+    @keyword(tags=["agent", "getAgentRestReason"])
     def get_rest_reasons(self, assertion_operator: AssertionOperator | None = None, assertion_expected: Any = None,
                          message: str | None = None, agent: str | None = None,
                          expected_retcode: Retcodes = SUCCESS) -> list[dict[str, Any]] | None:
@@ -236,7 +236,7 @@ class GroupKeywords(LibraryComponent):
         return self._read("Get Rest Reasons", "getAgentRestReason", assertion_operator, assertion_expected, message,
                           agent, expected_retcode, name="rest reasons")
 
-    @keyword(tags=["agentgroup", *RIGHTS.values()])
+    @keyword(tags=["agent", *RIGHTS.values()])
     def get_agent_right(self, right: AgentRight, assertion_operator: AssertionOperator | None = None,
                         assertion_expected: Any = None, message: str | None = None, agent: str | None = None,
                         expected_retcode: Retcodes = SUCCESS) -> bool | None:
