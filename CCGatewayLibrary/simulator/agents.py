@@ -16,7 +16,7 @@ from .agent_states import AgentStateMachine
 from .calls import CallChapter
 from .events import NO_REASON
 from .operations import Request, serves
-from .world import Agent, Refused, World
+from .world import VDN_ID, Agent, Refused, World
 
 SIGNED_OUT, BUSY, IDLE = AgentState.SIGNED_OUT, AgentState.BUSY, AgentState.IDLE
 SIGN_IN_STATES = {str(int(state)): state for state in SIGN_IN_STATUS.values()}
@@ -111,7 +111,7 @@ class AgentChapter:
         agent.custom_state = None
         guid = self._new_guid(agent)
         self.states.session_began(agent, SIGN_IN_STATES[str(body.get("status", int(IDLE)))])
-        result = {"vdnid": 1, "workno": agent_id, "mediatype": "TFF", "loginTime": str(agent.login_time),
+        result = {"vdnid": VDN_ID, "workno": agent_id, "mediatype": "TFF", "loginTime": str(agent.login_time),
                   "isForceChange": "false", "serverName": "AgentGateway0", "timeRemaining": ""}
         return result, guid
 

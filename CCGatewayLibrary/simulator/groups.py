@@ -15,13 +15,13 @@ from typing import Any
 from ..catalogue.states import AgentState
 from .operations import Request, serves
 from .roster import RosterEntry
-from .world import Agent, Refused, World
+from .world import VDN_ID, Agent, Refused, World
 
-VDN_ID = 1  # the simulator's one VDN (sign-in answers it too)
 NO_AGENT = "300-002"  # agent info not found: no such agent in the VDN
 NO_GROUP = "300-004"  # agent-group query: group not found
 BAD_PARAMETER = "000-002"
-# CTI platform state per gateway state (auth-and-polling Table 1); a talking agent is reported as talking (5).
+# CTI platform state per gateway state (the state table's CTI column); a talking agent is reported as talking (5)
+# of the CTI's four call states, and pre-rest, which has no CTI code, as busy (7): the rest has not begun.
 CTI_STATES = {AgentState.UNKNOWN: 9, AgentState.SIGNED_OUT: 0, AgentState.BUSY: 7, AgentState.IDLE: 1,
               AgentState.WORK: 6, AgentState.TALKING: 5, AgentState.REST: 8, AgentState.PRE_REST: 7}
 # The rest reasons configured for the VDN, as restreason lists them: id -> text. A real VDN configures its own.

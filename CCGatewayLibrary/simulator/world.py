@@ -21,6 +21,7 @@ from ..catalogue.states import AgentState, CallState
 from .roster import Roster, Skill
 
 Scheduler = Callable[[float, Callable[[], None]], None]
+VDN_ID = 1  # the simulator's one VDN (virtual call centre): sign-in and the agent queries name it
 
 
 class Refused(Exception):
