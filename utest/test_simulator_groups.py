@@ -120,6 +120,8 @@ def test_resting_agents_and_rest_reasons(world: SimulatedWorld) -> None:
     world.model.change_state(world[OTHER_AGENT], "rest",
                              world.request("rest", OTHER_AGENT, path={"time": "60", "restcause": "1"}))
     assert _worknos(world.do("queryAgentRestDetailInfo", AGENT)) == [OTHER_AGENT]
+    assert world.do("queryAgentInfoByWorkNo", AGENT, path={"workno": OTHER_AGENT})["currentStateReason"] == 1
+    assert world.do("queryAgentInfoByWorkNo", AGENT, path={"workno": THIRD_AGENT})["currentStateReason"] == 0
     reasons = world.do("getAgentRestReason", AGENT)
     assert reasons[0] == {"restReasonId": 1, "restReason": "lunch"}
 

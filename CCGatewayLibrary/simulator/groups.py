@@ -71,7 +71,7 @@ class GroupChapter:
             "mediatype": "TFF" if agent.signed_in else "FFF", "vdnid": VDN_ID, "phonenumber": agent.phone,
             "currentstatetime": int(self.world.now() - agent.state_since) if agent.signed_in else 0,
             "logindate": agent.login_time if agent.signed_in else 0, "inMultimediaConf": 0,
-            "currentStateReason": 0,
+            "currentStateReason": agent.state_reason if agent.signed_in else 0,
         }
         if skills:
             info["skilllist"] = [skill.as_reply() for skill in (agent.active_skills if agent.signed_in

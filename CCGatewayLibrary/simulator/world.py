@@ -75,6 +75,7 @@ class Agent:
     signed_in: bool = False
     state: AgentState = AgentState.SIGNED_OUT  # changed by the agent state machine only
     state_since: float = 0.0  # when the agent entered its state (set with it; agentgroup's currentstatetime)
+    state_reason: int = 0  # the busy or rest reason the state was entered with (agentgroup's currentStateReason)
     phone: str = ""
     guid: str | None = None
     guid_issued: float = 0.0
