@@ -1,5 +1,5 @@
-"""The acceptance suites exercise every voice-call, supervisor and queue keyword and every refusal the simulator can
-give for those chapters.
+"""The acceptance suites exercise every voice-call, supervisor, queue, agent-group and call-data keyword and every
+refusal the simulator can give for those chapters.
 
 Reads the acceptance run that test_secrets_in_outputs.py scans (the session fixture ``trace_run``). The refusals
 the simulator can give are read from its code: the retcodes each interface's operation raises itself.
@@ -11,13 +11,16 @@ import inspect
 import json
 import re
 from pathlib import Path
+from types import ModuleType
 
+import pytest
 from robot.api import ExecutionResult, ResultVisitor
 from robot.result import Keyword, Message
 
 from CCGatewayLibrary import CCGatewayLibrary
 from CCGatewayLibrary.catalogue import HERE as CATALOGUE_DIR
 from CCGatewayLibrary.catalogue import load_catalogue
+from CCGatewayLibrary.simulator import calldata, groups
 from CCGatewayLibrary.simulator.operations import OPERATIONS
 from CCGatewayLibrary.version import VERSION
 
@@ -27,6 +30,8 @@ INSPECTION = {name for name, interface in CATALOGUE.interfaces.items() if interf
 # The queue chapters' entries, one of them (waiting calls per skill) under another chapter's path segment.
 QUEUES = {name for file in ("queuedevice.json", "querymonitor.json")
           for name in json.loads((CATALOGUE_DIR / "chapters" / file).read_text(encoding="utf-8"))["interfaces"]}
+QUERIES = {chapter: {name for name, interface in CATALOGUE.interfaces.items() if interface.chapter == chapter}
+           for chapter in ("agentgroup", "calldata")}
 REQUEST_LINE = re.compile(r"^(\w+) [A-Z]+ /\S+ \u2192 HTTP 200, retcode ([0-9-]+) ")
 
 
@@ -124,6 +129,34 @@ def test_every_refusal_of_the_queue_chapters_is_seen_and_each_documented_interfa
     assert len(documented) == 6
     refused = {name for name, code in answers if code != "0"}
     assert sorted(documented - refused) == []
+
+
+def refusals_raised_in(module: ModuleType, *operations: str) -> set[str]:
+    """The retcodes a chapter module refuses with (codes written out and its named constants), and those the
+    ``operations`` of other modules that serve the chapter give."""
+    found = re.findall(r'Refused\((\w+|"[0-9-]+")', inspect.getsource(module))
+    codes = {name.strip('"') if name.startswith('"') else getattr(module, name) for name in found}
+    return codes | {code for name in operations
+                    for code in re.findall(r'Refused\("([0-9-]+)"', inspect.getsource(OPERATIONS[name]))}
+
+
+@pytest.mark.parametrize("chapter", ["agentgroup", "calldata"])
+def test_every_query_keyword_runs_in_the_acceptance_suites(trace_run: tuple[Path, str], chapter: str) -> None:
+    library = CCGatewayLibrary()
+    keywords = {name for name in library.get_keyword_names() if set(library.get_keyword_tags(name)) & QUERIES[chapter]}
+    assert len(keywords) >= 6
+    assert sorted(keywords - _seen(trace_run[0]).keywords) == []
+
+
+@pytest.mark.parametrize(("chapter", "module"), [("agentgroup", groups), ("calldata", calldata)])
+def test_every_refusal_of_the_query_chapters_is_seen(trace_run: tuple[Path, str], chapter: str,
+                                                     module: ModuleType) -> None:
+    served_elsewhere = sorted(name for name in QUERIES[chapter] if name in OPERATIONS
+                              and inspect.getmodule(OPERATIONS[name]) is not module)
+    expected = refusals_raised_in(module, *served_elsewhere)
+    assert len(expected) >= 3  # the scan of the chapter's code found them
+    seen = {code for name, code in _seen(trace_run[0]).answers if name in QUERIES[chapter]}
+    assert sorted(expected - seen) == []
 
 
 def test_each_tests_events_are_exported_as_json_lines(trace_run: tuple[Path, str]) -> None:

@@ -357,7 +357,7 @@ def test_unknown_names_get_suggestions(catalogue: Catalogue) -> None:
     with pytest.raises(CatalogueError) as unknown:
         catalogue.interface("zzzz")
     assert str(unknown.value).startswith("Unknown interface 'zzzz'. Known: addInsert, addSupervise, adjustSkill, "
-                                         "adjustVideoMode, answer, ")
+                                         "adjustVideoMode, ")
     with pytest.raises(CatalogueError, match=r"^Unknown event 'AgentState_Raedy'\. Did you mean AgentState_Ready\?$"):
         catalogue.check_event_name("AgentState_Raedy")
     with pytest.raises(CatalogueError, match=r"^Unknown event 'Nothing'\.$"):

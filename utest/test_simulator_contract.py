@@ -229,6 +229,12 @@ SCENARIOS: dict[str, Setup] = {
     "releaseEx": _talking(),
     **SUPERVISOR_SCENARIOS,
     **QUEUE_SCENARIOS,
+    # agent and group queries, call data
+    "queryAgentInfoByWorkNo": _colleagues({"path": {"workno": OTHER_AGENT}}),
+    "queryCallNumsOnAgent": _talking(),
+    "setCallAppDataEx": _talking(lambda world, customer: {"body": {"callid": customer, "calldata": "order 42"}}),
+    "setCallAppData": _talking(lambda world, customer: {"query": {"calldata": "order 42"}}),
+    "setCallBusinessData": _talking(lambda world, customer: {"body": {"businessdata": "case 7"}}),
 }
 # Listed-only interfaces the simulator answers with a documented refusal whatever the state (see
 # test_what_the_simulator_has_not_got_is_refused_with_a_documented_code): no success to run an example to.

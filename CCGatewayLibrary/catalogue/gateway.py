@@ -60,3 +60,6 @@ QC_BARGE_IN: Final = 9
 QC_WHISPER: Final = 20172
 INSPECTION_MODES: Final = {QC_LISTEN: "listening", QC_BARGE_IN: "barging in", QC_WHISPER: "whispering",
                            20173: "whispering"}
+
+# setcalldataex: the call-associated data's original content is at most 16 KB (the interface's page).
+CALL_DATA_LIMIT: Final = 16 * 1024

@@ -4,6 +4,7 @@ from .agent import AgentKeywords
 from .calldata import CallDataKeywords
 from .calls import CallKeywords
 from .events import EventKeywords
+from .groups import GroupKeywords
 from .pool import PoolKeywords
 from .queues import QueueKeywords
 from .raw import RawKeywords
@@ -20,6 +21,7 @@ __all__ = [
     "CallDataKeywords",
     "CallKeywords",
     "EventKeywords",
+    "GroupKeywords",
     "PoolKeywords",
     "QueueKeywords",
     "RawKeywords",

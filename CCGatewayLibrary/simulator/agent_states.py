@@ -187,6 +187,8 @@ class AgentStateMachine:
     def _move(self, agent: Agent, to: AgentState, *announced: Event) -> None:
         """The one assignment of an agent's state."""
         before = agent.state
+        if agent.state != to:
+            agent.state_since, agent.state_reason = self.world.now(), 0
         agent.state = to
         for event in announced:
             self.world.send(agent, event)
@@ -206,6 +208,7 @@ class AgentStateMachine:
     def take(self, agent: Agent, outcome: Step, reason: str, *, rest_seconds: float | None = None) -> None:
         """Carries out a table cell that keeps the agent signed in; ``rest_seconds`` starts the rest timer."""
         self._move(agent, outcome.to, *(events.FACTORIES[name](agent, reason) for name in outcome.events))
+        agent.state_reason = int(reason) if reason.isdigit() else 0
         if rest_seconds is not None:
             self._start_rest_timer(agent, rest_seconds)
         elif outcome.to != REST:

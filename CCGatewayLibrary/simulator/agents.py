@@ -112,8 +112,9 @@ class AgentChapter:
         agent.custom_state = None
         guid = self._new_guid(agent)
         self.states.session_began(agent, SIGN_IN_STATES[str(body.get("status", int(IDLE)))])
-        result = {"vdnid": 1, "workno": agent_id, "mediatype": "TFF", "loginTime": str(agent.login_time),
-                  "isForceChange": "false", "serverName": SERVER_NAME, "timeRemaining": ""}
+        result = {"vdnid": self.world.roster.vdn, "workno": agent_id, "mediatype": "TFF",
+                  "loginTime": str(agent.login_time), "isForceChange": "false", "serverName": SERVER_NAME,
+                  "timeRemaining": ""}
         return result, guid
 
     def change_state(self, agent: Agent, interface: str, request: Request) -> None:

@@ -13,7 +13,9 @@ from typing import Any
 
 from .agent_states import AgentStateMachine
 from .agents import AgentChapter
+from .calldata import CallDataChapter
 from .calls import CallChapter
+from .groups import GroupChapter
 from .inspection import InspectionChapter
 from .operations import OPERATIONS, Request
 from .queues import QueueChapter
@@ -36,7 +38,10 @@ class GatewayModel(World):
         self.agent_chapter = AgentChapter(self, self.state_machine, self.call_chapter)
         self.inspection = InspectionChapter(self, self.state_machine, self.agent_chapter)
         self.queues = QueueChapter(self, self.state_machine, self.call_chapter)
-        chapters = (self.agent_chapter, self.call_chapter, self.inspection, self.queues)
+        self.group_chapter = GroupChapter(self)
+        self.call_data = CallDataChapter(self)
+        chapters = (self.agent_chapter, self.call_chapter, self.inspection, self.queues, self.group_chapter,
+                    self.call_data)
         # Each interface's method bound to its chapter, found once: the method is the class attribute @serves saw.
         self._operations = {name: getattr(chapter, method.__name__) for name, method in OPERATIONS.items()
                             for chapter in chapters if vars(type(chapter)).get(method.__name__) is method}

@@ -73,6 +73,8 @@ class Agent:
     skills: tuple[Skill, ...] = ()
     signed_in: bool = False
     state: AgentState = AgentState.SIGNED_OUT  # changed by the agent state machine only
+    state_since: float = 0.0  # when the agent entered its state (set with it; agentgroup's currentstatetime)
+    state_reason: int = 0  # the busy or rest reason the state was entered with (agentgroup's currentStateReason)
     phone: str = ""
     guid: str | None = None
     guid_issued: float = 0.0
@@ -155,7 +157,8 @@ class Call:
     called: str
     begin: int  # epoch ms
     legs: list[Leg] = field(default_factory=list)
-    data: str = ""
+    data: str = ""  # call-associated data (setcalldataex); the call keeps it through transfers
+    business_data: str = ""  # setcallbusinessdata's data, kept like ``data``
     skill: int | None = None
     digits: list[str] = field(default_factory=list)  # DTMF sent with secondDialEx
     pending_transfer: str | None = None  # agent whose success transfer completes when the target answers
