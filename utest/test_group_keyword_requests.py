@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from assertionengine import AssertionOperator
 from recorded_library import CALLID, Recorder, assert_sends, recorded_library
+from test_queue_keyword_requests import CASES as QUEUE_CASES
 
 from CCGatewayLibrary import CCGatewayLibrary
 from CCGatewayLibrary.errors import RequestSchemaError
@@ -84,7 +85,8 @@ def test_every_documented_interface_of_the_chapters_is_pinned_here(lib: tuple[CC
                   if interface.chapter == chapter and not interface.listed}
     old_call_info = {"queryHoldListInfo", "queryCallInfo", "queryCallInfoByCallId", "queryCallInfoBeforeAnswer"}
     assert len(documented - old_call_info) >= 4
-    assert documented - old_call_info <= {case[3][0] for case in CASES}
+    # A skill queue's waiting calls sit under the calldata path; the queue keywords' tests pin that one.
+    assert documented - old_call_info <= {case[3][0] for case in CASES + QUEUE_CASES}
 
 
 @pytest.mark.parametrize(("keyword", "args", "kwargs", "message"), [
