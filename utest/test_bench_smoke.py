@@ -16,6 +16,7 @@ RUNS = {
     "agents_per_process.py": ["--agents", "3", "--idle", "1"],
     "simulator_capacity.py": ["--agents", "20", "--seconds", "1"],
     "suite_wall_time.py": ["--rounds", "1", "--suite", "Sign In", "--suite", "Queries"],
+    "console_latency.py": ["--quick"],
 }
 
 
