@@ -60,9 +60,12 @@ def _sign_in(library: CCGatewayLibrary, agent_id: str, phone: str) -> None:
 
 
 def _wait(browser: Any, what: str, find: Any, timeout: float = WAIT) -> Any:
+    """What ``find`` gives once it is true; a row the page replaced meanwhile is simply looked up again."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(browser, timeout, poll_frequency=0.02).until(lambda _: find(), message=what)
+    return WebDriverWait(browser, timeout, poll_frequency=0.02, ignored_exceptions=[StaleElementReferenceException]
+                         ).until(lambda _: find(), message=what)
 
 
 def _row(browser: Any, table: str, key: str) -> Any:
@@ -72,11 +75,18 @@ def _row(browser: Any, table: str, key: str) -> Any:
     return found[0] if found else None
 
 
-def _click(browser: Any, row: Any, text: str) -> None:
+def _click(browser: Any, table: str, key: str, text: str) -> None:
+    """Clicks the button ``text`` in the row ``key`` of ``table``, as the page shows it now."""
     from selenium.webdriver.common.by import By
 
-    [button] = [b for b in row.find_elements(By.CSS_SELECTOR, "button") if b.text == text]
-    button.click()
+    def click() -> bool:
+        row = _row(browser, table, key)
+        buttons = [b for b in row.find_elements(By.CSS_SELECTOR, "button") if b.text == text] if row else []
+        if buttons:
+            buttons[0].click()
+        return bool(buttons)
+
+    _wait(browser, f"button {text} of {key}", click)
 
 
 def _traffic(browser: Any) -> tuple[list[str], list[str], list[str]]:
@@ -113,16 +123,17 @@ def test_the_console_shows_the_centre_live_drives_it_and_keeps_its_secrets(
     # An agent the library signs in appears within a second.
     _sign_in(library, AGENT, "70001")
     signed_in = time.monotonic()
-    row = _wait(browser, "agent 101's row", lambda: _row(browser, "agents", AGENT), timeout=5)
+    row = _wait(browser, "agent 101's row",
+                lambda: (found := _row(browser, "agents", AGENT)) is not None and found.text, timeout=5)
     appeared = time.monotonic() - signed_in
     assert appeared < APPEARS_WITHIN, f"agent {AGENT} appeared after {appeared:.3f} s"
-    assert "idle" in row.text and "70001" in row.text and "defaultMediaSkill" in row.text, row.text
+    assert "idle" in row and "70001" in row and "defaultMediaSkill" in row, row
 
     # The Ring button: the library receives the call.
     caller = browser.find_element(By.ID, "caller")
     caller.clear()
     caller.send_keys(CUSTOMER)
-    _click(browser, row, "Ring")
+    _click(browser, "agents", AGENT, "Ring")
     ringing = library.wait_for_event("AgentEvent_Ringing", agent=AGENT)
     library.answer_call(agent=AGENT)
     library.wait_for_event("AgentEvent_Talking", agent=AGENT)
@@ -139,7 +150,7 @@ def test_the_console_shows_the_centre_live_drives_it_and_keeps_its_secrets(
     call = _wait(browser, "the call with its monitor", lambda: (found := _row(browser, "calls", callid)) is not None
                  and "listen" in found.text and "muted" in found.text and found)
     assert f"agent {AGENT} (70001): agent" in call.text and f"{CUSTOMER}: customer" in call.text, call.text
-    assert f"listen by {SUPERVISOR}" in _row(browser, "agents", AGENT).text
+    _wait(browser, "agent 101 inspected", lambda: f"listen by {SUPERVISOR}" in _row(browser, "agents", AGENT).text)
     _wait(browser, "the held call",
           lambda: f"agent {COLLEAGUE} (70002): agent, held" in browser.find_element(By.ID, "calls").text)
 
@@ -159,13 +170,15 @@ def test_the_console_shows_the_centre_live_drives_it_and_keeps_its_secrets(
     _wait(browser, "the event log", lambda: "AgentOther_BeQcStart" in browser.find_element(By.ID, "events").text)
     folder = screenshot_dir()
     browser.execute_script("window.scrollTo(0, 0)")
+    _wait(browser, "the rows' highlight and the notes faded", lambda: browser.execute_script(
+        "return document.getAnimations().length === 0 && !document.querySelector('.toast')"))
     assert browser.save_screenshot(str(folder / "console.png"))
     assert png_size(folder / "console.png")[0] >= 1000
     if os.environ.get("CCGW_DOCS_SCREENSHOT"):
         shutil.copyfile(folder / "console.png", REPO / "docs" / "console.png")
 
     # The Hang up button: the library receives the customer's release.
-    _click(browser, _row(browser, "calls", callid), f"Hang up {CUSTOMER}")
+    _click(browser, "calls", callid, f"Hang up {CUSTOMER}")
     library.wait_for_event("AgentEvent_Customer_Release", agent=AGENT)
     _wait(browser, "the call gone", lambda: _row(browser, "calls", callid) is None)
 

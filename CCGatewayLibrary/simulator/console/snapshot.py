@@ -129,7 +129,7 @@ def _agent_row(simulator: GatewaySimulator, agent_id: str) -> dict[str, Any]:
         "phone": agent.phone if agent.signed_in else "",
         "skills": [{"id": skill.id, "name": skill.name, "active": skill.id in active} for skill in entry.skills],
         "mode": ("push" if agent.pushed else "poll") if agent.signed_in else "",
-        "autoAnswer": agent.auto_answer, "queuedEvents": len(agent.queue), "openPolls": agent.open_polls,
+        "autoAnswer": agent.auto_answer,
         "calls": [{"callid": leg.callid, "state": str(leg.state), "role": leg.role.value, "muted": leg.muted}
                   for leg in agent.calls],
         "inspecting": [], "inspectedBy": [],

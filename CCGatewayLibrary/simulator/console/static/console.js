@@ -50,8 +50,9 @@
     setTimeout(() => node.remove(), bad ? 6000 : 3000);
   }
 
-  // Rows keyed and kept while their data is unchanged, so a button under the pointer is not replaced by an update.
-  function keyedRows(tbody, items, key, build) {
+  // Rows keyed and kept while their data is unchanged, so a button under the pointer is not replaced by an update;
+  // with ``highlight``, a row that changed or came lights up for a moment.
+  function keyedRows(tbody, items, key, build, highlight = true) {
     const old = new Map([...tbody.children].map((tr) => [tr.dataset.key, tr]));
     const rows = items.map((item) => {
       const signature = JSON.stringify(item);
@@ -61,7 +62,7 @@
       const tr = build(item);
       tr.dataset.key = k;
       tr.dataset.signature = signature;
-      if (kept || state.last) tr.classList.add("fresh");
+      if (highlight && state.last) tr.classList.add("fresh");
       return tr;
     });
     rows.forEach((tr, index) => {
@@ -235,10 +236,10 @@
         el("td", { text: row.kind === "control" ? `control ${row.interface}` : row.interface }),
         el("td", { text: row.agent }),
         el("td", { class: okCode(row) ? "retcode-ok" : "retcode-bad", text: row.retcode }),
-        el("td", { text: row.ms })));
+        el("td", { text: row.ms })), false);
     keyedRows($("events").tBodies[0], snap.events, (row) => `${row.time}-${row.event}-${row.agent}`,
       (row) => el("tr", {}, el("td", { text: time(row.time) }), el("td", { text: row.event }),
-        el("td", { text: row.agent }), el("td", { text: row.cause })));
+        el("td", { text: row.agent }), el("td", { text: row.cause })), false);
     state.last = snap;
   }
 
