@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -19,6 +21,7 @@ from simulated_world import COLLEAGUES, CUSTOMER, SimulatedWorld, Worlds
 
 from CCGatewayLibrary import CCGatewayLibrary
 from CCGatewayLibrary.errors import SimulatorError
+from CCGatewayLibrary.simulator import cli
 from CCGatewayLibrary.simulator.console.server import CONSOLE_PATH, UNAUTHORIZED
 from CCGatewayLibrary.simulator.console.snapshot import MAX_FILTER, View, ViewError, snapshot
 from CCGatewayLibrary.simulator.model import SimulatorConfig
@@ -384,3 +387,14 @@ def test_a_ccgw_sim_process_serves_its_console_unless_told_not_to() -> None:
         assert process.console is None
         with pytest.raises(SimulatorError, match="serves no console"):
             process.console_url()
+
+
+def test_a_console_port_in_use_stops_ccgw_sim_naming_the_option(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert cli.main(["--port", "0", "--ca-file", str(tmp_path / "ca.pem"), "--console-port", str(port)]) == 1
+    error = capsys.readouterr().err
+    assert f"ccgw-sim: cannot serve the console on 127.0.0.1:{port}: " in error and "(--console-port)" in error

@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
               "reaches the port (--insecure-open-control); use --control-token-env NAME to protect it.",
               file=sys.stderr, flush=True)
     try:  # the server needs the [simulator] extra; --help and option errors work without it
-        from .runner import Endpoint, SimulatorRunner
+        from .runner import ConsolePortError, Endpoint, SimulatorRunner
     except ImportError as missing:
         print(f"ccgw-sim: the simulator needs the Python package '{missing.name}': pip install "
               "'robotframework-ccgatewaylibrary[simulator]'", file=sys.stderr)
@@ -228,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
         runner.serve_forever(announce, None if args.no_console or played is not None else args.console_port)
     except KeyboardInterrupt:
         pass
+    except ConsolePortError as error:
+        print(f"ccgw-sim: {error} (--console-port)", file=sys.stderr)
+        return 1
     except OSError as error:
         print(f"ccgw-sim: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 1

@@ -34,6 +34,10 @@ class Endpoint:
     console: str | None = None  # the console's address, when it was started with the simulator
 
 
+class ConsolePortError(OSError):
+    """The console cannot listen on the port asked for."""
+
+
 class SimulatorRunner:
     """Serves one simulator over HTTPS on its own event loop, and restarts it on the same port with the same CA."""
 
@@ -135,7 +139,10 @@ class SimulatorRunner:
             console = Console(self.simulator, host=self.host, port=port,
                               ssl_context=None if is_loopback(self.host) else self._context,
                               serving=lambda: self._runner is not None)
-            await console.start()
+            try:
+                await console.start()
+            except OSError as error:
+                raise ConsolePortError(f"cannot serve the console on {self.host}:{port}: {error}") from None
             self.console = console
         return self.console.url
 

@@ -28,9 +28,10 @@ from urllib.parse import urlsplit
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from ...protocol import CONTROL_PREFIX, HEALTH_PATH, LOGGER, LOOPBACK_NAMES
+from ...protocol import CONTROL_PREFIX, HEALTH_PATH, LOGGER
 from ...version import VERSION
 from ..calls import FAR_END_BEHAVIOURS
+from ..cli import is_loopback
 from ..control import CONTROL_ACTIONS
 from ..faults import FAULT_KINDS, PUSH
 from .snapshot import View, ViewError, snapshot
@@ -126,12 +127,9 @@ class Console:
     # -- protection -------------------------------------------------------------------------------------
     @web.middleware
     async def _guard(self, request: web.Request, handler: Callable[[web.Request], Any]) -> web.StreamResponse:
-        if self.host in LOOPBACK_NAMES or self.host.startswith("127."):
-            # DNS rebinding: a page of another site whose name now points here still sends its own name as Host.
-            name = (urlsplit(f"//{request.host}").hostname or "").lower()
-            if name not in LOOPBACK_NAMES and not name.startswith("127."):
-                return web.Response(status=421, text="the console answers loopback names only",
-                                    headers=SECURITY_HEADERS)
+        # DNS rebinding: a page of another site whose name now points here still sends its own name as Host.
+        if is_loopback(self.host) and not is_loopback(urlsplit(f"//{request.host}").hostname or ""):
+            return web.Response(status=421, text="the console answers loopback names only", headers=SECURITY_HEADERS)
         try:
             response: web.StreamResponse = await handler(request)
         except web.HTTPException as error:
@@ -193,10 +191,12 @@ class Console:
         token = hello.get("token")
         if self.simulator.control_protected and not (isinstance(token, str)
                                                      and self.simulator.control_token_matches(token)):
+            log.warning("console: a page was refused: %s", "no control token" if not token else "a wrong control token")
             await socket.send_json({"type": "refused", "error": "the console needs the simulator's control token"
                                     if not token else "that is not the simulator's control token"})
             await socket.close(code=UNAUTHORIZED, message=b"control token needed")
             return False
+        log.info("console: a page is watching (%d in all)", len(self.pages) + 1)
         await socket.send_json({"type": "welcome", **self.facts()})
         return True
 
