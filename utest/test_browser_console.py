@@ -10,6 +10,7 @@ CCGW_BROWSER_CHECK=required.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -220,3 +221,35 @@ def test_without_the_token_the_console_asks_for_it_and_shows_nothing(
     form.find_element(By.CSS_SELECTOR, "button").click()
     _wait(browser, "the console", lambda: browser.find_element(By.ID, "main").is_displayed())
     assert TOKEN not in browser.page_source
+
+
+def test_a_thousand_agents_come_a_page_at_a_time_and_the_filter_finds_one_at_once(
+        browser: Any, centre: tuple[SimulatorRunner, CCGatewayLibrary]) -> None:
+    from selenium.webdriver.common.by import By
+
+    runner, _ = centre
+    model, loop = runner.simulator.model, runner._loop
+    assert loop is not None
+
+    async def sign_in_everyone() -> None:  # on the simulator's loop, where the model lives
+        for agent_id in model.roster.entries:
+            if not model.agent(agent_id).signed_in:
+                model.login(agent_id, {"password": model.roster.password_of(agent_id), "phonenum": "7" + agent_id})
+
+    asyncio.run_coroutine_threadsafe(sign_in_everyone(), loop).result(60)
+    browser.get("about:blank")
+    browser.get(f"{runner.console_url()}#token={TOKEN}")
+    rows = "#agents tbody tr"
+    _wait(browser, "the first page", lambda: len(browser.find_elements(By.CSS_SELECTOR, rows)) == 50
+          and "1000 signed in" in browser.find_element(By.ID, "agents-count").text)
+    browser.find_elements(By.CSS_SELECTOR, "#agents-pager button")[1].click()
+    _wait(browser, "the second page", lambda: browser.find_element(By.CSS_SELECTOR, rows).get_attribute("data-key")
+          == "151" and "page 2 of 20" in browser.find_element(By.ID, "agents-pager").text)
+    typed = time.monotonic()
+    browser.find_element(By.ID, "filter").send_keys("71099")
+    _wait(browser, "the one agent", lambda: [row.get_attribute("data-key") for row in
+                                             browser.find_elements(By.CSS_SELECTOR, rows)] == ["1099"])
+    found = time.monotonic() - typed
+    assert found < APPEARS_WITHIN, f"the filter took {found:.3f} s"
+    # the page keeps one page of rows, however many agents there are
+    assert browser.execute_script("return document.querySelectorAll('tr').length") < 200
