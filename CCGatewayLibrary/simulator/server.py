@@ -228,6 +228,7 @@ class GatewaySimulator(SimulatorShell):
 
     def _control_route(self, action: ControlAction) -> Handler:
         """The handler of ``action``: reads its body once and answers what `carry_out_control` gives."""
+        getattr(self, f"control_{action.name}")  # an action without its method fails at start-up, not when used
 
         async def handle(request: web.Request) -> web.Response:
             body: Any = None
