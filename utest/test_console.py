@@ -381,10 +381,13 @@ def test_a_ccgw_sim_process_serves_its_console_unless_told_not_to() -> None:
     try:
         url = library.get_simulator_console_url()
         assert url.endswith(CONSOLE_PATH) and "ccgw-sim console" in requests.get(url, timeout=5).text
+        printed = library.ctx.simulator.stdout.read_text(encoding="utf-8")  # type: ignore[union-attr]
+        assert f"ccgw-sim console on {url}\n" in printed
     finally:
         library.stop_gateway_simulator()
     with SimulatorProcess("--no-console") as process:
         assert process.console is None
+        assert "console" not in process.stdout.read_text(encoding="utf-8")
         with pytest.raises(SimulatorError, match="serves no console"):
             process.console_url()
 
