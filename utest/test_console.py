@@ -8,7 +8,10 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+import ssl
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -401,3 +404,20 @@ def test_a_console_port_in_use_stops_ccgw_sim_naming_the_option(tmp_path: Path,
         assert cli.main(["--port", "0", "--ca-file", str(tmp_path / "ca.pem"), "--console-port", str(port)]) == 1
     error = capsys.readouterr().err
     assert f"ccgw-sim: cannot serve the console on 127.0.0.1:{port}: " in error and "(--console-port)" in error
+
+
+def test_beyond_loopback_the_console_is_served_over_tls_with_the_simulators_certificate() -> None:
+    runner = SimulatorRunner(SimulatorConfig(poll_wait=0.5), host="0.0.0.0", control_token=TOKEN)
+    runner.start_in_thread()
+    try:
+        console = runner.console_url()
+        assert console.startswith("https://0.0.0.0:")
+        context = ssl.create_default_context(cafile=str(runner.ca_file))
+        context.check_hostname = False  # the certificate names 0.0.0.0, reached here as 127.0.0.1
+        local = console.replace("0.0.0.0", "127.0.0.1")
+        with urllib.request.urlopen(local, context=context, timeout=5) as reply:
+            assert reply.status == 200 and b"ccgw-sim console" in reply.read()
+        with pytest.raises((urllib.error.URLError, ConnectionError)):  # no plain HTTP
+            urllib.request.urlopen(local.replace("https:", "http:"), timeout=5)
+    finally:
+        runner.stop()
