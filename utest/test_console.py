@@ -421,3 +421,29 @@ def test_beyond_loopback_the_console_is_served_over_tls_with_the_simulators_cert
             urllib.request.urlopen(local.replace("https:", "http:"), timeout=5)
     finally:
         runner.stop()
+
+
+def test_queues_the_page_could_not_list_leave_the_section_out(world: SimulatedWorld) -> None:
+    world.model.queues = 5  # type: ignore[attr-defined]
+    assert "queues" not in snapshot(_simulator(world))
+
+
+def test_a_snapshot_that_fails_is_reported_to_the_page_which_goes_on_watching(
+        guarded: SimulatorRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    from CCGatewayLibrary.simulator.console import server as console_server
+
+    def broken(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        raise KeyError("queue 7")
+
+    async def test(session: aiohttp.ClientSession) -> None:
+        socket, _ = await _open(session, guarded, {"type": "hello", "token": TOKEN})
+        await _next(socket, "snapshot")
+        monkeypatch.setattr(console_server, "snapshot", broken)
+        await socket.send_json({"type": "view", "page": 1})
+        error = await _next(socket, "error")
+        assert error["error"] == "the console cannot show the simulator's state: KeyError: 'queue 7'"
+        monkeypatch.undo()
+        await socket.send_json({"type": "view", "page": 0})
+        await _next(socket, "snapshot")
+
+    _run(test)

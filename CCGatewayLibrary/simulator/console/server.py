@@ -266,7 +266,15 @@ class Console:
             if wait > 0:
                 await asyncio.sleep(wait)
             page.changed.clear()
-            text = json.dumps(snapshot(self.simulator, page.view, serving=self.serving()), separators=(",", ":"))
+            try:
+                text = json.dumps(snapshot(self.simulator, page.view, serving=self.serving()), separators=(",", ":"))
+            except Exception as error:  # a chapter's data the snapshot cannot show: say so, and keep watching
+                log.exception("console: the snapshot failed")
+                problem = f"the console cannot show the simulator's state: {type(error).__name__}: {error}"[:300]
+                if problem != page.last_text:
+                    page.last_text = problem
+                    await page.socket.send_json({"type": "error", "error": problem})
+                continue
             if text == page.last_text:
                 continue
             page.last_text, page.last_sent = text, time.monotonic()

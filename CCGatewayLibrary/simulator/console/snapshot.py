@@ -185,10 +185,11 @@ def _queues(world: object) -> list[dict[str, Any]] | None:
     Read generically, so the queue chapter needs nothing here: a queue's ``describe()`` when it has one, else its
     dataclass or mapping fields (text, numbers and flags as they are, collections by their length)."""
     queues = getattr(world, "queues", None)
-    if queues is None:
-        return None
-    named = queues.items() if isinstance(queues, Mapping) else ((None, queue) for queue in queues)
-    return [_plain(key, queue) for key, queue in named]
+    if isinstance(queues, Mapping):
+        return [_plain(key, queue) for key, queue in queues.items()]
+    if isinstance(queues, Iterable) and not isinstance(queues, str | bytes):
+        return [_plain(None, queue) for queue in queues]
+    return None  # none, or nothing a page could list
 
 
 def _plain(key: object, queue: Any) -> dict[str, Any]:
