@@ -121,6 +121,7 @@
       state.facts = message;
       $("signin").hidden = true;
       $("main").hidden = false;
+      $("toolbar").hidden = false;
       $("restart").disabled = false;
       setStatus("live", "live");
       buildForms();
@@ -142,6 +143,7 @@
 
   function showSignIn(error) {
     $("main").hidden = true;
+    $("toolbar").hidden = true;
     $("signin").hidden = false;
     $("signin-error").textContent = error || "";
     setStatus("needs the control token", "closed");
