@@ -46,6 +46,9 @@ class SimulatorHost(Protocol):
     def stop(self) -> dict[str, Any] | None:
         """Stops it; a process returns the counters it printed."""
 
+    def console_url(self) -> str:
+        """The address of its live console (started on first use in this process)."""
+
 __all__ = ["AgentHandle", "LibraryContext", "RecordsMark", "Settings", "ca_bundle", "gateway_url"]
 
 EVENT_MODES = ("poll", "push")

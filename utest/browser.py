@@ -36,8 +36,9 @@ def _missing() -> list[str]:
     return missing
 
 
-def open_browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    """A headless Chromium driver, for a module-scoped fixture to yield from."""
+def open_browser(tmp_path_factory: pytest.TempPathFactory, *, traffic: bool = False) -> Iterator[object]:
+    """A headless Chromium driver, for a module-scoped fixture to yield from; with ``traffic`` it records the
+    page's network traffic, WebSocket frames included, for ``driver.get_log("performance")``."""
     missing = _missing()
     if missing:
         message = f"browser check needs {', '.join(missing)} (apt-get install chromium chromium-driver)"
@@ -51,6 +52,8 @@ def open_browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     options.binary_location = CHROMIUM
     for flag in (*FLAGS, f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
         options.add_argument(flag)
+    if traffic:
+        options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(WAIT)
     try:

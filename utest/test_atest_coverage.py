@@ -181,3 +181,10 @@ def test_report_shows_the_gateway_and_the_library_version(trace_run: tuple[Path,
     assert re.fullmatch(r"polling \(\d+ suites\), push \(to the library's HTTPS endpoint\) \(1 suite\)",
                         metadata["Event mode"]), metadata["Event mode"]
     assert metadata["Gateway version"] == "current" and metadata["CCGatewayLibrary"] == VERSION
+
+
+def test_every_console_keyword_runs_in_the_acceptance_suites(trace_run: tuple[Path, str]) -> None:
+    # The console's page, pushes and buttons are tested in Chromium (test_browser_console.py); its keywords here.
+    chapter = {name for name in CCGatewayLibrary().get_keyword_names() if "console" in name}
+    assert chapter == {"get_simulator_console_url"}
+    assert sorted(chapter - _seen(trace_run[0]).keywords) == []

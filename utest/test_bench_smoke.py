@@ -17,6 +17,7 @@ RUNS = {
     "simulator_capacity.py": ["--agents", "20", "--seconds", "1"],
     "queues.py": ["--agents", "30", "--skills", "5", "--waiting", "50", "--operations", "200"],
     "suite_wall_time.py": ["--rounds", "1", "--suite", "Sign In", "--suite", "Queries"],
+    "console_latency.py": ["--quick"],
 }
 
 

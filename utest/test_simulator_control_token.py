@@ -279,9 +279,10 @@ class FakeRunner:
         self.options = options
         self.simulator = SimpleNamespace(counters=lambda: {"requests": 0})
 
-    def serve_forever(self, announce: Any) -> None:
-        FakeRunner.started.append(self.options)
-        announce(Endpoint(f"https://{self.options['host']}:8043", Path("ca.pem")))
+    def serve_forever(self, announce: Any, console_port: int | None = None) -> None:
+        FakeRunner.started.append({**self.options, "console_port": console_port})
+        console = None if console_port is None else f"https://{self.options['host']}:8044/ccgw-sim/v1/console/"
+        announce(Endpoint(f"https://{self.options['host']}:8043", Path("ca.pem"), console))
 
 
 @pytest.fixture
@@ -321,6 +322,8 @@ def test_token_comes_from_the_named_environment_variable(fake_runner: type[FakeR
     assert "WARNING" not in captured.err
     assert CONTROL_TOKEN_HEADER in captured.out
     assert TOKEN not in captured.out + captured.err
+    # the console's address, and how to give it the token, without the token
+    assert "ccgw-sim console on https://0.0.0.0:8044/ccgw-sim/v1/console/ (give it the control token" in captured.out
 
 
 @pytest.mark.parametrize("value", [None, "", "   ", "t\u00f6ken-with-umlaut", "tab\tinside"])

@@ -435,6 +435,33 @@ class SimulatorKeywords(LibraryComponent):
         """
         return self._control().agent(agent_id)
 
+    @keyword(tags=["simulator"])
+    def get_simulator_console_url(self) -> str:
+        """Returns the address of the live console of the simulator that `Start Gateway Simulator` started: a
+        web page that shows its agents (state, phone, skills, who inspects whom, calls), its calls (parties and
+        their roles, hold, mute), armed faults and the latest requests and events as they change, with buttons
+        that ring an agent, hang a customer up, set how a far end answers, inject a fault, expire a Guid or
+        restart the simulator (see the user guide, "The simulator's console").
+
+        The embedded simulator's console starts with the first call of this keyword, on a free port of
+        127.0.0.1; a simulator started with ``process=True`` serves its console from the start. Open the
+        address in a browser on the same machine while the test runs (a ``Sleep`` or a breakpoint keeps it
+        alive). A ``ccgw-sim`` started from a shell prints its console's address at start.
+
+        | ${console} = | `Get Simulator Console URL` |
+        | Log To Console | Watch the simulator at ${console} |
+        """
+        simulator = self.ctx.simulator
+        if simulator is None:
+            raise SimulatorError("Get Simulator Console URL: no simulator was started with 'Start Gateway "
+                                 "Simulator'; a ccgw-sim started from a shell prints its console's address at start.")
+        try:
+            url = simulator.console_url()
+        except RuntimeError as error:
+            raise SimulatorError(f"Get Simulator Console URL: {error}.") from None
+        logger.info(f"Simulator console: {url}")
+        return url
+
     def _control(self) -> SimulatorControl:
         token = self.ctx.simulator_control_token
         recorder, diagram = self.ctx.requests.recorder, self.ctx.requests.record

@@ -87,6 +87,11 @@ def parser() -> argparse.ArgumentParser:
                    help=f"name of an environment variable holding the control token; every request to the control "
                         f"interface ({CONTROL_PREFIX}) must then send it in the {CONTROL_TOKEN_HEADER} header. "
                         "Required when --host is not a loopback address")
+    p.add_argument("--console-port", type=int, default=0,
+                   help=f"port of the live console, a web page at {CONTROL_PREFIX}/console/ that shows agents, "
+                        "calls, faults and the latest requests and events, and drives the simulator; behind the "
+                        "control token when one is set; 0 picks a free one (default), printed at start")
+    p.add_argument("--no-console", action="store_true", help="serve no console")
     p.add_argument("--insecure-open-control", action="store_true",
                    help="listen beyond loopback without a control token, so anyone who reaches the port can sign "
                         "agents in and inject calls (a warning is printed)")
@@ -161,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
               "reaches the port (--insecure-open-control); use --control-token-env NAME to protect it.",
               file=sys.stderr, flush=True)
     try:  # the server needs the [simulator] extra; --help and option errors work without it
-        from .runner import Endpoint, SimulatorRunner
+        from .runner import ConsolePortError, Endpoint, SimulatorRunner
     except ImportError as missing:
         print(f"ccgw-sim: the simulator needs the Python package '{missing.name}': pip install "
               "'robotframework-ccgatewaylibrary[simulator]'", file=sys.stderr)
@@ -208,16 +213,24 @@ def main(argv: list[str] | None = None) -> int:
     def announce(endpoint: Endpoint) -> None:
         guard = f"; control interface needs the {CONTROL_TOKEN_HEADER} header" if token else ""
         print(f"ccgw-sim listening on {endpoint.url} (trust CA {endpoint.ca_file}){guard}", flush=True)
+        if endpoint.console:
+            sign_in = " (give it the control token: append #token=... or use its sign-in form)" if token else ""
+            print(f"ccgw-sim console on {endpoint.console}{sign_in}", flush=True)
         if args.ready_file:
             # Written beside and renamed: whoever waits for the file never reads half of it.
             partial = args.ready_file.with_name(args.ready_file.name + ".partial")
-            partial.write_text(json.dumps({"url": endpoint.url, "ca_file": str(endpoint.ca_file)}))
+            partial.write_text(json.dumps({"url": endpoint.url, "ca_file": str(endpoint.ca_file),
+                                           "console": endpoint.console}))
             os.replace(partial, args.ready_file)
 
     try:
-        runner.serve_forever(announce)
+        # a replay has no world to show
+        runner.serve_forever(announce, None if args.no_console or played is not None else args.console_port)
     except KeyboardInterrupt:
         pass
+    except ConsolePortError as error:
+        print(f"ccgw-sim: {error} (--console-port)", file=sys.stderr)
+        return 1
     except OSError as error:
         print(f"ccgw-sim: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 1

@@ -40,7 +40,7 @@ class SimulatorProcess:
         with self.stdout.open("w") as out, self.stderr.open("w") as err:
             self.process = subprocess.Popen([sys.executable, "-m", "CCGatewayLibrary.simulator.cli", *self.options],
                                             env=dict(os.environ, **(env or {})), stdout=out, stderr=err)
-        self.url, self.ca_file = self._wait_ready(ready_timeout)
+        self.url, self.ca_file, self.console = self._wait_ready(ready_timeout)
 
     description = "ccgw-sim process"
     config = None  # its settings live in the other process
@@ -49,7 +49,7 @@ class SimulatorProcess:
     def pid(self) -> int:
         return self.process.pid
 
-    def _wait_ready(self, deadline: float) -> tuple[str, str]:
+    def _wait_ready(self, deadline: float) -> tuple[str, str, str | None]:
         give_up = time.monotonic() + deadline
         while not self.ready_file.exists():
             if self.process.poll() is not None:
@@ -69,7 +69,13 @@ class SimulatorProcess:
         except SimulatorError:
             self.stop()
             raise
-        return endpoint["url"], endpoint["ca_file"]
+        return endpoint["url"], endpoint["ca_file"], endpoint.get("console")
+
+    def console_url(self) -> str:
+        """The address of the process's console, or SimulatorError when it serves none."""
+        if not self.console:
+            raise SimulatorError("this ccgw-sim process serves no console (--no-console, or a replay)")
+        return str(self.console)
 
     def control(self, token: str | None = None) -> SimulatorControl:
         return SimulatorControl(self.url, self.ca_file, token=token)

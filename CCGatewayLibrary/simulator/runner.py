@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
@@ -21,6 +21,9 @@ from .roster import Roster
 from .server import GatewaySimulator
 from .tls import server_context
 
+if TYPE_CHECKING:
+    from .console.server import Console
+
 log = logging.getLogger(LOGGER)
 
 
@@ -28,6 +31,11 @@ log = logging.getLogger(LOGGER)
 class Endpoint:
     url: str
     ca_file: Path
+    console: str | None = None  # the console's address, when it was started with the simulator
+
+
+class ConsolePortError(OSError):
+    """The console cannot listen on the port asked for."""
 
 
 class SimulatorRunner:
@@ -54,6 +62,7 @@ class SimulatorRunner:
         self._runner: web.AppRunner | None = None
         self._thread: threading.Thread | None = None
         self._restarting: asyncio.Lock | None = None
+        self.console: Console | None = None  # started by console_url or serve_forever(console_port=...)
 
     async def _start_site(self) -> Endpoint:
         if self._context is None:
@@ -87,6 +96,8 @@ class SimulatorRunner:
                 log.error("restart failed: cannot serve on port %s again: %s", self.port, error)
                 raise
             log.warning("restarted on port %s", self.port)
+            if isinstance(self.simulator, GatewaySimulator):
+                self.simulator.activity.changed()  # the console shows the port open again
 
     def start_in_thread(self, timeout: float = 15.0) -> Endpoint:
         started = threading.Event()
@@ -117,11 +128,43 @@ class SimulatorRunner:
         endpoint: Endpoint = outcome["endpoint"]
         return endpoint
 
+    async def _start_console(self, port: int) -> str:
+        if self.console is None:
+            if not isinstance(self.simulator, GatewaySimulator):
+                raise RuntimeError("the console shows a live simulator; a replay has none")
+            from .cli import is_loopback
+            from .console.server import Console
+
+            # Beyond loopback the page carries the control token, so it travels under TLS (the simulator's CA).
+            console = Console(self.simulator, host=self.host, port=port,
+                              ssl_context=None if is_loopback(self.host) else self._context,
+                              serving=lambda: self._runner is not None)
+            try:
+                await console.start()
+            except OSError as error:
+                raise ConsolePortError(f"cannot serve the console on {self.host}:{port}: {error}") from None
+            self.console = console
+        return self.console.url
+
+    def console_url(self, timeout: float = 15.0) -> str:
+        """The address of the console of a simulator started with `start_in_thread`; started on first use, on a
+        free port of the same host."""
+        if self.console is not None:
+            return self.console.url
+        if self._loop is None or self._thread is None or not self._thread.is_alive():
+            raise RuntimeError("the simulator is not running")
+        return asyncio.run_coroutine_threadsafe(self._start_console(0), self._loop).result(timeout)
+
     def restart_from_thread(self, downtime: float = 0.0, timeout: float = 30.0) -> None:
         """`restart` for a simulator started with `start_in_thread`, called from another thread."""
         if self._loop is None or self._thread is None or not self._thread.is_alive():
             raise RuntimeError("the simulator is not running")
         asyncio.run_coroutine_threadsafe(self.restart(downtime), self._loop).result(timeout)
+
+    async def _stop_console(self) -> None:
+        if self.console is not None:
+            console, self.console = self.console, None
+            await console.stop()
 
     async def _cleanup(self) -> None:
         if self._runner is not None:
@@ -132,6 +175,7 @@ class SimulatorRunner:
         """Stops serving, then cancels and awaits what still runs on the loop (a restart under way, asked for by
         the control interface or a ``restart`` fault), so that no task is destroyed pending when the loop closes
         (asyncio's "Task was destroyed but it is pending!")."""
+        await self._stop_console()
         await self._cleanup()
         current = asyncio.current_task()
         # again while any are left: a restart scheduled a moment before the stop may begin while these end
@@ -154,13 +198,17 @@ class SimulatorRunner:
             self._tmp.cleanup()
             self._tmp = None
 
-    def serve_forever(self, announce: Callable[[Endpoint], None] = print) -> None:
+    def serve_forever(self, announce: Callable[[Endpoint], None] = print, console_port: int | None = None) -> None:
+        """Serves until interrupted; with ``console_port`` (0: a free one) the console too."""
         async def main() -> None:
             endpoint = await self._start_site()
+            if console_port is not None:
+                endpoint = Endpoint(endpoint.url, endpoint.ca_file, await self._start_console(console_port))
             announce(endpoint)
             try:
                 await asyncio.Event().wait()
             finally:
+                await self._stop_console()
                 await self._cleanup()
 
         asyncio.run(main())

@@ -31,6 +31,7 @@ from ..catalogue.gateway import HEARTBEAT_INTERFACE, POLL_INTERFACE, SERVICE_TOK
 from ..jsonfile import nested_deeper_than
 from ..protocol import BODY_DEPTH_LIMIT, HEALTH_PATH, LOGGER
 from .agent_states import AGENT_STATE_TABLE
+from .console.activity import Activity
 from .control import CONTROL_ACTIONS, ControlAction, ControlArgumentError
 from .faults import BEFORE_SERVING, Fault, FaultError, parse_fault
 from .model import Agent, GatewayModel, Refused, SimulationError, SimulatorConfig
@@ -148,6 +149,7 @@ class GatewaySimulator(SimulatorShell):
         self.restart_handler: Callable[[float], Awaitable[None]] | None = None
         self.restarts = 0
         self._background: set[asyncio.Task[None]] = set()
+        self.activity = Activity()  # the latest requests and events, and changes, for the console
 
     def reset(self) -> None:
         """Forgets every session and call, as a rebooted gateway does; counters and far ends stay."""
@@ -158,6 +160,7 @@ class GatewaySimulator(SimulatorShell):
         self.pusher.model = self.model  # the pushes of the lost sessions ended with the server
         self._wakeups.clear()
         self.restarts += 1
+        self.activity.changed()
 
     def schedule_restart(self, downtime: float) -> None:
         """Restarts a moment from now, so the reply that asked for it still leaves."""
@@ -178,11 +181,14 @@ class GatewaySimulator(SimulatorShell):
 
     def _notify(self, agent_id: str) -> None:
         self._wakeup(agent_id).set()
+        self.activity.event_for(agent_id)
 
     def _wakeup(self, agent_id: str) -> asyncio.Event:
         return self._wakeups.setdefault(agent_id, asyncio.Event())
 
     def _observe_event(self, cause: str | None, event: str) -> None:
+        # The world tells the event's name here and its agent to _notify right after (World.emit).
+        self.activity.event_named(cause, event)
         if event not in self.catalogue.event_names:
             self._breach(f"event {event} is not in the catalogue")
         elif cause is not None and event not in self.catalogue.interface(cause).events:
@@ -221,9 +227,8 @@ class GatewaySimulator(SimulatorShell):
                 app.router.add_route(action.method, action.route(), self._control_route(action))
 
     def _control_route(self, action: ControlAction) -> Handler:
-        """The handler of ``action``: reads its body once, takes its fields by their rules (400 naming the field
-        and the rule), and answers what ``control_<name>`` returns, or the action's refusal status."""
-        carry_out: Callable[..., Any] = getattr(self, f"control_{action.name}")
+        """The handler of ``action``: reads its body once and answers what `carry_out_control` gives."""
+        getattr(self, f"control_{action.name}")  # an action without its method fails at start-up, not when used
 
         async def handle(request: web.Request) -> web.Response:
             body: Any = None
@@ -235,18 +240,29 @@ class GatewaySimulator(SimulatorShell):
                 if body is not None and not isinstance(body, dict):
                     fields = ", ".join(field.name for field in action.field("body"))
                     return web.json_response({"error": f"body must be a JSON object with {fields}"}, status=400)
-            try:
-                arguments = action.arguments({**(body or {}), **request.query, **request.match_info})
-                reply = carry_out(**arguments)
-            except ControlArgumentError as error:
-                return web.json_response({"error": str(error)}, status=400)
-            except ControlRefused as refusal:
-                return web.json_response({"error": str(refusal)}, status=refusal.status or action.refused)
-            except SimulationError as error:
-                return web.json_response({"error": str(error)}, status=action.refused)
-            return web.json_response(reply, status=action.success)
+            status, reply = self.carry_out_control(action, {**(body or {}), **request.query, **request.match_info})
+            return web.json_response(reply, status=status)
 
         return handle
+
+    def carry_out_control(self, action: ControlAction, given: dict[str, Any]) -> tuple[int, Any]:
+        """The HTTP status and reply of ``action`` with the fields ``given`` (by name): its fields taken by their
+        rules (400 naming the field and the rule), then what ``control_<name>`` returns, or the action's refusal
+        status. The control routes and the console's buttons both come here."""
+        started = time.perf_counter()
+        try:
+            arguments = action.arguments(given)
+            status, reply = action.success, getattr(self, f"control_{action.name}")(**arguments)
+        except ControlArgumentError as error:
+            status, reply = 400, {"error": str(error)}
+        except ControlRefused as refusal:
+            status, reply = refusal.status or action.refused, {"error": str(refusal)}
+        except SimulationError as error:
+            status, reply = action.refused, {"error": str(error)}
+        agent = given.get("agentid") or given.get("agent")
+        self.activity.request(action.name, str(agent)[:24] if isinstance(agent, str | int) else "-", str(status),
+                              (time.perf_counter() - started) * 1000, kind="control")
+        return status, reply
 
     def _handler(self, interface: Interface) -> Callable[[web.Request], Awaitable[web.Response]]:
         async def handle(request: web.Request) -> web.Response:
@@ -266,6 +282,7 @@ class GatewaySimulator(SimulatorShell):
                     request.transport.close()  # the request was carried out; its reply never arrives
             retcode = getattr(response, "retcode", "-")
             self.answers[(interface.name, retcode)] += 1
+            self.activity.request(interface.name, agent_id, retcode, (time.perf_counter() - started) * 1000)
             if self.request_log is not None:
                 # Agent ID, interface and retcode only: no Guid, no body, so nothing secret reaches the file.
                 self.request_log(f"{datetime.now().isoformat(timespec='milliseconds')} "

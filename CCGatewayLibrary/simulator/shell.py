@@ -37,6 +37,12 @@ class SimulatorShell(abc.ABC):
     def control_protected(self) -> bool:
         return self._control_token is not None
 
+    def control_token_matches(self, offered: str) -> bool:
+        """Whether ``offered`` is the control token (always False when none is set)."""
+        # surrogatepass: text that is not clean UTF-8 still becomes bytes, and simply does not match
+        return self._control_token is not None and hmac.compare_digest(offered.encode("utf-8", "surrogatepass"),
+                                                                        self._control_token)
+
     @abc.abstractmethod
     def _handler(self, interface: Interface) -> Handler:
         """The handler of a gateway interface."""
@@ -78,12 +84,10 @@ class SimulatorShell(abc.ABC):
     @web.middleware
     async def _guard_control(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         """With a control token set, nothing but a gateway interface runs without it."""
-        if self._control_token is not None and not self._is_gateway_route(request):
-            offered = request.headers.get(CONTROL_TOKEN_HEADER, "")
-            # surrogatepass: header text that is not clean UTF-8 still becomes bytes, and simply does not match
-            if not hmac.compare_digest(offered.encode("utf-8", "surrogatepass"), self._control_token):
-                return web.json_response(
-                    {"error": f"the control interface needs the simulator's control token in the "
-                              f"{CONTROL_TOKEN_HEADER} header"},
-                    status=401, headers={"WWW-Authenticate": CONTROL_TOKEN_HEADER})
+        if self._control_token is not None and not self._is_gateway_route(request) \
+                and not self.control_token_matches(request.headers.get(CONTROL_TOKEN_HEADER, "")):
+            return web.json_response(
+                {"error": f"the control interface needs the simulator's control token in the "
+                          f"{CONTROL_TOKEN_HEADER} header"},
+                status=401, headers={"WWW-Authenticate": CONTROL_TOKEN_HEADER})
         return await handler(request)
