@@ -4,8 +4,12 @@ search by. The build itself (wheel, sdist, twine check, a fresh venv) is .ci/pac
 from __future__ import annotations
 
 import configparser
+import importlib.util
 import re
 from pathlib import Path
+from types import ModuleType
+
+import pytest
 
 import CCGatewayLibrary
 from CCGatewayLibrary.version import VERSION
@@ -44,3 +48,34 @@ def test_the_dev_extra_has_the_package_check_tools() -> None:
     config.read(REPO / "setup.cfg", encoding="utf-8")
     dev = config["options.extras_require"]["dev"]
     assert re.search(r"^build\b", dev, re.M) and re.search(r"^twine\b", dev, re.M)
+
+
+def _minimum_versions() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("minimum_versions", REPO / ".ci" / "minimum_versions.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_minimum_versions_run_pins_every_declared_dependency() -> None:
+    pins = dict(line.split("==") for line in _minimum_versions().minimum_constraints())
+    config = configparser.ConfigParser()
+    config.read(REPO / "setup.cfg", encoding="utf-8")
+    declared = re.findall(r"^\s*([A-Za-z0-9_.-]+) >= ([0-9.]+)", config["options"]["install_requires"], re.M)
+    assert declared and all(pins.get(name) == version for name, version in declared), (declared, pins)
+    assert {"aiohttp", "trustme", "pytest", "robotframework"} <= set(pins)
+
+
+def test_a_dependency_without_a_minimum_is_refused(tmp_path: Path) -> None:
+    text = (REPO / "setup.cfg").read_text(encoding="utf-8").replace("requests >= 2.32.2", "requests")
+    (tmp_path / "setup.cfg").write_text(text, encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"setup.cfg: requests has no single '>=' minimum"):
+        _minimum_versions().minimum_constraints(tmp_path / "setup.cfg")
+
+
+def test_no_declared_minimum_is_a_withdrawn_release() -> None:
+    """requests 2.32.0 and 2.32.1 were yanked from the index (CVE-2024-35195 fix conflicts): pip warns and a user
+    never gets them, so a minimum below 2.32.2 is not one anybody tests."""
+    pins = dict(line.split("==") for line in _minimum_versions().minimum_constraints())
+    assert tuple(map(int, pins["requests"].split("."))) >= (2, 32, 2)
