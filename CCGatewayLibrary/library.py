@@ -32,6 +32,10 @@ from .urls import ca_bundle as checked_ca_bundle
 from .urls import gateway_url
 from .version import VERSION
 
+# The catalogue's known gateway versions (interfaces.json gateway_versions; a unit test keeps them equal), as a
+# Literal so that libdoc lists them and editors complete them.
+GatewayVersion = Literal["current", "legacy"]
+
 
 class CCGatewayLibrary(DynamicCore):
     """CCGatewayLibrary tests the Huawei contact centre's CC-Gateway, the agent gateway
@@ -183,7 +187,7 @@ class CCGatewayLibrary(DynamicCore):
         push_ca: str | None = None,
         record_to: Path | None = None,
         interface_tags: bool = True,
-        gateway_version: str | None = None,
+        gateway_version: GatewayVersion | None = None,
     ) -> None:
         """``url`` is the gateway (``https://host:8043``), ``ca_bundle`` a PEM file with the CA that signed its
         certificate. ``timeout`` bounds the wait for a complete reply (however slowly the gateway sends it),

@@ -8,6 +8,7 @@ from robot.api.deco import keyword
 
 from ..catalogue.gateway import SUCCESS
 from .base import LibraryComponent, Retcodes, succeeded
+from .returns import CallInfo
 
 NO_HELD_CALL = "400-003"
 
@@ -18,7 +19,7 @@ class CallDataKeywords(LibraryComponent):
     @keyword(tags=["call", "calldata", "queryHoldListInfo"])
     def get_held_calls(self, assertion_operator: AssertionOperator | None = None, assertion_expected: Any = None,
                        message: str | None = None, agent: str | None = None,
-                       expected_retcode: Retcodes | None = None) -> list[dict[str, Any]] | None:
+                       expected_retcode: Retcodes | None = None) -> list[CallInfo] | None:
         """Returns the agent's held calls (``queryHoldListInfo``), each with ``callid``, ``caller``,
         ``called`` and ``callfeature``; an empty list when none is held (the gateway's 400-003).
 
@@ -30,7 +31,7 @@ class CallDataKeywords(LibraryComponent):
         """
         expected = [SUCCESS, NO_HELD_CALL] if expected_retcode is None else expected_retcode
 
-        def held_calls() -> list[dict[str, Any]] | None:
+        def held_calls() -> list[CallInfo] | None:
             reply = self._agent_call(agent, "queryHoldListInfo", expected)
             if str(reply["retcode"]) not in (SUCCESS, NO_HELD_CALL):
                 return None
@@ -45,7 +46,7 @@ class CallDataKeywords(LibraryComponent):
     def get_call_info(self, assertion_operator: AssertionOperator | None = None, assertion_expected: Any = None,
                       message: str | None = None, callid: str | None = None, before_answer: bool = False,
                       include_last: bool = True, agent: str | None = None,
-                      expected_retcode: Retcodes = SUCCESS) -> Any:
+                      expected_retcode: Retcodes = SUCCESS) -> CallInfo | list[CallInfo] | None:
         """Returns call data from the gateway.
 
         | = Arguments = | = Interface = | = Returns = |

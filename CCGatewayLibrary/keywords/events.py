@@ -13,6 +13,7 @@ from ..events import Cursor, FieldFilter, RecordedEvent
 from ..events.matching import MISSING
 from ..scopes import Scope
 from .base import LibraryComponent, robot_time, seconds
+from .returns import PushEndpoint
 
 SHOWN_EVENTS = 15
 
@@ -276,7 +277,7 @@ class EventKeywords(LibraryComponent):
         return robot_time(old)
 
     @keyword(tags=["events"])
-    def get_push_endpoint(self, agent: str | None = None) -> dict[str, str]:
+    def get_push_endpoint(self, agent: str | None = None) -> PushEndpoint:
         """Returns the library's push endpoint (see `Push mode`), starting it if it is not running: ``url`` (its
         base address), ``ca_file`` (the certificate of the CA that signed its certificate, for a gateway's trust
         store) and, with ``agent`` (an alias of an agent signed in in push mode), ``callback``, the address that
@@ -286,7 +287,7 @@ class EventKeywords(LibraryComponent):
         | Log | Gateways must trust ${endpoint}[ca_file] and reach ${endpoint}[url] |
         """
         receiver = self.ctx.push_endpoint()
-        found = {"url": receiver.base_url, "ca_file": str(receiver.ca_file)}
+        found: PushEndpoint = {"url": receiver.base_url, "ca_file": str(receiver.ca_file)}
         if agent is not None:
             handle = self.ctx.agent(agent)
             registration = handle.poller.registration if handle.poller is not None else None
