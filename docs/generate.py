@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Writes the generated documentation: docs/CCGatewayLibrary.html (libdoc), its JSON spec for IDEs, and the
-gateway's OpenAPI 3.1 document docs/ccgateway-openapi.json, made from the interface catalogue, and the
+"""Writes the generated documentation: docs/CCGatewayLibrary.html (libdoc), its JSON spec and libspec (XML) for
+IDEs, the gateway's OpenAPI 3.1 document docs/ccgateway-openapi.json, made from the interface catalogue, and the
 simulator's agent state table docs/agent-state-table.md."""
 
 import json
@@ -16,9 +16,10 @@ from CCGatewayLibrary.simulator import agent_states
 
 DOCS = Path(__file__).resolve().parent
 REPO = DOCS.parent
-LIBDOC = {"CCGatewayLibrary.html": "HTML", "CCGatewayLibrary.json": "JSON"}
-# libdoc stamps the time of generation into both files; staleness checks ignore it.
-GENERATED = re.compile(r'"generated": ?"[^"]*"')
+# The libspec (libdoc's XML, docs as HTML) is what editors and tools that predate the JSON spec load.
+LIBDOC = {"CCGatewayLibrary.html": "HTML", "CCGatewayLibrary.json": "JSON", "CCGatewayLibrary.libspec": "XML"}
+# libdoc stamps the time of generation into each file (a JSON key, an XML attribute); staleness checks ignore it.
+GENERATED = re.compile(r'"generated": ?"[^"]*"|generated="[^"]*"')
 OPENAPI = DOCS / "ccgateway-openapi.json"
 STATE_TABLE = DOCS / "agent-state-table.md"
 
@@ -63,7 +64,7 @@ def libdoc_texts() -> dict[str, str]:
 
 
 def without_timestamp(text: str) -> str:
-    return GENERATED.sub('"generated": ""', text)
+    return GENERATED.sub('generated=""', text)
 
 
 def main() -> None:
