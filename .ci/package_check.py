@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The package as a user installs it: builds the sdist and, from it, the wheel (``python -m build``), runs
 ``twine check`` on both, installs the wheel with ``[simulator]`` into a fresh venv outside the checkout, imports the
-library there, runs libdoc on it and runs the README's example suite against the embedded simulator.
+library there, runs libdoc on it (in English and in Chinese) and runs the README's example suite against the
+embedded simulator.
 
     .venv/bin/python .ci/package_check.py            # from the checkout; prints what it runs and the time taken
 """
@@ -69,6 +70,11 @@ def main() -> int:
         env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "CCGW_SIM_ROSTER")}
         print(run([python, "-c", IMPORT_CHECK.format(version=VERSION, repo=str(REPO))], cwd=work, env=env).strip())
         run([python, "-m", "robot.libdoc", "CCGatewayLibrary", str(work / "CCGatewayLibrary.html")], cwd=work, env=env)
+        # The Chinese keyword names and docs come from a data file of the package: the wheel must carry it.
+        chinese = work / "CCGatewayLibrary.zh_CN.libspec"
+        run([python, "-m", "robot.libdoc", "CCGatewayLibrary::language=zh-CN", str(chinese)], cwd=work, env=env)
+        if "座席签入" not in chinese.read_text(encoding="utf-8"):
+            sys.exit("package check failed: libdoc of the installed library with language=zh-CN has no Chinese names")
         suite = work / "three_party.robot"
         suite.write_text(readme_example(), encoding="utf-8")
         env["CCGW_AGENT_PASSWORD"] = Roster.load().password_of("101")

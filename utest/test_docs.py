@@ -129,6 +129,7 @@ def test_the_wheel_holds_the_package_its_data_and_the_licence(tmp_path: Path) ->
     for needed in ("CCGatewayLibrary/catalogue/interfaces.json", "CCGatewayLibrary/catalogue/chapters/agent.json",
                    "CCGatewayLibrary/catalogue/agent_pool.schema.json",
                    "CCGatewayLibrary/schemas/common.schema.json", "CCGatewayLibrary/simulator/roster.json",
-                   "CCGatewayLibrary/keywords/pool.py", "CCGatewayLibrary/py.typed"):
+                   "CCGatewayLibrary/keywords/pool.py", "CCGatewayLibrary/py.typed",
+                   "CCGatewayLibrary/translations/zh_CN.json"):
         assert needed in names, needed
     assert not [name for name in names if name.endswith(".pyc") or name.split("/")[0] in ("utest", "atest", "bench")]
