@@ -29,7 +29,9 @@ TEST_TOOLS = ("pytest", "robotstatuschecker")
 UNIT_TESTS = ("utest/test_catalogue.py", "utest/test_catalogue_versions.py", "utest/test_agent_keywords.py",
               "utest/test_call_keyword_requests.py", "utest/test_supervisor_keyword_requests.py",
               "utest/test_event_keywords.py", "utest/test_context_settings.py", "utest/test_arguments.py",
-              "utest/test_packaging.py", "utest/test_readme_example.py")
+              "utest/test_packaging.py", "utest/test_readme_example.py",
+              # typed returns, Literal arguments and translations depend on Robot Framework and PythonLibCore
+              "utest/test_editor_support.py", "utest/test_translation.py")
 ACCEPTANCE_SUITE = "Three Party Call"
 
 

@@ -17,7 +17,8 @@ from CCGatewayLibrary.catalogue import load_catalogue
 from CCGatewayLibrary.library import GatewayVersion
 
 RETURNS = {"Get Agent Status": "AgentStatus", "Get Call Info": "CallInfo", "Get Held Calls": "CallInfo",
-           "Get Agent Skills": "SkillQueue", "Get Push Endpoint": "PushEndpoint", "Get Gateway Facts": "GatewayFacts"}
+           "Get Agent Skills": "SkillQueue", "Get Push Endpoint": "PushEndpoint", "Get Gateway Facts": "GatewayFacts",
+           "Get Event History": "EventRecord"}
 
 
 @cache

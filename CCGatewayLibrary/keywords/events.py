@@ -13,7 +13,7 @@ from ..events import Cursor, FieldFilter, RecordedEvent
 from ..events.matching import MISSING
 from ..scopes import Scope
 from .base import LibraryComponent, robot_time, seconds
-from .returns import PushEndpoint
+from .returns import EventRecord, PushEndpoint
 
 SHOWN_EVENTS = 15
 
@@ -321,7 +321,7 @@ class EventKeywords(LibraryComponent):
 
     @keyword(tags=["events"])
     def get_event_history(self, assertion_operator: AssertionOperator | None = None, assertion_expected: Any = None,
-                          message: str | None = None, agent: str | None = None) -> list[dict[str, Any]]:
+                          message: str | None = None, agent: str | None = None) -> list[EventRecord]:
         """Returns every event the agent has received so far, oldest first.
 
         Each item has ``seq`` (1, 2, ... in arrival order), ``eventType``, ``received`` (local time) and
@@ -334,7 +334,7 @@ class EventKeywords(LibraryComponent):
         """
         handle = self.ctx.agent(agent)
 
-        def history() -> list[dict[str, Any]]:
+        def history() -> list[EventRecord]:
             return [{"seq": r.seq, "eventType": r.name, "received": r.received.isoformat(timespec="milliseconds"),
                      "event": r.event} for r in handle.journal.events()]
 

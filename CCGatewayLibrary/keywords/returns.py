@@ -3,7 +3,7 @@
 field out, and the getter passes on what it sent; the types are what the interface schemas allow."""
 
 # No `from __future__ import annotations`: TypedDict tells NotRequired keys apart only from evaluated annotations.
-from typing import NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from robot.api.types import Secret
 
@@ -62,3 +62,13 @@ class GatewayFacts(TypedDict):
     agent_id: str
     method: NotRequired[str]
     path: NotRequired[str]
+
+
+class EventRecord(TypedDict):
+    """An event in the list `Get Event History` returns: ``seq`` (1, 2, ... in arrival order), ``eventType``,
+    ``received`` (local time, ISO 8601) and ``event``, the event as the gateway sent it."""
+
+    seq: int
+    eventType: str
+    received: str
+    event: dict[str, Any]
