@@ -18,7 +18,9 @@ from CCGatewayLibrary.library import GatewayVersion
 
 RETURNS = {"Get Agent Status": "AgentStatus", "Get Call Info": "CallInfo", "Get Held Calls": "CallInfo",
            "Get Agent Skills": "SkillQueue", "Get Push Endpoint": "PushEndpoint", "Get Gateway Facts": "GatewayFacts",
-           "Get Event History": "EventRecord"}
+           "Get Event History": "EventRecord", "Wait For Event": "GatewayEvent",
+           "Wait For Events In Order": "GatewayEvent", "Wait For Event On Agents": "GatewayEvent",
+           "Event Count Should Be": "GatewayEvent"}
 
 
 @cache
@@ -45,6 +47,7 @@ def test_typed_dict_keys_name_what_the_getters_return() -> None:
     assert {"url", "ca_bundle", "guid", "auth", "agent_id"} <= {k for k, required in items["GatewayFacts"].items()
                                                                  if required}
     assert {"callid", "caller", "called", "callfeature"} <= items["CallInfo"].keys()
+    assert items["GatewayEvent"] == {"eventType": True, "workNo": False, "content": False, "eventGenTime": False}
 
 
 def test_the_gateway_version_argument_lists_the_catalogues_versions() -> None:

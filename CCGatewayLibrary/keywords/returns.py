@@ -64,6 +64,16 @@ class GatewayFacts(TypedDict):
     path: NotRequired[str]
 
 
+class GatewayEvent(TypedDict):
+    """An event as the gateway sent it, as `Wait For Event` returns it: ``eventType``, the agent's ``workNo``,
+    ``content`` (nothing, a bare call ID, or the event's fields) and, from newer gateways, ``eventGenTime``."""
+
+    eventType: str
+    workNo: NotRequired[str]
+    content: NotRequired[dict[str, Any] | str | None]
+    eventGenTime: NotRequired[int | str]
+
+
 class EventRecord(TypedDict):
     """An event in the list `Get Event History` returns: ``seq`` (1, 2, ... in arrival order), ``eventType``,
     ``received`` (local time, ISO 8601) and ``event``, the event as the gateway sent it."""
@@ -71,4 +81,4 @@ class EventRecord(TypedDict):
     seq: int
     eventType: str
     received: str
-    event: dict[str, Any]
+    event: GatewayEvent
