@@ -30,9 +30,14 @@ from .keywords import (
 from .keywords.base import seconds
 from .listeners import DiagramListener, Lifecycle
 from .secrets import SecretScrubber, url_credentials
+from .translation import SOURCE_LANGUAGE, Language, keyword_translation
 from .urls import ca_bundle as checked_ca_bundle
 from .urls import gateway_url
 from .version import VERSION
+
+# The catalogue's known gateway versions (interfaces.json gateway_versions; a unit test keeps them equal), as a
+# Literal so that libdoc lists them and editors complete them.
+GatewayVersion = Literal["current", "legacy"]
 
 
 class CCGatewayLibrary(DynamicCore):
@@ -161,6 +166,18 @@ class CCGatewayLibrary(DynamicCore):
     | ***** Settings *****
     | Library    CCGatewayLibrary    redact=field:pin
     | Library    CCGatewayLibrary    redact=${{['header:X-Api-Key', 'pattern:ticket-[0-9]+']}}
+
+    = Chinese =
+
+    Imported with ``language=zh-CN``, the most used keywords have Simplified Chinese names and documentation
+    (``座席签入`` for `Sign In Agent`, ``等待事件`` for `Wait For Event`, ...); the others keep their English
+    names. docs/CCGatewayLibrary.zh_CN.html is that keyword reference. Test files can use Robot Framework's
+    Chinese syntax too (``language: zh-CN`` on their first line):
+
+    | language: zh-CN
+    | ***** 设置 *****
+    | 程序库          CCGatewayLibrary    language=zh-CN
+    | 用例集启程      启动网关模拟器
     """
 
     ROBOT_LIBRARY_SCOPE = "GLOBAL"
@@ -185,7 +202,8 @@ class CCGatewayLibrary(DynamicCore):
         push_ca: str | None = None,
         record_to: Path | None = None,
         interface_tags: bool = True,
-        gateway_version: str | None = None,
+        gateway_version: GatewayVersion | None = None,
+        language: Language = SOURCE_LANGUAGE,
     ) -> None:
         """``url`` is the gateway (``https://host:8043``), ``ca_bundle`` a PEM file with the CA that signed its
         certificate. ``timeout`` bounds the wait for a complete reply (however slowly the gateway sends it),
@@ -208,6 +226,8 @@ class CCGatewayLibrary(DynamicCore):
         JSON Lines, redacted, for ``ccgw-sim --replay`` or `Start Gateway Simulator` with ``replay``.
         ``gateway_version`` is the version of the gateway under test, see `Gateway versions`: ``current`` (the
         default, the current API reference) or ``legacy``; it decides the methods and paths the library sends.
+        ``language`` is the language of keyword names and documentation, see `Chinese`: ``en`` (the default) or
+        ``zh-CN``.
         """
         refuse("Importing CCGatewayLibrary", [("timeout", timeout), ("connect_timeout", connect_timeout),
                                               ("event_timeout", event_timeout), ("poll_interval", poll_interval),
@@ -263,7 +283,7 @@ class CCGatewayLibrary(DynamicCore):
         components += [pool, SharingKeywords(self.ctx)]
         self.ROBOT_LIBRARY_LISTENER = [SecretScrubber(self.ctx.secrets), Lifecycle(self.ctx),
                                        DiagramListener(self.ctx), pool]
-        super().__init__(components)
+        super().__init__(components, translation=keyword_translation(language))
 
     def run_keyword(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any] | None = None) -> Any:
         check_arguments(name.replace("_", " ").title(), self.keywords[name], args, kwargs or {})

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Writes the generated documentation: docs/CCGatewayLibrary.html (libdoc), its JSON spec for IDEs, and the
-gateway's OpenAPI 3.1 document docs/ccgateway-openapi.json, made from the interface catalogue, and the
-simulator's agent state table docs/agent-state-table.md."""
+"""Writes the generated documentation: docs/CCGatewayLibrary.html (libdoc) and its Chinese version
+docs/CCGatewayLibrary.zh_CN.html, the JSON spec and libspec (XML) for IDEs, the gateway's OpenAPI 3.1 document
+docs/ccgateway-openapi.json, made from the interface catalogue, and the simulator's agent state table
+docs/agent-state-table.md."""
 
 import json
 import re
@@ -16,9 +17,13 @@ from CCGatewayLibrary.simulator import agent_states
 
 DOCS = Path(__file__).resolve().parent
 REPO = DOCS.parent
-LIBDOC = {"CCGatewayLibrary.html": "HTML", "CCGatewayLibrary.json": "JSON"}
-# libdoc stamps the time of generation into both files; staleness checks ignore it.
-GENERATED = re.compile(r'"generated": ?"[^"]*"')
+# The libspec (libdoc's XML, docs as HTML) is what editors and tools that predate the JSON spec load.
+LIBDOC = {"CCGatewayLibrary.html": "HTML", "CCGatewayLibrary.json": "JSON", "CCGatewayLibrary.libspec": "XML",
+          "CCGatewayLibrary.zh_CN.html": "HTML"}
+# Pages of the library imported with arguments: the keyword reference in Chinese (names and docs translated).
+IMPORTED_WITH = {"CCGatewayLibrary.zh_CN.html": "language=zh-CN"}
+# libdoc stamps the time of generation into each file (a JSON key, an XML attribute); staleness checks ignore it.
+GENERATED = re.compile(r'"generated": ?"[^"]*"|generated="[^"]*"')
 OPENAPI = DOCS / "ccgateway-openapi.json"
 STATE_TABLE = DOCS / "agent-state-table.md"
 
@@ -48,7 +53,7 @@ def libdoc_texts() -> dict[str, str]:
     """The keyword documentation, HTML and JSON (keyword docs as HTML for IDEs), as libdoc writes it."""
     texts = {}
     for name, form in LIBDOC.items():
-        doc = LibraryDocumentation("CCGatewayLibrary")
+        doc = LibraryDocumentation("::".join(["CCGatewayLibrary", *filter(None, [IMPORTED_WITH.get(name)])]))
         doc.source = _relative(doc.source)
         for item in [*doc.inits, *doc.keywords]:
             item.source = _relative(item.source)
@@ -63,7 +68,7 @@ def libdoc_texts() -> dict[str, str]:
 
 
 def without_timestamp(text: str) -> str:
-    return GENERATED.sub('"generated": ""', text)
+    return GENERATED.sub('generated=""', text)
 
 
 def main() -> None:

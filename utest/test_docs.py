@@ -36,6 +36,20 @@ def test_the_staleness_check_ignores_only_the_timestamp() -> None:
     text = '{"generated": "2026-01-01T00:00:00+00:00", "doc": "x"}'
     assert without_timestamp(text) == without_timestamp(text.replace("2026-01-01", "2027-02-02"))
     assert without_timestamp(text) != without_timestamp(text.replace('"x"', '"y"'))
+    xml = '<keywordspec name="CCGatewayLibrary" generated="2026-01-01T00:00:00+00:00" specversion="6">'
+    assert without_timestamp(xml) == without_timestamp(xml.replace("2026-01-01", "2027-02-02"))
+    assert without_timestamp(xml) != without_timestamp(xml.replace('"6"', '"7"'))
+
+
+def test_the_libspec_for_editors_is_published_with_every_keyword() -> None:
+    import xml.etree.ElementTree as ET
+
+    spec = json.loads((DOCS / "CCGatewayLibrary.json").read_text(encoding="utf-8"))
+    root = ET.parse(DOCS / "CCGatewayLibrary.libspec").getroot()
+    assert root.tag == "keywordspec" and root.get("name") == "CCGatewayLibrary" and root.get("format") == "HTML"
+    assert [kw.get("name") for kw in root.iter("kw") if kw.get("name") != "__init__"] == \
+        [kw["name"] for kw in spec["keywords"]]
+    assert {doc.get("name") for doc in root.iter("type") if doc.get("type") == "TypedDict"} >= {"AgentStatus"}
 
 
 def test_generated_files_carry_no_path_of_the_build_machine() -> None:
@@ -115,6 +129,7 @@ def test_the_wheel_holds_the_package_its_data_and_the_licence(tmp_path: Path) ->
     for needed in ("CCGatewayLibrary/catalogue/interfaces.json", "CCGatewayLibrary/catalogue/chapters/agent.json",
                    "CCGatewayLibrary/catalogue/agent_pool.schema.json",
                    "CCGatewayLibrary/schemas/common.schema.json", "CCGatewayLibrary/simulator/roster.json",
-                   "CCGatewayLibrary/keywords/pool.py"):
+                   "CCGatewayLibrary/keywords/pool.py", "CCGatewayLibrary/py.typed",
+                   "CCGatewayLibrary/translations/zh_CN.json"):
         assert needed in names, needed
     assert not [name for name in names if name.endswith(".pyc") or name.split("/")[0] in ("utest", "atest", "bench")]

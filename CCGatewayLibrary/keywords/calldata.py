@@ -9,6 +9,7 @@ from robot.api.deco import keyword
 from ..catalogue.gateway import CALL_DATA_LIMIT, SUCCESS
 from ..errors import RequestSchemaError
 from .base import LibraryComponent, Retcodes, succeeded
+from .returns import CallInfo
 
 NO_HELD_CALL = "400-003"
 
@@ -19,7 +20,7 @@ class CallDataKeywords(LibraryComponent):
     @keyword(tags=["call", "calldata", "queryHoldListInfo", "queryHoldListInfoEx"])
     def get_held_calls(self, assertion_operator: AssertionOperator | None = None, assertion_expected: Any = None,
                        message: str | None = None, agent_id: str | None = None, agent: str | None = None,
-                       expected_retcode: Retcodes | None = None) -> list[dict[str, Any]] | None:
+                       expected_retcode: Retcodes | None = None) -> list[CallInfo] | None:
         """Returns the agent's held calls (``queryHoldListInfo``), each with ``callid``, ``caller``,
         ``called`` and ``callfeature``; an empty list when none is held (the gateway's 400-003).
 
@@ -37,7 +38,7 @@ class CallDataKeywords(LibraryComponent):
         interface, path = ("queryHoldListInfo", None) if agent_id is None else \
             ("queryHoldListInfoEx", {"workno": agent_id})
 
-        def held_calls() -> list[dict[str, Any]] | None:
+        def held_calls() -> list[CallInfo] | None:
             reply = self._agent_call(agent, interface, expected, path=path)
             if str(reply["retcode"]) not in (SUCCESS, NO_HELD_CALL):
                 return None
@@ -52,7 +53,7 @@ class CallDataKeywords(LibraryComponent):
     def get_call_info(self, assertion_operator: AssertionOperator | None = None, assertion_expected: Any = None,
                       message: str | None = None, callid: str | None = None, before_answer: bool = False,
                       include_last: bool = True, agent: str | None = None,
-                      expected_retcode: Retcodes = SUCCESS) -> Any:
+                      expected_retcode: Retcodes = SUCCESS) -> CallInfo | list[CallInfo] | None:
         """Returns call data from the gateway.
 
         | = Arguments = | = Interface = | = Returns = |

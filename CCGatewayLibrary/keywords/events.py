@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from assertionengine import AssertionOperator
 from robot.api import logger
@@ -13,6 +13,7 @@ from ..events import Cursor, FieldFilter, RecordedEvent
 from ..events.matching import MISSING
 from ..scopes import Scope
 from .base import LibraryComponent, robot_time, seconds
+from .returns import EventRecord, GatewayEvent, PushEndpoint
 
 SHOWN_EVENTS = 15
 
@@ -22,7 +23,7 @@ class EventKeywords(LibraryComponent):
 
     @keyword(tags=["events", "getAgentEvent"])
     def wait_for_event(self, event: str, timeout: timedelta | None = None, agent: str | None = None,
-                       count: int = 1, **filters: str) -> Any:
+                       count: int = 1, **filters: str) -> GatewayEvent | list[GatewayEvent]:
         """Waits until the agent receives ``event`` and returns it.
 
         The library polls every signed-in agent's events in the background and keeps them all. This keyword
@@ -57,7 +58,8 @@ class EventKeywords(LibraryComponent):
         found: list[RecordedEvent] = []
         for _ in range(count):
             found.append(self._next(handle, event, wanted, deadline, limit, len(found), count))
-        return found[0].event if count == 1 else [recorded.event for recorded in found]
+        events = [cast(GatewayEvent, recorded.event) for recorded in found]
+        return events[0] if count == 1 else events
 
     def _filters(self, event: str, filters: dict[str, str]) -> list[FieldFilter]:
         self.ctx.catalogue.check_event_name(event)
@@ -115,7 +117,7 @@ class EventKeywords(LibraryComponent):
     @keyword(tags=["events", "getAgentEvent"])
     def event_count_should_be(self, expected: int, event: str, agent: str | None = None,
                               timeout: timedelta | None = None, settle: timedelta = timedelta(seconds=0.5),
-                              **filters: str) -> list[dict[str, Any]]:
+                              **filters: str) -> list[GatewayEvent]:
         """Fails unless the agent received exactly ``expected`` events ``event`` (with ``filters``, as in
         `Wait For Event`) in the current test, and returns them.
 
@@ -160,11 +162,11 @@ class EventKeywords(LibraryComponent):
             raise CCGatewayError(f"{description} arrived {len(found)} time(s) for {handle.describe()} in this test "
                                  f"(waited {waited}), expected {expected}{listed}.")
         logger.info(f"{description} arrived {expected} time(s) for {handle.describe()} in this test.")
-        return [recorded.event for recorded in found]
+        return [cast(GatewayEvent, recorded.event) for recorded in found]
 
     @keyword(tags=["events", "getAgentEvent"])
     def wait_for_events_in_order(self, *events: str, timeout: timedelta | None = None,
-                                 agent: str | None = None) -> list[dict[str, Any]]:
+                                 agent: str | None = None) -> list[GatewayEvent]:
         """Waits until the agent has received ``events`` in this order and returns them; other events may come
         in between. Each item is an event name, optionally followed by filters separated by spaces, as
         ``AgentEvent_Talking callid=${customer}``. ``timeout`` bounds the whole wait.
@@ -202,11 +204,11 @@ class EventKeywords(LibraryComponent):
                     f"{so_far}; then {want} did not follow. Arrived, in order: {arrived}.")
             found.append(recorded)
         logger.info(f"In order for {handle.describe()}: {', '.join(r.describe() for r in found)}.")
-        return [recorded.event for recorded in found]
+        return [cast(GatewayEvent, recorded.event) for recorded in found]
 
     @keyword(tags=["events", "getAgentEvent"])
     def wait_for_event_on_agents(self, event: str, *agents: str, timeout: timedelta | None = None,
-                                 **filters: str) -> dict[str, dict[str, Any]]:
+                                 **filters: str) -> dict[str, GatewayEvent]:
         """Waits until every agent in ``agents`` (aliases) receives ``event`` and returns a dictionary of
         alias to event, for events that several agents see, such as a conference.
 
@@ -219,7 +221,7 @@ class EventKeywords(LibraryComponent):
         wanted = self._filters(event, filters)
         limit = seconds(timeout, self.ctx.settings.event_timeout)
         deadline = time.monotonic() + limit
-        received: dict[str, dict[str, Any]] = {}
+        received: dict[str, GatewayEvent] = {}
         missing: list[str] = []
         for alias in agents:
             handle = self.ctx.agent(alias)
@@ -229,7 +231,7 @@ class EventKeywords(LibraryComponent):
             if recorded is None:
                 missing.append(handle.describe())
             else:
-                received[alias] = recorded.event
+                received[alias] = cast(GatewayEvent, recorded.event)
         if missing:
             description = event + (f" with {', '.join(map(str, wanted))}" if wanted else "")
             reached = ", ".join(received) or "none"
@@ -276,7 +278,7 @@ class EventKeywords(LibraryComponent):
         return robot_time(old)
 
     @keyword(tags=["events"])
-    def get_push_endpoint(self, agent: str | None = None) -> dict[str, str]:
+    def get_push_endpoint(self, agent: str | None = None) -> PushEndpoint:
         """Returns the library's push endpoint (see `Push mode`), starting it if it is not running: ``url`` (its
         base address), ``ca_file`` (the certificate of the CA that signed its certificate, for a gateway's trust
         store) and, with ``agent`` (an alias of an agent signed in in push mode), ``callback``, the address that
@@ -286,7 +288,7 @@ class EventKeywords(LibraryComponent):
         | Log | Gateways must trust ${endpoint}[ca_file] and reach ${endpoint}[url] |
         """
         receiver = self.ctx.push_endpoint()
-        found = {"url": receiver.base_url, "ca_file": str(receiver.ca_file)}
+        found: PushEndpoint = {"url": receiver.base_url, "ca_file": str(receiver.ca_file)}
         if agent is not None:
             handle = self.ctx.agent(agent)
             registration = handle.poller.registration if handle.poller is not None else None
@@ -320,7 +322,7 @@ class EventKeywords(LibraryComponent):
 
     @keyword(tags=["events"])
     def get_event_history(self, assertion_operator: AssertionOperator | None = None, assertion_expected: Any = None,
-                          message: str | None = None, agent: str | None = None) -> list[dict[str, Any]]:
+                          message: str | None = None, agent: str | None = None) -> list[EventRecord]:
         """Returns every event the agent has received so far, oldest first.
 
         Each item has ``seq`` (1, 2, ... in arrival order), ``eventType``, ``received`` (local time) and
@@ -333,9 +335,9 @@ class EventKeywords(LibraryComponent):
         """
         handle = self.ctx.agent(agent)
 
-        def history() -> list[dict[str, Any]]:
+        def history() -> list[EventRecord]:
             return [{"seq": r.seq, "eventType": r.name, "received": r.received.isoformat(timespec="milliseconds"),
-                     "event": r.event} for r in handle.journal.events()]
+                     "event": cast(GatewayEvent, r.event)} for r in handle.journal.events()]
 
         found = self._asserted("Get Event History", history, assertion_operator, assertion_expected, message,
                                name="events")

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-from typing import Any
-
 from robot.api import logger
 from robot.api.deco import keyword
 
 from ..errors import AgentError
 from ..transport.requests_auth import GuidAuth
 from .base import LibraryComponent
+from .returns import GatewayFacts
 
 
 class SharingKeywords(LibraryComponent):
@@ -15,7 +14,7 @@ class SharingKeywords(LibraryComponent):
 
     @keyword(tags=["gateway"])
     def get_gateway_facts(self, agent: str | None = None, interface: str | None = None,
-                          **path_params: str) -> dict[str, Any]:
+                          **path_params: str) -> GatewayFacts:
         """Returns what a team already using RequestsLibrary needs to reach the gateway as the current (or
         ``agent``) agent: a dictionary with
 
@@ -44,7 +43,7 @@ class SharingKeywords(LibraryComponent):
         guid = handle.session.guid
         if guid.guid is None:
             raise AgentError(f"Get Gateway Facts: {handle.describe()} has no Guid; sign the agent in first.")
-        facts: dict[str, Any] = {
+        facts: GatewayFacts = {
             "url": self.ctx.gateway_url(),
             "ca_bundle": self.ctx.settings.ca_bundle,
             "guid": guid.guid,

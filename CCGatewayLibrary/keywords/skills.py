@@ -8,6 +8,7 @@ from robot.api.deco import keyword
 
 from ..catalogue.gateway import SUCCESS
 from .base import LibraryComponent, Retcodes, succeeded
+from .returns import SkillQueue
 
 
 class SkillKeywords(LibraryComponent):
@@ -16,7 +17,7 @@ class SkillKeywords(LibraryComponent):
     @keyword(tags=["agent", "skills", "queryAgentSkills", "queryAgentSkillsByWorkNo"])
     def get_agent_skills(self, assertion_operator: AssertionOperator | None = None, assertion_expected: Any = None,
                          message: str | None = None, of_agent: str | None = None, agent: str | None = None,
-                         expected_retcode: Retcodes = SUCCESS) -> list[dict[str, Any]] | None:
+                         expected_retcode: Retcodes = SUCCESS) -> list[SkillQueue] | None:
         """Returns the skill queues the agent is signed in to (``queryAgentSkills``): a list of dictionaries
         with ``id``, ``name`` and ``mediatype``.
 
@@ -31,7 +32,7 @@ class SkillKeywords(LibraryComponent):
         | `Get Agent Skills` | validate | len(value) == 2 |
         """
 
-        def skills() -> list[dict[str, Any]] | None:
+        def skills() -> list[SkillQueue] | None:
             if of_agent is None:
                 reply = self._agent_call(agent, "queryAgentSkills", expected_retcode)
             else:

@@ -11,6 +11,7 @@ from ..catalogue.gateway import SUCCESS
 from ..catalogue.states import AgentState
 from ..errors import RequestSchemaError
 from .base import LibraryComponent, Retcodes, succeeded
+from .returns import AgentStatus
 
 # queryCustomState answers this value when no custom state is set (it lies outside the settable 0..65534).
 NO_CUSTOM_STATE = 65535
@@ -100,7 +101,7 @@ class StateKeywords(LibraryComponent):
     @keyword(tags=["agent", "state", "getAgentStatus"])
     def get_agent_status(self, assertion_operator: AssertionOperator | None = None, assertion_expected: Any = None,
                          message: str | None = None, agent: str | None = None,
-                         expected_retcode: Retcodes = SUCCESS) -> dict[str, Any] | None:
+                         expected_retcode: Retcodes = SUCCESS) -> AgentStatus | None:
         """Returns the agent's state as reported by ``getAgentStatus``.
 
         The dictionary has ``agentState`` (code), ``state`` (its name: ``idle``, ``busy``, ``work``, ``rest``,
@@ -115,12 +116,12 @@ class StateKeywords(LibraryComponent):
         | `Get Agent Status` | ``!=`` | talking | agent=second |
         """
 
-        def status() -> dict[str, Any] | None:
+        def status() -> AgentStatus | None:
             reply = self._agent_call(agent, "getAgentStatus", expected_retcode)
             if not succeeded(reply):
                 return None
             result = reply.get("result")
-            found = dict(result[0] if isinstance(result, list) and result else result or {})
+            found: AgentStatus = dict(result[0] if isinstance(result, list) and result else result or {})  # type: ignore[assignment]
             found["state"] = AgentState.describe(found.get("agentState"))
             logger.info(f"Agent state: {found['state']} (code {found.get('agentState')}), "
                         f"in a call: {found.get('isWorking')}.")

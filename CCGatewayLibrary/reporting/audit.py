@@ -17,9 +17,12 @@ from typing import Any
 
 from robot.api import ExecutionResult, ResultVisitor
 
+from ..translation import translated_names
+
 SIGNED_IN = re.compile(r"Signed in agent (\w+)")
 SIGNED_OUT = re.compile(r"Signed out agent (\w+)")
-FORGETS_AGENTS = "Stop Gateway Simulator"  # forgets every agent signed in to the simulator
+# forgets every agent signed in to the simulator, under its English name or a translated one
+FORGETS_AGENTS = {"Stop Gateway Simulator", *translated_names("stop_gateway_simulator")}
 _SVG = re.compile(r"<svg .*?</svg>", re.S)
 _NS = "{http://www.w3.org/2000/svg}"
 
@@ -62,7 +65,7 @@ class _Audit(ResultVisitor):
         self.allowed = None
 
     def end_keyword(self, keyword: Any) -> None:
-        if keyword.name == FORGETS_AGENTS and keyword.passed:
+        if keyword.name in FORGETS_AGENTS and keyword.passed:
             self.signed_in.clear()
 
     def visit_message(self, message: Any) -> None:
