@@ -6,6 +6,7 @@ simulator needs none of the library's transport, recording or keywords, and the 
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Final
 
 # The gateway's session: a request carries its Guid in the Guid header; a reply that hands out a (new) Guid
@@ -42,3 +43,13 @@ RECORDING_FORMAT: Final = "ccgw-recording"
 RECORDING_VERSION: Final = 1
 
 REDACTED: Final = "<redacted>"  # what stands where a secret was, in logs and recordings
+
+
+def is_loopback(host: str) -> bool:
+    """True for addresses only this machine can reach; names other than localhost count as reachable."""
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import json
 import logging
 import math
@@ -14,7 +13,7 @@ from pathlib import Path
 
 from ..catalogue import gateway, load_catalogue
 from ..errors import CatalogueError
-from ..protocol import CONTROL_PREFIX, CONTROL_TOKEN_HEADER, LOGGER, LOOPBACK_NAMES, SIMULATOR_NAME
+from ..protocol import CONTROL_PREFIX, CONTROL_TOKEN_HEADER, LOGGER, SIMULATOR_NAME, is_loopback
 from .logfile import LEVELS, LogFileError, SimulatorLog, show_messages
 from .model import SimulatorConfig
 from .roster import Roster, RosterError
@@ -96,16 +95,6 @@ def parser() -> argparse.ArgumentParser:
                    help="listen beyond loopback without a control token, so anyone who reaches the port can sign "
                         "agents in and inject calls (a warning is printed)")
     return p
-
-
-def is_loopback(host: str) -> bool:
-    """True for addresses only this machine can reach; names other than localhost count as reachable."""
-    if host.lower() in LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def control_token(args: argparse.Namespace) -> tuple[str | None, str | None]:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from ..protocol import LOGGER, SIMULATOR_NAME
+from ..protocol import LOGGER, SIMULATOR_NAME, is_loopback
 from .faults import MAX_DOWNTIME
 from .model import SimulatorConfig
 from .roster import Roster
@@ -132,7 +132,6 @@ class SimulatorRunner:
         if self.console is None:
             if not isinstance(self.simulator, GatewaySimulator):
                 raise RuntimeError("the console shows a live simulator; a replay has none")
-            from .cli import is_loopback
             from .console.server import Console
 
             # Beyond loopback the page carries the control token, so it travels under TLS (the simulator's CA).

@@ -28,10 +28,9 @@ from urllib.parse import urlsplit
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from ...protocol import CONTROL_PREFIX, HEALTH_PATH, LOGGER
+from ...protocol import CONTROL_PREFIX, HEALTH_PATH, LOGGER, is_loopback
 from ...version import VERSION
 from ..calls import FAR_END_BEHAVIOURS
-from ..cli import is_loopback
 from ..control import CONTROL_ACTIONS
 from ..faults import FAULT_KINDS, PUSH
 from .snapshot import View, ViewError, snapshot
