@@ -321,3 +321,44 @@ def test_an_agent_free_for_two_queues_gets_the_call_that_waited_longest_in_eithe
     _call(world, OTHER_NUMBER, 1)  # queue 1 comes first among the agent's skills, but this call came later
     world.do("sayFree", AGENT)
     assert _talking_with(world, AGENT) == [CUSTOMER]
+
+
+def test_the_agents_call_statistics_count_what_it_did(world: SimulatedWorld) -> None:
+    world.sign_in(AGENT, autoanswer="false")  # idle from START
+    world.clock.advance(1)
+    direct = world.offer_call(AGENT)  # to the agent by name, answered after 2 s of ringing
+    world.clock.advance(2)
+    world.do("answer", AGENT)
+    world.clock.advance(20)
+    world.model.customer_hangs_up(direct)
+    world.do("sayBusy", AGENT)
+    world.clock.advance(30)
+    world.do("sayFree", AGENT)
+    world.do("rest", AGENT, path={"time": "60", "restcause": "3"})
+    world.clock.advance(15)
+    world.do("cancelRest", AGENT)
+    world.do("callout", AGENT, body={"called": OTHER_NUMBER})
+    world.timers.run_all()  # the far end answers
+    world.clock.advance(5)
+    world.do("release", AGENT)
+    routed = _call(world)  # from the queue, ringing
+    world.do("answer", AGENT)
+    world.clock.advance(10)
+    world.model.customer_hangs_up(str(routed["callid"]))
+
+    statistics = world.do("queryCallStatisticsInfo", AGENT)
+    assert {name: value for name, value in statistics.items() if value} == {
+        "talktime": 35, "answernums": 2, "calloutnums": 1, "busynums": 1, "busytime": 30, "restnums": 1,
+        "resttime": 15}
+    assert len(statistics) == 18
+    assert world.do("queryCallStatisticsInfoEx", AGENT) == {"talktime": 35, "answernums": 2, "calloutnums": 1}
+    assert world.model.queues.agent_statistics(AGENT) == {"offered": 1, "answered": 2, "abandoned": 0,
+                                                          "averageWait": 0, "talkTime": 35.0}
+
+
+def test_the_ivrs_hold_no_calls(world: SimulatedWorld) -> None:
+    _sign_in(world, AGENT)
+    assert world.do("queryCallCountByIVRId", AGENT, path={"ivrid": "1"}) == 0
+    assert world.do("queryWaitCallInfoByIVRId", AGENT, path={"ivrid": "1"}) == []
+    world.refused("000-002", "queryCallCountByIVRId", AGENT, path={"ivrid": "9"})
+    world.refused("000-002", "queryWaitCallInfoByIVRId", AGENT, path={"ivrid": "9"})

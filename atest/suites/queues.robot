@@ -109,6 +109,8 @@ Statistics After A Set Of Calls
     Simulate Customer Hang Up    ${two}
     Wait For Event    AgentState_Ready    agent=second
     Statistics Should Have Grown    ${before}    ${agent_before}
+    Get Agent Statistics    validate    value['answernums'] >= 2 and value['talktime'] >= 0    agent=second
+    Get Agent Statistics    validate    value['busynums'] >= 1    full=${True}    agent=second
 
 The VDN And The Gateway Describe Themselves
     [Documentation]    The skill queues, access codes and IVRs of the VDN; the monitoring routes' server time,
@@ -118,6 +120,8 @@ The VDN And The Gateway Describe Themselves
     Get Signed In Skill Queues    ${SECOND}    validate    [q['id'] for q in value] == [1, 2]
     Get Access Codes    validate    [c['inno'] for c in value] == ['60001', '60002', '60003']
     Get IVRs    validate    value[0]['access'] == '60010'
+    Get IVR Calls    1    ==    ${{[]}}
+    Get IVR Calls    1    ==    ${0}    count_only=${True}
     Get ACD Statistics    validate    [item['deviceNo'] for item in value] == [1, 2, 3]
     Get Server Time    validate    abs(value / 1000 - time.time()) < 60
     Get Gateway Version    starts    ccgw-sim
@@ -130,25 +134,30 @@ The VDN And The Gateway Describe Themselves
     Set Agent Timeout Handling    ${True}
     Set Maximum Chats    1    3
 
-Refusals Of The Queue Chapters
-    [Documentation]    A skill queue, VDN, agent or node the simulator does not have: 000-002; an agent who is not
-    ...    signed in: 100-006.
+Refusals For What The VDN Does Not Have
+    [Documentation]    A skill queue, VDN, agent, IVR or gateway node the simulator does not have: 000-002.
     Get Queue Length    skill=${NO_SUCH_SKILL}    expected_retcode=000-002
     Get Waiting Calls    ${NO_SUCH_SKILL}    expected_retcode=000-002
     Get Skill Statistics    ${NO_SUCH_SKILL}    expected_retcode=000-002
     Get VDN Skill Queues    vdn=2    expected_retcode=000-002
     Set Maximum Chats    2    3    expected_retcode=000-002
     Get Signed In Skill Queues    5000    expected_retcode=000-002
-    Get Signed In Skill Queues    ${SIGNED_OUT}    expected_retcode=100-006
     Get Cluster Nodes    name=AgentGateway9    expected_retcode=000-002
     Get Agent Nodes    of_agent=5000    expected_retcode=000-002
+    Get IVR Calls    9    expected_retcode=000-002
+    Get IVR Calls    9    count_only=${True}    expected_retcode=000-002
+    ${reply}=    Send Raw Request    queryStatInfoOfAcd    body=${{{'skills': []}}}
+    Should Be Equal    ${reply}[retcode]    000-002
+
+Refusals For An Agent Who Is Not Signed In
+    [Documentation]    Asking about agent 103, or as agent 103, who is not signed in: 100-006.
+    Get Signed In Skill Queues    ${SIGNED_OUT}    expected_retcode=100-006
     Get Agent Nodes    of_agent=${SIGNED_OUT}    expected_retcode=100-006
     FOR    ${route}    IN    queryQueueLengthOnAgent    queryQueueLengthOnAgentSkills    querySkillQueueOnAgentVDN
+    ...    queryCallStatisticsInfo    queryCallStatisticsInfoEx
         ${reply}=    Send Raw Request    ${route}    agent_id=${SIGNED_OUT}
         Should Be Equal    ${reply}[retcode]    100-006
     END
-    ${reply}=    Send Raw Request    queryStatInfoOfAcd    body=${{{'skills': []}}}
-    Should Be Equal    ${reply}[retcode]    000-002
 
 A Queue Is Named By Its ID
     [Documentation]    FAIL Get Queue Length: queue must name a skill queue as skill=<ID> or <ID> (a whole number from 1), or be 'signed in' or 'configured', got 'billing'
