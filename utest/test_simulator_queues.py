@@ -362,3 +362,40 @@ def test_the_ivrs_hold_no_calls(world: SimulatedWorld) -> None:
     assert world.do("queryWaitCallInfoByIVRId", AGENT, path={"ivrid": "1"}) == []
     world.refused("000-002", "queryCallCountByIVRId", AGENT, path={"ivrid": "9"})
     world.refused("000-002", "queryWaitCallInfoByIVRId", AGENT, path={"ivrid": "9"})
+
+
+def _counted_by_hand(world: SimulatedWorld) -> tuple[dict[int, int], dict[int, int]]:
+    signed_in = dict.fromkeys(world.model.queues.queues, 0)
+    free = dict(signed_in)
+    for agent in world.model.agents.values():
+        for skill in agent.active_skills if agent.signed_in else ():
+            signed_in[skill.id] += 1
+            free[skill.id] += agent.state == AgentState.IDLE and not agent.calls
+    return signed_in, free
+
+
+def test_the_agents_counted_per_queue_follow_every_change(world: SimulatedWorld) -> None:
+    steps: list[Callable[[], object]] = [
+        lambda: _sign_in(world, *COLLEAGUES),
+        lambda: world.do("sayBusy", AGENT),
+        lambda: world.do("resetSkill", COLLEAGUE, path={"autoflag": "false"}, query={"skillid": "1"}),
+        lambda: world.offer_call(THIRD),
+        lambda: world.do("rest", AGENT, path={"time": "60", "restcause": "3"}),
+        lambda: _sign_in(world, "900"),
+        lambda: world.do("adjustSkill", "900", body={"workNo": THIRD, "skills": [BILLING]}),
+        lambda: world.do("release", THIRD),
+        lambda: world.do("logout", COLLEAGUE),
+    ]
+    for step in steps:
+        step()
+        assert world.model.queues._agents_per_skill() == _counted_by_hand(world)
+    assert world.model.queues._agents_per_skill()[0] == {1: 2, BILLING: 3, NOBODYS: 0}
+
+
+def test_an_idle_agent_signed_in_to_a_queue_gets_its_waiting_call_at_once(world: SimulatedWorld) -> None:
+    _sign_in(world, AGENT)
+    world.do("resetSkill", AGENT, path={"autoflag": "false"}, query={"skillid": "1"})
+    _call(world)  # to billing, which 101 is no longer signed in to: waits
+    assert _talking_with(world, AGENT) == []
+    world.do("resetSkill", AGENT, path={"autoflag": "true"})
+    assert _talking_with(world, AGENT) == [CUSTOMER]

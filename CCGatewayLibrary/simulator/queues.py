@@ -122,6 +122,11 @@ class QueueChapter:
         self._handling: dict[str, Handling] = {}  # agent ID -> the routed call it handles
         self.agent_counts: dict[str, AgentFigures] = {}
         self._state_since: dict[str, float] = {}  # agent ID -> when it entered its current state
+        # Agents signed in to and free for each queue, kept up to date at each change the state machine reports:
+        # what each agent is counted for (its queues, whether free) is undone before it is counted again.
+        self._signed_in: dict[int, int] = dict.fromkeys(self.queues, 0)
+        self._available: dict[int, int] = dict.fromkeys(self.queues, 0)
+        self._counted: dict[str, tuple[tuple[int, ...], bool]] = {}
         self.timeout_enabled = True  # setAgentTimeOut's flag, reported by systemstate
         self.max_chats: dict[int, int] = {}  # setMaxChatNum: per VDN
         states.moved = self._moved
@@ -224,7 +229,22 @@ class QueueChapter:
     def _figures(self, agent_id: str) -> AgentFigures:
         return self.agent_counts.setdefault(agent_id, AgentFigures())
 
+    def _recount(self, agent: Agent) -> None:
+        skills, free = self._counted.pop(agent.agent_id, ((), False))
+        for skill in skills:
+            self._signed_in[skill] -= 1
+            self._available[skill] -= free
+        if not agent.signed_in:
+            return
+        skills = tuple(skill.id for skill in agent.active_skills if skill.id in self.queues)
+        free = self._free(agent)
+        for skill in skills:
+            self._signed_in[skill] += 1
+            self._available[skill] += free
+        self._counted[agent.agent_id] = (skills, free)
+
     def _moved(self, agent: Agent, before: AgentState) -> None:
+        self._recount(agent)
         if agent.state != before:
             self._spell_ended(agent, before)
         if before == AgentState.TALKING and agent.state != AgentState.TALKING:
@@ -316,18 +336,8 @@ class QueueChapter:
         return len(self._purge(self.queues[skill]).waiting)
 
     def _agents_per_skill(self) -> tuple[dict[int, int], dict[int, int]]:
-        """Signed-in and free agents per skill queue, in one pass over the signed-in agents."""
-        signed_in: dict[int, int] = dict.fromkeys(self.queues, 0)
-        free = dict(signed_in)
-        for agent in self.world.agents.values():
-            if not agent.signed_in:
-                continue
-            idle = self._free(agent)
-            for skill in agent.active_skills:
-                if skill.id in signed_in:
-                    signed_in[skill.id] += 1
-                    free[skill.id] += idle
-        return signed_in, free
+        """Signed-in and free agents per skill queue."""
+        return self._signed_in, self._available
 
     def _longest_wait(self, queue: Queue) -> float:
         first = next(iter(self._purge(queue).waiting.values()), None)
