@@ -399,3 +399,32 @@ def test_an_idle_agent_signed_in_to_a_queue_gets_its_waiting_call_at_once(world:
     assert _talking_with(world, AGENT) == []
     world.do("resetSkill", AGENT, path={"autoflag": "true"})
     assert _talking_with(world, AGENT) == [CUSTOMER]
+
+
+def test_a_call_rejected_back_to_its_queue_waits_first_and_goes_to_the_next_free_agent(world: SimulatedWorld) -> None:
+    world.sign_in(AGENT, autoanswer="false")
+    world.clock.advance(1)
+    first = _call(world)  # rings at 101
+    second = _call(world, OTHER_NUMBER)  # waits
+    world.drain_all()
+
+    world.do("reject", AGENT, body={"mode": 1})
+
+    assert world[AGENT].state == AgentState.BUSY
+    assert [call["callid"] for call in world.do("queryWaitCallInfoBySkillId", AGENT, path={"skillid": "2"})] == [
+        first["callid"], second["callid"]]
+    world.sign_in(COLLEAGUE, autoanswer="true")
+    assert _talking_with(world, COLLEAGUE) == [CUSTOMER]
+    assert world.model.queues.agent_statistics(AGENT)["offered"] == 1
+    assert world.model.queues.statistics(BILLING)["offered"] == 2  # offered to the queue once
+
+
+def test_a_rejected_call_without_its_queue_ends(world: SimulatedWorld) -> None:
+    world.sign_in(AGENT, autoanswer="false")
+    called = _call(world)
+    world.do("reject", AGENT, body={"mode": 2})
+    assert _waiting(world) == [] and str(called["callid"]) not in world.model.handles
+    world.sign_in(COLLEAGUE, autoanswer="false")
+    direct = world.offer_call(COLLEAGUE)  # not from a queue: mode 1 cannot send it anywhere
+    world.do("reject", COLLEAGUE, body={"mode": 1})
+    assert _waiting(world) == [] and direct not in world.model.handles

@@ -104,7 +104,8 @@ class Handling:
 
     call: Call
     skill: int | None  # None: a call that came another way (to the agent by name, a transfer, a consultation)
-    waited: float
+    since: float  # when the call reached its queue
+    waited: float  # seconds it waited there before it was offered
     answered_at: float | None = None
 
 
@@ -131,6 +132,7 @@ class QueueChapter:
         self.max_chats: dict[int, int] = {}  # setMaxChatNum: per VDN
         states.moved = self._moved
         calls.answered = self._answered
+        calls.returned_to_queue = self._returned
 
     # -- routing -----------------------------------------------------------------------------------------
     def _queue(self, skill: int | str) -> Queue:
@@ -207,8 +209,27 @@ class QueueChapter:
             self._figures(agent.agent_id).offered += 1
             waiting.patience += 1
             # Known before the offer: with auto-answer the agent answers inside it.
-            self._handling[agent.agent_id] = Handling(waiting.call, waiting.skill, self.world.now() - waiting.since)
+            self._handling[agent.agent_id] = Handling(waiting.call, waiting.skill, waiting.since,
+                                                      self.world.now() - waiting.since)
             self.calls.offer(agent, waiting.call)
+
+    def _returned(self, agent: Agent, call: Call) -> bool:
+        """The agent rejected a call the queue gave it, asking for it to go back: it waits again at the head of its
+        queue (it has waited longest) and is offered to the next free agent. False for a call from elsewhere."""
+        handling = self._handling.get(agent.agent_id)
+        customer = next((leg for leg in call.parties() if leg.handle is not None), None)
+        if handling is None or handling.call is not call or handling.skill is None or customer is None:
+            return False
+        del self._handling[agent.agent_id]
+        queue = self.queues[handling.skill]
+        agent_free = self._take_free_agent(queue)
+        waiting = Waiting(call, customer, handling.skill, handling.since)
+        if agent_free is not None:
+            self._route(agent_free, waiting)
+            return True
+        queue.waiting[str(customer.handle)] = waiting
+        queue.waiting.move_to_end(str(customer.handle), last=False)
+        return True
 
     def _next_waiting(self, agent: Agent) -> tuple[Queue, Waiting] | None:
         """The call that has waited longest in the agent's skill queues (callers gone are let go on the way)."""
@@ -295,13 +316,13 @@ class QueueChapter:
                 now = self.world.now()
                 for party in leg.call.agent_parties():
                     self._figures(str(party.agent_id)).callouts += 1
-                    self._handling.setdefault(str(party.agent_id), Handling(leg.call, None, 0.0, now))
+                    self._handling.setdefault(str(party.agent_id), Handling(leg.call, None, now, 0.0, now))
             return
         agent_id = str(leg.agent_id)
         figures = self._figures(agent_id)
         handling = self._handling.get(agent_id)
         if handling is None:  # not from a queue: timed for the agent's talk only
-            self._handling[agent_id] = handling = Handling(leg.call, None, 0.0)
+            self._handling[agent_id] = handling = Handling(leg.call, None, self.world.now(), 0.0)
         elif leg.call is not handling.call or handling.answered_at is not None:
             return
         handling.answered_at = self.world.now()
