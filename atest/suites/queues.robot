@@ -19,7 +19,8 @@ ${BILLING}          2
 ${BILLING_CODE}     60002
 ${FIRST}            101
 ${SECOND}           102
-${SIGNED_OUT}       103
+${THIRD}            103
+${SIGNED_OUT}       104
 ${NO_SUCH_SKILL}    42
 ${CALLER_1}         88880061
 ${CALLER_2}         88880062
@@ -71,6 +72,20 @@ A Waiting Call Goes To The Agent Whose Call Ends
     ${three}=    Simulate Inbound Call    caller=${CALLER_3}    skill=${BILLING}
     Leave After Call Work    agent=second
     Wait For Event    AgentEvent_Talking    callid=${three}    agent=second
+
+A Rejected Call Goes Back To The Head Of Its Queue
+    [Documentation]    Agent 103 (manual answer) rejects the call back to its queue and is set busy; the call waits
+    ...    ahead of the later one and goes to the next agent who becomes free.
+    Sign In Agent    ${THIRD}    ${AGENT_PASSWORD}    70003    alias=third
+    Wait For Event    AgentState_Ready    agent=third
+    ${one}=    Simulate Inbound Call    caller=${CALLER_1}    skill=${BILLING}
+    Wait For Event    AgentEvent_Ringing    callid=${one}    agent=third
+    ${two}=    Simulate Inbound Call    caller=${CALLER_2}    skill=${BILLING}
+    Reject Call    then=busy    agent=third
+    Wait For Events In Order    AgentEvent_No_Answer    AgentState_SetNotReady_Success    agent=third
+    Get Waiting Calls    skill=${BILLING}    validate    [c['callid'] for c in value] == [$one, $two]
+    Set Agent Ready    agent=first
+    Wait For Event    AgentEvent_Talking    callid=${one}    agent=first
 
 A Caller Gives Up While Waiting
     [Documentation]    One caller hangs up while waiting, another runs out of patience; the queue lets both go.
@@ -150,7 +165,7 @@ Refusals For What The VDN Does Not Have
     Should Be Equal    ${reply}[retcode]    000-002
 
 Refusals For An Agent Who Is Not Signed In
-    [Documentation]    Asking about agent 103, or as agent 103, who is not signed in: 100-006.
+    [Documentation]    Asking about agent 104, or as agent 104, who is not signed in: 100-006.
     Get Signed In Skill Queues    ${SIGNED_OUT}    expected_retcode=100-006
     Get Agent Nodes    of_agent=${SIGNED_OUT}    expected_retcode=100-006
     FOR    ${route}    IN    queryQueueLengthOnAgent    queryQueueLengthOnAgentSkills    querySkillQueueOnAgentVDN
