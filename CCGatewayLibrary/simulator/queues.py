@@ -5,8 +5,8 @@ happened. Also the monitoring routes (server time and version, cluster nodes), w
 
 Speed (bench/queues.py): each skill keeps its waiting calls in an ordered dict (first in, first out, and a caller
 who gives up leaves in O(1)) and its free agents in a heap by the time they became free, cleaned lazily: an entry
-counts only while its agent is still free with the same token. Becoming free looks at the agent's own skills only;
-nothing scans all agents except the queries that count agents per skill.
+counts only while its agent is still free with the same token. Becoming free looks at the agent's own skills only,
+and the agents signed in to and free for each queue are counted as states change: nothing walks all agents.
 """
 
 from __future__ import annotations
@@ -167,16 +167,17 @@ class QueueChapter:
                 raise SimulationError(f"no skill queue has access code {access_code}; the roster's are "
                                       f"{', '.join(sorted(self.by_access_code)) or 'none'}")
             skill = self.by_access_code[access_code]
-        if skill not in self.queues:
+        queue = self.queues.get(skill) if skill is not None else None
+        if queue is None:
             raise SimulationError(f"the VDN has no skill queue {skill}; it has {', '.join(map(str, self.queues))}")
-        queue = self.queues[int(str(skill))]
-        call, customer = self.calls.inbound_call(caller, queue.queue.access_code or str(skill), queue.queue.skill.id)
+        skill_id = queue.queue.skill.id
+        call, customer = self.calls.inbound_call(caller, queue.queue.access_code or str(skill_id), skill_id)
         queue.counts.offered += 1
+        waiting = Waiting(call, customer, skill_id, self.world.now())
         agent = self._take_free_agent(queue)
         if agent is not None:
-            self._route(agent, Waiting(call, customer, queue.queue.skill.id, self.world.now()))
+            self._route(agent, waiting)
             return {"callid": customer.handle, "queued": False, "agent": agent.agent_id}
-        waiting = Waiting(call, customer, queue.queue.skill.id, self.world.now())
         queue.waiting[str(customer.handle)] = waiting
         if patience is not None:
             self._give_up_after(waiting, patience)
@@ -532,10 +533,3 @@ class QueueChapter:
     def set_max_chats(self, agent: Agent, request: Request) -> None:
         self._vdn(request["path"]["vdnid"])
         self.max_chats[int(request["path"]["vdnid"])] = int(request["path"]["chatnum"])
-
-    # -- what the control interface tells ---------------------------------------------------------------
-    def describe(self) -> dict[str, Any]:
-        """Each queue's waiting calls (call IDs, oldest first) and figures."""
-        return {str(skill): {"waiting": list(self._purge(queue).waiting), **queue.counts.describe()}
-                for skill, queue in self.queues.items()}
-
