@@ -37,7 +37,7 @@ def trace_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     roster = tmp_path / "roster.json"
     built_in = json.loads((REPO / "CCGatewayLibrary" / "simulator" / "roster.json").read_text(encoding="utf-8"))
     agents = [dict(group, password=PLANTED_PASSWORD) for group in built_in["agents"]]  # same agents and skills
-    roster.write_text(json.dumps({"agents": agents}), encoding="utf-8")
+    roster.write_text(json.dumps({**built_in, "agents": agents}), encoding="utf-8")  # and its queues, VDN, IVRs
     results = tmp_path / "results"
     env = dict(os.environ, CCGW_SIM_ROSTER=str(roster), CCGW_AGENT_PASSWORD=PLANTED_PASSWORD)
     run = subprocess.run(

@@ -203,8 +203,9 @@ Statistics Should Have Grown
 
 Empty The Queues And Sign Out
     [Documentation]    Callers still waiting give up, so the next test starts with empty queues.
-    FOR    ${skill}    IN    1    2    3
-        ${waiting}=    Get Waiting Calls    ${skill}    agent=first
+    ${queues}=    Get VDN Skill Queues    agent=first
+    FOR    ${queue}    IN    @{queues}
+        ${waiting}=    Get Waiting Calls    ${queue}[id]    agent=first
         FOR    ${call}    IN    @{waiting}
             Simulate Caller Gives Up    ${call}[callid]
         END
