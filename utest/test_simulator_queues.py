@@ -5,13 +5,16 @@ replies are checked against the catalogue, as the server does."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from simulated_world import COLLEAGUES, CUSTOMER, OTHER_NUMBER, START, SimulatedWorld, Worlds
 
 from CCGatewayLibrary.catalogue.states import AgentState
 from CCGatewayLibrary.simulator.model import SimulatorConfig
+from CCGatewayLibrary.simulator.roster import Roster, RosterError
 from CCGatewayLibrary.simulator.world import SimulationError
 from CCGatewayLibrary.version import VERSION
 
@@ -428,3 +431,36 @@ def test_a_rejected_call_without_its_queue_ends(world: SimulatedWorld) -> None:
     direct = world.offer_call(COLLEAGUE)  # not from a queue: mode 1 cannot send it anywhere
     world.do("reject", COLLEAGUE, body={"mode": 1})
     assert _waiting(world) == [] and direct not in world.model.handles
+
+
+AGENTS = [{"ids": "101-102", "password": "x", "skills": [{"id": 7, "name": "billing", "mediatype": 5}]}]
+
+
+def test_a_roster_names_its_queues_vdn_and_ivrs(tmp_path: Path) -> None:
+    path = tmp_path / "roster.json"
+    path.write_text(json.dumps({"agents": AGENTS, "vdn": 4, "ivrs": [{"id": 2, "access": "5100"}],
+                                "skills": [{"id": 9, "name": "sales", "mediatype": 5, "accessCode": "5109"}]}),
+                    encoding="utf-8")
+    roster = Roster.load(path)
+    assert (roster.vdn, [ivr.access for ivr in roster.ivrs]) == (4, ["5100"])
+    assert {skill: queue.access_code for skill, queue in roster.queues.items()} == {9: "5109", 7: ""}
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ({"skills": {"id": 1}}, "skills: must be a list of skill queues"),
+    ({"skills": [{"id": "a", "name": "x", "mediatype": 5}]}, "skills[0]: needs id (a number), name and mediatype"),
+    ({"skills": [{"id": 1, "name": "x", "mediatype": 5}, {"id": 1, "name": "y", "mediatype": 5}]},
+     "skills[1]: skill queue 1 is listed twice"),
+    ({"skills": [{"id": 1, "name": "x", "mediatype": 5, "accessCode": "6"},
+                 {"id": 2, "name": "y", "mediatype": 5, "accessCode": "6"}]},
+     "skills[1].accessCode: 6 already reaches another queue"),
+    ({"vdn": "one"}, "vdn: must be a whole number, the VDN's ID, got 'one'"),
+    ({"ivrs": [{"id": 1}]}, "ivrs: each needs id (a number) and access (text)"),
+])
+def test_a_roster_with_broken_queues_is_refused_naming_the_place(tmp_path: Path, extra: dict[str, object],
+                                                                 message: str) -> None:
+    path = tmp_path / "roster.json"
+    path.write_text(json.dumps({"agents": AGENTS, **extra}), encoding="utf-8")
+    with pytest.raises(RosterError) as caught:
+        Roster.load(path)
+    assert message in str(caught.value)
