@@ -185,6 +185,7 @@ QUEUE_SCENARIOS: dict[str, Setup] = {
     "queryStatInfoOfAcd": _colleagues(),
     "queryWaitCallInfoBySkillId": _call_waiting,
     "setAgentTimeOut": _colleagues({"path": {"flag": "true"}}),
+    "queryCallStatisticsInfoEx": _colleagues(),
     "setMaxChatNum": _colleagues({"path": {"vdnid": "1", "chatnum": "3"}}),
 }
 

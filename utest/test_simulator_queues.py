@@ -5,13 +5,16 @@ replies are checked against the catalogue, as the server does."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from simulated_world import COLLEAGUES, CUSTOMER, OTHER_NUMBER, START, SimulatedWorld, Worlds
 
 from CCGatewayLibrary.catalogue.states import AgentState
 from CCGatewayLibrary.simulator.model import SimulatorConfig
+from CCGatewayLibrary.simulator.roster import Roster, RosterError
 from CCGatewayLibrary.simulator.world import SimulationError
 from CCGatewayLibrary.version import VERSION
 
@@ -321,3 +324,143 @@ def test_an_agent_free_for_two_queues_gets_the_call_that_waited_longest_in_eithe
     _call(world, OTHER_NUMBER, 1)  # queue 1 comes first among the agent's skills, but this call came later
     world.do("sayFree", AGENT)
     assert _talking_with(world, AGENT) == [CUSTOMER]
+
+
+def test_the_agents_call_statistics_count_what_it_did(world: SimulatedWorld) -> None:
+    world.sign_in(AGENT, autoanswer="false")  # idle from START
+    world.clock.advance(1)
+    direct = world.offer_call(AGENT)  # to the agent by name, answered after 2 s of ringing
+    world.clock.advance(2)
+    world.do("answer", AGENT)
+    world.clock.advance(20)
+    world.model.customer_hangs_up(direct)
+    world.do("sayBusy", AGENT)
+    world.clock.advance(30)
+    world.do("sayFree", AGENT)
+    world.do("rest", AGENT, path={"time": "60", "restcause": "3"})
+    world.clock.advance(15)
+    world.do("cancelRest", AGENT)
+    world.do("callout", AGENT, body={"called": OTHER_NUMBER})
+    world.timers.run_all()  # the far end answers
+    world.clock.advance(5)
+    world.do("release", AGENT)
+    routed = _call(world)  # from the queue, ringing
+    world.do("answer", AGENT)
+    world.clock.advance(10)
+    world.model.customer_hangs_up(str(routed["callid"]))
+
+    statistics = world.do("queryCallStatisticsInfo", AGENT)
+    assert {name: value for name, value in statistics.items() if value} == {
+        "talktime": 35, "answernums": 2, "calloutnums": 1, "busynums": 1, "busytime": 30, "restnums": 1,
+        "resttime": 15}
+    assert len(statistics) == 18
+    assert world.do("queryCallStatisticsInfoEx", AGENT) == {"talktime": 35, "answernums": 2, "calloutnums": 1}
+    assert world.model.queues.agent_statistics(AGENT) == {"offered": 1, "answered": 2, "abandoned": 0,
+                                                          "averageWait": 0, "talkTime": 35.0}
+
+
+def test_the_ivrs_hold_no_calls(world: SimulatedWorld) -> None:
+    _sign_in(world, AGENT)
+    assert world.do("queryCallCountByIVRId", AGENT, path={"ivrid": "1"}) == 0
+    assert world.do("queryWaitCallInfoByIVRId", AGENT, path={"ivrid": "1"}) == []
+    world.refused("000-002", "queryCallCountByIVRId", AGENT, path={"ivrid": "9"})
+    world.refused("000-002", "queryWaitCallInfoByIVRId", AGENT, path={"ivrid": "9"})
+
+
+def _counted_by_hand(world: SimulatedWorld) -> tuple[dict[int, int], dict[int, int]]:
+    signed_in = dict.fromkeys(world.model.queues.queues, 0)
+    free = dict(signed_in)
+    for agent in world.model.agents.values():
+        for skill in agent.active_skills if agent.signed_in else ():
+            signed_in[skill.id] += 1
+            free[skill.id] += agent.state == AgentState.IDLE and not agent.calls
+    return signed_in, free
+
+
+def test_the_agents_counted_per_queue_follow_every_change(world: SimulatedWorld) -> None:
+    steps: list[Callable[[], object]] = [
+        lambda: _sign_in(world, *COLLEAGUES),
+        lambda: world.do("sayBusy", AGENT),
+        lambda: world.do("resetSkill", COLLEAGUE, path={"autoflag": "false"}, query={"skillid": "1"}),
+        lambda: world.offer_call(THIRD),
+        lambda: world.do("rest", AGENT, path={"time": "60", "restcause": "3"}),
+        lambda: _sign_in(world, "900"),
+        lambda: world.do("adjustSkill", "900", body={"workNo": THIRD, "skills": [BILLING]}),
+        lambda: world.do("release", THIRD),
+        lambda: world.do("logout", COLLEAGUE),
+    ]
+    for step in steps:
+        step()
+        assert world.model.queues._agents_per_skill() == _counted_by_hand(world)
+    assert world.model.queues._agents_per_skill()[0] == {1: 2, BILLING: 3, NOBODYS: 0}
+
+
+def test_an_idle_agent_signed_in_to_a_queue_gets_its_waiting_call_at_once(world: SimulatedWorld) -> None:
+    _sign_in(world, AGENT)
+    world.do("resetSkill", AGENT, path={"autoflag": "false"}, query={"skillid": "1"})
+    _call(world)  # to billing, which 101 is no longer signed in to: waits
+    assert _talking_with(world, AGENT) == []
+    world.do("resetSkill", AGENT, path={"autoflag": "true"})
+    assert _talking_with(world, AGENT) == [CUSTOMER]
+
+
+def test_a_call_rejected_back_to_its_queue_waits_first_and_goes_to_the_next_free_agent(world: SimulatedWorld) -> None:
+    world.sign_in(AGENT, autoanswer="false")
+    world.clock.advance(1)
+    first = _call(world)  # rings at 101
+    second = _call(world, OTHER_NUMBER)  # waits
+    world.drain_all()
+
+    world.do("reject", AGENT, body={"mode": 1})
+
+    assert world[AGENT].state == AgentState.BUSY
+    assert [call["callid"] for call in world.do("queryWaitCallInfoBySkillId", AGENT, path={"skillid": "2"})] == [
+        first["callid"], second["callid"]]
+    world.sign_in(COLLEAGUE, autoanswer="true")
+    assert _talking_with(world, COLLEAGUE) == [CUSTOMER]
+    assert world.model.queues.agent_statistics(AGENT)["offered"] == 1
+    assert world.model.queues.statistics(BILLING)["offered"] == 2  # offered to the queue once
+
+
+def test_a_rejected_call_without_its_queue_ends(world: SimulatedWorld) -> None:
+    world.sign_in(AGENT, autoanswer="false")
+    called = _call(world)
+    world.do("reject", AGENT, body={"mode": 2})
+    assert _waiting(world) == [] and str(called["callid"]) not in world.model.handles
+    world.sign_in(COLLEAGUE, autoanswer="false")
+    direct = world.offer_call(COLLEAGUE)  # not from a queue: mode 1 cannot send it anywhere
+    world.do("reject", COLLEAGUE, body={"mode": 1})
+    assert _waiting(world) == [] and direct not in world.model.handles
+
+
+AGENTS = [{"ids": "101-102", "password": "x", "skills": [{"id": 7, "name": "billing", "mediatype": 5}]}]
+
+
+def test_a_roster_names_its_queues_vdn_and_ivrs(tmp_path: Path) -> None:
+    path = tmp_path / "roster.json"
+    path.write_text(json.dumps({"agents": AGENTS, "vdn": 4, "ivrs": [{"id": 2, "access": "5100"}],
+                                "skills": [{"id": 9, "name": "sales", "mediatype": 5, "accessCode": "5109"}]}),
+                    encoding="utf-8")
+    roster = Roster.load(path)
+    assert (roster.vdn, [ivr.access for ivr in roster.ivrs]) == (4, ["5100"])
+    assert {skill: queue.access_code for skill, queue in roster.queues.items()} == {9: "5109", 7: ""}
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ({"skills": {"id": 1}}, "skills: must be a list of skill queues"),
+    ({"skills": [{"id": "a", "name": "x", "mediatype": 5}]}, "skills[0]: needs id (a number), name and mediatype"),
+    ({"skills": [{"id": 1, "name": "x", "mediatype": 5}, {"id": 1, "name": "y", "mediatype": 5}]},
+     "skills[1]: skill queue 1 is listed twice"),
+    ({"skills": [{"id": 1, "name": "x", "mediatype": 5, "accessCode": "6"},
+                 {"id": 2, "name": "y", "mediatype": 5, "accessCode": "6"}]},
+     "skills[1].accessCode: 6 already reaches another queue"),
+    ({"vdn": "one"}, "vdn: must be a whole number, the VDN's ID, got 'one'"),
+    ({"ivrs": [{"id": 1}]}, "ivrs: each needs id (a number) and access (text)"),
+])
+def test_a_roster_with_broken_queues_is_refused_naming_the_place(tmp_path: Path, extra: dict[str, object],
+                                                                 message: str) -> None:
+    path = tmp_path / "roster.json"
+    path.write_text(json.dumps({"agents": AGENTS, **extra}), encoding="utf-8")
+    with pytest.raises(RosterError) as caught:
+        Roster.load(path)
+    assert message in str(caught.value)

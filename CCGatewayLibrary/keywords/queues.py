@@ -126,6 +126,39 @@ class QueueKeywords(LibraryComponent):
                          assertion_operator, assertion_expected, message, "statistics",
                          path={"skillid": skill_id}, log=f"Statistics of skill queue {skill_id}")
 
+    @keyword(tags=["queues", "queryCallStatisticsInfoEx", "queryCallStatisticsInfo"])
+    def get_agent_statistics(self, assertion_operator: AssertionOperator | None = None,
+                             assertion_expected: Any = None, message: str | None = None, full: bool = False,
+                             agent: str | None = None, expected_retcode: Retcodes = SUCCESS) -> dict[str, Any] | None:
+        """Returns the agent's call statistics of today: ``talktime`` (seconds), ``answernums`` (calls answered)
+        and ``calloutnums`` (outbound calls), from ``queryCallStatisticsInfoEx``.
+
+        ``full=True`` reads every figure instead (``queryCallStatisticsInfo``: also ``busynums``, ``busytime``,
+        ``restnums``, ``resttime``, transfers, holds and more); the vendor warns that calling it often slows the
+        gateway down. The simulator counts since it started.
+
+        | `Get Agent Statistics` | validate | value['answernums'] == 2 |
+        | ${figures} = | `Get Agent Statistics` | full=True | agent=second |
+        """
+        interface = "queryCallStatisticsInfo" if full else "queryCallStatisticsInfoEx"
+        return self._get("Get Agent Statistics", interface, agent, expected_retcode, assertion_operator,
+                         assertion_expected, message, "statistics", log="Agent's call statistics")
+
+    @keyword(tags=["queues", "queryWaitCallInfoByIVRId", "queryCallCountByIVRId"])
+    def get_ivr_calls(self, ivr: int, assertion_operator: AssertionOperator | None = None,
+                      assertion_expected: Any = None, message: str | None = None, count_only: bool = False,
+                      agent: str | None = None, expected_retcode: Retcodes = SUCCESS) -> Any:
+        """Returns the calls waiting on IVR ``ivr`` (``queryWaitCallInfoByIVRId``), or with ``count_only=True``
+        how many calls are on it (``queryCallCountByIVRId``); routes no vendor page documents. The simulator's
+        IVRs hold no calls.
+
+        | `Get IVR Calls` | 1 | ``==`` | ${{[]}} |
+        | `Get IVR Calls` | 1 | ``==`` | ${0} | count_only=True |
+        """
+        interface = "queryCallCountByIVRId" if count_only else "queryWaitCallInfoByIVRId"
+        return self._get("Get IVR Calls", interface, agent, expected_retcode, assertion_operator, assertion_expected,
+                         message, "calls", path={"ivrid": str(ivr)}, log=f"Calls on IVR {ivr}")
+
     @keyword(tags=["queues", "queryStatInfoOfAcd", "querySkillStatWithVdn"])
     def get_acd_statistics(self, assertion_operator: AssertionOperator | None = None, assertion_expected: Any = None,
                            message: str | None = None, skills: list[int] | None = None, agent: str | None = None,

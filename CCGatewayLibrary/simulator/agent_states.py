@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from ..catalogue.states import AgentState
 from . import events
+from .roster import Skill
 from .world import Agent, Event, Refused, World
 
 IDLE, BUSY, WORK, REST, TALKING, SIGNED_OUT = (AgentState.IDLE, AgentState.BUSY, AgentState.WORK, AgentState.REST,
@@ -238,6 +239,12 @@ class AgentStateMachine:
         self.world.drop_queue(agent)
         for name in announced:
             self.world.send(agent, events.FACTORIES[name](agent, events.NO_REASON))
+
+    def signed_in_to(self, agent: Agent, skills: tuple[Skill, ...]) -> None:
+        """The agent now takes calls from these skill queues (resetSkill, an inspector's adjustSkill); reported
+        like a change of state, so the queues count it and offer it a call it can take now."""
+        agent.active_skills = skills
+        self.moved(agent, agent.state)
 
     # -- what calls do to an agent ------------------------------------------------------------------------
     def call_began(self, agent: Agent, *, announced: bool) -> None:

@@ -163,10 +163,10 @@ class AgentChapter:
     @serves("resetSkill")
     def reset_skills(self, agent: Agent, request: Request) -> dict[str, Any]:
         if str(request["path"]["autoflag"]).lower() == "true":
-            agent.active_skills = agent.skills
+            self.states.signed_in_to(agent, agent.skills)
         else:
             wanted = {part for part in str(request["query"].get("skillid") or "").split(";") if part}
-            agent.active_skills = tuple(s for s in agent.skills if str(s.id) in wanted)
+            self.states.signed_in_to(agent, tuple(s for s in agent.skills if str(s.id) in wanted))
         return {}
 
     @serves("queryAgentSkills")

@@ -44,6 +44,8 @@ class CallChapter:
         self._call_numbers = itertools.count(1)
         # Told of each leg answered (the queues count a routed call as answered and time its talk from here).
         self.answered: Callable[[Leg], None] = lambda leg: None
+        # Asked whether a rejected call goes back to a queue (reject's mode 1), which then keeps it (True).
+        self.returned_to_queue: Callable[[Agent, Call], bool] = lambda agent, call: False
 
     # -- building blocks ---------------------------------------------------------------------------
     def _new_call(self, feature: Feature, caller: str, called: str, *, data: str = "",
@@ -284,13 +286,15 @@ class CallChapter:
         if not ringing:
             raise Refused("200-002", "no call is ringing")
         call = ringing[0].call
+        back_to_queue = int(body["mode"]) == 1
         self.world.detach(ringing[0])
-        # Mode 1 sends the call back to its queue; the simulator has no queue, so the customer's call ends either way.
-        for rest in list(call.legs):
-            self.world.detach(rest)
+        # Mode 1 sends a call that came from a skill queue back to it; any other call ends for the customer.
+        if not (back_to_queue and self.returned_to_queue(agent, call)):
+            for rest in list(call.legs):
+                self.world.detach(rest)
         self.world.send(agent, events.no_answer(call))
         self.world.send(agent, events.phone_release(PhoneState.AGENT_HUNG_UP))
-        self.states.rejected(agent, back_to_queue=int(body["mode"]) == 1)
+        self.states.rejected(agent, back_to_queue=back_to_queue)
 
     @serves("hold")
     def hold(self, agent: Agent, request: Request | None = None) -> None:

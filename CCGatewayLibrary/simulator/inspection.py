@@ -247,7 +247,7 @@ class InspectionChapter:
         if unknown:
             raise Refused(BAD_PARAMETER, f"agent {target.agent_id} is not configured for skill queue(s) "
                                          f"{', '.join(map(str, unknown))}")
-        target.active_skills = tuple(configured[skill] for skill in dict.fromkeys(wanted))
+        self.states.signed_in_to(target, tuple(configured[skill] for skill in dict.fromkeys(wanted)))
 
     # -- routes without a vendor page ---------------------------------------------------------------
     @serves("queryAllMonitoredAgents")

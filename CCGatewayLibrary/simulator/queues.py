@@ -5,8 +5,8 @@ happened. Also the monitoring routes (server time and version, cluster nodes), w
 
 Speed (bench/queues.py): each skill keeps its waiting calls in an ordered dict (first in, first out, and a caller
 who gives up leaves in O(1)) and its free agents in a heap by the time they became free, cleaned lazily: an entry
-counts only while its agent is still free with the same token. Becoming free looks at the agent's own skills only;
-nothing scans all agents except the queries that count agents per skill.
+counts only while its agent is still free with the same token. Becoming free looks at the agent's own skills only,
+and the agents signed in to and free for each queue are counted as states change: nothing walks all agents.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from ..version import VERSION
 from .agent_states import AgentStateMachine
 from .agents import SERVER_NAME
 from .calls import CallChapter
+from .events import Feature
 from .operations import Request, serves
 from .roster import SkillQueue
-from .world import Agent, Call, Leg, Refused, SimulationError, World
+from .world import Agent, Call, Leg, Refused, Role, SimulationError, World
 
 BAD_PARAMETER = "000-002"  # the common code for a parameter that fails validation: a queue or VDN not there
 # What the ACD statistics say in fields the simulator has nothing for: the documented example's values.
@@ -33,6 +34,9 @@ UNUSED = {"loadFactor": 65535, "estWaitTime": 0, "transferFlg": 0, "transferDevi
 NO_CALL_ID = {"dateTime": 4294967295000, "dsn": 65535, "server": 255, "handle": 255}
 SERVICE_TYPE, REAL_QUEUE = 1, 1  # every simulated queue is a real queue of service type 1 (the example's values)
 MAX_QUEUE_SIZE = 100  # the documented example's maxQueueSize; the simulator does not turn callers away
+# queryCallStatisticsInfo's figures the simulator has nothing to count from: answered 0.
+NOT_COUNTED = ("noanswernums", "intercallnums", "interhelpnums", "transfernums", "transferoutnums",
+               "transferivrnums", "redirectnums", "keepnums", "restoutnums", "restouttime", "agentrelease")
 
 
 @dataclass(eq=False)
@@ -63,6 +67,30 @@ class Counts:
 
 
 @dataclass
+class AgentFigures(Counts):
+    """An agent's figures: the calls the queues gave it (``offered``, their ``waited``), every call it answered and
+    their talk, connected outbound calls, and its busy and rest spells."""
+
+    from_queues: int = 0  # answered calls that came from a queue, whose waits ``waited`` sums
+    callouts: int = 0
+    busy: int = 0
+    busy_seconds: float = 0.0
+    rests: int = 0
+    rest_seconds: float = 0.0
+
+    def describe(self) -> dict[str, Any]:
+        return {**super().describe(),
+                "averageWait": round(self.waited / self.from_queues, 3) if self.from_queues else 0}
+
+    def call_statistics(self) -> dict[str, int]:
+        """The figures as queryCallStatisticsInfo names them; what the simulator does not count is 0."""
+        counted = {"talktime": int(self.talk), "answernums": self.answered, "calloutnums": self.callouts,
+                   "busynums": self.busy, "busytime": int(self.busy_seconds), "restnums": self.rests,
+                   "resttime": int(self.rest_seconds)}
+        return {**dict.fromkeys(NOT_COUNTED, 0), **counted}
+
+
+@dataclass
 class Queue:
     queue: SkillQueue
     waiting: OrderedDict[str, Waiting] = field(default_factory=OrderedDict)  # by call ID handed out, oldest first
@@ -75,8 +103,9 @@ class Handling:
     """A call the queues gave an agent, until the agent's talk ends."""
 
     call: Call
-    skill: int
-    waited: float
+    skill: int | None  # None: a call that came another way (to the agent by name, a transfer, a consultation)
+    since: float  # when the call reached its queue
+    waited: float  # seconds it waited there before it was offered
     answered_at: float | None = None
 
 
@@ -92,11 +121,18 @@ class QueueChapter:
         self._tokens = itertools.count(1)
         self._free_token: dict[str, int] = {}  # agent ID -> token of its current free spell
         self._handling: dict[str, Handling] = {}  # agent ID -> the routed call it handles
-        self.agent_counts: dict[str, Counts] = {}
+        self.agent_counts: dict[str, AgentFigures] = {}
+        self._state_since: dict[str, float] = {}  # agent ID -> when it entered its current state
+        # Agents signed in to and free for each queue, kept up to date at each change the state machine reports:
+        # what each agent is counted for (its queues, whether free) is undone before it is counted again.
+        self._signed_in: dict[int, int] = dict.fromkeys(self.queues, 0)
+        self._available: dict[int, int] = dict.fromkeys(self.queues, 0)
+        self._counted: dict[str, tuple[tuple[int, ...], bool]] = {}
         self.timeout_enabled = True  # setAgentTimeOut's flag, reported by systemstate
         self.max_chats: dict[int, int] = {}  # setMaxChatNum: per VDN
         states.moved = self._moved
         calls.answered = self._answered
+        calls.returned_to_queue = self._returned
 
     # -- routing -----------------------------------------------------------------------------------------
     def _queue(self, skill: int | str) -> Queue:
@@ -131,16 +167,17 @@ class QueueChapter:
                 raise SimulationError(f"no skill queue has access code {access_code}; the roster's are "
                                       f"{', '.join(sorted(self.by_access_code)) or 'none'}")
             skill = self.by_access_code[access_code]
-        if skill not in self.queues:
+        queue = self.queues.get(skill) if skill is not None else None
+        if queue is None:
             raise SimulationError(f"the VDN has no skill queue {skill}; it has {', '.join(map(str, self.queues))}")
-        queue = self.queues[int(str(skill))]
-        call, customer = self.calls.inbound_call(caller, queue.queue.access_code or str(skill), queue.queue.skill.id)
+        skill_id = queue.queue.skill.id
+        call, customer = self.calls.inbound_call(caller, queue.queue.access_code or str(skill_id), skill_id)
         queue.counts.offered += 1
+        waiting = Waiting(call, customer, skill_id, self.world.now())
         agent = self._take_free_agent(queue)
         if agent is not None:
-            self._route(agent, Waiting(call, customer, queue.queue.skill.id, self.world.now()))
+            self._route(agent, waiting)
             return {"callid": customer.handle, "queued": False, "agent": agent.agent_id}
-        waiting = Waiting(call, customer, queue.queue.skill.id, self.world.now())
         queue.waiting[str(customer.handle)] = waiting
         if patience is not None:
             self._give_up_after(waiting, patience)
@@ -170,12 +207,30 @@ class QueueChapter:
         """The call goes to the agent: offered there, counted for the skill and the agent."""
         with self.world.caused_by(None):  # the platform routes it, not the request that freed the agent
             self._free_token.pop(agent.agent_id, None)
-            counts = self.agent_counts.setdefault(agent.agent_id, Counts())
-            counts.offered += 1
+            self._figures(agent.agent_id).offered += 1
             waiting.patience += 1
             # Known before the offer: with auto-answer the agent answers inside it.
-            self._handling[agent.agent_id] = Handling(waiting.call, waiting.skill, self.world.now() - waiting.since)
+            self._handling[agent.agent_id] = Handling(waiting.call, waiting.skill, waiting.since,
+                                                      self.world.now() - waiting.since)
             self.calls.offer(agent, waiting.call)
+
+    def _returned(self, agent: Agent, call: Call) -> bool:
+        """The agent rejected a call the queue gave it, asking for it to go back: it waits again at the head of its
+        queue (it has waited longest) and is offered to the next free agent. False for a call from elsewhere."""
+        handling = self._handling.get(agent.agent_id)
+        customer = next((leg for leg in call.parties() if leg.handle is not None), None)
+        if handling is None or handling.call is not call or handling.skill is None or customer is None:
+            return False
+        del self._handling[agent.agent_id]
+        queue = self.queues[handling.skill]
+        agent_free = self._take_free_agent(queue)
+        waiting = Waiting(call, customer, handling.skill, handling.since)
+        if agent_free is not None:
+            self._route(agent_free, waiting)
+            return True
+        queue.waiting[str(customer.handle)] = waiting
+        queue.waiting.move_to_end(str(customer.handle), last=False)
+        return True
 
     def _next_waiting(self, agent: Agent) -> tuple[Queue, Waiting] | None:
         """The call that has waited longest in the agent's skill queues (callers gone are let go on the way)."""
@@ -193,7 +248,27 @@ class QueueChapter:
         return best
 
     # -- what agents' state changes and answers tell the queues -------------------------------------------
+    def _figures(self, agent_id: str) -> AgentFigures:
+        return self.agent_counts.setdefault(agent_id, AgentFigures())
+
+    def _recount(self, agent: Agent) -> None:
+        skills, free = self._counted.pop(agent.agent_id, ((), False))
+        for skill in skills:
+            self._signed_in[skill] -= 1
+            self._available[skill] -= free
+        if not agent.signed_in:
+            return
+        skills = tuple(skill.id for skill in agent.active_skills if skill.id in self.queues)
+        free = self._free(agent)
+        for skill in skills:
+            self._signed_in[skill] += 1
+            self._available[skill] += free
+        self._counted[agent.agent_id] = (skills, free)
+
     def _moved(self, agent: Agent, before: AgentState) -> None:
+        self._recount(agent)
+        if agent.state != before:
+            self._spell_ended(agent, before)
         if before == AgentState.TALKING and agent.state != AgentState.TALKING:
             self._talk_ended(agent)
         if not self._free(agent):
@@ -220,22 +295,54 @@ class QueueChapter:
         queue.free = [entry for entry in queue.free if self._free_token.get(entry[2]) == entry[1]]
         heapq.heapify(queue.free)
 
+    def _spell_ended(self, agent: Agent, before: AgentState) -> None:
+        """Counts the busy or rest spell the agent left, and starts timing the state it entered."""
+        now = self.world.now()
+        began = self._state_since.get(agent.agent_id, now)
+        self._state_since[agent.agent_id] = now
+        figures = self._figures(agent.agent_id)
+        if before == AgentState.BUSY:
+            figures.busy_seconds += now - began
+        elif before == AgentState.REST:
+            figures.rest_seconds += now - began
+        if agent.state == AgentState.BUSY:
+            figures.busy += 1
+        elif agent.state == AgentState.REST:
+            figures.rests += 1
+
     def _answered(self, leg: Leg) -> None:
-        handling = self._handling.get(str(leg.agent_id))
-        if handling is None or leg.call is not handling.call or handling.answered_at is not None:
+        """A leg was answered: an agent took a call offered to it, or the far end of an agent's outbound call."""
+        if leg.role is not Role.AGENT:
+            if leg.call.feature == Feature.OUTBOUND:
+                now = self.world.now()
+                for party in leg.call.agent_parties():
+                    self._figures(str(party.agent_id)).callouts += 1
+                    self._handling.setdefault(str(party.agent_id), Handling(leg.call, None, now, 0.0, now))
+            return
+        agent_id = str(leg.agent_id)
+        figures = self._figures(agent_id)
+        handling = self._handling.get(agent_id)
+        if handling is None:  # not from a queue: timed for the agent's talk only
+            self._handling[agent_id] = handling = Handling(leg.call, None, self.world.now(), 0.0)
+        elif leg.call is not handling.call or handling.answered_at is not None:
             return
         handling.answered_at = self.world.now()
-        for counts in (self.queues[handling.skill].counts, self.agent_counts[str(leg.agent_id)]):
-            counts.answered += 1
-            counts.waited += handling.waited
+        figures.answered += 1
+        if handling.skill is not None:
+            queue = self.queues[handling.skill].counts
+            queue.answered += 1
+            queue.waited += handling.waited
+            figures.from_queues += 1
+            figures.waited += handling.waited
 
     def _talk_ended(self, agent: Agent) -> None:
         handling = self._handling.pop(agent.agent_id, None)
         if handling is None or handling.answered_at is None:
             return
         talk = self.world.now() - handling.answered_at
-        self.queues[handling.skill].counts.talk += talk
-        self.agent_counts[agent.agent_id].talk += talk
+        if handling.skill is not None:
+            self.queues[handling.skill].counts.talk += talk
+        self._figures(agent.agent_id).talk += talk
 
     # -- figures -------------------------------------------------------------------------------------------
     @staticmethod
@@ -251,18 +358,8 @@ class QueueChapter:
         return len(self._purge(self.queues[skill]).waiting)
 
     def _agents_per_skill(self) -> tuple[dict[int, int], dict[int, int]]:
-        """Signed-in and free agents per skill queue, in one pass over the signed-in agents."""
-        signed_in: dict[int, int] = dict.fromkeys(self.queues, 0)
-        free = dict(signed_in)
-        for agent in self.world.agents.values():
-            if not agent.signed_in:
-                continue
-            idle = self._free(agent)
-            for skill in agent.active_skills:
-                if skill.id in signed_in:
-                    signed_in[skill.id] += 1
-                    free[skill.id] += idle
-        return signed_in, free
+        """Signed-in and free agents per skill queue."""
+        return self._signed_in, self._available
 
     def _longest_wait(self, queue: Queue) -> float:
         first = next(iter(self._purge(queue).waiting.values()), None)
@@ -279,7 +376,7 @@ class QueueChapter:
     def agent_statistics(self, agent_id: str) -> dict[str, Any]:
         """What the calls the queues gave the agent came to (for the call-statistics routes and the control
         interface)."""
-        return self.agent_counts.get(agent_id, Counts()).describe()
+        return self.agent_counts.get(agent_id, AgentFigures()).describe()
 
     def _acd_item(self, queue: Queue, signed_in: dict[int, int], free: dict[int, int]) -> dict[str, Any]:
         skill = queue.queue.skill.id
@@ -358,6 +455,29 @@ class QueueChapter:
             raise Refused(BAD_PARAMETER, f"no VDN {vdnid}: the simulator's agents are all in VDN "
                                          f"{self.world.roster.vdn}")
 
+    @serves("queryCallStatisticsInfo")
+    def call_statistics(self, agent: Agent, request: Request) -> dict[str, int]:
+        return self._figures(agent.agent_id).call_statistics()
+
+    @serves("queryCallStatisticsInfoEx")
+    def call_statistics_in_short(self, agent: Agent, request: Request) -> dict[str, int]:
+        figures = self._figures(agent.agent_id).call_statistics()
+        return {name: figures[name] for name in ("talktime", "answernums", "calloutnums")}
+
+    def _ivr(self, ivrid: str) -> None:
+        if all(ivr.id != int(ivrid) for ivr in self.world.roster.ivrs):
+            raise Refused(BAD_PARAMETER, f"the VDN has no IVR {ivrid}")
+
+    @serves("queryCallCountByIVRId")
+    def calls_on_ivr(self, agent: Agent, request: Request) -> int:
+        self._ivr(request["path"]["ivrid"])
+        return 0  # the simulator's IVRs hold no calls
+
+    @serves("queryWaitCallInfoByIVRId")
+    def calls_waiting_on_ivr(self, agent: Agent, request: Request) -> list[dict[str, Any]]:
+        self._ivr(request["path"]["ivrid"])
+        return []
+
     # -- querymonitor -------------------------------------------------------------------------------------
     @serves("queryServerTime")
     def server_time(self, agent: Agent, request: Request) -> int:
@@ -413,10 +533,3 @@ class QueueChapter:
     def set_max_chats(self, agent: Agent, request: Request) -> None:
         self._vdn(request["path"]["vdnid"])
         self.max_chats[int(request["path"]["vdnid"])] = int(request["path"]["chatnum"])
-
-    # -- what the control interface tells ---------------------------------------------------------------
-    def describe(self) -> dict[str, Any]:
-        """Each queue's waiting calls (call IDs, oldest first) and figures."""
-        return {str(skill): {"waiting": list(self._purge(queue).waiting), **queue.counts.describe()}
-                for skill, queue in self.queues.items()}
-

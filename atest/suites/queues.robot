@@ -19,7 +19,8 @@ ${BILLING}          2
 ${BILLING_CODE}     60002
 ${FIRST}            101
 ${SECOND}           102
-${SIGNED_OUT}       103
+${THIRD}            103
+${SIGNED_OUT}       104
 ${NO_SUCH_SKILL}    42
 ${CALLER_1}         88880061
 ${CALLER_2}         88880062
@@ -72,6 +73,20 @@ A Waiting Call Goes To The Agent Whose Call Ends
     Leave After Call Work    agent=second
     Wait For Event    AgentEvent_Talking    callid=${three}    agent=second
 
+A Rejected Call Goes Back To The Head Of Its Queue
+    [Documentation]    Agent 103 (manual answer) rejects the call back to its queue and is set busy; the call waits
+    ...    ahead of the later one and goes to the next agent who becomes free.
+    Sign In Agent    ${THIRD}    ${AGENT_PASSWORD}    70003    alias=third
+    Wait For Event    AgentState_Ready    agent=third
+    ${one}=    Simulate Inbound Call    caller=${CALLER_1}    skill=${BILLING}
+    Wait For Event    AgentEvent_Ringing    callid=${one}    agent=third
+    ${two}=    Simulate Inbound Call    caller=${CALLER_2}    skill=${BILLING}
+    Reject Call    then=busy    agent=third
+    Wait For Events In Order    AgentEvent_No_Answer    AgentState_SetNotReady_Success    agent=third
+    Get Waiting Calls    skill=${BILLING}    validate    [c['callid'] for c in value] == [$one, $two]
+    Set Agent Ready    agent=first
+    Wait For Event    AgentEvent_Talking    callid=${one}    agent=first
+
 A Caller Gives Up While Waiting
     [Documentation]    One caller hangs up while waiting, another runs out of patience; the queue lets both go.
     ${one}=    Simulate Inbound Call    caller=${CALLER_1}    skill=${BILLING}
@@ -109,6 +124,8 @@ Statistics After A Set Of Calls
     Simulate Customer Hang Up    ${two}
     Wait For Event    AgentState_Ready    agent=second
     Statistics Should Have Grown    ${before}    ${agent_before}
+    Get Agent Statistics    validate    value['answernums'] >= 2 and value['talktime'] >= 0    agent=second
+    Get Agent Statistics    validate    value['busynums'] >= 1    full=${True}    agent=second
 
 The VDN And The Gateway Describe Themselves
     [Documentation]    The skill queues, access codes and IVRs of the VDN; the monitoring routes' server time,
@@ -118,6 +135,8 @@ The VDN And The Gateway Describe Themselves
     Get Signed In Skill Queues    ${SECOND}    validate    [q['id'] for q in value] == [1, 2]
     Get Access Codes    validate    [c['inno'] for c in value] == ['60001', '60002', '60003']
     Get IVRs    validate    value[0]['access'] == '60010'
+    Get IVR Calls    1    ==    ${{[]}}
+    Get IVR Calls    1    ==    ${0}    count_only=${True}
     Get ACD Statistics    validate    [item['deviceNo'] for item in value] == [1, 2, 3]
     Get Server Time    validate    abs(value / 1000 - time.time()) < 60
     Get Gateway Version    starts    ccgw-sim
@@ -130,25 +149,30 @@ The VDN And The Gateway Describe Themselves
     Set Agent Timeout Handling    ${True}
     Set Maximum Chats    1    3
 
-Refusals Of The Queue Chapters
-    [Documentation]    A skill queue, VDN, agent or node the simulator does not have: 000-002; an agent who is not
-    ...    signed in: 100-006.
+Refusals For What The VDN Does Not Have
+    [Documentation]    A skill queue, VDN, agent, IVR or gateway node the simulator does not have: 000-002.
     Get Queue Length    skill=${NO_SUCH_SKILL}    expected_retcode=000-002
     Get Waiting Calls    ${NO_SUCH_SKILL}    expected_retcode=000-002
     Get Skill Statistics    ${NO_SUCH_SKILL}    expected_retcode=000-002
     Get VDN Skill Queues    vdn=2    expected_retcode=000-002
     Set Maximum Chats    2    3    expected_retcode=000-002
     Get Signed In Skill Queues    5000    expected_retcode=000-002
-    Get Signed In Skill Queues    ${SIGNED_OUT}    expected_retcode=100-006
     Get Cluster Nodes    name=AgentGateway9    expected_retcode=000-002
     Get Agent Nodes    of_agent=5000    expected_retcode=000-002
+    Get IVR Calls    9    expected_retcode=000-002
+    Get IVR Calls    9    count_only=${True}    expected_retcode=000-002
+    ${reply}=    Send Raw Request    queryStatInfoOfAcd    body=${{{'skills': []}}}
+    Should Be Equal    ${reply}[retcode]    000-002
+
+Refusals For An Agent Who Is Not Signed In
+    [Documentation]    Asking about agent 104, or as agent 104, who is not signed in: 100-006.
+    Get Signed In Skill Queues    ${SIGNED_OUT}    expected_retcode=100-006
     Get Agent Nodes    of_agent=${SIGNED_OUT}    expected_retcode=100-006
     FOR    ${route}    IN    queryQueueLengthOnAgent    queryQueueLengthOnAgentSkills    querySkillQueueOnAgentVDN
+    ...    queryCallStatisticsInfo    queryCallStatisticsInfoEx
         ${reply}=    Send Raw Request    ${route}    agent_id=${SIGNED_OUT}
         Should Be Equal    ${reply}[retcode]    100-006
     END
-    ${reply}=    Send Raw Request    queryStatInfoOfAcd    body=${{{'skills': []}}}
-    Should Be Equal    ${reply}[retcode]    000-002
 
 A Queue Is Named By Its ID
     [Documentation]    FAIL Get Queue Length: queue must name a skill queue as skill=<ID> or <ID> (a whole number from 1), or be 'signed in' or 'configured', got 'billing'
@@ -179,8 +203,9 @@ Statistics Should Have Grown
 
 Empty The Queues And Sign Out
     [Documentation]    Callers still waiting give up, so the next test starts with empty queues.
-    FOR    ${skill}    IN    1    2    3
-        ${waiting}=    Get Waiting Calls    ${skill}    agent=first
+    ${queues}=    Get VDN Skill Queues    agent=first
+    FOR    ${queue}    IN    @{queues}
+        ${waiting}=    Get Waiting Calls    ${queue}[id]    agent=first
         FOR    ${call}    IN    @{waiting}
             Simulate Caller Gives Up    ${call}[callid]
         END
