@@ -249,3 +249,75 @@ def inspection_started(inspector: Agent, mode: Role) -> dict[str, int]:
 @factory("AgentOther_BeQcStop")
 def inspection_stopped(inspector: Agent, mode: Role) -> dict[str, int]:
     return {"qcType": QC_TYPES[mode], "qcAgentId": int(inspector.agent_id)}
+
+
+# -- recording and playback (recordplay) ---------------------------------------------------------------
+VOICE_MEDIA = "1"  # fileMediaType: audio
+
+
+@factory("AgentMediaEvent_Record")
+def record_started(task_id: int, serial: str, file_name: str, call: Call, location: str) -> dict[str, Any]:
+    return {"taskId": task_id, "caller": call.caller, "recordID": serial, "called": call.called,
+            "locationId": location, "fileName": file_name, "fileMediaType": VOICE_MEDIA, "callId": call.callid}
+
+
+@factory("AgentMediaEvent_StopRecordDone")
+def record_stopped(task_id: int, begin_ms: int, end_ms: int, callid: str, record_format: str) -> dict[str, Any]:
+    return {"beginTime": begin_ms, "endTime": end_ms, "fileMediaType": VOICE_MEDIA, "recordFormat": record_format,
+            "taskId": task_id, "callId": callid}
+
+
+@factory("AgentMediaEvent_Play_Succ")
+def play_succeeded() -> None:
+    return None
+
+
+@factory("AgentMediaEvent_Play")
+def play_started() -> None:
+    return None
+
+
+@factory("AgentMediaEvent_Play_Fail")
+def play_failed() -> None:
+    return None
+
+
+@factory("AgentMediaEvent_StopPlayDone")
+def play_stopped(cause: int) -> dict[str, int]:
+    return {"cause": int(cause)}
+
+
+@factory("AgentMediaEvent_PausePlayDone")
+def play_paused() -> None:
+    return None
+
+
+@factory("AgentMediaEvent_ResumePlayDone")
+def play_resumed() -> None:
+    return None
+
+
+@factory("AgentMediaEvent_JumpPlayDone")
+def play_jumped() -> None:
+    return None
+
+
+# The screen-recording events' content is not documented: the simulator sends none.
+@factory("AgentMediaEvent_StartRecordScreen_Succ")
+def screen_started() -> None:
+    return None
+
+
+@factory("AgentMediaEvent_StartRecordScreen_Fail")
+def screen_start_failed() -> None:
+    return None
+
+
+@factory("AgentMediaEvent_StopRecordScreen_Succ")
+def screen_stopped() -> None:
+    return None
+
+
+@factory("AgentMediaEvent_StopRecordScreen_Fail")
+def screen_stop_failed() -> None:
+    return None

@@ -16,6 +16,7 @@ from .agents import AgentChapter
 from .calls import CallChapter
 from .inspection import InspectionChapter
 from .operations import OPERATIONS, Request
+from .recording import RecordingChapter
 from .roster import Roster
 from .world import Agent, Refused, Scheduler, SimulationError, SimulatorConfig, World
 
@@ -34,7 +35,8 @@ class GatewayModel(World):
         self.call_chapter = CallChapter(self, self.state_machine)
         self.agent_chapter = AgentChapter(self, self.state_machine, self.call_chapter)
         self.inspection = InspectionChapter(self, self.state_machine, self.agent_chapter)
-        chapters = (self.agent_chapter, self.call_chapter, self.inspection)
+        self.recording = RecordingChapter(self, self.state_machine)
+        chapters = (self.agent_chapter, self.call_chapter, self.inspection, self.recording)
         # Each interface's method bound to its chapter, found once: the method is the class attribute @serves saw.
         self._operations = {name: getattr(chapter, method.__name__) for name, method in OPERATIONS.items()
                             for chapter in chapters if vars(type(chapter)).get(method.__name__) is method}
