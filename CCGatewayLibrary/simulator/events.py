@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import IntEnum
-from typing import Any, Generic, ParamSpec
+from typing import Any, Generic, NamedTuple, ParamSpec
 
 from ..catalogue import gateway
 from .world import Agent, Call, Event, Leg, Role
@@ -255,16 +255,30 @@ def inspection_stopped(inspector: Agent, mode: Role) -> dict[str, int]:
 VOICE_MEDIA = "1"  # fileMediaType: audio
 
 
+class RecordTask(NamedTuple):
+    """What the recording events tell of one recording."""
+
+    task_id: int
+    serial: str  # recordID
+    file_name: str
+    callid: str
+    begin_ms: int
+    end_ms: int = 0
+    location: str = "0"  # the simulator is one node
+    record_format: str = "0"  # the system's default format
+
+
 @factory("AgentMediaEvent_Record")
-def record_started(task_id: int, serial: str, file_name: str, call: Call, location: str) -> dict[str, Any]:
-    return {"taskId": task_id, "caller": call.caller, "recordID": serial, "called": call.called,
-            "locationId": location, "fileName": file_name, "fileMediaType": VOICE_MEDIA, "callId": call.callid}
+def record_started(call: Call, task: RecordTask) -> dict[str, Any]:
+    return {"taskId": task.task_id, "caller": call.caller, "recordID": task.serial, "called": call.called,
+            "locationId": task.location, "fileName": task.file_name, "fileMediaType": VOICE_MEDIA,
+            "callId": task.callid}
 
 
 @factory("AgentMediaEvent_StopRecordDone")
-def record_stopped(task_id: int, begin_ms: int, end_ms: int, callid: str, record_format: str) -> dict[str, Any]:
-    return {"beginTime": begin_ms, "endTime": end_ms, "fileMediaType": VOICE_MEDIA, "recordFormat": record_format,
-            "taskId": task_id, "callId": callid}
+def record_stopped(task: RecordTask) -> dict[str, Any]:
+    return {"beginTime": task.begin_ms, "endTime": task.end_ms, "fileMediaType": VOICE_MEDIA,
+            "recordFormat": task.record_format, "taskId": task.task_id, "callId": task.callid}
 
 
 @factory("AgentMediaEvent_Play_Succ")

@@ -86,6 +86,11 @@ class Recording:
     paused_since: float | None = None
     paused: float = 0.0  # world seconds spent paused
 
+    def task(self) -> events.RecordTask:
+        """What the recording events tell of it."""
+        return events.RecordTask(self.task_id, self.serial, self.file_name, self.callid, int(self.begin * 1000),
+                                 int(self.end * 1000) if self.end is not None else 0, LOCATION, DEFAULT_FORMAT)
+
     @property
     def state(self) -> str:
         return "stopped" if self.end is not None else "paused" if self.paused_since is not None else "recording"
@@ -170,8 +175,7 @@ class RecordingChapter:
                               call.callid, call.caller, call.called, now)
         self.recordings.append(recording)
         self.running[agent.agent_id] = recording
-        self.world.send(agent, events.record_started(recording.task_id, recording.serial, recording.file_name,
-                                                     call, LOCATION))
+        self.world.send(agent, events.record_started(call, recording.task()))
 
     def _stop_record(self, agent: Agent, recording: Recording) -> None:
         now = self.world.now()
@@ -180,8 +184,7 @@ class RecordingChapter:
             recording.paused_since = None
         recording.end, recording.leg = now, None
         del self.running[agent.agent_id]
-        self.world.send(agent, events.record_stopped(recording.task_id, int(recording.begin * 1000), int(now * 1000),
-                                                     recording.callid, DEFAULT_FORMAT))
+        self.world.send(agent, events.record_stopped(recording.task()))
 
     def _leg_ended(self, leg: Leg) -> None:
         """A recorded call ended for the agent: its recording stops, the platform's doing."""
