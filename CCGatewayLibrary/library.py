@@ -26,6 +26,7 @@ from .keywords import (
     TransferKeywords,
 )
 from .keywords.base import seconds
+from .keywords.recording import RecordingKeywords
 from .listeners import DiagramListener, Lifecycle
 from .secrets import SecretScrubber, url_credentials
 from .urls import ca_bundle as checked_ca_bundle
@@ -251,6 +252,7 @@ class CCGatewayLibrary(DynamicCore):
             TransferKeywords(self.ctx),
             CallDataKeywords(self.ctx),
             SupervisorKeywords(self.ctx),
+            RecordingKeywords(self.ctx),
             EventKeywords(self.ctx),
             RawKeywords(self.ctx),
             SimulatorKeywords(self.ctx),
