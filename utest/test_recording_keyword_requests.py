@@ -51,11 +51,14 @@ CASES: list[tuple[str, tuple[Any, ...], dict[str, Any], tuple[str, str, str, dic
     ("rewind_playing", (timedelta(minutes=1),), {}, ("backFastPlay", "POST", f"{RP}/backfast/60", {}, None)),
     ("move_playing_to", (timedelta(seconds=45),), {},
      ("playRelocation", "POST", f"{RP}/playrelocation", {}, {"seekseconds": 45, "seekposition": 0})),
-    ("move_playing_to", (timedelta(seconds=-10), "current"), {},
+    ("move_playing_to", (timedelta(seconds=10), "back"), {},
      ("playRelocation", "POST", f"{RP}/playrelocation", {}, {"seekseconds": 10, "seekposition": 1,
                                                               "seekdirection": 1})),
     ("move_playing_to", (timedelta(seconds=5), "end"), {},
      ("playRelocation", "POST", f"{RP}/playrelocation", {}, {"seekseconds": 5, "seekposition": 2})),
+    ("move_playing_to", (timedelta(seconds=5), "forward"), {},
+     ("playRelocation", "POST", f"{RP}/playrelocation", {}, {"seekseconds": 5, "seekposition": 1,
+                                                             "seekdirection": 0})),
 ]
 DOWNLOADS: list[tuple[str, tuple[Any, ...], dict[str, Any], tuple[str, str, str, dict[str, str], Any]]] = [
     ("download_recording", (NAME,), {}, ("downloadRecordFile", "GET", "/recordfile/101", {"recordId": NAME}, None)),

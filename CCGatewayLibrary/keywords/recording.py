@@ -15,22 +15,22 @@ from ..errors import RequestSchemaError
 from .base import LibraryComponent, Retcodes, succeeded
 
 VOICE = 5  # beginRecord's mediaType: the only one the gateway accepts
-# playRelocation's seekposition per reference point
-ORIGINS: dict[str, int] = {"start": 0, "current": 1, "end": 2}
-Origin = Literal["start", "current", "end"]
+# playRelocation's seekposition and seekdirection per origin: from the start or the end of the file, or forward or
+# back from the current position
+ORIGINS: dict[str, tuple[int, int | None]] = {"start": (0, None), "end": (2, None), "forward": (1, 0), "back": (1, 1)}
+Origin = Literal["start", "end", "forward", "back"]
 # downloadVideoFile's fileType per quality
 VIDEO_QUALITIES: dict[str, str] = {"high": "0", "standard": "1", "auxiliary": "2"}
 VideoQuality = Literal["high", "standard", "auxiliary"]
 UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
-def whole_seconds(interface: str, field: str, duration: timedelta, *, signed: bool = False) -> int:
+def whole_seconds(interface: str, field: str, duration: timedelta) -> int:
     """``duration`` in whole seconds, or the refusal naming the field: the gateway takes whole seconds."""
     seconds = duration.total_seconds()
-    if seconds != int(seconds) or (seconds < 0 and not signed):
-        rule = "whole seconds" if signed else "whole seconds, not negative"
-        raise RequestSchemaError(f"{interface} request is invalid, not sent: {field}: the gateway takes {rule}, got "
-                                 f"{seconds:g}")
+    if seconds != int(seconds) or seconds < 0:
+        raise RequestSchemaError(f"{interface} request is invalid, not sent: {field}: the gateway takes whole "
+                                 f"seconds, not negative, got {seconds:g}")
     return int(seconds)
 
 
@@ -296,18 +296,18 @@ class RecordingKeywords(LibraryComponent):
     @keyword(tags=["playback", "playRelocation"])
     def move_playing_to(self, position: timedelta, origin: Origin = "start", agent: str | None = None,
                         expected_retcode: Retcodes = SUCCESS) -> None:
-        """Moves the playback to ``position`` (whole seconds) from ``origin``: ``start`` or ``end`` of the file,
-        or the ``current`` position, back for a negative ``position`` (``playRelocation``, 2025 editions; no
-        event).
+        """Moves the playback to ``position`` (whole seconds) counted from ``origin``: the ``start`` or the ``end``
+        of the file, or ``forward`` or ``back`` from where it is (``playRelocation``, 2025 editions; no event).
 
         | `Move Playing To` | 45s |
-        | `Move Playing To` | -10s | origin=current |
+        | `Move Playing To` | 10s | origin=back |
         """
         if origin not in ORIGINS:
             raise RequestSchemaError(f"playRelocation request is invalid, not sent: origin '{origin}' is not a "
                                      f"position of the file; choose {', '.join(ORIGINS)}")
-        seconds = whole_seconds("playRelocation", "position", position, signed=origin == "current")
-        body: dict[str, Any] = {"seekseconds": abs(seconds), "seekposition": ORIGINS[origin]}
-        if origin == "current":
-            body["seekdirection"] = 1 if seconds < 0 else 0
+        reference, direction = ORIGINS[origin]
+        body: dict[str, Any] = {"seekseconds": whole_seconds("playRelocation", "position", position),
+                                "seekposition": reference}
+        if direction is not None:
+            body["seekdirection"] = direction
         self._agent_call(agent, "playRelocation", expected_retcode, body=body)
