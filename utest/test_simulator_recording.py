@@ -327,3 +327,18 @@ def test_a_playback_ends_with_the_session(world: SimulatedWorld) -> None:
     world.timers.run_all()  # the old playback's end of file does nothing to the new session
     assert world[AGENT].state == AgentState.IDLE
     world.refused("500-009", "stopPlay", AGENT)
+
+
+def test_without_auto_idle_the_phone_released_after_playback_leaves_the_agent_in_work(worlds: Worlds) -> None:
+    world = worlds()
+    world.sign_in_all(*COLLEAGUES)
+    name = _recorded(world)
+    world.sign_in(AGENT, force=True, autoenteridle="false")
+    world.drain()
+    _play(world, "Y:/voice/welcome.wav")
+    assert world.names()[-4:] == ["AgentOther_PhoneRelease", "AgentState_Work", "AgentMediaEvent_Play_Fail",
+                                  "AgentMediaEvent_StopPlayDone"]
+    _play(world, name)
+    world.do("stopPlay", AGENT)
+    assert world.names()[-3:] == ["AgentOther_PhoneRelease", "AgentState_Work", "AgentMediaEvent_StopPlayDone"]
+    assert world[AGENT].state == AgentState.WORK
