@@ -10,12 +10,15 @@ import wave
 from typing import Any
 
 import pytest
-from simulated_world import AGENT, COLLEAGUES, CUSTOMER, OTHER_AGENT, SimulatedWorld, Worlds
+import requests
+from simulated_world import AGENT, CATALOGUE, COLLEAGUES, CUSTOMER, OTHER_AGENT, PHONE, SimulatedWorld, Worlds
 
 from CCGatewayLibrary.catalogue.states import AgentState
 from CCGatewayLibrary.simulator.model import SimulatorConfig
 from CCGatewayLibrary.simulator.operations import FileReply
 from CCGatewayLibrary.simulator.recording import Recording, tone_wav
+from CCGatewayLibrary.simulator.roster import Roster
+from CCGatewayLibrary.simulator.runner import SimulatorRunner
 
 SUPERVISOR = "900"
 RECORD = {"body": {"mediaType": 5}}
@@ -342,3 +345,38 @@ def test_without_auto_idle_the_phone_released_after_playback_leaves_the_agent_in
     world.do("stopPlay", AGENT)
     assert world.names()[-3:] == ["AgentOther_PhoneRelease", "AgentState_Work", "AgentMediaEvent_StopPlayDone"]
     assert world[AGENT].state == AgentState.WORK
+
+
+def test_the_server_sends_a_download_as_the_file_with_the_documented_content_type() -> None:
+    runner = SimulatorRunner(SimulatorConfig(poll_wait=0.2))
+    endpoint = runner.start_in_thread()
+    try:
+        http = requests.Session()
+        http.trust_env = False  # REQUESTS_CA_BUNDLE would replace the simulator's CA
+        http.verify = str(endpoint.ca_file)
+
+        def url(interface: str) -> str:
+            return endpoint.url + CATALOGUE.interface(interface).url_path({"agentid": AGENT})
+
+        signed_in = http.put(url("login"), json={"password": Roster.load().password_of(AGENT), "phonenum": PHONE,
+                                                 "autoanswer": True}, timeout=5)
+        http.headers["Guid"] = signed_in.headers["Set-GUID"].partition("=")[2]
+        assert http.post(endpoint.url + "/ccgw-sim/v1/calls", json={"caller": CUSTOMER, "agent": AGENT},
+                         timeout=5).status_code == 201
+        assert http.put(url("beginRecord"), json={"mediaType": 5}, timeout=5).json()["retcode"] == "0"
+        assert http.delete(url("stopRecord"), timeout=5).json()["retcode"] == "0"
+        [recording] = http.get(url("queryRecordFile"), timeout=5).json()["result"]
+        served = http.get(url("downloadRecordFile"), params={"recordId": recording["fileName"]}, timeout=5)
+        assert served.status_code == 200
+        assert served.headers["Content-Type"] == CATALOGUE.interface("downloadRecordFile").file_type \
+            == "application/octet-stream;charset=utf-8"
+        with wave.open(io.BytesIO(served.content)) as audio:
+            assert audio.getnframes() == audio.getframerate()
+        refused = http.get(url("downloadRecordFile"), params={"recordId": "Y:/none.wav"}, timeout=5)
+        assert refused.headers["Content-Type"].startswith("application/json")
+        assert refused.json()["retcode"] == "104-005"
+        counters = http.get(endpoint.url + "/ccgw-sim/v1/counters", timeout=5).json()
+        assert counters["answers"]["downloadRecordFile"] == {"0": 1, "104-005": 1}
+        assert counters["contractBreaches"] == 0
+    finally:
+        runner.stop()
