@@ -258,7 +258,34 @@ def test_pausing_resuming_and_skipping_move_the_end_of_the_file(world: Simulated
     assert world.names() == ["AgentMediaEvent_ResumePlayDone", "AgentMediaEvent_JumpPlayDone",
                              "AgentMediaEvent_JumpPlayDone"]
     assert world.model.recording.describe(world[AGENT])["playback"] == {
-        "path": name, "length": 60, "position": 40, "state": "playing"}
+        "path": name, "length": 60, "plays": 1, "position": 40, "state": "playing"}
+
+
+def test_times_plays_the_file_that_often_and_relocation_stays_in_the_play_going_on(world: SimulatedWorld) -> None:
+    name = _recorded(world)
+    _play(world, name, times=3)
+    assert world.timers.delays[-1] == 90
+    world.clock.advance(40)  # in the second play, 10 s into the file
+    world.do("playRelocation", AGENT, body={"seekseconds": 5, "seekposition": 2})
+    assert world.timers.delays[-1] == 35  # the last 5 s of the second play and the whole third
+    assert world.model.recording.describe(world[AGENT])["playback"]["position"] == 25
+    world.refused("500-013", "playRelocation", AGENT, body={"seekseconds": 31, "seekposition": 0})
+    world.do("foreFastPlay", AGENT, path={"time": "60"})  # past the end of the last play
+    assert world.names()[-1] == "AgentMediaEvent_StopPlayDone"
+
+
+def test_netplay_with_play_time_0_loops_until_stopped(world: SimulatedWorld) -> None:
+    name = _recorded(world)
+    world.customer_talking_to(AGENT)
+    delays = len(world.timers.delays)
+    world.do("beginNetPlay", AGENT, body={"fileName": name, "ccId": 1, "playTime": 0})
+    world.do("foreFastPlay", AGENT, path={"time": "1000"})
+    assert len(world.timers.delays) == delays  # no end of the file to wait for
+    world.clock.advance(45)
+    assert world.model.recording.describe(world[AGENT])["playback"]["plays"] == 0
+    assert world.model.recording.describe(world[AGENT])["playback"]["position"] == 25  # (1000 + 45) s mod 30 s
+    world.do("stopPlay", AGENT)
+    assert world.names()[-1] == "AgentMediaEvent_StopPlayDone"
 
 
 def test_fast_forward_past_the_end_finishes_the_playback(world: SimulatedWorld) -> None:

@@ -218,11 +218,13 @@ class RecordingKeywords(LibraryComponent):
 
     # -- playback -------------------------------------------------------------------------------------------
     @keyword(tags=["playback", "beginPlay", "beginNetPlay"])
-    def play_recording(self, path: str, start: timedelta | None = None, call_centre: int | None = None,
-                       agent: str | None = None, expected_retcode: Retcodes = SUCCESS) -> None:
+    def play_recording(self, path: str, start: timedelta | None = None, times: int | None = None,
+                       call_centre: int | None = None, agent: str | None = None,
+                       expected_retcode: Retcodes = SUCCESS) -> None:
         """Plays the file ``path`` (up to 100 characters) to the agent (``beginPlay``), from ``start`` into the
-        file (whole seconds). ``call_centre`` plays a file of that call centre of a network of call centres
-        (``beginNetPlay``; not in a three-party call).
+        file (whole seconds), ``times`` times (default once). ``call_centre`` plays a file of that call centre of
+        a network of call centres (``beginNetPlay``; not in a three-party call), once or, with ``times=0``, over
+        and over until `Stop Playing`.
 
         Out of a call the agent's phone is called first: ``AgentState_Busy``, ``AgentOther_PhoneAlerting``,
         ``AgentOther_PhoneOffhook``. Then ``AgentMediaEvent_Play_Succ`` and ``AgentMediaEvent_Play``; a file that
@@ -231,7 +233,8 @@ class RecordingKeywords(LibraryComponent):
 
         | `Play Recording` | ${started}[content][fileName] |
         | `Play Recording` | Y:/1/0/20250101/101/complaint.wav | start=30s |
-        | `Play Recording` | Y:/1/0/20250101/101/complaint.wav | call_centre=2 |
+        | `Play Recording` | Y:/1/0/20250101/101/complaint.wav | times=2 |
+        | `Play Recording` | Y:/1/0/20250101/101/complaint.wav | call_centre=2 | times=0 |
         """
         interface = "beginPlay" if call_centre is None else "beginNetPlay"
         offset = None if start is None else whole_seconds(interface, "start", start)
@@ -239,10 +242,17 @@ class RecordingKeywords(LibraryComponent):
             body: dict[str, Any] = {"voicepath": path}
             if offset is not None:
                 body["startpostion"] = offset  # the vendor's spelling
+            if times is not None:
+                body["times"] = times
         else:
             body = {"fileName": path, "ccId": call_centre}
             if offset is not None:
                 body["position"] = offset
+            if times is not None:
+                if times not in (0, 1):
+                    raise RequestSchemaError(f"beginNetPlay request is invalid, not sent: times: a network call "
+                                             f"centre's file plays once (1) or over and over (0), got {times}")
+                body["playTime"] = times
         self._agent_call(agent, interface, expected_retcode, body=body)
 
     @keyword(tags=["playback", "pausePlay"])

@@ -112,15 +112,29 @@ class Playback:
     agent_id: str
     session: int  # the agent's sign-in it belongs to
     path: str
-    length: float  # seconds of the file
+    file_length: float  # seconds of the file
+    plays: int  # how often the file is played; 0: over and over until stopped
     phone_called: bool  # not in a call: the platform called the agent's phone for it
-    offset: float = 0.0  # position when it last started moving or stopped moving
+    offset: float = 0.0  # seconds played when it last started or stopped moving
     since: float | None = None  # world time it last started moving; None while paused
     timer: int = 0  # bumped on every change, so a superseded end-of-file timer does nothing
 
+    @property
+    def length(self) -> float:
+        """Seconds the whole playback lasts, every play of the file counted."""
+        return self.file_length * self.plays if self.plays else math.inf
+
     def position(self, now: float, time_scale: float) -> float:
+        """Seconds played so far, every play of the file counted."""
         moved = (now - self.since) / time_scale if self.since is not None else 0.0
         return min(self.length, self.offset + moved)
+
+    def play_start(self, now: float, time_scale: float) -> float:
+        """Where the play of the file now going on began, in seconds played."""
+        if self.file_length <= 0:
+            return 0.0
+        start = math.floor(self.position(now, time_scale) / self.file_length) * self.file_length
+        return min(start, self.length - self.file_length)  # at the very end: the last play
 
 
 class RecordingChapter:
@@ -297,7 +311,7 @@ class RecordingChapter:
         playback = self.playbacks.get(agent.agent_id)
         return playback if playback is not None and playback.session == agent.session else None
 
-    def _play(self, agent: Agent, path: str, start: float, *, network: bool) -> None:
+    def _play(self, agent: Agent, path: str, start: float, plays: int, *, network: bool) -> None:
         if self.playback(agent) is not None:
             raise Refused(PLAY_REFUSED, f"agent {agent.agent_id} is already playing a file")
         if self._inspecting(agent):
@@ -320,7 +334,8 @@ class RecordingChapter:
             self.world.send(agent, events.play_stopped(StopCause.FAILED))
             return
         length = recording.recorded(self.world.now(), self._scale)
-        playback = Playback(agent.agent_id, agent.session, path, length, phone_called, offset=min(start, length))
+        playback = Playback(agent.agent_id, agent.session, path, length, plays if length > 0 else 1, phone_called,
+                            offset=min(start, length))
         self.playbacks[agent.agent_id] = playback
         self.world.send(agent, events.play_succeeded())
         self.world.send(agent, events.play_started())
@@ -337,7 +352,8 @@ class RecordingChapter:
                 with self.world.caused_by(None):  # the file ended: the platform's doing
                     self._finish(agent, playback, StopCause.FINISHED)
 
-        self.world.later((playback.length - playback.offset) * self._scale, end_of_file)
+        if playback.plays:  # a loop plays until it is stopped
+            self.world.later((playback.length - playback.offset) * self._scale, end_of_file)
 
     def _hold(self, playback: Playback) -> None:
         playback.offset = playback.position(self.world.now(), self._scale)
@@ -369,12 +385,15 @@ class RecordingChapter:
     @serves("beginPlay")
     def play(self, agent: Agent, request: Request) -> None:
         body = request["body"]
-        self._play(agent, str(body["voicepath"]), float(body.get("startpostion") or 0), network=False)
+        times = int(body.get("times") or 1)
+        self._play(agent, str(body["voicepath"]), float(body.get("startpostion") or 0), times if times >= 1 else 1,
+                   network=False)
 
     @serves("beginNetPlay")
     def net_play(self, agent: Agent, request: Request) -> None:
         body = request["body"]
-        self._play(agent, str(body["fileName"]), float(body.get("position") or 0), network=True)
+        loop = str(body.get("playTime", "1")) == "0"
+        self._play(agent, str(body["fileName"]), float(body.get("position") or 0), 0 if loop else 1, network=True)
 
     @serves("pausePlay")
     def pause_play(self, agent: Agent, request: Request) -> None:
@@ -412,15 +431,18 @@ class RecordingChapter:
         body = request["body"]
         playback = self._playing(agent, NO_PLAYBACK_TO_MOVE)
         seconds, origin = int(body["seekseconds"]), str(body["seekposition"])
-        if origin == "0":
-            to = float(seconds)
-        elif origin == "2":
-            to = playback.length - seconds
-        else:
+        now = self.world.now()
+        if origin == "1":
             backwards = str(body.get("seekdirection", "0")) == "1"
-            to = playback.position(self.world.now(), self._scale) + (-seconds if backwards else seconds)
-        if not 0 <= to <= playback.length:
-            raise Refused(OUTSIDE_THE_FILE, f"position {to:g} s is outside the file ({playback.length:g} s)")
+            to = playback.position(now, self._scale) + (-seconds if backwards else seconds)
+            if not 0 <= to <= playback.length:
+                raise Refused(OUTSIDE_THE_FILE, f"moving {seconds} s leaves the playback")
+        else:  # from the start or the end of the file, in the play of it now going on
+            if seconds > playback.file_length:
+                raise Refused(OUTSIDE_THE_FILE, f"position {seconds} s is outside the file "
+                                                f"({playback.file_length:g} s)")
+            start = playback.play_start(now, self._scale)
+            to = start + (seconds if origin == "0" else playback.file_length - seconds)
         self._jump(agent, playback, to)
 
     @serves("stopPlay")
@@ -432,8 +454,9 @@ class RecordingChapter:
         """The agent's running recording and playback, for the control interface's agent view."""
         recording = self.running.get(agent.agent_id)
         playback = self.playback(agent)
-        return {"recording": recording.describe(self.world.now(), self._scale) if recording else None,
+        now = self.world.now()
+        return {"recording": recording.describe(now, self._scale) if recording else None,
                 "playback": None if playback is None else {
-                    "path": playback.path, "length": round(playback.length, 3),
-                    "position": round(playback.position(self.world.now(), self._scale), 3),
+                    "path": playback.path, "length": round(playback.file_length, 3), "plays": playback.plays,
+                    "position": round(playback.position(now, self._scale) - playback.play_start(now, self._scale), 3),
                     "state": "paused" if playback.since is None else "playing"}}

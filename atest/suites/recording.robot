@@ -86,17 +86,20 @@ A Playback Runs To The End Of The File
     Wait For Event    AgentMediaEvent_StopPlayDone    cause=0
 
 Playing A Recording In A Call
-    [Documentation]    In a call only the playback's own events come; beginNetPlay plays as beginPlay does.
+    [Documentation]    In a call only the playback's own events come; beginNetPlay plays as beginPlay does, and over
+    ...    and over with playTime 0 (times=0), until stopped.
     Customer Talks To Agent
-    Play Recording    ${RECORDING}
-    Wait For Events In Order    AgentMediaEvent_Play_Succ    AgentMediaEvent_Play
-    Stop Playing
-    Wait For Event    AgentMediaEvent_StopPlayDone    cause=1
-    Play Recording    ${RECORDING}    call_centre=1
+    Play Recording    ${RECORDING}    times=2
     Wait For Events In Order    AgentMediaEvent_Play_Succ    AgentMediaEvent_Play
     Fast Forward Playing    1 hour
     Wait For Event    AgentMediaEvent_JumpPlayDone
     Wait For Event    AgentMediaEvent_StopPlayDone    cause=0
+    Play Recording    ${RECORDING}    call_centre=1    times=0
+    Wait For Events In Order    AgentMediaEvent_Play_Succ    AgentMediaEvent_Play
+    Fast Forward Playing    1 hour
+    Wait For Event    AgentMediaEvent_JumpPlayDone
+    Stop Playing
+    Wait For Event    AgentMediaEvent_StopPlayDone    cause=1
     Get Agent Status    ==    talking
 
 A File That Cannot Be Played
