@@ -223,6 +223,19 @@ def test_playing_in_a_call_sends_the_playback_events_only(world: SimulatedWorld)
     assert world[AGENT].state == AgentState.TALKING
 
 
+def test_a_playback_into_a_call_ends_with_the_call(world: SimulatedWorld) -> None:
+    name = _recorded(world)
+    customer = world.customer_talking_to(AGENT)
+    _play(world, name)
+    world.drain()
+    world.model.customer_hangs_up(customer)
+    names = world.names()
+    assert names[0] == "AgentMediaEvent_StopPlayDone" and world.last[0]["content"] == {"cause": 0}
+    assert names[-1] == "AgentState_Ready" and world.model.recording.playback(world[AGENT]) is None
+    _play(world, name)  # the agent may play again, now out of a call
+    assert world.names()[0] == "AgentState_Busy"
+
+
 def test_the_end_of_the_file_stops_the_playback_after_its_length_scaled(worlds: Worlds) -> None:
     world = worlds(SimulatorConfig(time_scale=0.5))
     world.sign_in_all(*COLLEAGUES)

@@ -201,11 +201,18 @@ class RecordingChapter:
         self.world.send(agent, events.record_stopped(recording.task()))
 
     def _leg_ended(self, leg: Leg) -> None:
-        """A recorded call ended for the agent: its recording stops, the platform's doing."""
-        if leg.agent_id is None or leg.agent_id not in self.running or self.running[leg.agent_id].leg is not leg:
+        """A call ended for the agent: its recording of it stops, and a playback into its last call ends (cause 0,
+        inferred); the platform's doing."""
+        if leg.agent_id is None:
             return
+        agent = self.world.agents[leg.agent_id]
         with self.world.caused_by(None):
-            self._stop_record(self.world.agents[leg.agent_id], self.running[leg.agent_id])
+            recording = self.running.get(agent.agent_id)
+            if recording is not None and recording.leg is leg:
+                self._stop_record(agent, recording)
+            playback = self.playback(agent)
+            if playback is not None and not playback.phone_called and self._party_leg(agent) is None:
+                self._finish(agent, playback, StopCause.FINISHED)
 
     @serves("beginRecord")
     def begin_record(self, agent: Agent, request: Request) -> None:
