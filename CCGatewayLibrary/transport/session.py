@@ -409,13 +409,14 @@ class GatewaySession:
                 raise TransportError(f"{where}: not sent, the body cannot be written as JSON ({error}).") from None
         elapsed = (time.perf_counter() - started) * 1000
         changed = self.guid.take_from(response.headers)
-        headers = dict(response.headers)
-        if response.headers.get("Content-Type", "").split(";")[0].strip().lower() == FILE_STREAM:
-            return Exchange(method, url, response.status_code, response.reason or "", request_headers, body, headers,
-                            "", elapsed, changed, None, None, self.policy, response.content)
-        parsed, not_json = _parse(response)
-        return Exchange(method, url, response.status_code, response.reason or "", request_headers, body,
-                        headers, response.text, elapsed, changed, parsed, not_json, self.policy, response.content)
+        exchange = Exchange(method, url, response.status_code, response.reason or "", request_headers, body,
+                            dict(response.headers), "", elapsed, changed, policy=self.policy, content=response.content)
+        if exchange.is_file:  # kept as bytes: read as text, a recording would only be garbled
+            exchange.not_json = f"a file of {len(exchange.content)} bytes ({exchange.content_type})"
+        else:
+            exchange.text = response.text
+            exchange.json, exchange.not_json = _parse(response)
+        return exchange
 
     def _failure(self, error: BaseException, wait: float) -> str:
         """What went wrong, in words, for a request that got no usable reply."""
