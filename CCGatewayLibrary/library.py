@@ -28,6 +28,7 @@ from .keywords import (
     TransferKeywords,
 )
 from .keywords.base import seconds
+from .keywords.recording import RecordingKeywords
 from .listeners import DiagramListener, Lifecycle
 from .secrets import SecretScrubber, url_credentials
 from .translation import SOURCE_LANGUAGE, Language, keyword_translation
@@ -275,6 +276,7 @@ class CCGatewayLibrary(DynamicCore):
             SupervisorKeywords(self.ctx),
             QueueKeywords(self.ctx),
             GroupKeywords(self.ctx),
+            RecordingKeywords(self.ctx),
             EventKeywords(self.ctx),
             RawKeywords(self.ctx),
             SimulatorKeywords(self.ctx),

@@ -57,6 +57,44 @@ class RequestPipeline:
 
         ``path`` fills the path's placeholders other than ``{agentid}``. ``handled`` retcodes are returned like
         expected ones but are left out of the failure message: the caller deals with them itself."""
+        interface, exchange = self._exchange(session, interface_name, agent_id, path, query, body, headers,
+                                             expected_retcode)
+        return self._judged(interface, exchange, expected_retcode, agent_id, handled)
+
+    def fetch_file(
+        self,
+        session: GatewaySession,
+        interface_name: str,
+        agent_id: str,
+        *,
+        path: dict[str, Any] | None = None,
+        query: dict[str, Any] | None = None,
+        expected_retcode: str | list[str] = SUCCESS,
+    ) -> bytes | dict[str, Any]:
+        """A download (an interface whose success is a file): the file's bytes, or the reply of an expected
+        refusal; anything else fails as ``call`` fails."""
+        interface, exchange = self._exchange(session, interface_name, agent_id, path, query, None, None,
+                                             expected_retcode)
+        expected = [expected_retcode] if isinstance(expected_retcode, str) else list(expected_retcode)
+        if interface.file_type is not None and exchange.status == 200 and exchange.is_file:
+            if SUCCESS not in expected and ANY_RETCODE not in expected:
+                raise RetcodeError(f"{interface.name} succeeded unexpectedly for agent {agent_id}: the file came "
+                                   f"({len(exchange.content)} bytes), expected retcode "
+                                   f"{' or '.join(self.catalogue.describe_retcode(code) for code in expected[:2])}.",
+                                   SUCCESS)
+            return exchange.content
+        if interface.file_type is not None and exchange.status == 200 and SUCCESS in expected and \
+                isinstance(exchange.json, dict) and str(exchange.json.get("retcode")) == SUCCESS:
+            self._log_details(interface.name, exchange, "INFO")
+            raise ResponseSchemaError(f"{interface.name} for agent {agent_id} answered success without the file "
+                                      f"(Content-Type {exchange.content_type or 'none'}, expected "
+                                      f"{interface.file_type}).")
+        return self._judged(interface, exchange, expected_retcode, agent_id, frozenset())
+
+    def _exchange(self, session: GatewaySession, interface_name: str, agent_id: str, path: dict[str, Any] | None,
+                  query: dict[str, Any] | None, body: Any, headers: dict[str, str] | None,
+                  expected_retcode: str | list[str]) -> tuple[Interface, Exchange]:
+        """Checks the request and sends it (once more when the Guid it carried was replaced on its way)."""
         interface = self.catalogue.interface(interface_name)
         query = {k: _query_text(v) for k, v in (query or {}).items() if v is not None}
         params = {"agentid": agent_id} | {k: _query_text(v) for k, v in (path or {}).items()}
@@ -75,6 +113,10 @@ class RequestPipeline:
                         "sent again with the new one.")
             exchange = self.send(session, interface, agent_id, url_path, query=query, body=body,
                                  send_guid=interface.guid_required, headers=headers)
+        return interface, exchange
+
+    def _judged(self, interface: Interface, exchange: Exchange, expected_retcode: str | list[str], agent_id: str,
+                handled: frozenset[str]) -> dict[str, Any]:
         try:
             return self.check_reply(interface, exchange, expected_retcode, agent_id, handled)
         except CCGatewayError:
@@ -144,6 +186,8 @@ class RequestPipeline:
         reply = exchange.json if isinstance(exchange.json, dict) else {}
         retcode = reply.get("retcode")
         outcome = f", retcode {self.catalogue.describe_retcode(str(retcode))}" if retcode is not None else ""
+        if exchange.is_file:
+            outcome = f", a file of {len(exchange.content)} bytes ({exchange.content_type})"
         path = exchange.url.split("://", 1)[-1].split("/", 1)[-1]
         logger.info(f"{name} {exchange.method} /{path} \u2192 HTTP {exchange.status}{outcome}, "
                     f"{exchange.elapsed_ms:.0f} ms")

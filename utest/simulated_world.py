@@ -29,6 +29,7 @@ from CCGatewayLibrary.catalogue import POLL_RESPONSE_SCHEMA, Catalogue, Interfac
 from CCGatewayLibrary.catalogue.gateway import POLL_INTERFACE, SUCCESS
 from CCGatewayLibrary.catalogue.states import AgentState
 from CCGatewayLibrary.simulator.model import Agent, GatewayModel, Refused, SimulatorConfig
+from CCGatewayLibrary.simulator.operations import FileReply
 from CCGatewayLibrary.simulator.roster import Roster
 from CCGatewayLibrary.simulator.server import simulated_by
 
@@ -200,6 +201,10 @@ class SimulatedWorld:
         except Refused as refusal:
             self._check_reply(interface, refusal.retcode, message=refusal.message)
             raise
+        if isinstance(result, FileReply):  # a download's success is the file, not a reply
+            if self.catalogue.interface(interface).file_type is None:
+                self.breaches.append(f"{interface} answered a file, which the catalogue does not say it serves")
+            return result
         self._check_reply(interface, SUCCESS, result)
         return result
 

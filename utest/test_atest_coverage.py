@@ -1,5 +1,5 @@
-"""The acceptance suites exercise every voice-call, supervisor, queue, agent-group and call-data keyword and every
-refusal the simulator can give for those chapters.
+"""The acceptance suites exercise every voice-call, supervisor, queue, agent-group, call-data and recording keyword
+and every refusal the simulator can give for those chapters.
 
 Reads the acceptance run that test_secrets_in_outputs.py scans (the session fixture ``trace_run``). The refusals
 the simulator can give are read from its code: the retcodes each interface's operation raises itself.
@@ -32,6 +32,9 @@ QUEUES = {name for file in ("queuedevice.json", "querymonitor.json")
           for name in json.loads((CATALOGUE_DIR / "chapters" / file).read_text(encoding="utf-8"))["interfaces"]}
 QUERIES = {chapter: {name for name, interface in CATALOGUE.interfaces.items() if interface.chapter == chapter}
            for chapter in ("agentgroup", "calldata")}
+RECORDING = {name for name, interface in CATALOGUE.interfaces.items() if interface.chapter in ("recordplay",
+                                                                                               "recordfile")}
+RETCODE = re.compile(r"[0-9]{3}-[0-9]{3}")
 REQUEST_LINE = re.compile(r"^(\w+) [A-Z]+ /\S+ \u2192 HTTP 200, retcode ([0-9-]+) ")
 
 
@@ -157,6 +160,28 @@ def test_every_refusal_of_the_query_chapters_is_seen(trace_run: tuple[Path, str]
     assert len(expected) >= 3  # the scan of the chapter's code found them
     seen = {code for name, code in _seen(trace_run[0]).answers if name in QUERIES[chapter]}
     assert sorted(expected - seen) == []
+
+
+def refusals_of_the_recording_chapter() -> set[str]:
+    """The retcodes the recording chapter refuses with: the module's named codes."""
+    from CCGatewayLibrary.simulator import recording
+
+    return {value for name, value in vars(recording).items()
+            if name.isupper() and isinstance(value, str) and RETCODE.fullmatch(value)}
+
+
+def test_every_recording_keyword_runs_in_the_acceptance_suites(trace_run: tuple[Path, str]) -> None:
+    library = CCGatewayLibrary()
+    chapter = {name for name in library.get_keyword_names() if set(library.get_keyword_tags(name)) & RECORDING}
+    assert len(chapter) >= 16
+    assert sorted(chapter - _seen(trace_run[0]).keywords) == []
+
+
+def test_every_refusal_of_the_recording_chapters_is_seen(trace_run: tuple[Path, str]) -> None:
+    answers = {(name, code) for name, code in _seen(trace_run[0]).answers if name in RECORDING}
+    expected = refusals_of_the_recording_chapter()
+    assert len(expected) >= 14  # the scan of the chapter's code found them
+    assert sorted(expected - {code for _, code in answers}) == []
 
 
 def test_each_tests_events_are_exported_as_json_lines(trace_run: tuple[Path, str]) -> None:

@@ -586,3 +586,33 @@ def test_an_inspectors_leg_is_drawn_apart_from_a_talking_one() -> None:
     talking = ReceivedEvent("101", 1, "AgentEvent_Talking", started, {"callid": "1-1"}, None)
     plain = render_diagram(DiagramData(started, agents[:1], [], [talking]))
     assert "ccgw-monitor" not in plain and "inspector listening" not in plain
+
+
+def test_recording_and_playback_events_mark_the_agents_lane() -> None:
+    events = [event(10, "AgentMediaEvent_Record", {"callId": "1-1", "fileName": "Y:/1/0/x.wav"}),
+              event(20, "AgentMediaEvent_StopRecordDone", {"taskId": 5000}, seq=2),
+              event(30, "AgentMediaEvent_Play", None, seq=3),
+              event(40, "AgentMediaEvent_PausePlayDone", None, seq=4),
+              event(50, "AgentEvent_Hold", "1-1", seq=5)]
+    svg = svg_of(render_diagram(DiagramData(T0, [AgentInfo("101", "101")], [], events)))
+    marks = [g for g in svg.iter(f"{SVG}g") if g.get("class") == "ccgw-media-mark"]
+    assert ["".join(t.itertext()) for g in marks for t in g.iter(f"{SVG}text")] == [
+        "\u25cf", "\u25a0", "\u25b6", "\u2016", "\u25cf"]  # the last one is the legend's
+    agent_x = next(line.get("x1") for line in svg.iter(f"{SVG}line") if line.get("stroke-dasharray") == "4 3")
+    assert {circle.get("cx") for g in marks[:-1] for circle in g.iter(f"{SVG}circle")} == {agent_x}
+    tips = ["".join(t.itertext()) for t in svg.iter(f"{SVG}title")]
+    assert any(tip.endswith("; the agent's recording") for tip in tips)
+    assert any(tip.endswith("; the agent's playback paused") for tip in tips)
+    assert any(text.startswith("recording (") for text in texts(svg, "ccgw-legend"))
+    plain = render_diagram(DiagramData(T0, [AgentInfo("101", "101")], [], events[-1:]))
+    assert "ccgw-media-mark" not in plain and "on the agent's lane" not in plain
+
+
+def test_a_downloaded_file_is_a_successful_request() -> None:
+    recorder = RequestRecorder()
+    recorder.start()
+    file = Exchange("GET", "https://gw:8043/agentgateway/resource/recordfile/101", 200, "OK", {}, None,
+                    {"Content-Type": "application/octet-stream;charset=utf-8"}, "", 4.0, content=b"RIFF")
+    recorder.request(T0, "101", "downloadRecordFile", file)
+    taken, _ = recorder.finish()
+    assert taken == [RecordedRequest(T0, "101", "downloadRecordFile", 200, "0", 4.0)]

@@ -190,6 +190,75 @@ QUEUE_SCENARIOS: dict[str, Setup] = {
 }
 
 
+# -- agent 101 recording its call with a customer and playing recordings (recordplay) ---------------------------
+def _recording(world: SimulatedWorld, customer: str) -> Request:
+    world.do("beginRecord", AGENT, body={"mediaType": 5})
+    world.clock.advance(30)
+    return {}
+
+
+def _recording_paused(world: SimulatedWorld, customer: str) -> Request:
+    _recording(world, customer)
+    world.do("pauseRecord", AGENT)
+    return {}
+
+
+def _recorded(then: Callable[[SimulatedWorld, str], Request]) -> Setup:
+    """101 recorded 30 s of its call, which ended; ``then`` gets the recording's name and gives the request."""
+    def setup(world: SimulatedWorld) -> Request:
+        world.sign_in_all(*COLLEAGUES)
+        world.customer_talking_to(AGENT)
+        _recording(world, "")
+        name = world.model.recording.running[AGENT].file_name
+        world.do("stopRecord", AGENT)
+        world.do("releaseEx", AGENT)
+        request = then(world, name)
+        world.timers.pending.clear()  # the end of the file would otherwise come before the request
+        world.drain_all()
+        return request
+
+    return setup
+
+
+def _playing(request: Request | None = None, *, paused: bool = False) -> Setup:
+    def then(world: SimulatedWorld, name: str) -> Request:
+        world.do("beginPlay", AGENT, body={"voicepath": name})
+        if paused:
+            world.do("pausePlay", AGENT)
+        return request or {}
+
+    return _recorded(then)
+
+
+def _screen_recorded(world: SimulatedWorld) -> Request:
+    world.sign_in_all(*COLLEAGUES)
+    world.do("startRecordScreen", AGENT)
+    world.drain_all()
+    return {}
+
+
+RECORDING_SCENARIOS: dict[str, Setup] = {
+    "beginRecord": _talking(lambda world, customer: {"body": {"mediaType": 5, "fileName": ""}}),
+    "beginRecordWithoutFilename": _talking(),
+    "stopRecord": _talking(_recording),
+    "pauseRecord": _talking(_recording),
+    "resumeRecord": _talking(_recording_paused),
+    "startRecordScreen": _colleagues(),
+    "stopRecordScreen": _screen_recorded,
+    "beginPlay": _recorded(lambda world, name: {"body": {"voicepath": name, "startpostion": 5}}),
+    "beginNetPlay": _recorded(lambda world, name: {"body": {"fileName": name, "ccId": 1}}),
+    "pausePlay": _playing(),
+    "resumePlay": _playing(paused=True),
+    "foreFastPlay": _playing({"path": {"time": "10"}}),
+    "backFastPlay": _playing({"path": {"time": "10"}}),
+    "playRelocation": _playing({"body": {"seekseconds": 20, "seekposition": 0}}),
+    "stopPlay": _playing(),
+    # listed only, nothing to set up
+    **{name: _colleagues() for name in ("queryRecordFileURL", "queryRecordZipFileURL", "queryBatchRecordZipFileURL",
+                                        "queryVoiceRecordScore")},
+}
+
+
 # Where each interface with a documented example applies, and what it is asked.
 SCENARIOS: dict[str, Setup] = {
     "login": _signed_out,
@@ -236,6 +305,7 @@ SCENARIOS: dict[str, Setup] = {
     "setCallAppDataEx": _talking(lambda world, customer: {"body": {"callid": customer, "calldata": "order 42"}}),
     "setCallAppData": _talking(lambda world, customer: {"query": {"calldata": "order 42"}}),
     "setCallBusinessData": _talking(lambda world, customer: {"body": {"businessdata": "case 7"}}),
+    **RECORDING_SCENARIOS,
 }
 # Listed-only interfaces the simulator answers with a documented refusal whatever the state (see
 # test_what_the_simulator_has_not_got_is_refused_with_a_documented_code): no success to run an example to.

@@ -185,7 +185,9 @@ def _sample(name: str) -> Any:
     leg = Leg(call, CUSTOMER, CallState.TALKING)
     return {"agent": agent, "call": call, "other": leg, "partners": [leg], "number": CUSTOMER,
             "why": events.PhoneState.PLATFORM_RELEASED, "reason": "3", "transfer_from": "102",
-            "inspector": Agent("900", "secret"), "mode": Role.WHISPER}[name]
+            "inspector": Agent("900", "secret"), "mode": Role.WHISPER, "cause": 1,
+            "task": events.RecordTask(5000, "Yc1v1a101d20231114t2213200", "Y:/1/0/20231114/101/2213200.wav",
+                                      call.callid, 1_700_000_000_000, 1_700_000_030_000)}[name]
 
 
 @pytest.mark.parametrize("name", sorted(events.FACTORIES))

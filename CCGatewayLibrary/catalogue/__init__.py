@@ -87,7 +87,7 @@ def read_interfaces(directory: Path | None = None) -> dict[str, Any]:
 
 ENTRY_KEYS = frozenset({"title", "method", "path", "log_name", "guid", "sets_guid", "events", "events_inferred",
                         "retcodes", "retcodes_inferred", "listed", "source", "request", "result", "examples",
-                        "notes", "versions"})
+                        "notes", "versions", "file"})
 REQUEST_KEYS = frozenset({"path", "query", "query_required", "body", "body_required"})
 VERSION_KEYS = frozenset({"method", "path", "log_name"})  # what a gateway version may change about a route
 
@@ -126,6 +126,8 @@ class Interface:
     common_retcodes: tuple[str, ...] = ()
     # The method name in the gateway's logs, for tags and log lines; the vendor reuses some, ``name`` is unique.
     log_name: str = ""
+    # A download: success is the file itself with this Content-Type, only a failure is the JSON reply.
+    file_type: str | None = None
 
     def __post_init__(self) -> None:
         if not self.log_name:
@@ -207,6 +209,7 @@ class Catalogue:
                 common_retcodes=tuple(common["any"] + (common["guid"] if entry.get("guid", "required") == "required"
                                                        else [])),
                 log_name=route.get("log_name", name),
+                file_type=entry.get("file"),
             )
             # aiohttp matches templates, not URLs: {agentid}/x and {agent}/x are one route.
             key = (interface.method, re.sub(r"{\w+}", "{}", interface.path))

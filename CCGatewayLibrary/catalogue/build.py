@@ -37,7 +37,8 @@ def placeholders(path: str) -> list[str]:
 def _examples(entry: dict[str, Any], form: str) -> list[dict[str, Any]]:
     if "examples" in entry:
         return [example for example in entry["examples"] if example["form"] == form]
-    return [SUCCESS_REPLY] if form == "reply" and "result" not in entry else []
+    # A download's success is the file, not a reply.
+    return [SUCCESS_REPLY] if form == "reply" and "result" not in entry and "file" not in entry else []
 
 
 def request_schema(name: str, entry: dict[str, Any], common_defs: set[str] | frozenset[str]) -> dict[str, Any]:
@@ -94,7 +95,9 @@ def response_schema(name: str, entry: dict[str, Any]) -> dict[str, Any]:
         "$id": f"urn:ccgw:schema:interface:{name}:response",
         "$comment": GENERATED_NOTE,
         "title": f"{name} response",
-        "description": f"Reply of {name}. Every documented variant is accepted; unknown extra fields are allowed.",
+        "description": f"Reply of {name}. Every documented variant is accepted; unknown extra fields are allowed."
+                       + (f" Success is the file itself ({entry['file']}); this is the reply of a failure."
+                          if "file" in entry else ""),
         "x-source": entry["source"],
         "allOf": [{"$ref": f"{COMMON}#/$defs/reply"}],
         "properties": {"result": entry.get("result", RESERVED_RESULT)},

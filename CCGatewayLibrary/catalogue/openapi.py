@@ -81,6 +81,11 @@ def _operation(catalogue: Catalogue, interface: Interface) -> dict[str, Any]:
         operation["x-gateway-versions"] = differences
     if body.get("type") != "null":
         operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": _local(body)}}}
+    if interface.file_type is not None:  # a download: the file on success, the JSON reply on failure
+        operation["responses"]["200"]["description"] = "The file on success; on failure the reply, whose retcode " \
+                                                       "says why."
+        operation["responses"]["200"]["content"][interface.file_type] = {
+            "schema": {"type": "string", "contentMediaType": "application/octet-stream"}}
     if interface.sets_guid:
         operation["responses"]["200"]["headers"] = {"Set-GUID": {
             "description": "JSESSIONID=<Guid>: the Guid to send from now on (dynamic authentication renews it)",

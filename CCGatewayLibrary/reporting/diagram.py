@@ -58,6 +58,20 @@ MUTED = "#6b7280"
 INSPECTION_EVENTS = frozenset({"AgentOther_BeQcStart", "AgentOther_BeQcStop"})
 MONITOR = "#7c3aed"  # an inspector's line to the agent it listens to, whispers to or barges in on
 
+# Recording and playback events: a mark on the agent's lane says what its recording or playback does from then on.
+MEDIA_MARKS = {
+    "AgentMediaEvent_Record": ("\u25cf", "recording"),
+    "AgentMediaEvent_Record_Fail": ("\u2717", "recording failed"),
+    "AgentMediaEvent_StopRecordDone": ("\u25a0", "recording stopped"),
+    "AgentMediaEvent_Play": ("\u25b6", "playing"),
+    "AgentMediaEvent_ResumePlayDone": ("\u25b6", "playing"),
+    "AgentMediaEvent_PausePlayDone": ("\u2016", "playback paused"),
+    "AgentMediaEvent_JumpPlayDone": ("\u00bb", "playback moved"),
+    "AgentMediaEvent_Play_Fail": ("\u2717", "playback failed"),
+    "AgentMediaEvent_StopPlayDone": ("\u25a0", "playback stopped"),
+}
+MEDIA = "#be123c"
+
 @dataclass(frozen=True)
 class Lane:
     key: str
@@ -115,6 +129,7 @@ class _Row:
     parties: tuple[str, ...] = ()
     keyword: str = ""  # a request's keyword, cut first when the label is too long
     inspector: str = ""  # an inspection event's inspector: a monitor line joins its lane to the agent's
+    mark: str = ""  # a recording or playback event's mark on the agent's lane
 
 
 def render_diagram(data: DiagramData, *, max_rows: int = MAX_ROWS,
@@ -204,7 +219,11 @@ def _event_row(event: ReceivedEvent, started: datetime, own_numbers: set[str]) -
         tip += f"; far end {', '.join(parties)}"
     if event.schema_problem:
         tip += f"; breaks its schema: {event.schema_problem}"
-    return _Row(event.received, "event", event.agent_id, label, tip, parties=parties, inspector=inspector)
+    mark, doing = MEDIA_MARKS.get(event.name, ("", ""))
+    if mark:
+        tip += f"; the agent's {doing}"
+    return _Row(event.received, "event", event.agent_id, label, tip, parties=parties, inspector=inspector,
+                mark=mark)
 
 
 def _inspection(event: ReceivedEvent) -> tuple[str, str]:
@@ -272,6 +291,7 @@ class _Svg:
         self.parts: list[str] = []
         self.footer = FOOTER_H  # grows with the legend's lines
         self.monitors = False  # whether a shown row has an inspector's line (its legend entry then)
+        self.marks = False  # whether a shown row has a recording or playback mark (its legend entry then)
 
     def text(self, value: str) -> str:
         """Scrubbed, then escaped for XML (text and attribute values alike)."""
@@ -280,6 +300,7 @@ class _Svg:
     def render(self, rows: list[_Row], head: int, data: DiagramData, total: int) -> str:
         hidden = total - len(rows)
         self.monitors = any(row.inspector in self.x for row in rows)
+        self.marks = any(row.mark for row in rows)
         lanes_width = TIME_W + GAP * len(self.lanes)
         legend = self._legend_lines(max(lanes_width, LEGEND_W))
         width = max(lanes_width, *(x + 28 + _text_width(words) + 6 for line in legend for _, words, x in line))
@@ -369,6 +390,8 @@ class _Svg:
                 self.parts.append(f'<line class="ccgw-monitor" x1="{inspector}" y1="{mid + 4}" x2="{agent}" '
                                   f'y2="{mid + 4}" stroke="{MONITOR}" stroke-width="2" stroke-dasharray="8 3 2 3"/>'
                                   f'<circle cx="{inspector}" cy="{mid + 4}" r="4" fill="{MONITOR}"/>')
+            if row.mark:
+                self.parts.append(_media_mark(agent, mid, row.mark))
         weight = ' font-weight="bold"' if row.failed else ""
         # A halo in the row's background colour keeps the label readable where it crosses a lifeline.
         halo = FAILED_BAND if row.failed else "#ffffff"
@@ -439,6 +462,9 @@ class _Svg:
             items.append((lambda x, y: f'<line x1="{x}" y1="{y - 4}" x2="{x + 22}" y2="{y - 4}" stroke="{MONITOR}" '
                                        f'stroke-width="2" stroke-dasharray="8 3 2 3"/>',
                           "inspector listening, whispering or barging in"))
+        if self.marks:
+            items.append((lambda x, y: _media_mark(x + 11, y - 4, "\u25cf"),
+                          "recording (\u25cf \u25a0) or playback (\u25b6 \u2016 \u00bb \u25a0) on the agent's lane"))
         items.append((lambda x, y: f'<rect x="{x}" y="{y - 10}" width="10" height="12" fill="{FAILED_BAND}" '
                                    f'stroke="{FAILED}"/><rect x="{x + 12}" y="{y - 10}" width="10" height="12" '
                                    f'fill="{CAUGHT_BAND}" stroke="{CAUGHT}"/>', "failed / caught"))
@@ -461,6 +487,12 @@ class _Svg:
             for shape, words, x in line:
                 self.parts.append(shape(x, y) + f'<text x="{x + 28}" y="{y}" fill="{MUTED}">{self.text(words)}</text>')
         self.parts.append("</g>")
+
+
+def _media_mark(x: float, y: int, mark: str) -> str:
+    """A recording or playback mark on a lifeline: the glyph on a white disc."""
+    return (f'<g class="ccgw-media-mark"><circle cx="{x:.0f}" cy="{y}" r="7" fill="#ffffff" stroke="{MEDIA}"/>'
+            f'<text x="{x:.0f}" y="{y + 4}" text-anchor="middle" font-size="10" fill="{MEDIA}">{mark}</text></g>')
 
 
 def _room(x1: float, x2: float) -> int:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..catalogue.gateway import SUCCESS
+
 MAX_RECORDED = 5000  # requests per test; a diagram shows far fewer rows, the rest is only counted
 MAX_ACTIONS = 500  # simulator actions per test, for the same reason
 
@@ -140,7 +142,8 @@ class RequestRecorder:
             entry = RecordedRequest(started, str(agent_id), interface, keyword=keyword)
         else:
             reply = exchange.json if isinstance(exchange.json, dict) else {}
-            retcode = reply.get("retcode")
+            # A download's file is its success (it carries no retcode).
+            retcode = SUCCESS if getattr(exchange, "is_file", False) else reply.get("retcode")
             entry = RecordedRequest(started, str(agent_id), interface, exchange.status,
                                     None if retcode is None else str(retcode), exchange.elapsed_ms, keyword)
         with self._lock:

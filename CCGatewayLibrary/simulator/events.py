@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import IntEnum
-from typing import Any, Generic, ParamSpec
+from typing import Any, Generic, NamedTuple, ParamSpec
 
 from ..catalogue import gateway
 from .world import Agent, Call, Event, Leg, Role
@@ -249,3 +249,89 @@ def inspection_started(inspector: Agent, mode: Role) -> dict[str, int]:
 @factory("AgentOther_BeQcStop")
 def inspection_stopped(inspector: Agent, mode: Role) -> dict[str, int]:
     return {"qcType": QC_TYPES[mode], "qcAgentId": int(inspector.agent_id)}
+
+
+# -- recording and playback (recordplay) ---------------------------------------------------------------
+VOICE_MEDIA = "1"  # fileMediaType: audio
+
+
+class RecordTask(NamedTuple):
+    """What the recording events tell of one recording."""
+
+    task_id: int
+    serial: str  # recordID
+    file_name: str
+    callid: str
+    begin_ms: int
+    end_ms: int = 0
+    location: str = "0"  # the simulator is one node
+    record_format: str = "0"  # the system's default format
+
+
+@factory("AgentMediaEvent_Record")
+def record_started(call: Call, task: RecordTask) -> dict[str, Any]:
+    return {"taskId": task.task_id, "caller": call.caller, "recordID": task.serial, "called": call.called,
+            "locationId": task.location, "fileName": task.file_name, "fileMediaType": VOICE_MEDIA,
+            "callId": task.callid}
+
+
+@factory("AgentMediaEvent_StopRecordDone")
+def record_stopped(task: RecordTask) -> dict[str, Any]:
+    return {"beginTime": task.begin_ms, "endTime": task.end_ms, "fileMediaType": VOICE_MEDIA,
+            "recordFormat": task.record_format, "taskId": task.task_id, "callId": task.callid}
+
+
+@factory("AgentMediaEvent_Play_Succ")
+def play_succeeded() -> None:
+    return None
+
+
+@factory("AgentMediaEvent_Play")
+def play_started() -> None:
+    return None
+
+
+@factory("AgentMediaEvent_Play_Fail")
+def play_failed() -> None:
+    return None
+
+
+@factory("AgentMediaEvent_StopPlayDone")
+def play_stopped(cause: int) -> dict[str, int]:
+    return {"cause": int(cause)}
+
+
+@factory("AgentMediaEvent_PausePlayDone")
+def play_paused() -> None:
+    return None
+
+
+@factory("AgentMediaEvent_ResumePlayDone")
+def play_resumed() -> None:
+    return None
+
+
+@factory("AgentMediaEvent_JumpPlayDone")
+def play_jumped() -> None:
+    return None
+
+
+# The screen-recording events' content is not documented: the simulator sends none.
+@factory("AgentMediaEvent_StartRecordScreen_Succ")
+def screen_started() -> None:
+    return None
+
+
+@factory("AgentMediaEvent_StartRecordScreen_Fail")
+def screen_start_failed() -> None:
+    return None
+
+
+@factory("AgentMediaEvent_StopRecordScreen_Succ")
+def screen_stopped() -> None:
+    return None
+
+
+@factory("AgentMediaEvent_StopRecordScreen_Fail")
+def screen_stop_failed() -> None:
+    return None

@@ -19,6 +19,7 @@ from .groups import GroupChapter
 from .inspection import InspectionChapter
 from .operations import OPERATIONS, Request
 from .queues import QueueChapter
+from .recording import RecordingChapter
 from .roster import Roster
 from .world import Agent, Refused, Scheduler, SimulationError, SimulatorConfig, World
 
@@ -40,8 +41,9 @@ class GatewayModel(World):
         self.queues = QueueChapter(self, self.state_machine, self.call_chapter)
         self.group_chapter = GroupChapter(self)
         self.call_data = CallDataChapter(self)
+        self.recording = RecordingChapter(self, self.state_machine)
         chapters = (self.agent_chapter, self.call_chapter, self.inspection, self.queues, self.group_chapter,
-                    self.call_data)
+                    self.call_data, self.recording)
         # Each interface's method bound to its chapter, found once: the method is the class attribute @serves saw.
         self._operations = {name: getattr(chapter, method.__name__) for name, method in OPERATIONS.items()
                             for chapter in chapters if vars(type(chapter)).get(method.__name__) is method}

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 Request = dict[str, Any]  # {"path": {...}, "query": {...}, "body": ...} as checked against the request schema
 Operation = Callable[..., Any]  # (chapter, agent, request) -> result
 
 OPERATIONS: dict[str, Operation] = {}
+
+
+@dataclass(frozen=True)
+class FileReply:
+    """What a download operation returns: the file, which the server sends as the interface's file type."""
+
+    content: bytes
+    name: str
 
 
 def serves(*interfaces: str) -> Callable[[Operation], Operation]:

@@ -35,7 +35,7 @@ from .console.activity import Activity
 from .control import CONTROL_ACTIONS, ControlAction, ControlArgumentError
 from .faults import BEFORE_SERVING, Fault, FaultError, parse_fault
 from .model import Agent, GatewayModel, Refused, SimulationError, SimulatorConfig
-from .operations import OPERATIONS
+from .operations import OPERATIONS, FileReply
 from .push import Pusher
 from .roster import Roster
 from .shell import Handler, SimulatorShell
@@ -363,6 +363,8 @@ class GatewaySimulator(SimulatorShell):
             result: Any = None
         elif how is not None:
             result = self.model.run(interface.name, agent, call)
+            if isinstance(result, FileReply):
+                return self._file(interface, result)
         else:
             return self._reply(interface, "000-002", message=f"{interface.name} is not simulated")
         return self._reply(interface, SUCCESS, result=result if result is not None else {})
@@ -421,6 +423,15 @@ class GatewaySimulator(SimulatorShell):
             reply["result"] = result
         self._check(interface.response_schema["$id"], reply)
         return self._json(reply, guid=guid)
+
+    def _file(self, interface: Interface, reply: FileReply) -> web.Response:
+        """A download's success: the file itself, with the Content-Type the catalogue gives the interface."""
+        if interface.file_type is None:
+            self._breach(f"{interface.name} answered a file, which the catalogue does not say it serves")
+        response = web.Response(body=reply.content,
+                                headers={"Content-Type": interface.file_type or "application/octet-stream"})
+        response.retcode = SUCCESS  # type: ignore[attr-defined]  # for the counters and the log
+        return response
 
     def _check(self, schema: str, reply: dict[str, Any]) -> None:
         problems = self.catalogue.problems(schema, reply)
@@ -523,4 +534,5 @@ class GatewaySimulator(SimulatorShell):
                            "parties": [other.number for other in leg.call.others(leg)],
                            "digits": leg.call.digits} for leg in agent.calls],
                 "queuedEvents": len(agent.queue), **self.model.inspection.describe(agent),
-                "queueStatistics": self.model.queues.agent_statistics(agentid)}
+                "queueStatistics": self.model.queues.agent_statistics(agentid),
+                **self.model.recording.describe(agent)}

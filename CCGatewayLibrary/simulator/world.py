@@ -202,6 +202,7 @@ class World:
         self.far_ends: dict[str, str] = {}  # number -> how it answers: answer, silent, busy, reject
         self.issued_guids: list[str] = []
         self.handles: dict[str, Leg] = {}  # call ID handed out -> the party it names (Leg.handle)
+        self.leg_ended: list[Callable[[Leg], None]] = []  # chapters keeping something per leg hear of its end
         # lost: taken by a poll whose reply an injected fault dropped, or by a push that never arrived
         self.events = Counter({"queued": 0, "delivered": 0, "dropped": 0, "lost": 0})
         self._schedule = schedule or (lambda delay, action: action())
@@ -300,3 +301,5 @@ class World:
             self.handles.pop(leg.handle, None)
         if not call.legs:
             self.calls.pop(call.callid, None)
+        for listener in self.leg_ended:
+            listener(leg)

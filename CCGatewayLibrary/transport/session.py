@@ -39,6 +39,7 @@ class SecretSink(Protocol):
     def register(self, value: str | Secret | None) -> None: ...
 
 CONTENT_TYPE = "application/json; charset=UTF-8"
+FILE_STREAM = "application/octet-stream"  # how the gateway sends a downloaded file
 # How long a request refused for its Guid waits for replies still being read to bring a new one. The reply that
 # rotated the Guid has left the gateway by then; this only covers thread scheduling on a loaded machine.
 GUID_RACE_WAIT = 2.0
@@ -256,6 +257,16 @@ class Exchange:
     json: Any = field(default=None)
     not_json: str | None = None  # why a non-empty body was not taken as JSON
     policy: RedactionPolicy = DEFAULT_POLICY
+    content: bytes = b""  # the body as received: a download's file
+
+    @property
+    def content_type(self) -> str:
+        return next((value for name, value in self.response_headers.items() if name.lower() == "content-type"), "")
+
+    @property
+    def is_file(self) -> bool:
+        """The body is a file stream (a download's success), not a reply."""
+        return self.content_type.split(";")[0].strip().lower() == FILE_STREAM
 
     @property
     def is_json(self) -> bool:
@@ -269,6 +280,9 @@ class Exchange:
         return {"headers": self.policy.redact_headers(self.request_headers), "body": body}
 
     def redacted_response(self) -> dict[str, Any]:
+        if self.is_file:  # bytes of a recording: personal data, and unreadable in a log anyway
+            return {"headers": self.policy.redact_headers(self.response_headers),
+                    "body": f"({len(self.content)} bytes of {self.content_type})"}
         body = self.policy.redact_json(self.json) if self.is_json else self.policy.redact_text(self.text)
         return {"headers": self.policy.redact_headers(self.response_headers), "body": body}
 
@@ -395,9 +409,14 @@ class GatewaySession:
                 raise TransportError(f"{where}: not sent, the body cannot be written as JSON ({error}).") from None
         elapsed = (time.perf_counter() - started) * 1000
         changed = self.guid.take_from(response.headers)
-        parsed, not_json = _parse(response)
-        return Exchange(method, url, response.status_code, response.reason or "", request_headers, body,
-                        dict(response.headers), response.text, elapsed, changed, parsed, not_json, self.policy)
+        exchange = Exchange(method, url, response.status_code, response.reason or "", request_headers, body,
+                            dict(response.headers), "", elapsed, changed, policy=self.policy, content=response.content)
+        if exchange.is_file:  # kept as bytes: read as text, a recording would only be garbled
+            exchange.not_json = f"a file of {len(exchange.content)} bytes ({exchange.content_type})"
+        else:
+            exchange.text = response.text
+            exchange.json, exchange.not_json = _parse(response)
+        return exchange
 
     def _failure(self, error: BaseException, wait: float) -> str:
         """What went wrong, in words, for a request that got no usable reply."""
