@@ -185,7 +185,10 @@ def _sample(name: str) -> Any:
     leg = Leg(call, CUSTOMER, CallState.TALKING)
     return {"agent": agent, "call": call, "other": leg, "partners": [leg], "number": CUSTOMER,
             "why": events.PhoneState.PLATFORM_RELEASED, "reason": "3", "transfer_from": "102",
-            "inspector": Agent("900", "secret"), "mode": Role.WHISPER}[name]
+            "inspector": Agent("900", "secret"), "mode": Role.WHISPER,
+            # agent conferences and text sessions
+            "conf_id": 1030400, "change": events.ConfChange.LEFT, "left_why": events.LeftWhy.REMOVED_BY_CHAIR,
+            "failed": True, "device": (3, 4), "text": "hello"}[name]
 
 
 @pytest.mark.parametrize("name", sorted(events.FACTORIES))

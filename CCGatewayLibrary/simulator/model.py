@@ -14,9 +14,11 @@ from typing import Any
 from .agent_states import AgentStateMachine
 from .agents import AgentChapter
 from .calls import CallChapter
+from .conference import ConferenceChapter
 from .inspection import InspectionChapter
 from .operations import OPERATIONS, Request
 from .roster import Roster
+from .text import TextChapter
 from .world import Agent, Refused, Scheduler, SimulationError, SimulatorConfig, World
 
 __all__ = ["Agent", "GatewayModel", "Refused", "SimulationError", "SimulatorConfig"]
@@ -34,7 +36,9 @@ class GatewayModel(World):
         self.call_chapter = CallChapter(self, self.state_machine)
         self.agent_chapter = AgentChapter(self, self.state_machine, self.call_chapter)
         self.inspection = InspectionChapter(self, self.state_machine, self.agent_chapter)
-        chapters = (self.agent_chapter, self.call_chapter, self.inspection)
+        self.conference = ConferenceChapter(self, self.state_machine)
+        self.text = TextChapter(self)
+        chapters = (self.agent_chapter, self.call_chapter, self.inspection, self.conference, self.text)
         # Each interface's method bound to its chapter, found once: the method is the class attribute @serves saw.
         self._operations = {name: getattr(chapter, method.__name__) for name, method in OPERATIONS.items()
                             for chapter in chapters if vars(type(chapter)).get(method.__name__) is method}

@@ -486,6 +486,12 @@ class GatewaySimulator(SimulatorShell):
             raise ControlRefused(f"agent {agent_id} is not signed in")
         return self.model.agents[agent_id]
 
+    def control_customer_message(self, customer: str, agent: str, text: str, callid: str | None) -> dict[str, Any]:
+        return {"callid": self.model.text.customer_writes(customer, agent, text, callid)}
+
+    def control_text_session(self, callid: str) -> dict[str, Any]:
+        return self.model.text.describe(callid)
+
     def control_far_end(self, number: str, behaviour: str) -> dict[str, Any]:
         self.model.set_far_end(number, behaviour)
         return {"number": number, "behaviour": behaviour}
@@ -498,4 +504,5 @@ class GatewaySimulator(SimulatorShell):
                 "calls": [{"callid": leg.callid, "state": leg.state, "muted": leg.muted,
                            "parties": [other.number for other in leg.call.others(leg)],
                            "digits": leg.call.digits} for leg in agent.calls],
-                "queuedEvents": len(agent.queue), **self.model.inspection.describe(agent)}
+                "queuedEvents": len(agent.queue), **self.model.inspection.describe(agent),
+                "conference": self.model.conference.describe(agent)}
