@@ -14,6 +14,7 @@ from .keywords import (
     AgentKeywords,
     CallDataKeywords,
     CallKeywords,
+    ConferenceKeywords,
     EventKeywords,
     PoolKeywords,
     RawKeywords,
@@ -23,6 +24,7 @@ from .keywords import (
     SkillKeywords,
     StateKeywords,
     SupervisorKeywords,
+    TextKeywords,
     TransferKeywords,
 )
 from .keywords.base import seconds
@@ -251,6 +253,8 @@ class CCGatewayLibrary(DynamicCore):
             TransferKeywords(self.ctx),
             CallDataKeywords(self.ctx),
             SupervisorKeywords(self.ctx),
+            ConferenceKeywords(self.ctx),
+            TextKeywords(self.ctx),
             EventKeywords(self.ctx),
             RawKeywords(self.ctx),
             SimulatorKeywords(self.ctx),
