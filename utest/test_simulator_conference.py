@@ -126,9 +126,10 @@ def test_the_chair_removes_a_batch_and_learns_which_were_not_there(world: Simula
 def test_ending_the_conference_releases_everyone(world: SimulatedWorld) -> None:
     _with_member(world)
     world.do("releaseAgentConf", AGENT)
-    assert world.names(OTHER_AGENT) == ["AgentOther_PhoneRelease", "AgentConf_SelfLeaveResult", "AgentState_Ready"]
-    assert world.names(AGENT) == [CHANGED, "AgentOther_PhoneRelease", "AgentConf_SelfLeaveResult", "AgentState_Ready"]
-    assert world.last[0]["content"]["changeReason"] == 3
+    assert world.names(AGENT) == ["AgentOther_PhoneRelease", "AgentConf_SelfLeaveResult", "AgentState_Ready"]
+    assert world.names(OTHER_AGENT) == [CHANGED, "AgentOther_PhoneRelease", "AgentConf_SelfLeaveResult",
+                                        "AgentState_Ready"]
+    assert (world.last[0]["content"]["participant"], world.last[0]["content"]["changeReason"]) == (AGENT, 3)
     assert world.model.conference.conferences == {} and world[AGENT].calls == []
 
 

@@ -97,3 +97,14 @@ def test_what_the_simulator_has_not_got(world: SimulatedWorld) -> None:
     world.refused("100-007", "textchatInternalCall", AGENT, path={"destno": OTHER_AGENT})
     with pytest.raises(SimulationError, match="not signed in"):
         world.model.text.customer_writes(CUSTOMER, "555", "hello")
+
+
+def test_sessions_and_limits_do_not_outlive_the_sign_in(world: SimulatedWorld) -> None:
+    world.do("setCallNums", AGENT, body={"mediaType": "1", "callnums": "1"})
+    callid = _answered(world)
+    world.sign_in(AGENT, force=True)
+    world.refused("100-007", "textchatDrop", AGENT, path={"callid": callid})
+    with pytest.raises(SimulationError, match="no text session"):
+        world.model.text.customer_writes(CUSTOMER, AGENT, "still there?", callid)
+    world.model.text.customer_writes(CUSTOMER, AGENT, "one")
+    world.model.text.customer_writes("88880009", AGENT, "two")  # the limit was the earlier sign-in's

@@ -196,9 +196,10 @@ class ConferenceChapter:
             self.states.calls_ended(agent)
 
     def _end(self, conference: Conference) -> None:
-        """The whole conference ends: every member leaves, the chairperson last."""
+        """The whole conference ends: the chairperson leaves first, so the members hear the conference ended
+        (changeReason 3), then each member."""
         self.conferences.pop(conference.call.callid, None)
-        legs = sorted(conference.call.legs, key=lambda leg: leg.agent_id == conference.chair)
+        legs = sorted(conference.call.legs, key=lambda leg: leg.agent_id != conference.chair)
         for leg in legs:
             self._leave(conference, leg, LeftWhy.CONFERENCE_ENDED)
         self.world.calls.pop(conference.call.callid, None)

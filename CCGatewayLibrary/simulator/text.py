@@ -33,6 +33,7 @@ TO_AGENT = {"mediaTransfer": 2, "tranfser": 1}  # each route's code for "transfe
 class TextSession:
     call: Call  # callid; caller: the customer's address; called: the agent's; data: what a transfer attached
     agent_id: str
+    login: int  # the agent's sign-in it belongs to: a session does not outlive its agent's sign-in
     connected: bool = False
     waiting: list[str] = field(default_factory=list)  # the customer's messages before the agent answered
     messages: list[dict[str, str]] = field(default_factory=list)  # both sides' messages, in order
@@ -48,7 +49,8 @@ class TextChapter:
     def __init__(self, world: World) -> None:
         self.world = world
         self.sessions: dict[str, TextSession] = {}
-        self.limits: dict[str, dict[str, int]] = {}  # agent -> media type (or "total") -> most sessions at once
+        # (agent, sign-in) -> media type (or "total") -> most sessions at once; set anew for each sign-in
+        self.limits: dict[tuple[str, int], dict[str, int]] = {}
         self._numbers = itertools.count(1)
 
     # -- the customer's side (control interface) ----------------------------------------------------------------
@@ -57,7 +59,7 @@ class TextChapter:
         ``agent_id``. Returns the session's call ID."""
         if callid is not None:
             session = self.sessions.get(callid)
-            if session is None or session.call.caller != customer:
+            if session is None or session.call.caller != customer or not self._current(session):
                 raise SimulationError(f"no text session {callid} of customer {customer}")
         else:
             session = self._offer(customer, agent_id)
@@ -73,16 +75,22 @@ class TextChapter:
         if agent_id not in self.world.roster or not self.world.agent(agent_id).signed_in:
             raise SimulationError(f"agent {agent_id} is not signed in")
         agent = self.world.agents[agent_id]
-        held = sum(1 for session in self.sessions.values() if session.agent_id == agent_id)
-        limit = min(self.limits.get(agent_id, {}).get(key, MAX_SESSIONS) for key in (TEXT_CHAT, "total"))
+        held = sum(1 for session in self.sessions.values() if session.agent_id == agent_id and self._current(session))
+        limits = self.limits.get((agent_id, agent.session), {})
+        limit = min(limits.get(key, MAX_SESSIONS) for key in (TEXT_CHAT, "total"))
         if held >= limit:
             raise SimulationError(f"agent {agent_id} already holds {held} text session(s), its limit")
         now = self.world.now()
         call = Call(f"{int(now)}-text{next(self._numbers)}", events.Feature.INBOUND, customer, agent.phone,
                     int(now * 1000))
-        session = self.sessions[call.callid] = TextSession(call, agent_id)
+        session = self.sessions[call.callid] = TextSession(call, agent_id, agent.session)
         self.world.send(agent, events.chat_ring(call))
         return session
+
+    def _current(self, session: TextSession) -> bool:
+        """Whether the session's agent is still in the sign-in the session belongs to."""
+        agent = self.world.agents[session.agent_id]
+        return agent.signed_in and agent.session == session.login
 
     def describe(self, callid: str) -> dict[str, Any]:
         session = self.sessions.get(callid)
@@ -94,7 +102,7 @@ class TextChapter:
     def _held(self, agent: Agent, callid: object, *, connected: bool | None = True) -> TextSession:
         """The session ``callid`` offered to (``connected=False``) or held by (True) the agent, or either (None)."""
         session = self.sessions.get(str(callid))
-        if session is None or session.agent_id != agent.agent_id or \
+        if session is None or session.agent_id != agent.agent_id or not self._current(session) or \
                 (connected is not None and session.connected != connected):
             how = {True: "holds", False: "was offered", None: "has"}[connected]
             raise Refused(NOT_NOW, f"agent {agent.agent_id} {how} no text session {callid}")
@@ -149,7 +157,7 @@ class TextChapter:
             raise Refused(NOT_NOW, f"agent {target_id} cannot take the session: not signed in, or the agent itself")
         target = self.world.agents[target_id]
         self.world.send(agent, events.chat_disconnected(session.call))
-        session.agent_id, session.connected, session.call.data = target_id, False, data
+        session.agent_id, session.login, session.connected, session.call.data = target_id, target.session, False, data
         session.call.called = target.phone
         self.world.send(target, events.chat_ring(session.call))
 
@@ -176,12 +184,12 @@ class TextChapter:
         count = int(body["callnums"])
         if not 1 <= count <= MAX_SESSIONS:
             raise Refused(SESSIONS_OUT_OF_RANGE, f"callnums must be 1 to {MAX_SESSIONS}, got {count}")
-        self.limits.setdefault(agent.agent_id, {})[str(body["mediaType"])] = count
+        self.limits.setdefault((agent.agent_id, agent.session), {})[str(body["mediaType"])] = count
 
     @serves("setCallNumsByMediaType")
     def set_total_limit(self, agent: Agent, request: Request) -> None:
         # Only the total is known: the page is cut off inside the per-channel table, before its count field.
-        self.limits.setdefault(agent.agent_id, {})["total"] = int(request["body"]["totalCallNum"])
+        self.limits.setdefault((agent.agent_id, agent.session), {})["total"] = int(request["body"]["totalCallNum"])
 
     # -- H5 video, which the simulator has not got -------------------------------------------------------------
     @serves("getConnectInfo", "imageCapture")
