@@ -422,7 +422,8 @@ class SimulatorKeywords(LibraryComponent):
         """Returns what the simulator knows about agent ``agent_id``: sign-in, state code and calls (each with
         ``callid``, ``state``, ``muted``, the other ``parties`` and the ``digits`` sent), and who inspects whom
         (``inspecting`` and ``inspectedBy``: lists of ``agent`` and ``mode``, one of ``listen``, ``whisper`` or
-        ``barge``), for checks a real gateway cannot answer.
+        ``barge``), and the agent-hosted ``conference`` it is in or invited to (``confId``, ``chair``, ``members``
+        each with ``address``, ``state`` and ``muted``; None when none), for checks a real gateway cannot answer.
         """
         return self._control().agent(agent_id)
 
