@@ -14,6 +14,7 @@ from .keywords import (
     AgentKeywords,
     CallDataKeywords,
     CallKeywords,
+    ConferenceKeywords,
     EventKeywords,
     GroupKeywords,
     PoolKeywords,
@@ -25,6 +26,7 @@ from .keywords import (
     SkillKeywords,
     StateKeywords,
     SupervisorKeywords,
+    TextKeywords,
     TransferKeywords,
 )
 from .keywords.base import seconds
@@ -277,6 +279,8 @@ class CCGatewayLibrary(DynamicCore):
             QueueKeywords(self.ctx),
             GroupKeywords(self.ctx),
             RecordingKeywords(self.ctx),
+            ConferenceKeywords(self.ctx),
+            TextKeywords(self.ctx),
             EventKeywords(self.ctx),
             RawKeywords(self.ctx),
             SimulatorKeywords(self.ctx),

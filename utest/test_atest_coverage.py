@@ -1,5 +1,5 @@
-"""The acceptance suites exercise every voice-call, supervisor, queue, agent-group, call-data and recording keyword
-and every refusal the simulator can give for those chapters.
+"""The acceptance suites exercise every voice-call, supervisor, queue, agent-group, call-data, recording, conference
+and text-session keyword and every refusal the simulator can give for those chapters.
 
 Reads the acceptance run that test_secrets_in_outputs.py scans (the session fixture ``trace_run``). The refusals
 the simulator can give are read from its code: the retcodes each interface's operation raises itself.
@@ -7,6 +7,7 @@ the simulator can give are read from its code: the retcodes each interface's ope
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import json
 import re
@@ -35,6 +36,8 @@ QUERIES = {chapter: {name for name, interface in CATALOGUE.interfaces.items() if
 RECORDING = {name for name, interface in CATALOGUE.interfaces.items() if interface.chapter in ("recordplay",
                                                                                                "recordfile")}
 RETCODE = re.compile(r"[0-9]{3}-[0-9]{3}")
+CONFERENCE = {name for name, interface in CATALOGUE.interfaces.items() if interface.chapter == "agentconf"}
+TEXT = {name for name, interface in CATALOGUE.interfaces.items() if interface.chapter in ("mediacall", "textchat")}
 REQUEST_LINE = re.compile(r"^(\w+) [A-Z]+ /\S+ \u2192 HTTP 200, retcode ([0-9-]+) ")
 
 
@@ -130,6 +133,38 @@ def test_every_refusal_of_the_queue_chapters_is_seen_and_each_documented_interfa
     assert sorted(expected - {code for _, code in answers}) == []
     documented = {name for name in QUEUES if not CATALOGUE.interface(name).listed}
     assert len(documented) == 8
+
+
+def refusals_in(module: ModuleType) -> set[str]:
+    """The retcodes a simulator chapter module refuses with: codes written out, and the module's named constants."""
+    found = re.findall(r'Refused\((\w+|"[0-9-]+")', inspect.getsource(module))
+    return {name.strip('"') if name.startswith('"') else getattr(module, name) for name in found}
+
+
+@pytest.mark.parametrize(("chapter", "least"), [(CONFERENCE, 14), (TEXT, 8)], ids=["conference", "text"])
+def test_every_conference_and_text_keyword_runs_in_the_acceptance_suites(
+        trace_run: tuple[Path, str], chapter: set[str], least: int) -> None:
+    library = CCGatewayLibrary()
+    keywords = {name for name in library.get_keyword_names() if set(library.get_keyword_tags(name)) & chapter}
+    assert len(keywords) >= least
+    assert sorted(keywords - _seen(trace_run[0]).keywords) == []
+
+
+def test_the_customer_message_keywords_run_in_the_acceptance_suites(trace_run: tuple[Path, str]) -> None:
+    assert {"simulate_customer_message", "get_simulated_text_session", "get_text_messages"} <= \
+        _seen(trace_run[0]).keywords
+
+
+@pytest.mark.parametrize(("chapter", "module_name"), [(CONFERENCE, "conference"), (TEXT, "text")],
+                         ids=["conference", "text"])
+def test_every_refusal_of_the_conference_and_text_chapters_is_seen_and_each_interface_refuses(
+        trace_run: tuple[Path, str], chapter: set[str], module_name: str) -> None:
+    module = importlib.import_module(f"CCGatewayLibrary.simulator.{module_name}")
+    answers = {(name, code) for name, code in _seen(trace_run[0]).answers if name in chapter}
+    expected = refusals_in(module)
+    assert len(expected) >= 5  # the scan of the chapter's code found them
+    assert sorted(expected - {code for _, code in answers}) == []
+    documented = {name for name in chapter if not CATALOGUE.interface(name).listed}
     refused = {name for name, code in answers if code != "0"}
     assert sorted(documented - refused) == []
 

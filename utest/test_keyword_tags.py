@@ -20,7 +20,7 @@ def test_every_fully_specified_interface_is_some_keywords_tag() -> None:
 def test_tags_that_look_like_interfaces_are_interfaces() -> None:
     topics = {"agent", "state", "skills", "notes", "session", "call", "conference", "events", "raw", "simulator",
               "gateway", "help", "internal", "preview", "calldata", "transfer", "pool", "deprecated", "supervisor",
-              "queues", "monitoring", "recording", "playback"}
+              "queues", "monitoring", "recording", "playback", "text", "media"}
     for keyword, tags in TAGS.items():
         unknown = tags - topics - set(CATALOGUE.interfaces)
         assert not unknown, f"{keyword}: {unknown}"

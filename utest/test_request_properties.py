@@ -379,8 +379,10 @@ SIMPLE_CLASS = re.compile(r"\^\[((?:\\.|[^\]\\])+)\]([*+])\$")
 
 
 def repeat_to(chunk: Sequence, size: int) -> Any:
-    """``chunk`` (a text or a list) repeated and cut to ``size``."""
-    return (chunk * (size // len(chunk) + 1))[:size]
+    """``chunk`` (a text or a list) repeated and cut to ``size``; a list's items are copies, so a rule broken in one
+    object item does not break the others that repeat it."""
+    repeated = (chunk * (size // len(chunk) + 1))[:size]
+    return repeated if isinstance(repeated, str) else [copy.deepcopy(item) for item in repeated]
 
 
 def class_alphabet(pattern: str | None) -> tuple[st.SearchStrategy[str], int] | None:
@@ -449,7 +451,9 @@ def valid_value(field: Field, everything: bool = False) -> st.SearchStrategy[Any
             options.append(st.booleans())
         elif kind == "array":
             assert field.item is not None, f"{field.dotted}: arrays without an items schema are not generated"
-            options.append(sized_list(valid_value(field.item), field.get("minItems", 0), field.get("maxItems")))
+            # everything: at least one item, with all its members, so a rule inside an item has its place
+            low = max(field.get("minItems", 0), 1 if everything else 0)
+            options.append(sized_list(valid_value(field.item, everything), low, field.get("maxItems")))
         else:
             raise AssertionError(f"{field.dotted}: generating valid {kind} values is not implemented")
     strategy = st.one_of(options)

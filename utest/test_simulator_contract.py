@@ -24,6 +24,7 @@ from simulated_world import (
     OTHER_AGENT,
     OTHER_NUMBER,
     REST_REQUEST,
+    THIRD_AGENT,
     SimulatedWorld,
     Worlds,
 )
@@ -259,6 +260,82 @@ RECORDING_SCENARIOS: dict[str, Setup] = {
 }
 
 
+# -- agent 101 chairs a conference with agent 102 and (when asked) a phone number; texts with a customer ----------
+PARTICIPANT = {"addressType": "9", "address": OTHER_AGENT}
+NUMBER_IN_CONFERENCE = "88887946"  # playVoiceToParticipant's documented example names this number
+
+
+def _conference(request: Request | None = None, *, invite: bool = True, answer: bool = True,
+                number: bool = False, already: tuple[str, Request] | None = None, chair: str = AGENT) -> Setup:
+    """``chair`` chairs a conference; the other of 101 and 102 invited (and joined), NUMBER_IN_CONFERENCE too when
+    ``number``."""
+    member = OTHER_AGENT if chair == AGENT else AGENT
+
+    def setup(world: SimulatedWorld) -> Request:
+        world.sign_in_all(*COLLEAGUES)
+        world.do("requestAgentConf", chair, body={"memberNum": 4})
+        addresses = [{"addressType": "9", "address": member}] if invite else []
+        addresses += [{"addressType": "6", "address": NUMBER_IN_CONFERENCE}] if number else []
+        if addresses:
+            world.do("batchAddParticipant", chair, body={"addresses": addresses})
+        if number:
+            world.timers.pending.pop()()  # the number answers (the conference's own timers, set first, wait)
+        if invite and answer:
+            world.do("answerAgentConf", member)
+        if already is not None:
+            world.do(already[0], chair, **already[1])
+        world.drain_all()
+        return request or {}
+
+    return setup
+
+
+def _customer_writing(request: Callable[[str], Request], *, answered: bool = True) -> Setup:
+    """A customer writes to 101 (who answers when ``answered``); ``request`` gets the session's call ID."""
+    def setup(world: SimulatedWorld) -> Request:
+        world.sign_in_all(*COLLEAGUES)
+        callid = world.model.text.customer_writes(CUSTOMER, AGENT, "hello")
+        if answered:
+            world.do("textchatAnswer", AGENT, path={"callid": callid})
+        world.drain_all()
+        return request(callid)
+
+    return setup
+
+
+ANNOUNCEMENT = {"voicePath": "y:/conf/120/1136287.V3"}
+CONFERENCE_SCENARIOS: dict[str, Setup] = {
+    "requestAgentConf": _colleagues(),
+    "answerAgentConf": _conference(answer=False, chair=OTHER_AGENT),
+    "rejectAgentConf": _conference(answer=False, chair=OTHER_AGENT),
+    "requestLeaveAgentConf": _conference(chair=OTHER_AGENT),
+    "releaseAgentConf": _conference(),
+    "holdParticipant": _conference({"body": {**PARTICIPANT, **ANNOUNCEMENT}}),
+    "unholdParticipant": _conference({"body": PARTICIPANT},
+                                     already=("holdParticipant", {"body": {**PARTICIPANT, **ANNOUNCEMENT}})),
+    "prolongTime": _conference(),
+    "applyToShiftPresident": _conference({"body": {"destAgentNo": OTHER_AGENT}}),
+    "batchAddParticipant": _conference({"body": {"addresses": [{"addressType": "9", "address": THIRD_AGENT}]}},
+                                       invite=False),
+    "changeParticipantMode": _conference({"body": {"attribute": 1, **PARTICIPANT}}),
+    "playVoiceToConf": _conference({"body": ANNOUNCEMENT}),
+    "stopVoiceToConf": _conference(already=("playVoiceToConf", {"body": ANNOUNCEMENT})),
+    "playVoiceToParticipant": _conference(number=True),
+}
+TEXT_SCENARIOS: dict[str, Setup] = {
+    "textchatAnswer": _customer_writing(lambda callid: {"path": {"callid": callid}}, answered=False),
+    "textchatDrop": _customer_writing(lambda callid: {"path": {"callid": callid}}),
+    "textchatReject": _customer_writing(lambda callid: {"path": {"callid": callid}}, answered=False),
+    "sendMessage": _customer_writing(lambda callid: {"body": {"callid": callid, "data": "How can I help?"}}),
+    "mediaTransfer": _customer_writing(
+        lambda callid: {"body": {"callid": callid, "devicetype": 2, "mode": 0, "address": OTHER_AGENT}}),
+    "chat": _customer_writing(lambda callid: {"body": {"callid": callid, "content": "How can I help?"}}),
+    "tranfser": _customer_writing(lambda callid: {"body": {"callid": callid, "destaddr": OTHER_AGENT}}),
+    "setCallNums": _colleagues(),
+    "setCallNumsByMediaType": _colleagues({"body": {"totalCallNum": 5, "agentMediaCallNums": [{"mediaType": 53}]}}),
+}
+
+
 # Where each interface with a documented example applies, and what it is asked.
 SCENARIOS: dict[str, Setup] = {
     "login": _signed_out,
@@ -306,14 +383,18 @@ SCENARIOS: dict[str, Setup] = {
     "setCallAppData": _talking(lambda world, customer: {"query": {"calldata": "order 42"}}),
     "setCallBusinessData": _talking(lambda world, customer: {"body": {"businessdata": "case 7"}}),
     **RECORDING_SCENARIOS,
+    **CONFERENCE_SCENARIOS,
+    **TEXT_SCENARIOS,
 }
 # Listed-only interfaces the simulator answers with a documented refusal whatever the state (see
 # test_what_the_simulator_has_not_got_is_refused_with_a_documented_code): no success to run an example to.
 NOT_SERVED = frozenset({"mediaSwitch", "adjustVideoMode", "requestAppointedCall", "phonepickup", "phonehangup",
-                        "thirdPartyConfTransmitNum", "startASR"})
+                        "thirdPartyConfTransmitNum", "startASR",
+                        # H5 video and chats between agents, which the simulator has not got (documented or not)
+                        "imageCapture", "textchatInternalCall"})
 # What a documented example names that only the simulated world knows: the agent's password, the call's ID, the
-# agent a supervisor acts on and the skills configured for it.
-FROM_THE_WORLD = ("password", "callid", "workNo", "skills")
+# agent a supervisor acts on and the skills configured for it, the members of a conference.
+FROM_THE_WORLD = ("password", "callid", "workNo", "skills", "address", "addressType", "destAgentNo", "destaddr")
 # The catalogue's example replies: the entry's own ``examples`` or, for an entry that documents no result shape,
 # the gateway's plain success reply (catalogue/build.py).
 DOCUMENTED = sorted(name for name, interface in CATALOGUE.interfaces.items()

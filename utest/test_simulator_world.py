@@ -187,7 +187,10 @@ def _sample(name: str) -> Any:
             "why": events.PhoneState.PLATFORM_RELEASED, "reason": "3", "transfer_from": "102",
             "inspector": Agent("900", "secret"), "mode": Role.WHISPER, "cause": 1,
             "task": events.RecordTask(5000, "Yc1v1a101d20231114t2213200", "Y:/1/0/20231114/101/2213200.wav",
-                                      call.callid, 1_700_000_000_000, 1_700_000_030_000)}[name]
+                                      call.callid, 1_700_000_000_000, 1_700_000_030_000),
+            # agent conferences and text sessions
+            "conf_id": 1030400, "change": events.ConfChange.LEFT, "left_why": events.LeftWhy.REMOVED_BY_CHAIR,
+            "failed": True, "device": (3, 4), "text": "hello"}[name]
 
 
 @pytest.mark.parametrize("name", sorted(events.FACTORIES))

@@ -3,6 +3,7 @@
 from .agent import AgentKeywords
 from .calldata import CallDataKeywords
 from .calls import CallKeywords
+from .conference import ConferenceKeywords
 from .events import EventKeywords
 from .groups import GroupKeywords
 from .pool import PoolKeywords
@@ -14,12 +15,14 @@ from .simulator import SimulatorKeywords
 from .skills import SkillKeywords
 from .states import StateKeywords
 from .supervisor import SupervisorKeywords
+from .text import TextKeywords
 from .transfers import TransferKeywords
 
 __all__ = [
     "AgentKeywords",
     "CallDataKeywords",
     "CallKeywords",
+    "ConferenceKeywords",
     "EventKeywords",
     "GroupKeywords",
     "PoolKeywords",
@@ -31,5 +34,6 @@ __all__ = [
     "SkillKeywords",
     "StateKeywords",
     "SupervisorKeywords",
+    "TextKeywords",
     "TransferKeywords",
 ]

@@ -299,6 +299,36 @@ class SimulatorKeywords(LibraryComponent):
         logger.info(f"Simulated caller of call {callid} giving up after {gone['waited']} s in skill queue "
                     f"{gone['skill']}.")
 
+    @keyword(tags=["simulator", "text"])
+    def simulate_customer_message(self, text: str, customer: str, callid: str | None = None,
+                                  agent: str | None = None, agent_id: str | None = None) -> str:
+        """Makes customer ``customer`` write ``text`` and returns the text session's call ID: without ``callid``
+        a new session, offered to the agent (``AgentChat_Ring``); with it, in that session of the customer's. In a
+        session the agent answered the agent gets ``AgentEvent_MessageData`` at once, before that on answering.
+
+        The agent is named as in `Simulate Inbound Call`. The text is not logged: it can hold personal data.
+
+        | ${session} = | `Simulate Customer Message` | hello | 88880001 |
+        | `Simulate Customer Message` | are you there? | 88880001 | ${session} |
+        """
+        target = self._agent_id("Simulate Customer Message", agent, agent_id)
+        callid = str(self._control().customer_message(customer, target, text, callid)["callid"])
+        logger.info(f"Customer {customer} wrote {len(text)} character(s) in text session {callid} (agent {target}).")
+        return callid
+
+    @keyword(tags=["simulator", "text"])
+    def get_simulated_text_session(self, callid: str) -> dict[str, Any]:
+        """Returns what the simulator knows about text session ``callid``: ``customer``, the ``agent`` who holds it
+        or was offered it, whether it is ``connected``, and the ``messages`` both sides wrote (each ``from``, the
+        customer's number or the agent's ID, and ``text``): what the customer received, which a real gateway does
+        not tell.
+
+        | ${session} = | `Get Simulated Text Session` | ${callid} |
+        | Should Be Equal | ${session}[messages][-1][text] | How can I help? |
+        """
+        found: dict[str, Any] = self._control().text_session(callid)
+        return found
+
     def _agent_id(self, keyword_name: str, agent: str | None, agent_id: str | None, *,
                   everyone: str | None = None) -> str:
         """The agent ID that ``agent`` (an alias, the current agent when None) or ``agent_id`` names; ``everyone``
@@ -431,7 +461,8 @@ class SimulatorKeywords(LibraryComponent):
         """Returns what the simulator knows about agent ``agent_id``: sign-in, state code and calls (each with
         ``callid``, ``state``, ``muted``, the other ``parties`` and the ``digits`` sent), and who inspects whom
         (``inspecting`` and ``inspectedBy``: lists of ``agent`` and ``mode``, one of ``listen``, ``whisper`` or
-        ``barge``), for checks a real gateway cannot answer.
+        ``barge``), and the agent-hosted ``conference`` it is in or invited to (``confId``, ``chair``, ``members``
+        each with ``address``, ``state`` and ``muted``; None when none), for checks a real gateway cannot answer.
         """
         return self._control().agent(agent_id)
 

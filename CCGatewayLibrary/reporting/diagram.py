@@ -19,11 +19,11 @@ from datetime import datetime
 from typing import Any, Literal
 
 from ..catalogue.gateway import INSPECTION_MODES, SUCCESS
-from .record import RecordedRequest, SimulatorAction
+from .record import RecordedRequest, SimulatorAction, shortened
 
 # Event content fields that name the other parties of a call (see schemas/events/*: caller, called,
 # otherPhone, partner, number, addrCalled). utest/test_diagram.py checks each one is in some event schema.
-PARTY_FIELDS = ("caller", "called", "otherPhone", "partner", "number", "addrCalled")
+PARTY_FIELDS = ("caller", "called", "otherPhone", "partner", "number", "addrCalled", "participant")
 MAX_PARTY_LANES = 6  # more far ends than this share the last lane
 MAX_ROWS = 60
 LABEL_CHARS = 40  # longer labels are cut (a request's keyword first); the row's tooltip has the whole text
@@ -57,6 +57,11 @@ MUTED = "#6b7280"
 # Events that tell an agent an inspector joined or left its call (qcType says how, qcAgentId who).
 INSPECTION_EVENTS = frozenset({"AgentOther_BeQcStart", "AgentOther_BeQcStop"})
 MONITOR = "#7c3aed"  # an inspector's line to the agent it listens to, whispers to or barges in on
+# Conferences: a member's change (AgentConf_ParticipantChanged's changeType); a member named by agent ID
+# (participantType 9) is an agent's lane, not a far end. Text sessions: a customer's message, shortened.
+CONFERENCE_CHANGES = {0: "joined", 1: "left", 2: "chair", 3: "muted", 4: "unmuted", 5: "held", 6: "unheld"}
+AGENT_PARTICIPANT = 9
+MESSAGE_EVENT = "AgentEvent_MessageData"
 
 # Recording and playback events: a mark on the agent's lane says what its recording or playback does from then on.
 MEDIA_MARKS = {
@@ -211,6 +216,10 @@ def _event_row(event: ReceivedEvent, started: datetime, own_numbers: set[str]) -
     parties = tuple(n for n in party_numbers(event.content) if n not in own_numbers)
     label = ("\u26a0 " if event.schema_problem else "") + event.name
     tip = f"{event.name} (#{event.seq}) for agent {event.agent_id} at {_since(event.received, started)}"
+    detail = _detail(event)
+    if detail:
+        label += f" \u00b7 {detail}"
+        tip += f"; {detail}"
     inspector, mode = _inspection(event)
     if inspector:
         label += f" \u00b7 {inspector} {mode}"
@@ -224,6 +233,18 @@ def _event_row(event: ReceivedEvent, started: datetime, own_numbers: set[str]) -
         tip += f"; the agent's {doing}"
     return _Row(event.received, "event", event.agent_id, label, tip, parties=parties, inspector=inspector,
                 mark=mark)
+
+
+def _detail(event: ReceivedEvent) -> str:
+    """What a conference change or a text message adds to its event's label ("" for other events)."""
+    content = event.content if isinstance(event.content, dict) else {}
+    if event.name == "AgentConf_ParticipantChanged" and "participant" in content:
+        code = content.get("changeType")
+        change = CONFERENCE_CHANGES.get(code, "changed") if isinstance(code, int) else "changed"
+        return f"{content['participant']} {change}" + (" \u2717" if content.get("result") not in (0, None) else "")
+    if event.name == MESSAGE_EVENT and "message" in content:
+        return shortened(content["message"])
+    return ""
 
 
 def _inspection(event: ReceivedEvent) -> tuple[str, str]:
@@ -242,6 +263,8 @@ def party_numbers(content: Any) -> list[str]:
         return []
     found: list[str] = []
     for name in PARTY_FIELDS:
+        if name == "participant" and content.get("participantType") == AGENT_PARTICIPANT:
+            continue  # a conference member named by agent ID: an agent's lane
         value = content.get(name)
         if not isinstance(value, str | int) or isinstance(value, bool):
             continue

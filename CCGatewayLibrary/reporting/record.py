@@ -43,6 +43,16 @@ class SimulatorAction:
     refused: bool = False  # the simulator answered with an error status
 
 
+MESSAGE_CHARS = 20  # a text message can hold personal data: the diagram shows at most its first characters
+
+
+def shortened(text: object) -> str:
+    """At most the first MESSAGE_CHARS characters of a text message, quoted, with an ellipsis when cut."""
+    words = " ".join(str(text).split())
+    cut = "\u2026" if len(words) > MESSAGE_CHARS else ""
+    return f"\u201c{words[:MESSAGE_CHARS]}{cut}\u201d"
+
+
 def _fields(*names: str) -> Callable[[Mapping[str, Any]], str]:
     return lambda given: " ".join(str(given[name]) for name in names if given.get(name) not in (None, ""))
 
@@ -60,10 +70,12 @@ DESCRIPTIONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "offer_call": lambda a: f"inbound call from {a.get('caller')}",
     "hang_up": lambda a: f"{a.get('number') or 'customer'} hangs up call {a.get('callid')}",
     "far_end": lambda a: f"far end {a.get('number')}: {a.get('behaviour')}",
+    "customer_message": lambda a: f"{a.get('customer')} writes {shortened(a.get('text'))}",
 }
 # The argument naming the agent an action concerns, and those naming far ends.
 AGENT_FIELDS = ("agentid", "agent")
-PARTY_FIELDS = {"offer_call": ("caller",), "hang_up": ("number",), "far_end": ("number",)}
+PARTY_FIELDS = {"offer_call": ("caller",), "hang_up": ("number",), "far_end": ("number",),
+                "customer_message": ("customer",)}
 
 
 def simulator_action(call: Mapping[str, Any]) -> SimulatorAction | None:

@@ -25,6 +25,7 @@ __all__ = ["CONTROL_ACTIONS", "CONTROL_PREFIX", "CONTROL_TOKEN_HEADER", "Control
            "Field", "Rule", "SimulatorControl"]
 
 MAX_CONTROL_FIELD = 24  # caller is a phone number, as long as the gateway's phonenum; agent IDs are shorter
+MAX_MESSAGE = 1200  # a customer's text message: about what sendMessage takes (under 3.8 KB)
 
 
 class ControlArgumentError(ValueError):
@@ -180,6 +181,11 @@ CONTROL_ACTIONS: dict[str, ControlAction] = {action.name: action for action in (
     ControlAction("hang_up", "DELETE", "/calls/{callid}", (
         Field("callid", TEXT, "path"), Field("number", TEXT, "query", required=False)), refused=404),
     ControlAction("agent", "GET", "/agents/{agentid}", (AGENT_ID,), refused=404),
+    ControlAction("customer_message", "POST", "/text-sessions", (
+        Field("customer", TEXT), Field("agent", TEXT), Field("text", _text(MAX_MESSAGE)),
+        Field("callid", _text(100), required=False)), success=201),
+    ControlAction("text_session", "GET", "/text-sessions/{callid}", (Field("callid", _text(100), "path"),),
+                  refused=404),
     ControlAction("far_end", "PUT", "/far-ends/{number}", (
         Field("number", TEXT, "path"), Field("behaviour", _text(20))), refused=400),
 )}

@@ -335,3 +335,103 @@ def screen_stopped() -> None:
 @factory("AgentMediaEvent_StopRecordScreen_Fail")
 def screen_stop_failed() -> None:
     return None
+
+
+# -- agent-hosted conferences (agentconf) ---------------------------------------------------------------
+class ConfChange(IntEnum):
+    """``AgentConf_ParticipantChanged``'s ``changeType``."""
+
+    JOINED = 0
+    LEFT = 1
+    CHAIR_CHANGED = 2
+    MUTED = 3
+    UNMUTED = 4
+    HELD = 5
+    UNHELD = 6
+
+
+class LeftWhy(IntEnum):
+    """``AgentConf_ParticipantChanged``'s ``changeReason``: why a member left (changeType 1)."""
+
+    BY_ITSELF = 0
+    REMOVED_BY_CHAIR = 1
+    HUNG_UP = 2
+    CONFERENCE_ENDED = 3
+    NOT_LEFT = 255  # what the documented example carries for a change other than leaving
+
+
+AGENT_ADDRESS, PHONE_ADDRESS = 9, 6  # participantType (the requests' addressType, as text there)
+TEXT = "5"  # mediaAbility: text
+
+
+@factory("AgentConf_SelfJoinResult")
+def conference_joined(conf_id: int) -> dict[str, int]:
+    return {"confId": conf_id}
+
+
+@factory("AgentConf_RequestSuccess")
+def conference_granted(conf_id: int) -> dict[str, int]:
+    return {"confId": conf_id}
+
+
+@factory("AgentConf_Ringing")
+def conference_ringing(conf_id: int) -> dict[str, int]:
+    return {"confId": conf_id}
+
+
+@factory("AgentConf_Timeout")
+def conference_ending_soon(conf_id: int) -> dict[str, int]:
+    return {"confId": conf_id}
+
+
+@factory("AgentConf_SelfLeaveResult")
+def conference_left(conf_id: int) -> dict[str, int]:
+    return {"confId": conf_id}
+
+
+@factory("AgentConf_PresidentChanged")
+def made_chair(conf_id: int) -> dict[str, int]:
+    return {"confId": conf_id}
+
+
+@factory("AgentConf_ParticipantChanged")
+def participant_changed(conf_id: int, other: Leg, change: ConfChange, left_why: LeftWhy = LeftWhy.NOT_LEFT,
+                        failed: bool = False, device: tuple[int, int] = (0, 0)) -> dict[str, Any]:
+    return {"result": int(failed), "changeReason": int(left_why), "changeType": int(change), "confId": conf_id,
+            "participant": other.agent_id or other.number,
+            "participantType": AGENT_ADDRESS if other.agent_id else PHONE_ADDRESS,
+            "deviceCallType": device[0], "deviceType": device[1]}
+
+
+@factory("AgentConf_StopVoice")
+def announcement_ended(failed: bool = False) -> dict[str, int]:
+    return {"result": int(failed)}
+
+
+@factory("AgentConf_StopParticipantVoice")
+def participant_announcement_ended(failed: bool = False) -> dict[str, int]:
+    return {"result": int(failed)}
+
+
+# -- text sessions (mediacall; the older textchat routes' AgentChat_* events) -----------------------------
+@factory("AgentEvent_MessageData")
+def message_data(call: Call, text: str) -> dict[str, Any]:
+    # feature as a number and mediaAbility 5, as the event page's example gives them
+    return {"callid": call.callid, "caller": call.caller, "called": call.called, "feature": call.feature,
+            "type": MAIN_CALL, "message": text, "mediaAbility": TEXT}
+
+
+@factory("AgentChat_Ring")
+def chat_ring(call: Call) -> dict[str, Any]:
+    return {"callId": call.callid, "caller": call.caller, "called": call.called, "isInnerCall": False,
+            "attachData": call.data}
+
+
+@factory("AgentChat_Connected")
+def chat_connected(call: Call) -> dict[str, str]:
+    return {"callId": call.callid}
+
+
+@factory("AgentChat_Disconnected")
+def chat_disconnected(call: Call) -> dict[str, str]:
+    return {"callId": call.callid}

@@ -15,12 +15,14 @@ from .agent_states import AgentStateMachine
 from .agents import AgentChapter
 from .calldata import CallDataChapter
 from .calls import CallChapter
+from .conference import ConferenceChapter
 from .groups import GroupChapter
 from .inspection import InspectionChapter
 from .operations import OPERATIONS, Request
 from .queues import QueueChapter
 from .recording import RecordingChapter
 from .roster import Roster
+from .text import TextChapter
 from .world import Agent, Refused, Scheduler, SimulationError, SimulatorConfig, World
 
 __all__ = ["Agent", "GatewayModel", "Refused", "SimulationError", "SimulatorConfig"]
@@ -42,8 +44,10 @@ class GatewayModel(World):
         self.group_chapter = GroupChapter(self)
         self.call_data = CallDataChapter(self)
         self.recording = RecordingChapter(self, self.state_machine)
+        self.conference = ConferenceChapter(self, self.state_machine)
+        self.text = TextChapter(self)
         chapters = (self.agent_chapter, self.call_chapter, self.inspection, self.queues, self.group_chapter,
-                    self.call_data, self.recording)
+                    self.call_data, self.recording, self.conference, self.text)
         # Each interface's method bound to its chapter, found once: the method is the class attribute @serves saw.
         self._operations = {name: getattr(chapter, method.__name__) for name, method in OPERATIONS.items()
                             for chapter in chapters if vars(type(chapter)).get(method.__name__) is method}

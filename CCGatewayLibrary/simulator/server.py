@@ -521,6 +521,12 @@ class GatewaySimulator(SimulatorShell):
             raise ControlRefused(f"agent {agent_id} is not signed in")
         return self.model.agents[agent_id]
 
+    def control_customer_message(self, customer: str, agent: str, text: str, callid: str | None) -> dict[str, Any]:
+        return {"callid": self.model.text.customer_writes(customer, agent, text, callid)}
+
+    def control_text_session(self, callid: str) -> dict[str, Any]:
+        return self.model.text.describe(callid)
+
     def control_far_end(self, number: str, behaviour: str) -> dict[str, Any]:
         self.model.set_far_end(number, behaviour)
         return {"number": number, "behaviour": behaviour}
@@ -535,4 +541,5 @@ class GatewaySimulator(SimulatorShell):
                            "digits": leg.call.digits} for leg in agent.calls],
                 "queuedEvents": len(agent.queue), **self.model.inspection.describe(agent),
                 "queueStatistics": self.model.queues.agent_statistics(agentid),
-                **self.model.recording.describe(agent)}
+                **self.model.recording.describe(agent),
+                "conference": self.model.conference.describe(agent)}

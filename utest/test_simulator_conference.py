@@ -1,0 +1,217 @@
+"""The simulator's agent-hosted conferences (simulator/conference.py): a chairperson (101) with agents (102, 103) and
+a phone number as members; every member's events, the timer that follows time_scale, and each refusal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from simulated_world import AGENT, COLLEAGUES, CUSTOMER, OTHER_AGENT, OTHER_NUMBER, THIRD_AGENT, SimulatedWorld, Worlds
+
+from CCGatewayLibrary.catalogue.states import AgentState
+from CCGatewayLibrary.simulator.model import SimulatorConfig
+
+CHANGED = "AgentConf_ParticipantChanged"
+
+
+def _agent(agent_id: str) -> dict[str, str]:
+    return {"addressType": "9", "address": agent_id}
+
+
+def _number(number: str) -> dict[str, str]:
+    return {"addressType": "6", "address": number}
+
+
+@pytest.fixture
+def world(worlds: Worlds) -> SimulatedWorld:
+    made = worlds()
+    made.sign_in_all(*COLLEAGUES)
+    return made
+
+
+def _chair(world: SimulatedWorld, **body: Any) -> int:
+    world.do("requestAgentConf", AGENT, body={"memberNum": 4, **body})
+    events = world.drain(AGENT)
+    return int(events[-1]["content"]["confId"])
+
+
+def _with_member(world: SimulatedWorld, member: str = OTHER_AGENT) -> int:
+    conf_id = _chair(world)
+    world.do("batchAddParticipant", AGENT, body={"addresses": [_agent(member)]})
+    world.do("answerAgentConf", member)
+    world.drain_all()
+    return conf_id
+
+
+def _changes(world: SimulatedWorld, agent_id: str) -> list[tuple[str, int, int, int]]:
+    return [(event["content"]["participant"], event["content"]["changeType"], event["content"]["changeReason"],
+             event["content"]["result"]) for event in world.drain(agent_id) if event["eventType"] == CHANGED]
+
+
+def test_an_idle_agent_applies_and_becomes_chair(world: SimulatedWorld) -> None:
+    world.do("requestAgentConf", AGENT, body={"memberNum": 3})
+    assert world.names(AGENT) == ["AgentState_Busy", "AgentOther_PhoneAlerting", "AgentOther_PhoneOffhook",
+                                  "AgentConf_SelfJoinResult", "AgentConf_RequestSuccess"]
+    assert world.last[-1]["content"] == world.last[-2]["content"]
+    assert world[AGENT].state == AgentState.TALKING
+
+
+def test_an_invited_agent_rings_answers_and_the_chair_hears_it_joined(world: SimulatedWorld) -> None:
+    conf_id = _chair(world)
+    world.do("batchAddParticipant", AGENT, body={"addresses": [_agent(OTHER_AGENT)]})
+    assert world.names(OTHER_AGENT) == ["AgentState_Busy", "AgentOther_PhoneAlerting", "AgentConf_Ringing"]
+    assert world.last[-1]["content"] == {"confId": conf_id}
+    assert world.names(AGENT) == []  # ringing is not joining
+    world.do("answerAgentConf", OTHER_AGENT)
+    assert world.names(OTHER_AGENT) == ["AgentOther_PhoneOffhook", "AgentConf_SelfJoinResult"]
+    assert _changes(world, AGENT) == [(OTHER_AGENT, 0, 255, 0)]
+
+
+def test_a_number_joins_when_its_far_end_answers(world: SimulatedWorld) -> None:
+    _chair(world)
+    world.do("batchAddParticipant", AGENT, body={"addresses": [_number(OTHER_NUMBER) | {"deviceType": 7}]})
+    assert world.names(AGENT) == []
+    world.timers.pending.pop()()  # the far end answers; the conference's own timers wait
+    event = world.drain(AGENT)[0]
+    assert event["content"]["participantType"] == 6
+    assert (event["content"]["participant"], event["content"]["changeType"], event["content"]["deviceType"]) == \
+        (OTHER_NUMBER, 0, 7)
+
+
+def test_an_unreachable_invitee_is_a_failed_join_for_the_chair(world: SimulatedWorld) -> None:
+    _chair(world)
+    world.do("batchAddParticipant", AGENT, body={"addresses": [_agent("555"), _agent(OTHER_AGENT)]})
+    assert _changes(world, AGENT) == [("555", 0, 255, 1)]  # 555 is not signed in
+    world.model.set_far_end(OTHER_NUMBER, "busy")
+    world.do("batchAddParticipant", AGENT, body={"addresses": [_number(OTHER_NUMBER)]})
+    world.timers.pending.pop()()
+    assert _changes(world, AGENT) == [(OTHER_NUMBER, 0, 255, 1)]
+
+
+def test_hold_unhold_and_mute_are_told_to_every_member(world: SimulatedWorld) -> None:
+    _with_member(world)
+    hold = {**_agent(OTHER_AGENT), "voicePath": "y:/conf/120/1136287.V3"}
+    world.do("holdParticipant", AGENT, body=hold)
+    assert _changes(world, AGENT) == _changes(world, OTHER_AGENT) == [(OTHER_AGENT, 5, 255, 0)]
+    world.refused("100-007", "holdParticipant", AGENT, body=hold)
+    world.do("unholdParticipant", AGENT, body=_agent(OTHER_AGENT))
+    assert _changes(world, AGENT) == [(OTHER_AGENT, 6, 255, 0)]
+    world.refused("100-007", "unholdParticipant", AGENT, body=_agent(OTHER_AGENT))
+    world.drain_all()
+    world.do("changeParticipantMode", AGENT, body={"attribute": 1, **_agent(OTHER_AGENT)})
+    assert _changes(world, AGENT) == [(OTHER_AGENT, 3, 255, 0)]
+    world.do("changeParticipantMode", AGENT, body={"attribute": 2, **_agent(OTHER_AGENT)})
+    assert _changes(world, AGENT) == []  # attribute 2 and 4 raise no event
+    assert world[OTHER_AGENT].calls[0].muted is False
+
+
+def test_a_member_leaves_and_the_others_hear_why(world: SimulatedWorld) -> None:
+    _with_member(world)
+    world.do("batchAddParticipant", AGENT, body={"addresses": [_agent(THIRD_AGENT)]})
+    world.do("answerAgentConf", THIRD_AGENT)
+    world.drain_all()
+    world.do("requestLeaveAgentConf", OTHER_AGENT)
+    assert world.names(OTHER_AGENT) == ["AgentOther_PhoneRelease", "AgentConf_SelfLeaveResult", "AgentState_Ready"]
+    assert _changes(world, AGENT) == _changes(world, THIRD_AGENT) == [(OTHER_AGENT, 1, 0, 0)]
+
+
+def test_the_chair_removes_a_batch_and_learns_which_were_not_there(world: SimulatedWorld) -> None:
+    _with_member(world)
+    result = world.do("batchRemoveParticipant", AGENT, body={"addresses": [_agent(OTHER_AGENT), _number("123")]})
+    assert result == {"noExistParticipants": [{"addressType": "6", "address": "123"}]}
+    assert _changes(world, AGENT) == [(OTHER_AGENT, 1, 1, 0)]
+    assert world.names(OTHER_AGENT) == ["AgentOther_PhoneRelease", "AgentConf_SelfLeaveResult", "AgentState_Ready"]
+
+
+def test_ending_the_conference_releases_everyone(world: SimulatedWorld) -> None:
+    _with_member(world)
+    world.do("releaseAgentConf", AGENT)
+    assert world.names(AGENT) == ["AgentOther_PhoneRelease", "AgentConf_SelfLeaveResult", "AgentState_Ready"]
+    assert world.names(OTHER_AGENT) == [CHANGED, "AgentOther_PhoneRelease", "AgentConf_SelfLeaveResult",
+                                        "AgentState_Ready"]
+    assert (world.last[0]["content"]["participant"], world.last[0]["content"]["changeReason"]) == (AGENT, 3)
+    assert world.model.conference.conferences == {} and world[AGENT].calls == []
+
+
+def test_the_chair_can_be_handed_over(world: SimulatedWorld) -> None:
+    _with_member(world)
+    world.refused("101-005", "applyToShiftPresident", AGENT, body={"destAgentNo": AGENT})
+    world.refused("000-002", "applyToShiftPresident", AGENT, body={"destAgentNo": THIRD_AGENT})
+    world.do("applyToShiftPresident", AGENT, body={"destAgentNo": int(OTHER_AGENT)})
+    assert world.names(OTHER_AGENT) == [CHANGED, "AgentConf_PresidentChanged"]
+    assert world.last[0]["content"]["changeType"] == 2
+    world.refused("101-002", "releaseAgentConf", AGENT)
+    world.do("requestLeaveAgentConf", AGENT)  # no longer the chair, so it may leave
+    world.do("releaseAgentConf", OTHER_AGENT)
+
+
+def test_the_reminder_and_the_end_follow_time_scale(worlds: Worlds) -> None:
+    world = worlds(SimulatorConfig(time_scale=0.01))
+    world.sign_in_all(*COLLEAGUES)
+    world.do("requestAgentConf", AGENT, body={"memberNum": 2, "time": 10, "promptTime": 4})
+    assert world.timers.delays[-2:] == [pytest.approx(6 * 60 * 0.01), pytest.approx(10 * 60 * 0.01)]
+    world.drain_all()
+    world.timers.run_pending()
+    assert world.names(AGENT) == ["AgentConf_Timeout", "AgentOther_PhoneRelease", "AgentConf_SelfLeaveResult",
+                                  "AgentState_Ready"]
+
+
+def test_prolonging_moves_the_end_and_caps_the_total(world: SimulatedWorld) -> None:
+    world.do("requestAgentConf", AGENT, body={"memberNum": 2, "time": 1400})
+    world.drain_all()
+    assert world.do("prolongTime", AGENT, body={"prolongTime": 100}) == {"applyedTime": 40}
+    assert world.timers.delays[-1] == pytest.approx(1440 * 60)
+    world.timers.run_all()  # the superseded timers do nothing: one reminder, one end
+    assert world.names(AGENT).count("AgentConf_Timeout") == 1
+
+
+def test_announcements_end_with_their_event_unless_stopped(world: SimulatedWorld) -> None:
+    _with_member(world)
+    world.do("playVoiceToConf", AGENT, body={"voicePath": "y:/conf/120/1.V3"})
+    world.refused("100-007", "playVoiceToConf", AGENT, body={"voicePath": "y:/conf/120/1.V3"})
+    world.do("stopVoiceToConf", AGENT)
+    world.refused("100-007", "stopVoiceToConf", AGENT)
+    world.do("playVoiceToParticipant", AGENT, body={**_agent(OTHER_AGENT), "voicePath": "y:/conf/120/1.V3"})
+    world.do("stopVoiceToParticipant", AGENT, body=_agent(OTHER_AGENT))
+    assert world.names(AGENT) == ["AgentConf_StopParticipantVoice"]
+    world.refused("100-007", "stopVoiceToParticipant", AGENT, body=_agent(OTHER_AGENT))
+    world.do("playVoiceToConf", AGENT, body={"voicePath": "y:/conf/120/1.V3"})
+    world.timers.pending[-1]()
+    assert world.names(AGENT) == ["AgentConf_StopVoice"]
+
+
+def test_refusals(world: SimulatedWorld) -> None:
+    world.refused("101-001", "releaseAgentConf", AGENT)
+    world.refused("101-001", "answerAgentConf", AGENT)
+    world.refused("101-001", "rejectAgentConf", AGENT)
+    world.refused("101-001", "requestLeaveAgentConf", AGENT)
+    _with_member(world)
+    world.refused("101-003", "requestAgentConf", AGENT, body={"memberNum": 2})
+    world.refused("101-003", "batchAddParticipant", AGENT, body={"addresses": [_agent(OTHER_AGENT)]})
+    world.refused("000-002", "batchAddParticipant", AGENT,
+                  body={"addresses": [_number(str(88880000 + n)) for n in range(3)]})  # 4 seats
+    world.refused("101-006", "batchRemoveParticipant", AGENT, body={"addresses": [_agent(AGENT)]})
+    world.refused("101-007", "requestLeaveAgentConf", AGENT)
+    world.refused("101-002", "prolongTime", OTHER_AGENT, body={"prolongTime": 5})
+    world.refused("000-002", "holdParticipant", AGENT, body={**_agent(THIRD_AGENT), "voicePath": "y:/c/1.V3"})
+    world.model.state_machine.take(world[THIRD_AGENT], world.model.state_machine.outcome(world[THIRD_AGENT],
+                                                                                          "sayBusy", {}), "0")
+    world.refused("100-007", "requestAgentConf", THIRD_AGENT, body={"memberNum": 2})
+
+
+def test_a_rejected_invitation_is_told_to_the_members(world: SimulatedWorld) -> None:
+    _chair(world)
+    world.do("batchAddParticipant", AGENT, body={"addresses": [_agent(OTHER_AGENT)]})
+    world.drain_all()
+    world.do("rejectAgentConf", OTHER_AGENT)
+    assert world.names(OTHER_AGENT) == ["AgentOther_PhoneRelease", "AgentState_Ready"]
+    assert _changes(world, AGENT) == [(OTHER_AGENT, 1, 2, 0)]
+
+
+def test_a_customer_in_the_chairs_call_comes_along(world: SimulatedWorld) -> None:
+    customer = world.customer_talking_to(AGENT)
+    world.do("requestAgentConf", AGENT, body={"memberNum": 3})
+    names = world.names(AGENT)
+    assert names[:2] == ["AgentConf_SelfJoinResult", "AgentConf_RequestSuccess"]  # no new Busy: it was talking
+    assert world.model.calls.get(customer) is None
+    assert [leg.number for leg in world[AGENT].calls[0].call.legs] == [CUSTOMER, world[AGENT].phone]
