@@ -242,7 +242,12 @@ def test_a_thousand_agents_come_a_page_at_a_time_and_the_filter_finds_one_at_onc
     rows = "#agents tbody tr"
     _wait(browser, "the first page", lambda: len(browser.find_elements(By.CSS_SELECTOR, rows)) == 50
           and "1000 signed in" in browser.find_element(By.ID, "agents-count").text)
-    browser.find_elements(By.CSS_SELECTOR, "#agents-pager button")[1].click()
+
+    def next_page() -> bool:  # the pager is drawn again with each update: a button found may be gone at the click
+        browser.find_elements(By.CSS_SELECTOR, "#agents-pager button")[1].click()
+        return True
+
+    _wait(browser, "the pager's next button", next_page)
     _wait(browser, "the second page", lambda: browser.find_element(By.CSS_SELECTOR, rows).get_attribute("data-key")
           == "151" and "page 2 of 20" in browser.find_element(By.ID, "agents-pager").text)
     typed = time.monotonic()
