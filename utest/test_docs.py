@@ -133,3 +133,14 @@ def test_the_wheel_holds_the_package_its_data_and_the_licence(tmp_path: Path) ->
                    "CCGatewayLibrary/translations/zh_CN.json"):
         assert needed in names, needed
     assert not [name for name in names if name.endswith(".pyc") or name.split("/")[0] in ("utest", "atest", "bench")]
+
+
+def test_the_readme_counts_the_routes_and_chapters_the_catalogue_has() -> None:
+    from CCGatewayLibrary.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    said = re.search(r"every route of the gateway's API reference, (\d+) in (\d+) chapters",
+                     (REPO / "README.md").read_text(encoding="utf-8").replace("\n", " "))
+    assert said is not None, "README.md no longer says how many routes it covers"
+    chapters = {interface.chapter for interface in catalogue.interfaces.values()}
+    assert (int(said.group(1)), int(said.group(2))) == (len(catalogue.interfaces), len(chapters))
