@@ -70,3 +70,10 @@ def seconds(value: timedelta | float | None, default: float) -> float:
 
 def robot_time(secs: float) -> str:
     return secs_to_timestr(secs)
+
+
+def as_list(result: Any) -> list[Any]:
+    """A result the gateway gives as a list, as one object or as nothing (null, empty), always as a list."""
+    if isinstance(result, list):
+        return list(result)
+    return [result] if result else []

@@ -9,7 +9,7 @@ from robot.api.deco import keyword
 from ..catalogue.gateway import SUCCESS
 from ..catalogue.states import AgentState
 from ..errors import RequestSchemaError
-from .base import LibraryComponent, Retcodes, succeeded
+from .base import LibraryComponent, Retcodes, as_list, succeeded
 
 AgentRight = Literal["censor", "monitor", "spy monitor", "call out", "pick up", "report manager", "system"]
 # The agentgroup route that answers each right, true or false.
@@ -30,11 +30,6 @@ def state_code(state: str | int) -> int:
         names = ", ".join(member.name.lower().replace("_", " ") for member in AgentState)
         raise RequestSchemaError(f"getAgentListByStatus request is invalid, not sent: state '{state}' is not an "
                                  f"agent state; give a code 0 to 9 or a name: {names}") from None
-
-
-def _agents(result: Any) -> list[Any]:
-    """A list result as a list (the gateway may answer null for none)."""
-    return list(result) if isinstance(result, list) else [] if result is None else [result]
 
 
 def _first_worknos(agents: list[Any]) -> str:
@@ -66,7 +61,7 @@ class GroupKeywords(LibraryComponent):
                 return None
             result = reply.get("result")
             if listing:
-                result = _agents(result)
+                result = as_list(result)
                 logger.info(f"{name.capitalize()}: {len(result)}{_first_worknos(result)}.")
             return result
 

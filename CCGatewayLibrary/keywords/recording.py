@@ -12,7 +12,7 @@ from robot.libraries.BuiltIn import BuiltIn, RobotNotRunningError
 
 from ..catalogue.gateway import SUCCESS
 from ..errors import RequestSchemaError
-from .base import LibraryComponent, Retcodes, succeeded
+from .base import LibraryComponent, Retcodes, as_list, succeeded
 
 VOICE = 5  # beginRecord's mediaType: the only one the gateway accepts
 # playRelocation's seekposition and seekdirection per origin: from the start or the end of the file, or forward or
@@ -137,8 +137,7 @@ class RecordingKeywords(LibraryComponent):
             reply = self._agent_call(agent, interface, expected_retcode, query=query)
             if not succeeded(reply):
                 return None
-            found = reply.get("result")
-            listed = list(found) if isinstance(found, list) else [found] if found else []
+            listed = as_list(reply.get("result"))
             logger.info(f"Recordings: {', '.join(str(item.get('fileName')) for item in listed) or 'none'}.")
             return listed
 

@@ -9,7 +9,7 @@ from robot.api.deco import keyword
 
 from ..catalogue.gateway import SUCCESS
 from ..errors import RequestSchemaError
-from .base import LibraryComponent, Retcodes, succeeded
+from .base import LibraryComponent, Retcodes, as_list, succeeded
 
 InspectionMode = Literal["listen", "barge in", "whisper"]
 # requestSwitchInsertWhisperAgent's switchtype per mode
@@ -207,8 +207,7 @@ class SupervisorKeywords(LibraryComponent):
             reply = self._agent_call(agent, "queryAllMonitoredAgents", expected_retcode)
             if not succeeded(reply):
                 return None
-            found = reply.get("result")
-            found = list(found) if isinstance(found, list) else [found] if found else []
+            found = as_list(reply.get("result"))
             logger.info(f"Inspected agents: {found or 'none'}.")
             return found
 
