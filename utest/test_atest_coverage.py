@@ -41,6 +41,11 @@ TEXT = {name for name, interface in CATALOGUE.interfaces.items() if interface.ch
 REQUEST_LINE = re.compile(r"^(\w+) [A-Z]+ /\S+ \u2192 HTTP 200, retcode ([0-9-]+) ")
 
 
+def _method(name: str) -> str:
+    """A keyword's name as its method's (``Get Call IDs``, ``get_call_ids``): one form for both sides."""
+    return name.lower().replace(" ", "_")
+
+
 class Seen(ResultVisitor):
     def __init__(self) -> None:
         self.keywords: set[str] = set()
@@ -48,7 +53,7 @@ class Seen(ResultVisitor):
 
     def start_keyword(self, keyword: Keyword) -> None:
         if keyword.owner == "CCGatewayLibrary":
-            self.keywords.add(keyword.name.lower().replace(" ", "_"))
+            self.keywords.add(_method(keyword.name))
 
     def visit_message(self, message: Message) -> None:
         match = REQUEST_LINE.match(message.message)
@@ -70,7 +75,7 @@ def refusals_the_simulator_gives() -> set[tuple[str, str]]:
 def test_every_voice_call_keyword_runs_in_the_acceptance_suites(trace_run: tuple[Path, str]) -> None:
     library = CCGatewayLibrary()
     # Deprecated names only forward to their successors (utest/test_call_keyword_requests.py pins that).
-    chapter = {name for name in library.get_keyword_names() if set(library.get_keyword_tags(name)) & VOICE
+    chapter = {_method(name) for name in library.get_keyword_names() if set(library.get_keyword_tags(name)) & VOICE
                and "deprecated" not in library.get_keyword_tags(name)}
     assert len(chapter) >= 20
     assert sorted(chapter - _seen(trace_run[0]).keywords) == []
@@ -92,7 +97,7 @@ def refusals_of_the_inspection_chapter() -> set[str]:
 
 def test_every_supervisor_keyword_runs_in_the_acceptance_suites(trace_run: tuple[Path, str]) -> None:
     library = CCGatewayLibrary()
-    chapter = {name for name in library.get_keyword_names() if set(library.get_keyword_tags(name)) & INSPECTION}
+    chapter = {_method(name) for name in library.get_keyword_names() if set(library.get_keyword_tags(name)) & INSPECTION}
     assert len(chapter) >= 15
     assert sorted(chapter - _seen(trace_run[0]).keywords) == []
 
@@ -120,7 +125,7 @@ def refusals_of_the_queue_chapters() -> set[str]:
 
 def test_every_queue_keyword_runs_in_the_acceptance_suites(trace_run: tuple[Path, str]) -> None:
     library = CCGatewayLibrary()
-    chapter = {name for name in library.get_keyword_names() if set(library.get_keyword_tags(name)) & QUEUES}
+    chapter = {_method(name) for name in library.get_keyword_names() if set(library.get_keyword_tags(name)) & QUEUES}
     assert len(chapter) >= 15
     assert sorted(chapter - _seen(trace_run[0]).keywords) == []
 
@@ -145,7 +150,7 @@ def refusals_in(module: ModuleType) -> set[str]:
 def test_every_conference_and_text_keyword_runs_in_the_acceptance_suites(
         trace_run: tuple[Path, str], chapter: set[str], least: int) -> None:
     library = CCGatewayLibrary()
-    keywords = {name for name in library.get_keyword_names() if set(library.get_keyword_tags(name)) & chapter}
+    keywords = {_method(name) for name in library.get_keyword_names() if set(library.get_keyword_tags(name)) & chapter}
     assert len(keywords) >= least
     assert sorted(keywords - _seen(trace_run[0]).keywords) == []
 
@@ -181,7 +186,7 @@ def refusals_raised_in(module: ModuleType, *operations: str) -> set[str]:
 @pytest.mark.parametrize("chapter", ["agentgroup", "calldata"])
 def test_every_query_keyword_runs_in_the_acceptance_suites(trace_run: tuple[Path, str], chapter: str) -> None:
     library = CCGatewayLibrary()
-    keywords = {name for name in library.get_keyword_names() if set(library.get_keyword_tags(name)) & QUERIES[chapter]}
+    keywords = {_method(name) for name in library.get_keyword_names() if set(library.get_keyword_tags(name)) & QUERIES[chapter]}
     assert len(keywords) >= 6
     assert sorted(keywords - _seen(trace_run[0]).keywords) == []
 
@@ -207,7 +212,7 @@ def refusals_of_the_recording_chapter() -> set[str]:
 
 def test_every_recording_keyword_runs_in_the_acceptance_suites(trace_run: tuple[Path, str]) -> None:
     library = CCGatewayLibrary()
-    chapter = {name for name in library.get_keyword_names() if set(library.get_keyword_tags(name)) & RECORDING}
+    chapter = {_method(name) for name in library.get_keyword_names() if set(library.get_keyword_tags(name)) & RECORDING}
     assert len(chapter) >= 16
     assert sorted(chapter - _seen(trace_run[0]).keywords) == []
 
@@ -245,6 +250,6 @@ def test_report_shows_the_gateway_and_the_library_version(trace_run: tuple[Path,
 
 def test_every_console_keyword_runs_in_the_acceptance_suites(trace_run: tuple[Path, str]) -> None:
     # The console's page, pushes and buttons are tested in Chromium (test_browser_console.py); its keywords here.
-    chapter = {name for name in CCGatewayLibrary().get_keyword_names() if "console" in name}
+    chapter = {_method(name) for name in CCGatewayLibrary().get_keyword_names() if "console" in _method(name)}
     assert chapter == {"get_simulator_console_url"}
     assert sorted(chapter - _seen(trace_run[0]).keywords) == []

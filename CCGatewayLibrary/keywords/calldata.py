@@ -160,7 +160,7 @@ class CallDataKeywords(LibraryComponent):
                               name="business data")
 
     # -- an agent's calls ---------------------------------------------------------------------------------------
-    @keyword(tags=["calldata", "queryAllCallID", "queryAllCallInfoByAgentWorkNoEx"])
+    @keyword("Get Call IDs", tags=["calldata", "queryAllCallID", "queryAllCallInfoByAgentWorkNoEx"])
     def get_call_ids(self, assertion_operator: AssertionOperator | None = None, assertion_expected: Any = None,
                      message: str | None = None, agent_id: str | None = None, agent: str | None = None,
                      expected_retcode: Retcodes = SUCCESS) -> list[str] | None:

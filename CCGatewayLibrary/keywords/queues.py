@@ -144,7 +144,7 @@ class QueueKeywords(LibraryComponent):
         return self._get("Get Agent Statistics", interface, agent, expected_retcode, assertion_operator,
                          assertion_expected, message, "statistics", log="Agent's call statistics")
 
-    @keyword(tags=["queues", "queryWaitCallInfoByIVRId", "queryCallCountByIVRId"])
+    @keyword("Get IVR Calls", tags=["queues", "queryWaitCallInfoByIVRId", "queryCallCountByIVRId"])
     def get_ivr_calls(self, ivr: int, assertion_operator: AssertionOperator | None = None,
                       assertion_expected: Any = None, message: str | None = None, count_only: bool = False,
                       agent: str | None = None, expected_retcode: Retcodes = SUCCESS) -> Any:
@@ -159,7 +159,7 @@ class QueueKeywords(LibraryComponent):
         return self._get("Get IVR Calls", interface, agent, expected_retcode, assertion_operator, assertion_expected,
                          message, "calls", path={"ivrid": str(ivr)}, log=f"Calls on IVR {ivr}")
 
-    @keyword(tags=["queues", "queryStatInfoOfAcd", "querySkillStatWithVdn"])
+    @keyword("Get ACD Statistics", tags=["queues", "queryStatInfoOfAcd", "querySkillStatWithVdn"])
     def get_acd_statistics(self, assertion_operator: AssertionOperator | None = None, assertion_expected: Any = None,
                            message: str | None = None, skills: list[int] | None = None, agent: str | None = None,
                            expected_retcode: Retcodes = SUCCESS) -> list[dict[str, Any]] | None:
@@ -181,7 +181,7 @@ class QueueKeywords(LibraryComponent):
                          assertion_expected, message, "ACD statistics", body={"skills": list(skills)},
                          log=f"ACD statistics of skill queues {', '.join(map(str, skills))}")
 
-    @keyword(tags=["queues", "querySkillQueueOnAgentVDN", "querySkillQueueOnVDN"])
+    @keyword("Get VDN Skill Queues", tags=["queues", "querySkillQueueOnAgentVDN", "querySkillQueueOnVDN"])
     def get_vdn_skill_queues(self, assertion_operator: AssertionOperator | None = None,
                              assertion_expected: Any = None, message: str | None = None, vdn: int | None = None,
                              agent: str | None = None,
@@ -226,7 +226,7 @@ class QueueKeywords(LibraryComponent):
         return self._get("Get Access Codes", "queryInNoOnVDN", agent, expected_retcode, assertion_operator,
                          assertion_expected, message, "access codes", log="Access codes")
 
-    @keyword(tags=["queues", "queryIVRInfoOnVdn"])
+    @keyword("Get IVRs", tags=["queues", "queryIVRInfoOnVdn"])
     def get_ivrs(self, assertion_operator: AssertionOperator | None = None, assertion_expected: Any = None,
                  message: str | None = None, agent: str | None = None,
                  expected_retcode: Retcodes = SUCCESS) -> list[dict[str, Any]] | None:
