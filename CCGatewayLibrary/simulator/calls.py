@@ -20,7 +20,7 @@ from . import events
 from .agent_states import AgentStateMachine
 from .events import Feature, PhoneState
 from .operations import Request, serves
-from .world import Agent, Call, Leg, Refused, Role, SimulationError, World
+from .world import Agent, Call, Departure, Leg, Refused, Role, SimulationError, World
 
 RINGING, ALERTING, IN_TALK, HELD, CONFERENCE = (CallState.RINGING, CallState.ALERTING, CallState.TALKING,
                                                 CallState.HELD, CallState.CONFERENCE)
@@ -128,8 +128,19 @@ class CallChapter:
                 self.world.send(mover, events.transfer_result(call))
                 self._agent_leaves(mover, mover_leg)
 
+    @staticmethod
+    def _hosted(leg: Leg, why: Departure) -> bool:
+        """A party of a call that has a host (a conference) leaves by the host's rules; True when it did."""
+        host = leg.call.host
+        if host is None or not leg.role.is_party:
+            return False
+        host.depart(leg, why)
+        return True
+
     def _agent_leaves(self, agent: Agent, leg: Leg, *, quiet: bool = False) -> None:
         """The agent's leg ends; the call goes on if two parties are left, else it ends for the last one."""
+        if self._hosted(leg, Departure.SIGNED_OUT if quiet else Departure.HUNG_UP):
+            return
         call = leg.call
         self.world.detach(leg)
         if not quiet:
@@ -176,7 +187,8 @@ class CallChapter:
     def leave_all_calls(self, agent: Agent) -> None:
         """A forced sign-out or takeover: the agent drops out of every call without events of its own."""
         for leg in list(agent.calls):
-            self._agent_leaves(agent, leg, quiet=True)
+            if leg in agent.calls:  # a host may have ended more of the agent's legs with one
+                self._agent_leaves(agent, leg, quiet=True)
 
     def _dial(self, call: Call, number: str) -> Leg:
         leg = self._customer(call, number, ALERTING)
@@ -258,7 +270,7 @@ class CallChapter:
             who = f"customer {number}" if number else "a customer"
             raise SimulationError(f"no call {callid} with {who} in progress")
         for leg in customers:
-            if leg in leg.call.legs:
+            if leg in leg.call.legs and not self._hosted(leg, Departure.HUNG_UP):
                 left = leg.call
                 self.world.detach(leg)
                 self._party_left(left, leg)
@@ -351,6 +363,8 @@ class CallChapter:
         party = next((leg for leg in call.others(own) if leg.number == number), None)
         if party is None:
             raise Refused("200-024", f"no party {number} in call {own.callid}")
+        if self._hosted(party, Departure.REMOVED):
+            return
         self.world.detach(party)
         if party.agent_id is not None:
             dropped = self.world.agents[party.agent_id]

@@ -222,6 +222,9 @@ class InspectionChapter:
                    for leg in call.agent_parties()):
             raise Refused(NO_RIGHT, f"agent {inspector.agent_id} has no inspector rights over an agent of call "
                                     f"{callid}")
+        if call.host is not None:  # a conference ends by its own rules
+            call.host.drop(call)
+            return
         legs = list(call.legs)
         customer = next((leg.number for leg in legs if leg.role is Role.CUSTOMER), call.called)
         for leg in legs:
