@@ -351,3 +351,19 @@ def test_an_inspection_of_a_member_ends_with_the_conference(world: SimulatedWorl
     assert world.names(SUPERVISOR) == ["AgentOther_PhoneRelease", "AgentState_Ready"]
     assert all(event["content"]["participant"] != SUPERVISOR for agent_id in (OTHER_AGENT, THIRD_AGENT)
                for event in world.drain(agent_id) if event["eventType"] == CHANGED)
+
+
+@pytest.mark.parametrize(("leaves", "reason"), [("forceLogOutAgent", 4), ("release", 2)])
+def test_an_invitee_gone_before_answering_is_told_like_a_rejection(world: SimulatedWorld, leaves: str,
+                                                                     reason: int) -> None:
+    world.model.login(SUPERVISOR, {"password": world.model.roster.password_of(SUPERVISOR), "phonenum": "7900"})
+    _chair(world)
+    world.do("batchAddParticipant", AGENT, body={"addresses": [_agent(OTHER_AGENT)]})
+    world.drain_all()
+    if leaves == "release":
+        world.do(leaves, OTHER_AGENT)
+        assert world.names(OTHER_AGENT) == ["AgentOther_PhoneRelease", "AgentState_Ready"]
+    else:
+        world.do(leaves, SUPERVISOR, path={"workNo": OTHER_AGENT})
+    assert _changes(world, AGENT) == [(OTHER_AGENT, 1, reason, 0)]
+    assert [leg.agent_id for leg in world[AGENT].calls[0].call.legs] == [AGENT]

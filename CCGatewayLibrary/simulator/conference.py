@@ -196,11 +196,13 @@ class ConferenceChapter:
                hung_up: bool = False) -> None:
         """One leg ends. A member's: the members who joined hear why, the leaving agent's phone is released (by
         itself when ``hung_up`` or it left or hung up) and it goes idle (or into after-call work); ``quiet``: its
-        session ended, so nothing is left to tell it. Monitors inspecting a leaving agent end with it. A monitor's
-        leg: the supervisor's phone is released, and nobody else hears of it."""
+        session ended, so nothing is left to tell it. An invitee that goes before joining is told about as a
+        rejected invitation is (rejectAgentConf's page), unless the whole conference ends. Monitors inspecting a
+        leaving agent end with it. A monitor's leg: the supervisor's phone is released, and nobody else hears of
+        it."""
         member = leg.role.is_party
         joined = member and leg.state in JOINED
-        if joined:  # told before the leg goes, to the others only
+        if member and (joined or why is not LeftWhy.CONFERENCE_ENDED):  # told before the leg goes, to the others
             self._tell(conference, leg, ConfChange.LEFT, besides=leg, left_why=why)
         self.world.detach(leg)
         conference.devices.pop(leg, None)
@@ -355,14 +357,7 @@ class ConferenceChapter:
     def reject(self, agent: Agent, request: Request) -> None:
         conference, leg = self._invitation(agent)
         # The members hear that the invitee is gone (changeType 1, changeReason 2 "hung up": inferred).
-        event = events.participant_changed(conference.conf_id, leg, ConfChange.LEFT, LeftWhy.HUNG_UP,
-                                           device=conference.devices.pop(leg, (0, 0)))
-        for member in conference.joined():
-            if member.agent_id is not None:
-                self.world.send(self.world.agents[member.agent_id], event)
-        self.world.detach(leg)
-        self.world.send(agent, events.phone_release(PhoneState.AGENT_HUNG_UP))
-        self.states.calls_ended(agent)
+        self._leave(conference, leg, LeftWhy.HUNG_UP)
 
     @serves("batchRemoveParticipant")
     def remove(self, agent: Agent, request: Request) -> dict[str, Any]:
