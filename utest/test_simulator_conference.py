@@ -367,3 +367,24 @@ def test_an_invitee_gone_before_answering_is_told_like_a_rejection(world: Simula
         world.do(leaves, SUPERVISOR, path={"workNo": OTHER_AGENT})
     assert _changes(world, AGENT) == [(OTHER_AGENT, 1, reason, 0)]
     assert [leg.agent_id for leg in world[AGENT].calls[0].call.legs] == [AGENT]
+
+
+@pytest.mark.parametrize("interface", ["intercept", "interceptCall"])
+def test_a_member_cannot_be_taken_over(world: SimulatedWorld, interface: str) -> None:
+    callid = _three(world)
+    world.do("addSupervise", SUPERVISOR, path={"workNo": OTHER_AGENT})
+    world.drain_all()
+    world.refused("900-005", interface, SUPERVISOR,
+                  path={"workNo": OTHER_AGENT} | ({"callId": callid} if interface == "interceptCall" else {}))
+    assert world.names(OTHER_AGENT) == [] and world.names(AGENT) == []
+    assert [leg.agent_id for leg in world[AGENT].calls[0].call.parties()] == [AGENT, OTHER_AGENT, THIRD_AGENT]
+
+
+def test_a_members_seat_is_not_a_voice_call_to_hold_mute_or_transfer(world: SimulatedWorld) -> None:
+    _three(world)
+    world.refused("200-014", "hold", OTHER_AGENT)  # the chairperson holds members (holdParticipant)
+    world.refused("200-003", "beginMute", OTHER_AGENT)
+    world.refused("200-012", "transfer", OTHER_AGENT, body={"devicetype": 2, "mode": 0, "address": SUPERVISOR})
+    world.refused("200-018", "innerHelp", OTHER_AGENT, body={"dstaddress": SUPERVISOR, "devicetype": 2, "mode": 2})
+    assert world.names(SUPERVISOR) == [] and world.names(OTHER_AGENT) == [] and world.names(AGENT) == []
+    assert [leg.state for leg in world[AGENT].calls[0].call.parties()] == [CallState.TALKING] * 3

@@ -223,8 +223,14 @@ class CallChapter:
             for rest in list(call.legs):
                 self.world.detach(rest)
 
+    @staticmethod
+    def _voice(agent: Agent, *states: CallState) -> list[Leg]:
+        """The agent's legs in ``states`` that are voice calls. A leg of a hosted call (a conference seat) follows
+        its host's interfaces: the voice interfaces only hang it up (through ``_hosted``)."""
+        return [leg for leg in agent.find(*states) if leg.call.host is None]
+
     def _current(self, agent: Agent, *states: CallState) -> Leg | None:
-        found = agent.find(*(states or ACTIVE))
+        found = self._voice(agent, *(states or ACTIVE))
         return found[-1] if found else None
 
     # -- the control interface ---------------------------------------------------------------------
@@ -310,7 +316,7 @@ class CallChapter:
 
     @serves("hold")
     def hold(self, agent: Agent, request: Request | None = None) -> None:
-        talking = agent.find(IN_TALK)
+        talking = self._voice(agent, IN_TALK)
         if not talking:
             raise Refused("200-014" if agent.calls and not agent.find(HELD) else "200-013")
         talking[0].state = HELD
@@ -319,7 +325,7 @@ class CallChapter:
     @serves("getHold")
     def get_hold(self, agent: Agent, request: Request) -> None:
         callid = (request.get("query") or {}).get("callid")
-        held = [leg for leg in agent.find(HELD) if callid in (None, leg.callid)]
+        held = [leg for leg in self._voice(agent, HELD) if callid in (None, leg.callid)]
         if not held:
             raise Refused("200-015")
         if agent.find(*ACTIVE):
@@ -471,13 +477,12 @@ class CallChapter:
         return call.callid
 
     # -- conferences and transfers ---------------------------------------------------------------------
-    @staticmethod
-    def _talking_and_held(agent: Agent, callid: str, no_call: str, no_held_call: str) -> tuple[Leg, Leg]:
+    def _talking_and_held(self, agent: Agent, callid: str, no_call: str, no_held_call: str) -> tuple[Leg, Leg]:
         """The agent's talking call and its held call ``callid``, or the refusal codes of the interface."""
-        talking = agent.find(IN_TALK)
+        talking = self._voice(agent, IN_TALK)
         if not talking:
             raise Refused(no_call)
-        held = [leg for leg in agent.find(HELD) if leg.callid == callid]
+        held = [leg for leg in self._voice(agent, HELD) if leg.callid == callid]
         if not held:
             raise Refused(no_held_call)
         return talking[0], held[0]
