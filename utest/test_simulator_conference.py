@@ -388,3 +388,12 @@ def test_a_members_seat_is_not_a_voice_call_to_hold_mute_or_transfer(world: Simu
     world.refused("200-018", "innerHelp", OTHER_AGENT, body={"dstaddress": SUPERVISOR, "devicetype": 2, "mode": 2})
     assert world.names(SUPERVISOR) == [] and world.names(OTHER_AGENT) == [] and world.names(AGENT) == []
     assert [leg.state for leg in world[AGENT].calls[0].call.parties()] == [CallState.TALKING] * 3
+
+
+def test_an_invitation_is_answered_and_rejected_by_the_conference_interfaces_only(world: SimulatedWorld) -> None:
+    _chair(world)
+    world.do("batchAddParticipant", AGENT, body={"addresses": [_agent(OTHER_AGENT)]})
+    world.drain_all()
+    world.refused("200-002", "answer", OTHER_AGENT)
+    world.refused("200-002", "reject", OTHER_AGENT, body={"mode": 2})
+    assert world.names(OTHER_AGENT) == [] and world[OTHER_AGENT].calls[0].state == CallState.RINGING

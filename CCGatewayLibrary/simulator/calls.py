@@ -291,7 +291,7 @@ class CallChapter:
     @serves("answer")
     def answer(self, agent: Agent, request: Request) -> None:
         callid = (request.get("query") or {}).get("callid")
-        ringing = [leg for leg in agent.find(RINGING) if callid in (None, leg.callid)]
+        ringing = [leg for leg in self._voice(agent, RINGING) if callid in (None, leg.callid)]
         if not ringing:
             raise Refused("200-002")
         self._connect(ringing[0])
@@ -300,7 +300,7 @@ class CallChapter:
     def reject(self, agent: Agent, request: Request) -> None:
         body = request["body"]
         callid = body.get("callid")
-        ringing = [leg for leg in agent.find(RINGING) if callid in (None, leg.callid)]
+        ringing = [leg for leg in self._voice(agent, RINGING) if callid in (None, leg.callid)]
         if not ringing:
             raise Refused("200-002", "no call is ringing")
         call = ringing[0].call
