@@ -397,3 +397,18 @@ def test_an_invitation_is_answered_and_rejected_by_the_conference_interfaces_onl
     world.refused("200-002", "answer", OTHER_AGENT)
     world.refused("200-002", "reject", OTHER_AGENT, body={"mode": 2})
     assert world.names(OTHER_AGENT) == [] and world[OTHER_AGENT].calls[0].state == CallState.RINGING
+
+
+def test_a_supervisor_listening_to_the_chairs_call_comes_along_as_no_member(world: SimulatedWorld) -> None:
+    world.model.login(SUPERVISOR, {"password": world.model.roster.password_of(SUPERVISOR), "phonenum": "7900"})
+    world.customer_talking_to(AGENT)
+    world.do("addSupervise", SUPERVISOR, path={"workNo": AGENT})
+    world.drain_all()
+    world.do("requestAgentConf", AGENT, body={"memberNum": 3})
+    assert [change[0] for change in _changes(world, AGENT)] == [CUSTOMER]
+    assert world.names(SUPERVISOR) == []
+    assert world.model.inspection.describe(world[SUPERVISOR])["inspecting"] == [{"agent": AGENT, "mode": "listen"}]
+    assert [member["address"] for member in world.model.conference.describe(world[AGENT])["members"]] == \
+        [CUSTOMER, AGENT]
+    world.do("releaseAgentConf", AGENT)
+    assert world.names(SUPERVISOR) == ["AgentOther_PhoneRelease", "AgentState_Ready"]

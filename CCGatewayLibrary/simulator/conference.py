@@ -152,9 +152,10 @@ class ConferenceChapter:
         conference = Conference(conf_id, agent.agent_id, call, int(body["memberNum"]),
                                 self.world.now() + minutes * 60 * self.world.config.time_scale, prompt)
         self.conferences[call.callid] = conference
-        # The customer of a call in progress comes along into the conference.
+        # The customer of a call in progress comes along into the conference, and so does a supervisor inspecting
+        # the agent (as no member).
         for own in talking:
-            for other in own.call.others(own):
+            for other in [leg for leg in own.call.legs if leg is not own]:
                 self.world.move(other, call)
             self.world.detach(own)
         chair = self.world.attach(call, agent.phone, IN_TALK, Role.AGENT, agent)
@@ -165,7 +166,7 @@ class ConferenceChapter:
                 self.world.send(agent, events.phone_offhook())
         self.world.send(agent, events.conference_joined(conf_id))
         self.world.send(agent, events.conference_granted(conf_id))
-        for leg in call.legs:
+        for leg in call.parties():
             if leg is not chair:
                 self._tell(conference, leg, ConfChange.JOINED, besides=leg)
         self._arm(conference)
