@@ -237,15 +237,18 @@ def _no_call_events(world: SimulatedWorld, *agent_ids: str) -> None:
         assert not [name for name in world.names(agent_id) if name.startswith("AgentEvent_")], agent_id
 
 
-@pytest.mark.parametrize("sign_out", ["forceLogOutAgent", "forceLogout"])
+@pytest.mark.parametrize("sign_out", ["forceLogOutAgent", "forceLogout", "forced sign-in"])
 def test_a_member_signed_out_is_told_to_the_others_as_signed_out(world: SimulatedWorld, sign_out: str) -> None:
     _three(world)
     if sign_out == "forceLogOutAgent":
         world.do(sign_out, SUPERVISOR, path={"workNo": OTHER_AGENT})
-    else:
+    elif sign_out == "forceLogout":
         world.model.change_state(world[OTHER_AGENT], sign_out, {})
+    else:  # the agent signs in again elsewhere: its session, and its seat, end
+        world.sign_in(OTHER_AGENT, force=True)
     assert _changes(world, AGENT) == _changes(world, THIRD_AGENT) == [(OTHER_AGENT, 1, 4, 0)]
-    assert world.names(OTHER_AGENT) == ["AgentOther_ShutdownService"]
+    assert world.names(OTHER_AGENT) == (["AgentOther_ShutdownService"] if sign_out != "forced sign-in" else
+                                        ["AgentOther_InService", "AgentState_Ready"])
     assert [leg.agent_id for leg in world[AGENT].calls[0].call.legs] == [AGENT, THIRD_AGENT]
     world.do("releaseAgentConf", AGENT)  # the conference goes on without the member, and ends as usual
     assert _changes(world, THIRD_AGENT) == [(AGENT, 1, 3, 0)]
