@@ -20,7 +20,7 @@ from . import events
 from .agent_states import AgentStateMachine
 from .events import Feature, PhoneState
 from .operations import Request, serves
-from .world import Agent, Call, Leg, Refused, Role, SimulationError, World
+from .world import Agent, Call, Departure, Leg, Refused, Role, SimulationError, World
 
 RINGING, ALERTING, IN_TALK, HELD, CONFERENCE = (CallState.RINGING, CallState.ALERTING, CallState.TALKING,
                                                 CallState.HELD, CallState.CONFERENCE)
@@ -128,8 +128,19 @@ class CallChapter:
                 self.world.send(mover, events.transfer_result(call))
                 self._agent_leaves(mover, mover_leg)
 
+    @staticmethod
+    def _hosted(leg: Leg, why: Departure) -> bool:
+        """A party of a call that has a host (a conference) leaves by the host's rules; True when it did."""
+        host = leg.call.host
+        if host is None or not leg.role.is_party:
+            return False
+        host.depart(leg, why)
+        return True
+
     def _agent_leaves(self, agent: Agent, leg: Leg, *, quiet: bool = False) -> None:
         """The agent's leg ends; the call goes on if two parties are left, else it ends for the last one."""
+        if self._hosted(leg, Departure.SIGNED_OUT if quiet else Departure.HUNG_UP):
+            return
         call = leg.call
         self.world.detach(leg)
         if not quiet:
@@ -176,7 +187,8 @@ class CallChapter:
     def leave_all_calls(self, agent: Agent) -> None:
         """A forced sign-out or takeover: the agent drops out of every call without events of its own."""
         for leg in list(agent.calls):
-            self._agent_leaves(agent, leg, quiet=True)
+            if leg in agent.calls:  # a host may have ended more of the agent's legs with one
+                self._agent_leaves(agent, leg, quiet=True)
 
     def _dial(self, call: Call, number: str) -> Leg:
         leg = self._customer(call, number, ALERTING)
@@ -211,8 +223,14 @@ class CallChapter:
             for rest in list(call.legs):
                 self.world.detach(rest)
 
+    @staticmethod
+    def _voice(agent: Agent, *states: CallState) -> list[Leg]:
+        """The agent's legs in ``states`` that are voice calls. A leg of a hosted call (a conference seat) follows
+        its host's interfaces: the voice interfaces only hang it up (through ``_hosted``)."""
+        return [leg for leg in agent.find(*states) if leg.call.host is None]
+
     def _current(self, agent: Agent, *states: CallState) -> Leg | None:
-        found = agent.find(*(states or ACTIVE))
+        found = self._voice(agent, *(states or ACTIVE))
         return found[-1] if found else None
 
     # -- the control interface ---------------------------------------------------------------------
@@ -258,7 +276,7 @@ class CallChapter:
             who = f"customer {number}" if number else "a customer"
             raise SimulationError(f"no call {callid} with {who} in progress")
         for leg in customers:
-            if leg in leg.call.legs:
+            if leg in leg.call.legs and not self._hosted(leg, Departure.HUNG_UP):
                 left = leg.call
                 self.world.detach(leg)
                 self._party_left(left, leg)
@@ -273,7 +291,7 @@ class CallChapter:
     @serves("answer")
     def answer(self, agent: Agent, request: Request) -> None:
         callid = (request.get("query") or {}).get("callid")
-        ringing = [leg for leg in agent.find(RINGING) if callid in (None, leg.callid)]
+        ringing = [leg for leg in self._voice(agent, RINGING) if callid in (None, leg.callid)]
         if not ringing:
             raise Refused("200-002")
         self._connect(ringing[0])
@@ -282,7 +300,7 @@ class CallChapter:
     def reject(self, agent: Agent, request: Request) -> None:
         body = request["body"]
         callid = body.get("callid")
-        ringing = [leg for leg in agent.find(RINGING) if callid in (None, leg.callid)]
+        ringing = [leg for leg in self._voice(agent, RINGING) if callid in (None, leg.callid)]
         if not ringing:
             raise Refused("200-002", "no call is ringing")
         call = ringing[0].call
@@ -298,7 +316,7 @@ class CallChapter:
 
     @serves("hold")
     def hold(self, agent: Agent, request: Request | None = None) -> None:
-        talking = agent.find(IN_TALK)
+        talking = self._voice(agent, IN_TALK)
         if not talking:
             raise Refused("200-014" if agent.calls and not agent.find(HELD) else "200-013")
         talking[0].state = HELD
@@ -307,7 +325,7 @@ class CallChapter:
     @serves("getHold")
     def get_hold(self, agent: Agent, request: Request) -> None:
         callid = (request.get("query") or {}).get("callid")
-        held = [leg for leg in agent.find(HELD) if callid in (None, leg.callid)]
+        held = [leg for leg in self._voice(agent, HELD) if callid in (None, leg.callid)]
         if not held:
             raise Refused("200-015")
         if agent.find(*ACTIVE):
@@ -351,6 +369,8 @@ class CallChapter:
         party = next((leg for leg in call.others(own) if leg.number == number), None)
         if party is None:
             raise Refused("200-024", f"no party {number} in call {own.callid}")
+        if self._hosted(party, Departure.REMOVED):
+            return
         self.world.detach(party)
         if party.agent_id is not None:
             dropped = self.world.agents[party.agent_id]
@@ -457,13 +477,12 @@ class CallChapter:
         return call.callid
 
     # -- conferences and transfers ---------------------------------------------------------------------
-    @staticmethod
-    def _talking_and_held(agent: Agent, callid: str, no_call: str, no_held_call: str) -> tuple[Leg, Leg]:
+    def _talking_and_held(self, agent: Agent, callid: str, no_call: str, no_held_call: str) -> tuple[Leg, Leg]:
         """The agent's talking call and its held call ``callid``, or the refusal codes of the interface."""
-        talking = agent.find(IN_TALK)
+        talking = self._voice(agent, IN_TALK)
         if not talking:
             raise Refused(no_call)
-        held = [leg for leg in agent.find(HELD) if leg.callid == callid]
+        held = [leg for leg in self._voice(agent, HELD) if leg.callid == callid]
         if not held:
             raise Refused(no_held_call)
         return talking[0], held[0]

@@ -8,6 +8,12 @@ end answers (the control interface's far-end behaviours apply). Members who have
 ``AgentConf_ParticipantChanged``; the conference's timer (``time`` minutes, the reminder ``promptTime`` minutes
 before its end) follows ``time_scale``. Events follow the interface and event pages; where they leave the order or
 the receivers open, the choice is written where it is made.
+
+The chapter is the conference call's host (``world.Host``): a member who leaves otherwise than by a conference
+interface (its own release or dropCall, a voice disconnect, a forced or Guid-expiry sign-out, a customer hanging up,
+an inspector's forced release of the call) leaves by the rules here, so the members hear
+``AgentConf_ParticipantChanged`` with the reason and no voice call's release events. A supervisor inspecting a
+member is no member: its inspection ends when that member leaves or the conference ends.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from . import events
 from .agent_states import AgentStateMachine
 from .events import AGENT_ADDRESS, ConfChange, LeftWhy, PhoneState
 from .operations import Request, serves
-from .world import Agent, Call, Leg, Refused, Role, World
+from .world import Agent, Call, Departure, Leg, Refused, Role, World
 
 NO_CONFERENCE = "101-001"
 NOT_CHAIR = "101-002"
@@ -39,6 +45,11 @@ ANNOUNCEMENT_SECONDS = 10.0  # how long the simulator's announcements play (time
 IN_TALK, HELD, RINGING, ALERTING = CallState.TALKING, CallState.HELD, CallState.RINGING, CallState.ALERTING
 JOINED = (IN_TALK, HELD)
 MUTING = {1: ConfChange.MUTED, 3: ConfChange.UNMUTED}  # changeParticipantMode's attribute -> changeType (inferred)
+# What the members hear when one leaves otherwise than by a conference interface (the event page's changeReason
+# values; which way maps to which is inferred: a voice disconnect is not the chairperson's batchRemoveParticipant).
+LEFT_WHY = {Departure.HUNG_UP: LeftWhy.HUNG_UP, Departure.REMOVED: LeftWhy.REMOVED_OTHERWISE,
+            Departure.SIGNED_OUT: LeftWhy.SIGNED_OUT}
+HUNG_UP_REASONS = (LeftWhy.BY_ITSELF, LeftWhy.HUNG_UP)  # the leaving agent's own doing: its phone was hung up
 
 
 @dataclass(eq=False)
@@ -55,7 +66,8 @@ class Conference:
     announcing_to: dict[Leg, int] = field(default_factory=dict)  # a member's announcement generation
 
     def joined(self) -> list[Leg]:
-        return [leg for leg in self.call.legs if leg.state in JOINED]
+        """The members who joined (a supervisor's monitor leg is no member)."""
+        return [leg for leg in self.call.legs if leg.role.is_party and leg.state in JOINED]
 
 
 class ConferenceChapter:
@@ -72,7 +84,7 @@ class ConferenceChapter:
     def _membership(self, agent: Agent) -> tuple[Conference, Leg] | None:
         for leg in agent.calls:
             conference = self.conferences.get(leg.callid)
-            if conference is not None:
+            if conference is not None and leg.role is Role.AGENT:
                 return conference, leg
         return None
 
@@ -96,7 +108,7 @@ class ConferenceChapter:
 
     @staticmethod
     def _find(conference: Conference, is_agent: bool, address: str) -> Leg | None:
-        for leg in conference.call.legs:
+        for leg in conference.call.parties():
             if (leg.agent_id == address) if is_agent else (leg.agent_id is None and leg.number == address):
                 return leg
         return None
@@ -135,13 +147,15 @@ class ConferenceChapter:
         conf_id = next(self._ids)
         call = Call(f"{int(self.world.now())}-conf{conf_id}", events.Feature.INTERNAL, agent.phone, agent.phone,
                     int(self.world.now() * 1000))
+        call.host = self
         self.world.calls[call.callid] = call
         conference = Conference(conf_id, agent.agent_id, call, int(body["memberNum"]),
                                 self.world.now() + minutes * 60 * self.world.config.time_scale, prompt)
         self.conferences[call.callid] = conference
-        # The customer of a call in progress comes along into the conference.
+        # The customer of a call in progress comes along into the conference, and so does a supervisor inspecting
+        # the agent (as no member).
         for own in talking:
-            for other in own.call.others(own):
+            for other in [leg for leg in own.call.legs if leg is not own]:
                 self.world.move(other, call)
             self.world.detach(own)
         chair = self.world.attach(call, agent.phone, IN_TALK, Role.AGENT, agent)
@@ -152,7 +166,7 @@ class ConferenceChapter:
                 self.world.send(agent, events.phone_offhook())
         self.world.send(agent, events.conference_joined(conf_id))
         self.world.send(agent, events.conference_granted(conf_id))
-        for leg in call.legs:
+        for leg in call.parties():
             if leg is not chair:
                 self._tell(conference, leg, ConfChange.JOINED, besides=leg)
         self._arm(conference)
@@ -179,30 +193,67 @@ class ConferenceChapter:
             self.world.later(max(0.0, left - conference.prompt * 60 * scale), remind)
             self.world.later(max(0.0, left), end)
 
-    def _leave(self, conference: Conference, leg: Leg, why: LeftWhy) -> None:
-        """One member's leg ends; agents hear of it, the leaving agent goes idle (or into after-call work)."""
-        joined = leg.state in JOINED
-        if joined:  # told before the leg goes, to the others only
+    def _leave(self, conference: Conference, leg: Leg, why: LeftWhy, *, quiet: bool = False,
+               hung_up: bool = False) -> None:
+        """One leg ends. A member's: the members who joined hear why, the leaving agent's phone is released (by
+        itself when ``hung_up`` or it left or hung up) and it goes idle (or into after-call work); ``quiet``: its
+        session ended, so nothing is left to tell it. An invitee that goes before joining is told about as a
+        rejected invitation is (rejectAgentConf's page), unless the whole conference ends. Monitors inspecting a
+        leaving agent end with it. A monitor's leg: the supervisor's phone is released, and nobody else hears of
+        it."""
+        member = leg.role.is_party
+        joined = member and leg.state in JOINED
+        if member and (joined or why is not LeftWhy.CONFERENCE_ENDED):  # told before the leg goes, to the others
             self._tell(conference, leg, ConfChange.LEFT, besides=leg, left_why=why)
         self.world.detach(leg)
         conference.devices.pop(leg, None)
         conference.announcing_to.pop(leg, None)
-        if leg.agent_id is not None:
+        if leg.agent_id is not None and not quiet:
             agent = self.world.agents[leg.agent_id]
-            self.world.send(agent, events.phone_release(PhoneState.PLATFORM_RELEASED if why != LeftWhy.BY_ITSELF
-                                                        else PhoneState.AGENT_HUNG_UP))
+            hung_up = hung_up or (member and why in HUNG_UP_REASONS)
+            self.world.send(agent, events.phone_release(PhoneState.AGENT_HUNG_UP if hung_up
+                                                        else PhoneState.PLATFORM_RELEASED))
             if joined:
                 self.world.send(agent, events.conference_left(conference.conf_id))
             self.states.calls_ended(agent)
+        if member and leg.agent_id is not None:
+            for monitor in [other for other in conference.call.legs if other.inspected == leg.agent_id]:
+                self._leave(conference, monitor, why)
 
-    def _end(self, conference: Conference) -> None:
+    def _end(self, conference: Conference, *, chair_hung_up: bool = False, chair_quiet: bool = False) -> None:
         """The whole conference ends: the chairperson leaves first, so the members hear the conference ended
-        (changeReason 3), then each member."""
+        (changeReason 3), then each member. ``chair_hung_up``, ``chair_quiet``: how the chairperson went (see
+        ``_leave``)."""
         self.conferences.pop(conference.call.callid, None)
-        legs = sorted(conference.call.legs, key=lambda leg: leg.agent_id != conference.chair)
-        for leg in legs:
-            self._leave(conference, leg, LeftWhy.CONFERENCE_ENDED)
+
+        def is_chair(leg: Leg) -> bool:
+            return leg.role is Role.AGENT and leg.agent_id == conference.chair
+
+        for leg in sorted(conference.call.legs, key=lambda leg: not is_chair(leg)):
+            if leg in conference.call.legs:  # a monitor ends with the member it inspects
+                chair = is_chair(leg)
+                self._leave(conference, leg, LeftWhy.CONFERENCE_ENDED, quiet=chair and chair_quiet,
+                            hung_up=chair and chair_hung_up)
         self.world.calls.pop(conference.call.callid, None)
+
+    # -- the host of the conference call: leaving otherwise than by a conference interface ---------------------
+    def depart(self, leg: Leg, why: Departure) -> None:
+        """A member leaves by a voice interface, a sign-out or a customer hanging up. The chairperson going ends the
+        conference: a chairperson may not leave it, only end it (inferred for these ways)."""
+        conference = self.conferences[leg.callid]
+        quiet = why is Departure.SIGNED_OUT
+        # The conference's events are the platform's doing, not the voice or sign-out interface's (whose pages list
+        # none of them), as a recording stopping with its call is.
+        with self.world.caused_by(None):
+            if leg.role is Role.AGENT and leg.agent_id == conference.chair:
+                self._end(conference, chair_hung_up=why is Departure.HUNG_UP, chair_quiet=quiet)
+            else:
+                self._leave(conference, leg, LEFT_WHY[why], quiet=quiet)
+
+    def drop(self, call: Call) -> None:
+        """The platform releases the conference call: the conference ends."""
+        with self.world.caused_by(None):  # as in ``depart``
+            self._end(self.conferences[call.callid])
 
     @serves("releaseAgentConf")
     def release(self, agent: Agent, request: Request) -> None:
@@ -307,14 +358,7 @@ class ConferenceChapter:
     def reject(self, agent: Agent, request: Request) -> None:
         conference, leg = self._invitation(agent)
         # The members hear that the invitee is gone (changeType 1, changeReason 2 "hung up": inferred).
-        event = events.participant_changed(conference.conf_id, leg, ConfChange.LEFT, LeftWhy.HUNG_UP,
-                                           device=conference.devices.pop(leg, (0, 0)))
-        for member in conference.joined():
-            if member.agent_id is not None:
-                self.world.send(self.world.agents[member.agent_id], event)
-        self.world.detach(leg)
-        self.world.send(agent, events.phone_release(PhoneState.AGENT_HUNG_UP))
-        self.states.calls_ended(agent)
+        self._leave(conference, leg, LeftWhy.HUNG_UP)
 
     @serves("batchRemoveParticipant")
     def remove(self, agent: Agent, request: Request) -> dict[str, Any]:
@@ -429,4 +473,4 @@ class ConferenceChapter:
         conference, _ = found
         return {"confId": conference.conf_id, "chair": conference.chair,
                 "members": [{"address": leg.agent_id or leg.number, "state": str(leg.state), "muted": leg.muted}
-                            for leg in conference.call.legs]}
+                            for leg in conference.call.parties()]}

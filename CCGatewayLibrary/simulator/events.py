@@ -357,6 +357,8 @@ class LeftWhy(IntEnum):
     REMOVED_BY_CHAIR = 1
     HUNG_UP = 2
     CONFERENCE_ENDED = 3
+    SIGNED_OUT = 4
+    REMOVED_OTHERWISE = 6  # removed for a reason other than the chairperson's
     NOT_LEFT = 255  # what the documented example carries for a change other than leaving
 
 

@@ -163,6 +163,9 @@ class InspectionChapter:
         if callid is not None and monitor.callid != callid:
             raise Refused(QC_STATE_ERROR, f"agent {inspector.agent_id} is not inspecting call {callid}")
         call = monitor.call
+        if call.host is not None:  # a conference's seats are its chairperson's to give (inferred: no page says)
+            raise Refused(QC_STATE_ERROR, f"agent {target.agent_id} is in an agent conference, which cannot be "
+                                          "taken over")
         agent_leg = self._agent_leg(monitor, target)
         if agent_leg is None:
             raise Refused(QC_STATE_ERROR, f"agent {target.agent_id} has left the call")
@@ -222,6 +225,9 @@ class InspectionChapter:
                    for leg in call.agent_parties()):
             raise Refused(NO_RIGHT, f"agent {inspector.agent_id} has no inspector rights over an agent of call "
                                     f"{callid}")
+        if call.host is not None:  # a conference ends by its own rules
+            call.host.drop(call)
+            return
         legs = list(call.legs)
         customer = next((leg.number for leg in legs if leg.role is Role.CUSTOMER), call.called)
         for leg in legs:

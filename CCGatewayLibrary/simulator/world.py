@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from ..catalogue import gateway
 from ..catalogue.states import AgentState, CallState
@@ -129,6 +129,25 @@ class Role(Enum):
         return True
 
 
+class Departure(Enum):
+    """How a party leaves a call other than by an interface of the chapter hosting the call (see ``Host``)."""
+
+    HUNG_UP = "hung up"  # the party hung up: an agent's release or dropCall, a customer putting the phone down
+    REMOVED = "removed"  # another party dropped it (disconnect)
+    SIGNED_OUT = "signed out"  # the agent's session ended: a forced sign-out, a Guid that expired, a forced sign-in
+
+
+class Host(Protocol):
+    """A chapter that keeps some calls by its own rules (a conference): every way a party leaves such a call, and
+    the platform releasing it, goes through the host, whichever chapter's interface caused it."""
+
+    def depart(self, leg: Leg, why: Departure) -> None:
+        """The party on ``leg`` leaves the call."""
+
+    def drop(self, call: Call) -> None:
+        """The platform releases the whole call (an inspector's forceDropCall)."""
+
+
 @dataclass(eq=False)
 class Leg:
     """One connection to one call: a party's or a monitor's."""
@@ -164,6 +183,7 @@ class Call:
     pending_transfer: str | None = None  # agent whose success transfer completes when the target answers
     transfer_target: str | None = None  # external number of a talk or three-party transfer (cancelTransfer drops it)
     conference_on_answer: str | None = None  # interface whose new party, on answering, makes this a conference
+    host: Host | None = None  # the chapter whose rules the call follows instead of the voice call's
 
     def others(self, leg: Leg) -> list[Leg]:
         """The parties of the call besides ``leg``."""

@@ -15,12 +15,13 @@ Test Tags         conference    simulator-only
 
 
 *** Variables ***
-${CHAIR}      101
-${SECOND}     102
-${THIRD}      103
-${NUMBER}     88880061
-${MUSIC}      y:/conf/120/1136287.V3
-${CHANGED}    AgentConf_ParticipantChanged
+${CHAIR}         101
+${SECOND}        102
+${THIRD}         103
+${SUPERVISOR}    900
+${NUMBER}        88880061
+${MUSIC}         y:/conf/120/1136287.V3
+${CHANGED}       AgentConf_ParticipantChanged
 
 
 *** Test Cases ***
@@ -105,6 +106,24 @@ The Conference Reminds The Chair Is Extended And Ends On Its Own
     ...    timeout=5s
     Wait For Events In Order    ${CHANGED} participant=${CHAIR} changeType=1 changeReason=3
     ...    AgentOther_PhoneRelease    AgentConf_SelfLeaveResult    AgentState_Ready    agent=second
+
+A Supervisor Signs A Member Out And The Chair Hears Why
+    [Documentation]    forceLogOutAgent of a member: the members who stay hear it left because it signed out
+    ...    (changeReason 4) and get no voice call's release events; the conference goes on and ends as usual.
+    Sign In Agent    ${SUPERVISOR}    ${AGENT_PASSWORD}    70900    alias=lead
+    Wait For Event    AgentState_Ready    agent=lead
+    Switch Agent    first
+    Conference With Agent 102 And A Number
+    Force Sign Out Agent    ${SECOND}    agent=lead
+    Wait For Event    ${CHANGED}    participant=${SECOND}    participantType=9    changeType=1    changeReason=4
+    ...    agent=first
+    Event Should Not Arrive    AgentEvent_Customer_Release    within=0.3s    agent=first
+    ${seen}=    Get Simulated Agent    ${CHAIR}
+    Length Should Be    ${seen}[conference][members]    2
+    ${signed_out}=    Get Simulated Agent    ${SECOND}
+    Should Not Be True    ${signed_out}[signedIn]
+    End Conference
+    Wait For Events In Order    AgentOther_PhoneRelease    AgentConf_SelfLeaveResult    AgentState_Ready
 
 Announcements To The Conference And To One Participant
     [Documentation]    playVoiceToConf ends with AgentConf_StopVoice; stopVoiceToConf ends it without an event;
