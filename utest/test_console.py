@@ -169,6 +169,8 @@ def test_queues_show_the_queue_chapters_own_figures_and_the_calls_waiting(world:
     assert billing["waiting"] == [{"callid": queued["callid"], "caller": CUSTOMER, "waited": 3.5},
                                   {"callid": billing["waiting"][1]["callid"], "caller": "88880002", "waited": 1.0}]
     assert rows[NOBODYS]["queueSize"] == 0 and rows[NOBODYS]["waiting"] == []
+    assert [[leg["queued"] for leg in call["legs"]] for call in snapshot(simulator)["calls"]["rows"]] == [
+        ["billingQueue"], ["billingQueue"]]
     # the agent becoming ready takes the oldest call: the queue shortens, the call shows with the agent on it
     world.do("sayFree", AGENT)
     after = snapshot(simulator)
@@ -177,6 +179,8 @@ def test_queues_show_the_queue_chapters_own_figures_and_the_calls_waiting(world:
     assert [call["caller"] for call in billing["waiting"]] == ["88880002"]
     calls = {row["caller"]: {leg["agent"] for leg in row["legs"]} for row in after["calls"]["rows"]}
     assert calls == {CUSTOMER: {None, AGENT}, "88880002": {None}}
+    assert {row["caller"]: row["legs"][0]["queued"] for row in after["calls"]["rows"]} == {
+        CUSTOMER: None, "88880002": "billingQueue"}
 
 
 def test_a_queue_lists_its_oldest_waiting_calls_only_and_counts_them_all(world: SimulatedWorld) -> None:

@@ -81,8 +81,8 @@ def snapshot(simulator: GatewaySimulator, view: View = View(), *, serving: bool 
                       "events": dict(world.events), "contractBreaches": len(simulator.breaches),
                       "states": _state_counts(world.agents.values())},
         "agents": agents,
+        "queues": _queues(world),  # first: its figures let go of callers who hung up while waiting
         "calls": _calls(world, view),
-        "queues": _queues(world),
         "textSessions": _text_sessions(world, view),
         "faults": [fault.describe() for fault in simulator.faults],
         "farEnds": [{"number": number, "behaviour": behaviour} for number, behaviour in sorted(world.far_ends.items())],
@@ -156,7 +156,9 @@ def _calls(world: GatewayModel, view: View) -> dict[str, Any]:
     start = view.calls_page * view.size
     # the recording each agent's leg has running ("recording" or "paused"): one look at the running recordings
     recording = {rec.leg: rec.state for rec in world.recording.running.values() if rec.leg is not None}
-    rows = [_call_row(world, call, recording) for call in matching[start:start + view.size]]
+    # the skill queue a customer waits in, by the call ID the queue keeps it under (its leg's handle)
+    queued = {callid: queue.queue.skill.name for queue in world.queues.queues.values() for callid in queue.waiting}
+    rows = [_call_row(world, call, recording, queued) for call in matching[start:start + view.size]]
     return {"total": len(matching), "page": view.calls_page, "size": view.size, "rows": rows}
 
 
@@ -169,21 +171,23 @@ def _call_words(world: GatewayModel, call: Call) -> list[object]:
     return words
 
 
-def _call_row(world: GatewayModel, call: Call, recording: Mapping[Leg, str]) -> dict[str, Any]:
+def _call_row(world: GatewayModel, call: Call, recording: Mapping[Leg, str],
+              queued: Mapping[str, str]) -> dict[str, Any]:
     conference = world.conference.conferences.get(call.callid)
     return {"callid": call.callid, "feature": call.feature, "caller": call.caller, "called": call.called,
             "begin": call.begin, "skill": call.skill, "digits": len(call.digits),
             "conference": None if conference is None else {
                 "id": conference.conf_id, "chair": conference.chair, "seats": conference.seats,
                 "joined": len(conference.joined())},
-            "legs": [_leg_row(leg, recording.get(leg), conference is not None and leg.agent_id == conference.chair)
-                     for leg in call.legs]}
+            "legs": [_leg_row(leg, recording.get(leg), conference is not None and leg.agent_id == conference.chair,
+                              queued.get(leg.handle) if leg.handle is not None else None) for leg in call.legs]}
 
 
-def _leg_row(leg: Leg, recording: str | None, chair: bool) -> dict[str, Any]:
+def _leg_row(leg: Leg, recording: str | None, chair: bool, queued: str | None) -> dict[str, Any]:
     return {"number": leg.number, "agent": leg.agent_id, "role": leg.role.value, "party": leg.role.is_party,
             "state": str(leg.state), "held": leg.state == CallState.HELD, "muted": leg.muted,
             "inspects": leg.inspected, "handle": leg.handle, "recording": recording, "chair": chair,
+            "queued": queued,
             # who hears this leg: the roles of the other legs it is heard on (a whisper: the agent only)
             "heardBy": sorted({other.role.value for other in leg.call.legs
                                if other is not leg and leg.role.heard_by(other.role)}),
