@@ -1,5 +1,6 @@
 """The simulator's console: its one snapshot of the world (what it shows, filtered and paged, and what it never
-holds), the activity it reads (requests and events), and its protection (the control token in the WebSocket's
+holds; skill queues from the queue chapter's own figures, recording and conferences on calls, text sessions as
+counts), the activity it reads (requests and events), and its protection (the control token in the WebSocket's
 first message, same origin, loopback Host), its buttons' control actions, restarts, ``ccgw-sim`` and the keyword.
 The page itself is tested in Chromium: test_browser_console.py."""
 
