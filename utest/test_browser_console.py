@@ -32,6 +32,7 @@ from CCGatewayLibrary.simulator.runner import SimulatorRunner
 TOKEN = "console-token-7d41c09e55ab"
 AGENT, COLLEAGUE, SUPERVISOR = "101", "102", "900"
 CUSTOMER, FAR_NUMBER, QUEUED_CALLER = "88880001", "88880009", "88880002"
+WRITER, MESSAGE = "88880005", "my card number is 4000 1234 5678 9010"  # what a customer writes: personal data
 BILLING, NOBODYS = "2", "3"  # roster skill queues: every agent has billing, no agent has sales
 APPEARS_WITHIN = 1.0  # seconds from the sign-in's reply to the agent's row on the page
 
@@ -186,6 +187,11 @@ def test_the_console_shows_the_centre_live_drives_it_and_keeps_its_secrets(
     assert "0 free of 3" in waiting and "1 · 0 · 0" in waiting, waiting
     _wait(browser, "the call waiting, in the calls", lambda: f"{QUEUED_CALLER}: customer, waiting in billingQueue"
           in browser.find_element(By.ID, "calls").text)
+    # A customer writes to the supervisor: the session shows, with a count of messages and never their text.
+    session = library.simulate_customer_message(MESSAGE, WRITER, agent=SUPERVISOR)
+    text_row = _wait(browser, "the text session", lambda: (found := _row(browser, "text-sessions", session))
+                     is not None and found.text)
+    assert WRITER in text_row and "offered" in text_row and "1 from the customer, 0 from agents" in text_row, text_row
     _wait(browser, "the longest wait counting", lambda: " s" in _row(browser, "queues", BILLING).find_element(
         By.CSS_SELECTOR, ".longest").text)
     folder = screenshot_dir()
@@ -223,8 +229,8 @@ def test_the_console_shows_the_centre_live_drives_it_and_keeps_its_secrets(
 
     # No secret in the page or its traffic; the token only in the hello that presents it.
     sent, received, urls = _traffic(browser)
-    secrets = {"control token": TOKEN, "password": _password(), **{f"Guid {index}": guid for index, guid in
-                                                                 enumerate(runner.simulator.model.issued_guids)}}
+    secrets = {"control token": TOKEN, "password": _password(), "customer's message": MESSAGE,
+               **{f"Guid {index}": guid for index, guid in enumerate(runner.simulator.model.issued_guids)}}
     assert len(secrets) >= 5
     page = browser.page_source + browser.current_url + json.dumps(browser.get_log("browser"))
     for name, secret in secrets.items():
