@@ -30,7 +30,7 @@ from CCGatewayLibrary.simulator.roster import Roster
 from CCGatewayLibrary.simulator.runner import SimulatorRunner
 
 TOKEN = "console-token-7d41c09e55ab"
-AGENT, COLLEAGUE, SUPERVISOR = "101", "102", "900"
+AGENT, COLLEAGUE, SUPERVISOR, CHAIR, MEMBER = "101", "102", "900", "103", "104"
 CUSTOMER, FAR_NUMBER, QUEUED_CALLER = "88880001", "88880009", "88880002"
 WRITER, MESSAGE = "88880005", "my card number is 4000 1234 5678 9010"  # what a customer writes: personal data
 BILLING, NOBODYS = "2", "3"  # roster skill queues: every agent has billing, no agent has sales
@@ -226,6 +226,18 @@ def test_the_console_shows_the_centre_live_drives_it_and_keeps_its_secrets(
          if f"{QUEUED_CALLER}: customer" in row.text and "agent" in row.text.split(QUEUED_CALLER, 1)[1]), None))
     taker = AGENT if f"agent {AGENT} " in taken else SUPERVISOR
     library.wait_for_event("AgentEvent_Ringing", agent=taker)
+
+    # A conference: its call names its ID, chairperson and members joined of its seats, the chair's leg marked.
+    _sign_in(library, CHAIR, "70003")
+    _sign_in(library, MEMBER, "70004")
+    library.start_conference(seats=3, agent=CHAIR)
+    library.add_conference_participants(f"agent:{MEMBER}", agent=CHAIR)
+    library.wait_for_event("AgentConf_Ringing", agent=MEMBER)
+    library.answer_conference_invitation(agent=MEMBER)
+    conference = _wait(browser, "the conference's call", lambda: next(
+        (row.text for row in browser.find_elements(By.CSS_SELECTOR, "#calls tbody tr") if "conference" in row.text
+         and f"2 of 3 seats, chair {CHAIR}" in row.text), None))
+    assert f"agent {CHAIR} (70003): agent (chair)" in conference and f"agent {MEMBER} (70004): agent," in conference
 
     # No secret in the page or its traffic; the token only in the hello that presents it.
     sent, received, urls = _traffic(browser)
