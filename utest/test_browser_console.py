@@ -1,8 +1,9 @@
 """Headless Chromium opens the simulator's console as a tester would, on a simulator with a control token given in
 the address's fragment, while the library drives agents: an agent the library signs in appears within a second,
 the page's buttons make the library receive the events, a call its Ring queue button queues while no agent is free
-shows in the queue within a second and the agent who becomes ready takes it, and no secret appears in the page or
-its traffic (the token only in the one WebSocket message that presents it). Screenshot: atest/results/console.png (with
+shows in the queue within a second and the agent who becomes ready takes it, recording, a conference and a text
+session show (the session's messages as counts), and no secret or message text appears in the page or its traffic
+(the token only in the one WebSocket message that presents it). Screenshot: atest/results/console.png (with
 CCGW_DOCS_SCREENSHOT=1 also docs/console.png, the user guide's).
 
 Needs Debian's ``chromium`` and ``chromium-driver`` and selenium (dev extra); skipped without them unless
