@@ -1,7 +1,9 @@
 """Headless Chromium opens the simulator's console as a tester would, on a simulator with a control token given in
 the address's fragment, while the library drives agents: an agent the library signs in appears within a second,
-the page's buttons make the library receive the events, and no secret appears in the page or its traffic (the
-token only in the one WebSocket message that presents it). Screenshot: atest/results/console.png (with
+the page's buttons make the library receive the events, a call its Ring queue button queues while no agent is free
+shows in the queue within a second and the agent who becomes ready takes it, recording, a conference and a text
+session show (the session's messages as counts), and no secret or message text appears in the page or its traffic
+(the token only in the one WebSocket message that presents it). Screenshot: atest/results/console.png (with
 CCGW_DOCS_SCREENSHOT=1 also docs/console.png, the user guide's).
 
 Needs Debian's ``chromium`` and ``chromium-driver`` and selenium (dev extra); skipped without them unless
@@ -29,8 +31,10 @@ from CCGatewayLibrary.simulator.roster import Roster
 from CCGatewayLibrary.simulator.runner import SimulatorRunner
 
 TOKEN = "console-token-7d41c09e55ab"
-AGENT, COLLEAGUE, SUPERVISOR = "101", "102", "900"
-CUSTOMER, FAR_NUMBER = "88880001", "88880009"
+AGENT, COLLEAGUE, SUPERVISOR, CHAIR, MEMBER = "101", "102", "900", "103", "104"
+CUSTOMER, FAR_NUMBER, QUEUED_CALLER = "88880001", "88880009", "88880002"
+WRITER, MESSAGE = "88880005", "my card number is 4000 1234 5678 9010"  # what a customer writes: personal data
+BILLING, NOBODYS = "2", "3"  # roster skill queues: every agent has billing, no agent has sales
 APPEARS_WITHIN = 1.0  # seconds from the sign-in's reply to the agent's row on the page
 
 
@@ -139,10 +143,11 @@ def test_the_console_shows_the_centre_live_drives_it_and_keeps_its_secrets(
     library.answer_call(agent=AGENT)
     library.wait_for_event("AgentEvent_Talking", agent=AGENT)
 
-    # A supervisor listens in, a colleague holds a call, the agent mutes: the page shows each.
+    # A supervisor listens in, a colleague holds a call, the agent mutes and records: the page shows each.
     _sign_in(library, SUPERVISOR, "70900")
     library.listen_to_agent(AGENT, agent=SUPERVISOR)
     library.mute_call(agent=AGENT)
+    library.start_recording(agent=AGENT)
     _sign_in(library, COLLEAGUE, "70002")
     library.call_out(FAR_NUMBER, agent=COLLEAGUE)
     library.wait_for_event("AgentEvent_Talking", agent=COLLEAGUE)
@@ -151,6 +156,7 @@ def test_the_console_shows_the_centre_live_drives_it_and_keeps_its_secrets(
     call = _wait(browser, "the call with its monitor", lambda: (found := _row(browser, "calls", callid)) is not None
                  and "listen" in found.text and "muted" in found.text and found)
     assert f"agent {AGENT} (70001): agent" in call.text and f"{CUSTOMER}: customer" in call.text, call.text
+    _wait(browser, "the recording", lambda: "muted, recording" in _row(browser, "calls", callid).text)
     _wait(browser, "agent 101 inspected", lambda: f"listen by {SUPERVISOR}" in _row(browser, "agents", AGENT).text)
     _wait(browser, "the held call",
           lambda: f"agent {COLLEAGUE} (70002): agent, held" in browser.find_element(By.ID, "calls").text)
@@ -169,6 +175,26 @@ def test_the_console_shows_the_centre_live_drives_it_and_keeps_its_secrets(
     assert runner.simulator.faults[0].describe() == {"fault": "retcode", "interface": "sayBusy", "agent": COLLEAGUE,
                                                      "value": "100-007", "count": 1}
     _wait(browser, "the event log", lambda: "AgentOther_BeQcStart" in browser.find_element(By.ID, "events").text)
+
+    # Ring queue while every agent with the skill is busy: the call waits, on the page within a second.
+    caller.clear()
+    caller.send_keys(QUEUED_CALLER)
+    _click(browser, "queues", BILLING, "Ring queue")
+    rung = time.monotonic()
+    waiting = _wait(browser, "the call waiting in the billing queue", lambda: (found := _row(
+        browser, "queues", BILLING)) is not None and f"from {QUEUED_CALLER}" in found.text and found.text, timeout=5)
+    shown = time.monotonic() - rung
+    assert shown < APPEARS_WITHIN, f"the queued call showed after {shown:.3f} s"
+    assert "0 free of 3" in waiting and "1 · 0 · 0" in waiting, waiting
+    _wait(browser, "the call waiting, in the calls", lambda: f"{QUEUED_CALLER}: customer, waiting in billingQueue"
+          in browser.find_element(By.ID, "calls").text)
+    # A customer writes to the supervisor: the session shows, with a count of messages and never their text.
+    session = library.simulate_customer_message(MESSAGE, WRITER, agent=SUPERVISOR)
+    text_row = _wait(browser, "the text session", lambda: (found := _row(browser, "text-sessions", session))
+                     is not None and found.text)
+    assert WRITER in text_row and "offered" in text_row and "1 from the customer, 0 from agents" in text_row, text_row
+    _wait(browser, "the longest wait counting", lambda: " s" in _row(browser, "queues", BILLING).find_element(
+        By.CSS_SELECTOR, ".longest").text)
     folder = screenshot_dir()
     browser.execute_script("window.scrollTo(0, 0)")
     _wait(browser, "the rows' highlight and the notes faded", lambda: browser.execute_script(
@@ -178,15 +204,46 @@ def test_the_console_shows_the_centre_live_drives_it_and_keeps_its_secrets(
     if os.environ.get("CCGW_DOCS_SCREENSHOT"):
         shutil.copyfile(folder / "console.png", REPO / "docs" / "console.png")
 
-    # The Hang up button: the library receives the customer's release.
+    # A caller waiting where no agent has the skill gives up from the page.
+    _click(browser, "queues", NOBODYS, "Ring queue")
+    _wait(browser, "the call waiting in the sales queue", lambda: f"from {QUEUED_CALLER}" in _row(
+        browser, "queues", NOBODYS).text)
+    _click(browser, "queues", NOBODYS, "Give up")
+    _wait(browser, "the sales queue empty, the call abandoned", lambda: "1 · 0 · 1" in (
+        sales := _row(browser, "queues", NOBODYS).text) and "from" not in sales)
+
+    # The Hang up button: the library receives the customer's release; the agent, ready again (or the supervisor,
+    # no longer listening), takes the waiting call and the queue empties within a second.
     _click(browser, "calls", callid, f"Hang up {CUSTOMER}")
+    hung_up = time.monotonic()
     library.wait_for_event("AgentEvent_Customer_Release", agent=AGENT)
     _wait(browser, "the call gone", lambda: _row(browser, "calls", callid) is None)
+    _wait(browser, "the billing queue empty", lambda: "from" not in _row(browser, "queues", BILLING).text
+          and "1 · 0 · 0" in _row(browser, "queues", BILLING).text)
+    emptied = time.monotonic() - hung_up
+    assert emptied < APPEARS_WITHIN, f"the queue emptied after {emptied:.3f} s"
+    taken = _wait(browser, "the queued call with its agent", lambda: next(
+        (row.text for row in browser.find_elements(By.CSS_SELECTOR, "#calls tbody tr")
+         if f"{QUEUED_CALLER}: customer" in row.text and "agent" in row.text.split(QUEUED_CALLER, 1)[1]), None))
+    taker = AGENT if f"agent {AGENT} " in taken else SUPERVISOR
+    library.wait_for_event("AgentEvent_Ringing", agent=taker)
+
+    # A conference: its call names its ID, chairperson and members joined of its seats, the chair's leg marked.
+    _sign_in(library, CHAIR, "70003")
+    _sign_in(library, MEMBER, "70004")
+    library.start_conference(seats=3, agent=CHAIR)
+    library.add_conference_participants(f"agent:{MEMBER}", agent=CHAIR)
+    library.wait_for_event("AgentConf_Ringing", agent=MEMBER)
+    library.answer_conference_invitation(agent=MEMBER)
+    conference = _wait(browser, "the conference's call", lambda: next(
+        (row.text for row in browser.find_elements(By.CSS_SELECTOR, "#calls tbody tr") if "conference" in row.text
+         and f"2 of 3 seats, chair {CHAIR}" in row.text), None))
+    assert f"agent {CHAIR} (70003): agent (chair)" in conference and f"agent {MEMBER} (70004): agent," in conference
 
     # No secret in the page or its traffic; the token only in the hello that presents it.
     sent, received, urls = _traffic(browser)
-    secrets = {"control token": TOKEN, "password": _password(), **{f"Guid {index}": guid for index, guid in
-                                                                 enumerate(runner.simulator.model.issued_guids)}}
+    secrets = {"control token": TOKEN, "password": _password(), "customer's message": MESSAGE,
+               **{f"Guid {index}": guid for index, guid in enumerate(runner.simulator.model.issued_guids)}}
     assert len(secrets) >= 5
     page = browser.page_source + browser.current_url + json.dumps(browser.get_log("browser"))
     for name, secret in secrets.items():
@@ -198,7 +255,8 @@ def test_the_console_shows_the_centre_live_drives_it_and_keeps_its_secrets(
     for name, secret in secrets.items():
         if name != "control token":
             assert not any(secret in frame for frame in sent), f"the page sent the {name}"
-    assert any('"action":"offer_call"' in frame.replace(" ", "") for frame in sent)
+    for action in ("offer_call", "queue_call", "give_up"):
+        assert any(f'"action":"{action}"' in frame.replace(" ", "") for frame in sent), action
 
 
 def test_without_the_token_the_console_asks_for_it_and_shows_nothing(

@@ -1,5 +1,6 @@
 """The simulator's console: its one snapshot of the world (what it shows, filtered and paged, and what it never
-holds), the activity it reads (requests and events), and its protection (the control token in the WebSocket's
+holds; skill queues from the queue chapter's own figures, recording and conferences on calls, text sessions as
+counts), the activity it reads (requests and events), and its protection (the control token in the WebSocket's
 first message, same origin, loopback Host), its buttons' control actions, restarts, ``ccgw-sim`` and the keyword.
 The page itself is tested in Chromium: test_browser_console.py."""
 
@@ -13,7 +14,6 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from CCGatewayLibrary import CCGatewayLibrary
 from CCGatewayLibrary.errors import SimulatorError
 from CCGatewayLibrary.simulator import cli
 from CCGatewayLibrary.simulator.console.server import CONSOLE_PATH, UNAUTHORIZED
-from CCGatewayLibrary.simulator.console.snapshot import MAX_FILTER, View, ViewError, snapshot
+from CCGatewayLibrary.simulator.console.snapshot import MAX_FILTER, WAITING_SHOWN, View, ViewError, snapshot
 from CCGatewayLibrary.simulator.model import SimulatorConfig
 from CCGatewayLibrary.simulator.process import SimulatorProcess
 from CCGatewayLibrary.simulator.roster import Roster
@@ -150,28 +150,99 @@ def test_a_view_keeps_what_it_was_given() -> None:
         == View("idle", "known", 2, 10, 1)
 
 
-@dataclass
-class QueueLike:
-    """What a queue chapter might keep: plain fields and a list of waiting calls."""
-
-    name: str
-    waiting: list[str] = field(default_factory=list)
-    longest_wait: float = 0.0
-    callback: Any = None
+BILLING, NOBODYS = 2, 3  # roster skill queues: billing (every agent has it), sales (no agent has it)
 
 
-class DescribedQueue:
-    def describe(self) -> dict[str, Any]:
-        return {"name": "described", "length": 3}
-
-
-def test_queues_show_only_when_the_world_has_them_read_generically(world: SimulatedWorld) -> None:
+def test_queues_show_the_queue_chapters_own_figures_and_the_calls_waiting(world: SimulatedWorld) -> None:
+    world.sign_in(AGENT, status="3", autoanswer="true")  # busy: nobody free for the billing queue
     simulator = _simulator(world)
-    assert "queues" not in snapshot(simulator)
-    world.model.queues = {1: QueueLike("defaultMediaSkill", ["a", "b"], 12.5, object()), 2: DescribedQueue()}  # type: ignore[attr-defined]
-    assert snapshot(simulator)["queues"] == [
-        {"id": 1, "name": "defaultMediaSkill", "waiting": 2, "longest_wait": 12.5},
-        {"id": 2, "name": "described", "length": 3}]
+    chapter = world.model.queues
+    queued = world.model.queue_inbound_call(CUSTOMER, BILLING)
+    world.clock.advance(2.5)
+    world.model.queue_inbound_call("88880002", BILLING)
+    world.clock.advance(1)
+    rows = {row["skillId"]: row for row in snapshot(simulator)["queues"]}
+    assert list(rows) == list(chapter.queues)
+    billing = rows[BILLING]
+    assert billing == {**chapter.statistics(BILLING), "waiting": billing["waiting"]}  # the chapter's numbers
+    assert (billing["name"], billing["queueSize"], billing["longestWait"]) == ("billingQueue", 2, 3.5)
+    assert (billing["loggedOnAgents"], billing["availAgents"], billing["offered"]) == (1, 0, 2)
+    assert billing["waiting"] == [{"callid": queued["callid"], "caller": CUSTOMER, "waited": 3.5},
+                                  {"callid": billing["waiting"][1]["callid"], "caller": "88880002", "waited": 1.0}]
+    assert rows[NOBODYS]["queueSize"] == 0 and rows[NOBODYS]["waiting"] == []
+    assert [[leg["queued"] for leg in call["legs"]] for call in snapshot(simulator)["calls"]["rows"]] == [
+        ["billingQueue"], ["billingQueue"]]
+    # the agent becoming ready takes the oldest call: the queue shortens, the call shows with the agent on it
+    world.do("sayFree", AGENT)
+    after = snapshot(simulator)
+    billing = next(row for row in after["queues"] if row["skillId"] == BILLING)
+    assert (billing["queueSize"], billing["availAgents"]) == (1, 0)
+    assert [call["caller"] for call in billing["waiting"]] == ["88880002"]
+    calls = {row["caller"]: {leg["agent"] for leg in row["legs"]} for row in after["calls"]["rows"]}
+    assert calls == {CUSTOMER: {None, AGENT}, "88880002": {None}}
+    assert {row["caller"]: row["legs"][0]["queued"] for row in after["calls"]["rows"]} == {
+        CUSTOMER: None, "88880002": "billingQueue"}
+
+
+def test_a_queue_lists_its_oldest_waiting_calls_only_and_counts_them_all(world: SimulatedWorld) -> None:
+    for number in range(WAITING_SHOWN + 5):
+        world.model.queue_inbound_call(f"8888{number:04d}", NOBODYS)
+        world.clock.advance(1)
+    sales = next(row for row in snapshot(_simulator(world))["queues"] if row["skillId"] == NOBODYS)
+    assert sales["queueSize"] == WAITING_SHOWN + 5 and sales["longestWait"] == WAITING_SHOWN + 5
+    assert [call["caller"] for call in sales["waiting"]] == [f"8888{number:04d}" for number in range(WAITING_SHOWN)]
+
+
+def test_calls_show_their_recording_and_conference_membership(world: SimulatedWorld) -> None:
+    world.sign_in_all(*COLLEAGUES)
+    simulator = _simulator(world)
+    callid = world.customer_talking_to(AGENT)
+
+    def agent_leg(agent_id: str = AGENT) -> dict[str, Any]:
+        rows = snapshot(simulator)["calls"]["rows"]
+        return next(leg for row in rows for leg in row["legs"] if leg["agent"] == agent_id)
+
+    assert agent_leg()["recording"] is None
+    world.do("beginRecord", AGENT, body={"mediaType": 5})
+    assert agent_leg()["recording"] == "recording"
+    world.do("pauseRecord", AGENT)
+    assert agent_leg()["recording"] == "paused"
+    world.do("stopRecord", AGENT)
+    assert agent_leg()["recording"] is None
+    [call] = snapshot(simulator)["calls"]["rows"]
+    assert call["callid"] == callid and call["conference"] is None
+    # 102 applies for a conference and 103 joins it: the conference's call shows who chairs it
+    world.do("requestAgentConf", "102", body={"memberNum": 4})
+    world.do("batchAddParticipant", "102", body={"addresses": [{"addressType": "9", "address": "103"}]})
+    world.do("answerAgentConf", "103")
+    conference = next(row for row in snapshot(simulator)["calls"]["rows"] if row["conference"])
+    assert conference["conference"] == {"id": conference["conference"]["id"], "chair": "102", "seats": 4,
+                                        "joined": 2}
+    assert {leg["agent"]: leg["chair"] for leg in conference["legs"]} == {"102": True, "103": False}
+    assert snapshot(simulator, View(filter="conference"))["calls"]["total"] == 1
+
+
+def test_text_sessions_show_who_and_how_many_messages_never_their_text(world: SimulatedWorld) -> None:
+    world.sign_in_all(*COLLEAGUES)
+    simulator = _simulator(world)
+    text = world.model.text
+    answered = text.customer_writes(CUSTOMER, AGENT, "my account number is 4242-9999")
+    text.customer_writes(CUSTOMER, AGENT, "are you there?", answered)
+    world.do("textchatAnswer", AGENT, path={"callid": answered})
+    world.do("sendMessage", AGENT, body={"callid": answered, "data": "one moment please"})
+    offered = text.customer_writes("88880002", "102", "hello from the other customer")
+    sessions = snapshot(simulator)["textSessions"]
+    assert sessions["total"] == 2
+    assert sessions["rows"] == [
+        {"callid": answered, "customer": CUSTOMER, "agent": AGENT, "connected": True, "fromCustomer": 2,
+         "fromAgents": 1, "unread": 0},
+        {"callid": offered, "customer": "88880002", "agent": "102", "connected": False, "fromCustomer": 1,
+         "fromAgents": 0, "unread": 1}]
+    assert [row["callid"] for row in snapshot(simulator, View(filter="102"))["textSessions"]["rows"]] == [offered]
+    page = json.dumps(snapshot(simulator))
+    assert not [words for words in ("4242-9999", "are you there", "one moment", "other customer") if words in page]
+    world.do("logout", "102")  # a session does not outlive its agent's sign-in
+    assert [row["callid"] for row in snapshot(simulator)["textSessions"]["rows"]] == [answered]
 
 
 # -- the activity: requests and events -----------------------------------------------------------------------
@@ -350,6 +421,38 @@ def test_buttons_run_control_actions_as_the_control_interface_does(guarded: Simu
     _run(test)
 
 
+def test_the_queue_buttons_queue_a_call_at_once_and_let_its_caller_give_up(guarded: SimulatorRunner) -> None:
+    def sales(message: dict[str, Any]) -> dict[str, Any]:
+        return next(row for row in message["snapshot"]["queues"] if row["skillId"] == NOBODYS)
+
+    async def test(session: aiohttp.ClientSession) -> float:
+        socket, _ = await _open(session, guarded, {"type": "hello", "token": TOKEN})
+
+        async def act(action: str, arguments: dict[str, Any]) -> dict[str, Any]:
+            await socket.send_json({"type": "action", "id": 9, "action": action, "arguments": arguments})
+            return await _next(socket, "result")
+
+        abandoned = sales(await _next(socket, "snapshot"))["abandoned"]
+        started = time.monotonic()
+        queued = await act("queue_call", {"caller": "88880003", "skill": NOBODYS})
+        assert queued["status"] == 201 and queued["reply"]["queued"] is True
+        callid = queued["reply"]["callid"]
+        shown = await _next(socket, "snapshot", lambda message: sales(message)["queueSize"] == 1)
+        appeared = time.monotonic() - started
+        assert [call["callid"] for call in sales(shown)["waiting"]] == [callid]
+        gave_up = await act("give_up", {"callid": callid})
+        assert gave_up["status"] == 200 and gave_up["reply"]["gaveUp"] == callid
+        emptied = await _next(socket, "snapshot", lambda message: sales(message)["queueSize"] == 0)
+        assert sales(emptied)["waiting"] == [] and sales(emptied)["abandoned"] == abandoned + 1
+        again = await act("give_up", {"callid": callid})
+        assert (again["status"], again["reply"]) == (404, {"error": f"no call {callid} is waiting in a skill queue"})
+        assert (await act("queue_call", {"caller": "88880003", "skill": 99}))["reply"]["error"].startswith(
+            "the VDN has no skill queue 99")
+        return appeared
+
+    assert _run(test) < 1.0
+
+
 def test_a_restart_from_the_console_keeps_the_console_and_shows_the_port_closed_meanwhile(
         guarded: SimulatorRunner) -> None:
     async def test(session: aiohttp.ClientSession) -> None:
@@ -421,11 +524,6 @@ def test_beyond_loopback_the_console_is_served_over_tls_with_the_simulators_cert
             urllib.request.urlopen(local.replace("https:", "http:"), timeout=5)
     finally:
         runner.stop()
-
-
-def test_queues_the_page_could_not_list_leave_the_section_out(world: SimulatedWorld) -> None:
-    world.model.queues = 5  # type: ignore[attr-defined]
-    assert "queues" not in snapshot(_simulator(world))
 
 
 def test_a_snapshot_that_fails_is_reported_to_the_page_which_goes_on_watching(

@@ -373,6 +373,14 @@ class QueueChapter:
                 "queueSize": self.queue_length(skill), "longestWait": round(self._longest_wait(queue), 3),
                 **queue.counts.describe(), "loggedOnAgents": signed_in[skill], "availAgents": free[skill]}
 
+    def waiting_now(self, skill: int, limit: int | None = None) -> list[dict[str, Any]]:
+        """The calls waiting in the skill queue, oldest first (``limit`` of them at most): the call ID a give-up
+        names, the caller and the seconds waited. Read only (the console shows it)."""
+        now = self.world.now()
+        waiting = itertools.islice(self._purge(self._queue(skill)).waiting.items(), limit)
+        return [{"callid": callid, "caller": call.call.caller, "waited": round(now - call.since, 3)}
+                for callid, call in waiting]
+
     def agent_statistics(self, agent_id: str) -> dict[str, Any]:
         """What the calls the queues gave the agent came to (for the call-statistics routes and the control
         interface)."""

@@ -1,17 +1,17 @@
 """The console's one view of the simulator: a JSON-ready snapshot of the world that the page renders as it comes.
 
-Everything the page shows is read here, from what the world exposes: agents (state, phone, skills, who inspects
-whom, calls), calls (parties with their roles, hold, mute), armed faults, far ends, the latest requests and events,
-and the world's queues when it has any (``world.queues``; the section is left out when the attribute is not
-there). Agents and calls are filtered and paged here, so a page watching 1,000 agents gets one page of rows.
+Everything the page shows is read here, from what the world and its chapters expose: agents (state, phone, skills,
+who inspects whom, calls), calls (parties with their roles, hold, mute, recording, conference membership), the skill
+queues (the queue chapter's own figures, as its statistics interfaces give them, and the calls waiting), text
+sessions (counts of messages only), armed faults, far ends, the latest requests and events. Agents, calls and text
+sessions are filtered and paged here, so a page watching 1,000 agents gets one page of rows.
 
 Secrets stay out by construction: rows are built field by field from names, numbers, states and roles; no Guid,
-password, service token, callback address, call data or event content is ever read into a snapshot.
+password, service token, callback address, call data, message text or event content is ever read into a snapshot.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, get_args
@@ -20,6 +20,7 @@ from ...catalogue.states import AgentState, CallState
 from ..world import Agent, Call, Leg, Role
 
 if TYPE_CHECKING:
+    from ..model import GatewayModel
     from ..server import GatewaySimulator
 
 Scope = Literal["signed-in", "known", "roster"]
@@ -27,6 +28,7 @@ SCOPES: tuple[str, ...] = get_args(Scope)
 MAX_PAGE_SIZE = 200  # rows of agents (or calls) in one snapshot, whatever the page asks for
 MAX_FILTER = 100  # characters of filter text
 RECENT = 50  # requests and events a snapshot carries, newest first
+WAITING_SHOWN = 10  # waiting calls listed per queue (the oldest; the queue's length counts them all)
 
 
 class ViewError(ValueError):
@@ -79,15 +81,14 @@ def snapshot(simulator: GatewaySimulator, view: View = View(), *, serving: bool 
                       "events": dict(world.events), "contractBreaches": len(simulator.breaches),
                       "states": _state_counts(world.agents.values())},
         "agents": agents,
-        "calls": _calls(world.calls.values(), view),
+        "queues": _queues(world),  # first: its figures let go of callers who hung up while waiting
+        "calls": _calls(world, view),
+        "textSessions": _text_sessions(world, view),
         "faults": [fault.describe() for fault in simulator.faults],
         "farEnds": [{"number": number, "behaviour": behaviour} for number, behaviour in sorted(world.far_ends.items())],
         "requests": list(reversed(simulator.activity.requests))[:RECENT],
         "events": list(reversed(simulator.activity.events))[:RECENT],
     }
-    queues = _queues(world)
-    if queues is not None:
-        snap["queues"] = queues
     return snap
 
 
@@ -149,62 +150,71 @@ def _state_counts(agents: Iterable[Agent]) -> dict[str, int]:
 
 
 # -- calls ------------------------------------------------------------------------------------------------
-def _calls(calls: Iterable[Call], view: View) -> dict[str, Any]:
-    matching = [call for call in calls if not view.filter or view.matches(_call_words(call))]
+def _calls(world: GatewayModel, view: View) -> dict[str, Any]:
+    matching = [call for call in world.calls.values() if not view.filter or view.matches(_call_words(world, call))]
     matching.sort(key=lambda call: (call.begin, call.callid))
     start = view.calls_page * view.size
-    rows = [_call_row(call) for call in matching[start:start + view.size]]
+    # the recording each agent's leg has running ("recording" or "paused"): one look at the running recordings
+    recording = {rec.leg: rec.state for rec in world.recording.running.values() if rec.leg is not None}
+    # the skill queue a customer waits in, by the call ID the queue keeps it under (its leg's handle)
+    queued = {callid: queue.queue.skill.name for queue in world.queues.queues.values() for callid in queue.waiting}
+    rows = [_call_row(world, call, recording, queued) for call in matching[start:start + view.size]]
     return {"total": len(matching), "page": view.calls_page, "size": view.size, "rows": rows}
 
 
-def _call_words(call: Call) -> list[object]:
-    return [call.callid, call.caller, call.called,
-            *(part for leg in call.legs for part in (leg.number, leg.agent_id or "", leg.role.value, leg.state))]
+def _call_words(world: GatewayModel, call: Call) -> list[object]:
+    words: list[object] = [call.callid, call.caller, call.called,
+                           *(part for leg in call.legs for part in (leg.number, leg.agent_id or "", leg.role.value,
+                                                                    leg.state))]
+    if call.callid in world.conference.conferences:
+        words.append("conference")
+    return words
 
 
-def _call_row(call: Call) -> dict[str, Any]:
+def _call_row(world: GatewayModel, call: Call, recording: Mapping[Leg, str],
+              queued: Mapping[str, str]) -> dict[str, Any]:
+    conference = world.conference.conferences.get(call.callid)
     return {"callid": call.callid, "feature": call.feature, "caller": call.caller, "called": call.called,
             "begin": call.begin, "skill": call.skill, "digits": len(call.digits),
-            "legs": [_leg_row(leg) for leg in call.legs]}
+            "conference": None if conference is None else {
+                "id": conference.conf_id, "chair": conference.chair, "seats": conference.seats,
+                "joined": len(conference.joined())},
+            "legs": [_leg_row(leg, recording.get(leg), conference is not None and leg.agent_id == conference.chair,
+                              queued.get(leg.handle) if leg.handle is not None else None) for leg in call.legs]}
 
 
-def _leg_row(leg: Leg) -> dict[str, Any]:
+def _leg_row(leg: Leg, recording: str | None, chair: bool, queued: str | None) -> dict[str, Any]:
     return {"number": leg.number, "agent": leg.agent_id, "role": leg.role.value, "party": leg.role.is_party,
             "state": str(leg.state), "held": leg.state == CallState.HELD, "muted": leg.muted,
-            "inspects": leg.inspected, "handle": leg.handle,
+            "inspects": leg.inspected, "handle": leg.handle, "recording": recording, "chair": chair,
+            "queued": queued,
             # who hears this leg: the roles of the other legs it is heard on (a whisper: the agent only)
             "heardBy": sorted({other.role.value for other in leg.call.legs
                                if other is not leg and leg.role.heard_by(other.role)}),
             "customer": leg.role is Role.CUSTOMER}
 
 
-# -- queues, when the world has them ------------------------------------------------------------------------
-def _queues(world: object) -> list[dict[str, Any]] | None:
-    """The world's queues as rows of plain values, or None when the world has no queues.
-
-    Read generically, so the queue chapter needs nothing here: a queue's ``describe()`` when it has one, else its
-    dataclass or mapping fields (text, numbers and flags as they are, collections by their length)."""
-    queues = getattr(world, "queues", None)
-    if isinstance(queues, Mapping):
-        return [_plain(key, queue) for key, queue in queues.items()]
-    if isinstance(queues, Iterable) and not isinstance(queues, str | bytes):
-        return [_plain(None, queue) for queue in queues]
-    return None  # none, or nothing a page could list
+# -- skill queues -----------------------------------------------------------------------------------------------
+def _queues(world: GatewayModel) -> list[dict[str, Any]]:
+    """Each skill queue's figures as the queue chapter computes them for its statistics interfaces (length, longest
+    wait, agents signed in and free, calls offered, answered and abandoned), and its oldest waiting calls."""
+    chapter = world.queues
+    return [{**chapter.statistics(skill), "waiting": chapter.waiting_now(skill, WAITING_SHOWN)}
+            for skill in chapter.queues]
 
 
-def _plain(key: object, queue: Any) -> dict[str, Any]:
-    if callable(getattr(queue, "describe", None)):
-        fields = queue.describe()
-    elif dataclasses.is_dataclass(queue) and not isinstance(queue, type):
-        fields = {field.name: getattr(queue, field.name) for field in dataclasses.fields(queue)}
-    elif isinstance(queue, Mapping):
-        fields = dict(queue)
-    else:
-        fields = {"queue": queue}
-    row: dict[str, Any] = {} if key is None else {"id": key if isinstance(key, int | str) else str(key)}
-    for name, value in fields.items():
-        if isinstance(value, bool | int | float | str) or value is None:
-            row[str(name)] = value
-        elif isinstance(value, Mapping | list | tuple | set | frozenset) or hasattr(value, "__len__"):
-            row[str(name)] = len(value)
-    return row
+# -- text sessions ----------------------------------------------------------------------------------------------
+def _text_sessions(world: GatewayModel, view: View) -> dict[str, Any]:
+    """The text sessions going on (their agent still in the sign-in they belong to), one page of them: who and how
+    many messages each way, never a message's text (what customers write is personal data)."""
+    text = world.text
+    going_on = [session for session in text.sessions.values() if text._current(session)]  # the chapter's own rule
+    matching = [session for session in going_on
+                if not view.filter or view.matches((session.call.callid, session.call.caller, session.agent_id))]
+    rows = []
+    for session in matching[:view.size]:
+        from_customer = sum(1 for message in session.messages if message["from"] == session.call.caller)
+        rows.append({"callid": session.call.callid, "customer": session.call.caller, "agent": session.agent_id,
+                     "connected": session.connected, "fromCustomer": from_customer,
+                     "fromAgents": len(session.messages) - from_customer, "unread": len(session.waiting)})
+    return {"total": len(matching), "size": view.size, "rows": rows}

@@ -43,6 +43,8 @@
     return d.toLocaleTimeString([], { hour12: false }) + "." + String(d.getMilliseconds()).padStart(3, "0");
   };
   const slug = (text) => String(text).toLowerCase().replace(/[^a-z0-9]+/g, "-");
+  const seconds = (value) => value < 60 ? `${value.toFixed(1)} s`
+    : `${Math.floor(value / 60)} min ${String(Math.floor(value % 60)).padStart(2, "0")} s`;
 
   function toast(text, bad) {
     const node = el("div", { class: `toast ${bad ? "bad" : ""}`, text });
@@ -51,11 +53,12 @@
   }
 
   // Rows keyed and kept while their data is unchanged, so a button under the pointer is not replaced by an update;
-  // with ``highlight``, a row that changed or came lights up for a moment.
-  function keyedRows(tbody, items, key, build, highlight = true) {
+  // with ``highlight``, a row that changed or came lights up for a moment. ``sign`` gives what counts as a change
+  // (a waiting time that grows each second does not); ``update`` then writes such values into a row kept or new.
+  function keyedRows(tbody, items, key, build, { highlight = true, sign = JSON.stringify, update = null } = {}) {
     const old = new Map([...tbody.children].map((tr) => [tr.dataset.key, tr]));
     const rows = items.map((item) => {
-      const signature = JSON.stringify(item);
+      const signature = sign(item);
       const k = String(key(item));
       const kept = old.get(k);
       if (kept && kept.dataset.signature === signature) return kept;
@@ -65,6 +68,7 @@
       if (highlight && state.last) tr.classList.add("fresh");
       return tr;
     });
+    if (update) rows.forEach((tr, index) => update(tr, items[index]));
     rows.forEach((tr, index) => {
       if (tbody.children[index] !== tr) tbody.insertBefore(tr, tbody.children[index] || null);
     });
@@ -230,6 +234,7 @@
     renderAgents(snap.agents);
     renderCalls(snap.calls);
     renderQueues(snap.queues);
+    renderText(snap.textSessions);
     renderFaults(snap.faults);
     keyedRows($("far-ends").tBodies[0], snap.farEnds, (row) => row.number, (row) =>
       el("tr", {}, el("td", { class: "mono", text: row.number }), el("td", { text: row.behaviour })));
@@ -238,10 +243,10 @@
         el("td", { text: row.kind === "control" ? `control ${row.interface}` : row.interface }),
         el("td", { text: row.agent }),
         el("td", { class: okCode(row) ? "retcode-ok" : "retcode-bad", text: row.retcode }),
-        el("td", { text: row.ms })), false);
+        el("td", { text: row.ms })), { highlight: false });
     keyedRows($("events").tBodies[0], snap.events, (row) => `${row.time}-${row.event}-${row.agent}`,
       (row) => el("tr", {}, el("td", { text: time(row.time) }), el("td", { text: row.event }),
-        el("td", { text: row.agent }), el("td", { text: row.cause })), false);
+        el("td", { text: row.agent }), el("td", { text: row.cause })), { highlight: false });
     state.last = snap;
   }
 
@@ -295,16 +300,21 @@
       const legs = call.legs.map((leg) => {
         const who = leg.agent ? `agent ${leg.agent} (${leg.number})` : leg.number;
         const what = leg.party ? leg.role : `${leg.role}s to ${leg.inspects}`;
-        return pill(`${who}: ${what}, ${leg.state}${leg.muted ? ", muted" : ""}`,
-          `role-${leg.role} ${leg.held ? "held" : ""} ${leg.muted ? "muted-leg" : ""}`);
+        const recording = { recording: ", recording", paused: ", recording paused" }[leg.recording] || "";
+        const how = leg.queued ? `waiting in ${leg.queued}` : leg.state;
+        return pill(`${who}: ${what}${leg.chair ? " (chair)" : ""}, ${how}${leg.muted ? ", muted" : ""}` +
+          recording, `role-${leg.role} ${leg.held ? "held" : ""} ${leg.muted ? "muted-leg" : ""} ` +
+          `${leg.recording ? `recording-${leg.recording}` : ""}`);
       });
+      const conference = call.conference && pill(`conference ${call.conference.id}: ${call.conference.joined} of ` +
+        `${call.conference.seats} seats, chair ${call.conference.chair}`, "conference");
       const hangUps = call.legs.filter((leg) => leg.customer).map((leg) =>
         el("button", { type: "button", class: "small", text: `Hang up ${leg.number}`, data: { action: "hang-up" },
           title: "This customer hangs up (Simulate Customer Hang Up)",
           onclick: () => act("hang_up", { callid: call.callid, number: leg.number },
             `Customer ${leg.number} hangs up`) }));
       return el("tr", {},
-        el("td", { class: "mono", text: call.callid }),
+        el("td", { class: "mono" }, call.callid, conference ? el("br") : null, conference),
         el("td", { class: "mono", text: `${call.caller} → ${call.called}` }),
         el("td", {}, legs),
         el("td", { text: time(call.begin) }),
@@ -312,30 +322,52 @@
     });
   }
 
-  function queueAction() {
-    // A queue's Ring button drives the control action that takes a caller and a skill, when there is one.
-    const actions = state.facts ? state.facts.actions : {};
-    return Object.keys(actions).find((name) => {
-      const fields = actions[name].fields.map((field) => field.name);
-      return fields.includes("caller") && fields.includes("skill");
-    });
+  // A skill queue's row is kept while only its waiting times grow; they are written into it at each snapshot.
+  function renderQueues(queues) {
+    $("queues-count").textContent = `${queues.length}`;
+    keyedRows($("queues").tBodies[0], queues, (row) => row.skillId, queueRow, {
+      sign: (row) => JSON.stringify({ ...row, longestWait: null, waiting: row.waiting.map((call) => call.callid) }),
+      update: (tr, row) => {
+        tr.querySelector(".longest").textContent = row.queueSize ? seconds(row.longestWait) : "";
+        tr.querySelectorAll(".waited").forEach((node, index) => {
+          node.textContent = seconds(row.waiting[index].waited);
+        });
+      } });
   }
 
-  function renderQueues(queues) {
-    $("queues-section").hidden = !queues;
-    if (!queues) return;
-    $("queues-count").textContent = `${queues.length}`;
-    const columns = [...new Set(queues.flatMap((row) => Object.keys(row)))];
-    const ring = queueAction();
-    const head = $("queues").tHead.rows[0];
-    head.replaceChildren(...columns.map((name) => el("th", { text: name })), ring ? el("th", { text: "Actions" }) : null);
-    keyedRows($("queues").tBodies[0], queues, (row) => row.id ?? JSON.stringify(row), (row) =>
-      el("tr", {}, columns.map((name) => el("td", { text: row[name] ?? "" })),
-        ring ? el("td", { class: "actions" }, el("button", { type: "button", class: "small", text: "Ring queue",
-          data: { action: "ring-queue" }, onclick: () => {
-            const caller = $("caller").value.trim();
-            act(ring, { caller, skill: row.id }, `Ring queue ${row.id} from ${caller}`);
-          } })) : null));
+  function queueRow(row) {
+    const caller = () => $("caller").value.trim();
+    const waiting = row.waiting.map((call) => el("div", { class: "waiting-call", data: { callid: call.callid } },
+      pill(`${call.callid} from ${call.caller}`, "role-customer"), " ",
+      el("span", { class: "waited muted small" }), " ",
+      el("button", { type: "button", class: "small quiet", text: "Give up", data: { action: "give-up" },
+        title: "This caller hangs up before an agent takes the call (Simulate Caller Gives Up)",
+        onclick: () => act("give_up", { callid: call.callid }, `Caller ${call.caller} gives up`) })));
+    const more = row.queueSize - row.waiting.length;
+    return el("tr", {},
+      el("td", {}, el("strong", { text: row.name }), " ", el("span", { class: "muted small",
+        text: `skill ${row.skillId}${row.accessCode ? `, dial ${row.accessCode}` : ""}` })),
+      el("td", {}, pill(`${row.queueSize}`, row.queueSize ? "queue-waiting" : "")),
+      el("td", { class: "longest" }),
+      el("td", { text: `${row.availAgents} free of ${row.loggedOnAgents}` }),
+      el("td", { text: `${row.offered} · ${row.answered} · ${row.abandoned}` }),
+      el("td", {}, waiting, more > 0 ? el("span", { class: "muted small", text: `and ${more} more` }) : null),
+      el("td", { class: "actions" }, el("button", { type: "button", class: "small", text: "Ring queue",
+        data: { action: "ring-queue" }, title: "A customer calls this queue (Simulate Inbound Call with skill)",
+        onclick: () => act("queue_call", { caller: caller(), skill: row.skillId },
+          `Ring queue ${row.name} from ${caller()}`) })));
+  }
+
+  function renderText(sessions) {
+    $("text-count").textContent = sessions.total > sessions.rows.length
+      ? `${sessions.rows.length} of ${sessions.total}` : `${sessions.total}`;
+    $("text-empty").hidden = sessions.rows.length > 0;
+    keyedRows($("text-sessions").tBodies[0], sessions.rows, (row) => row.callid, (row) => el("tr", {},
+      el("td", { class: "mono", text: row.callid }), el("td", { class: "mono", text: row.customer }),
+      el("td", { text: row.agent }),
+      el("td", {}, pill(row.connected ? "answered" : "offered", row.connected ? "state-talking" : "state-rest")),
+      el("td", { text: `${row.fromCustomer} from the customer, ${row.fromAgents} from agents` +
+        (row.unread ? ` (${row.unread} before the answer)` : "") })));
   }
 
   function renderFaults(faults) {
