@@ -46,6 +46,11 @@ def _method(name: str) -> str:
     return name.lower().replace(" ", "_")
 
 
+def _keywords_calling(library: CCGatewayLibrary, interfaces: set[str]) -> set[str]:
+    """The library's keywords tagged with any of ``interfaces``, by their method's name."""
+    return {_method(name) for name in library.get_keyword_names() if set(library.get_keyword_tags(name)) & interfaces}
+
+
 class Seen(ResultVisitor):
     def __init__(self) -> None:
         self.keywords: set[str] = set()
@@ -97,7 +102,7 @@ def refusals_of_the_inspection_chapter() -> set[str]:
 
 def test_every_supervisor_keyword_runs_in_the_acceptance_suites(trace_run: tuple[Path, str]) -> None:
     library = CCGatewayLibrary()
-    chapter = {_method(name) for name in library.get_keyword_names() if set(library.get_keyword_tags(name)) & INSPECTION}
+    chapter = _keywords_calling(library, INSPECTION)
     assert len(chapter) >= 15
     assert sorted(chapter - _seen(trace_run[0]).keywords) == []
 
@@ -125,7 +130,7 @@ def refusals_of_the_queue_chapters() -> set[str]:
 
 def test_every_queue_keyword_runs_in_the_acceptance_suites(trace_run: tuple[Path, str]) -> None:
     library = CCGatewayLibrary()
-    chapter = {_method(name) for name in library.get_keyword_names() if set(library.get_keyword_tags(name)) & QUEUES}
+    chapter = _keywords_calling(library, QUEUES)
     assert len(chapter) >= 15
     assert sorted(chapter - _seen(trace_run[0]).keywords) == []
 
@@ -150,7 +155,7 @@ def refusals_in(module: ModuleType) -> set[str]:
 def test_every_conference_and_text_keyword_runs_in_the_acceptance_suites(
         trace_run: tuple[Path, str], chapter: set[str], least: int) -> None:
     library = CCGatewayLibrary()
-    keywords = {_method(name) for name in library.get_keyword_names() if set(library.get_keyword_tags(name)) & chapter}
+    keywords = _keywords_calling(library, chapter)
     assert len(keywords) >= least
     assert sorted(keywords - _seen(trace_run[0]).keywords) == []
 
@@ -186,7 +191,7 @@ def refusals_raised_in(module: ModuleType, *operations: str) -> set[str]:
 @pytest.mark.parametrize("chapter", ["agentgroup", "calldata"])
 def test_every_query_keyword_runs_in_the_acceptance_suites(trace_run: tuple[Path, str], chapter: str) -> None:
     library = CCGatewayLibrary()
-    keywords = {_method(name) for name in library.get_keyword_names() if set(library.get_keyword_tags(name)) & QUERIES[chapter]}
+    keywords = _keywords_calling(library, QUERIES[chapter])
     assert len(keywords) >= 6
     assert sorted(keywords - _seen(trace_run[0]).keywords) == []
 
@@ -212,7 +217,7 @@ def refusals_of_the_recording_chapter() -> set[str]:
 
 def test_every_recording_keyword_runs_in_the_acceptance_suites(trace_run: tuple[Path, str]) -> None:
     library = CCGatewayLibrary()
-    chapter = {_method(name) for name in library.get_keyword_names() if set(library.get_keyword_tags(name)) & RECORDING}
+    chapter = _keywords_calling(library, RECORDING)
     assert len(chapter) >= 16
     assert sorted(chapter - _seen(trace_run[0]).keywords) == []
 

@@ -30,8 +30,8 @@ from ..catalogue import POLL_RESPONSE_SCHEMA, Catalogue, Interface, load_catalog
 from ..catalogue.gateway import HEARTBEAT_INTERFACE, POLL_INTERFACE, SERVICE_TOKEN_HEADER, SUCCESS
 from ..jsonfile import nested_deeper_than
 from ..protocol import BODY_DEPTH_LIMIT, HEALTH_PATH, LOGGER
+from .activity import Activity
 from .agent_states import AGENT_STATE_TABLE
-from .console.activity import Activity
 from .control import CONTROL_ACTIONS, ControlAction, ControlArgumentError
 from .faults import BEFORE_SERVING, Fault, FaultError, parse_fault
 from .model import Agent, GatewayModel, Refused, SimulationError, SimulatorConfig

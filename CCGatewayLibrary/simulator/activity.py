@@ -1,4 +1,4 @@
-"""What happened last in the simulator, for the console: the latest gateway requests, control actions and events,
+"""What happened last in the simulator, for its console: the latest gateway requests, control actions and events,
 and a signal that anything changed.
 
 Only names, agent IDs, retcodes and times are kept: never a body, a header or an event's content, so no Guid,
