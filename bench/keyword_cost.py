@@ -9,6 +9,8 @@ Rows, each measured in every round, in a rotating order, against the same stub:
 
 * ours: CCGatewayLibrary keywords in a Robot FOR loop (the FOR's own elapsed time from output.xml, so Robot's
   start-up is not counted);
+* Robot's floor, in the same suite: a no-op library keyword (``floor_keywords.py``) with Get Queue Length's
+  arguments, what Robot alone costs per keyword call and no keyword can go below;
 * RequestsLibrary: the same in Robot with ``POST On Session`` / ``GET On Session``, a schema-checking keyword
   (``anchor_keywords.py``) and a retcode check;
 * requests: a ``requests.Session`` loop with a precompiled jsonschema validator, in Python;
@@ -199,6 +201,7 @@ def stub_process(folder: Path) -> Any:
 OURS_SUITE = """\
 *** Settings ***
 Library           CCGatewayLibrary
+Library           floor_keywords
 Variables         bench_vars.py
 Suite Setup       Sign In To Stub
 
@@ -241,6 +244,14 @@ queryCallAppData
     END
     FOR    ${i}    IN RANGE    ${N}
         Get Call Data    ==    ${CALL_DATA}
+    END
+
+floor
+    FOR    ${i}    IN RANGE    ${WARMUP}
+        Do Nothing    skill=${SKILL}    ==    ${WAITING}
+    END
+    FOR    ${i}    IN RANGE    ${N}
+        Do Nothing    skill=${SKILL}    ==    ${WAITING}
     END
 
 *** Keywords ***
@@ -538,7 +549,11 @@ def main() -> int:
         return median([ours[operation][index] / anchor[operation][index]
                        for ours, anchor in zip(results["ours"], results[row], strict=True)])
 
-    figures = []
+    figures = [Figure("Robot's floor (a no-op library keyword with Get Queue Length's arguments): ms per call, "
+                      "anchor requests (Get Queue Length's)", med("ours", "floor", 0),
+                      med("requests", "queryQueueLengthBySkillId", 0), "ms",
+                      median([ours["floor"][0] / anchor["queryQueueLengthBySkillId"][0]
+                              for ours, anchor in zip(results["ours"], results["requests"], strict=True)]))]
     for operation, keyword in OPERATIONS.items():
         for row in ROWS[1:]:
             figures.append(Figure(f"{keyword} ({operation}): ms per call, anchor {row}", med("ours", operation, 0),
