@@ -16,6 +16,7 @@ from recorded_library import CALLID, Recorder, recorded_library
 from robot.api.types import Secret
 
 from CCGatewayLibrary import CCGatewayLibrary
+from CCGatewayLibrary.errors import CCGatewayError
 from CCGatewayLibrary.keywords.simulator import SimulatorKeywords
 
 ASSERTION_ARGUMENTS = ["assertion_operator", "assertion_expected", "message"]
@@ -216,3 +217,24 @@ def test_a_failed_assertion_on_the_softphone_token_never_shows_it(
     text = str(failure.value)
     assert "zy8" not in text and "zy9" not in text and "<secret>" in text
     assert text.startswith("Get Softphone Token: token" if message is None else "got")
+
+
+def test_then_returns_what_its_expression_gives(quick: CCGatewayLibrary, monkeypatch: pytest.MonkeyPatch) -> None:
+    control = _control(monkeypatch, [{"events": {"lost": 2}}])
+    assert quick.get_simulator_counters(AssertionOperator["then"], "value['events']['lost'] + 1") == 3
+    assert len(control.reads) == 1
+
+
+def test_then_on_a_getter_that_asserts_on_part_of_its_value_sees_that_part(
+        recorded: tuple[CCGatewayLibrary, Recorder]) -> None:
+    library, recorder = recorded
+    recorder.result = {"agentState": 4, "isWorking": False}
+    assert library.get_agent_status(AssertionOperator["then"], "value.upper()") == "IDLE"
+
+
+def test_then_is_refused_for_the_softphone_token(recorded: tuple[CCGatewayLibrary, Recorder]) -> None:
+    library, recorder = recorded
+    recorder.result = {"phonetoken": "5f0c9a6e11d24f"}
+    with pytest.raises(CCGatewayError, match=r"^Get Softphone Token: assertion_operator 'then' is not available"):
+        library.get_softphone_token(AssertionOperator["then"], "value")
+    assert recorder.sent == []

@@ -87,13 +87,17 @@ class SessionKeywords(LibraryComponent):
 
         An assertion (see `Assertions in getters`) applies to the token's text (None after a refusal), so a test
         can check its shape or that it changed without reading it; an expected value given as a `Secret` is
-        compared by its value. A failure shows the token, and an expected `Secret`, as ``<secret>``; the keyword
-        still returns the `Secret` (``then`` hands out nothing else).
+        compared by its value. A failure shows the token, and an expected `Secret`, as ``<secret>``. ``then`` is
+        refused: it would return what its expression makes of the token, outside the `Secret`.
 
         | ${token} = | `Get Softphone Token` |
         | `Get Softphone Token` | validate | len(value) >= 8 |
         | `Get Softphone Token` | ``!=`` | ${token} |
         """
+        if assertion_operator is AssertionOperator["then"]:
+            raise CCGatewayError("Get Softphone Token: assertion_operator 'then' is not available: it would return "
+                                 "what its expression makes of the token outside the Secret; use validate to check "
+                                 "the token.")
         if isinstance(assertion_expected, Secret):
             self.ctx.secrets.register(assertion_expected)
             assertion_expected = SecretText(assertion_expected.value)
