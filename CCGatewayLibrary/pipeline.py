@@ -160,7 +160,7 @@ class RequestPipeline:
                                       f"{self._quote_body(exchange)}")
         reply = exchange.json
         try:
-            self.catalogue.check_response(interface, reply)
+            self.catalogue.check_response(interface, reply, exchange.text or None)
         except ResponseSchemaError as error:
             raise ResponseSchemaError(f"{self.safe(str(error))} (agent {agent_id} at {host})") from None
         retcode = str(reply["retcode"])

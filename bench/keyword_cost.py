@@ -1,11 +1,16 @@
 #!/usr/bin/env python
-"""Keyword cost: what one `Make Three Party Call` (confJoin POST) and one `Get Agent Status` (GET) cost from
-Robot, next to what a suite would use instead, all against one minimal HTTPS keep-alive gateway stub.
+"""Keyword cost: what one `Make Three Party Call` (confJoin POST), one `Get Agent Status` (GET) and three query
+getters used as checks (`Get Queue Length    skill=2    ==    3`, `Get Idle Agents    validate    len(value) == 5`,
+`Get Call Data    ==    ...`: GETs) cost from Robot, next to what a suite would use instead, all against one
+minimal HTTPS keep-alive gateway stub. The anchors of the query getters check the same value after the schema
+and the retcode.
 
 Rows, each measured in every round, in a rotating order, against the same stub:
 
 * ours: CCGatewayLibrary keywords in a Robot FOR loop (the FOR's own elapsed time from output.xml, so Robot's
   start-up is not counted);
+* Robot's floor, in the same suite: a no-op library keyword (``floor_keywords.py``) with Get Queue Length's
+  arguments, what Robot alone costs per keyword call and no keyword can go below;
 * RequestsLibrary: the same in Robot with ``POST On Session`` / ``GET On Session``, a schema-checking keyword
   (``anchor_keywords.py``) and a retcode check;
 * requests: a ``requests.Session`` loop with a precompiled jsonschema validator, in Python;
@@ -48,11 +53,14 @@ BASE = "/agentgateway/resource"
 LOGIN_PATH = f"{BASE}/onlineagent/{AGENT}"
 STATUS_PATH = f"{BASE}/onlineagent/{AGENT}/agentstatus"
 JOIN_PATH = f"{BASE}/voicecall/{AGENT}/confjoin"
+SKILL = "2"
 JOIN_BODY = {"callid": HELD_CALL}
 LOGIN_BODY = {"password": PASSWORD, "status": 4, "autoanswer": False, "phonenum": PHONE}
 POLL_WAIT = 10.0  # the gateway's documented poll wait; the library allows it 5 s more
 
-OPERATIONS = {"confJoin": "Make Three Party Call", "getAgentStatus": "Get Agent Status"}
+OPERATIONS = {"confJoin": "Make Three Party Call", "getAgentStatus": "Get Agent Status",
+              "queryQueueLengthBySkillId": "Get Queue Length", "getIdleStatusAgents": "Get Idle Agents",
+              "queryCallAppData": "Get Call Data"}
 ROWS = ("ours", "RequestsLibrary", "requests", "http.client")
 ROW_TITLES = {
     "ours": "CCGatewayLibrary keyword in Robot",
@@ -70,11 +78,26 @@ LOGIN_REPLY = {"message": "", "retcode": "0",
 EMPTY_POLL = {"message": "", "retcode": "0", "event": None}
 STATUS_REPLY = {"message": "", "retcode": "0", "result": {"agentState": 4, "isWorking": False}}
 JOIN_REPLY = {"message": "success", "retcode": "0", "result": {}}
+WAITING, CALL_DATA = 3, "customer=4711;tier=gold"
+IDLE_AGENTS = [{"workno": str(agent), "name": f"Agent {agent}", "status": "4", "ctiStatus": "1", "groupid": "1",
+                "groupname": None, "skilllist": [{"name": "billing", "id": 2, "mediatype": 5}],
+                "phonenumber": str(70000 + agent - 100), "currentstatetime": "12", "logindate": "1700000000000",
+                "mediatype": "TFF", "vdnid": 1} for agent in range(102, 107)]
+# The query getters: each a GET whose reply's result the check compares (log name: path, reply, result).
+QUERIES: dict[str, tuple[str, dict[str, Any]]] = {
+    "queryQueueLengthBySkillId": (f"{BASE}/queuedevice/{AGENT}/skillwaitnum/{SKILL}",
+                                  {"message": "success", "retcode": "0", "result": WAITING}),
+    "getIdleStatusAgents": (f"{BASE}/agentgroup/{AGENT}/idleagent",
+                            {"message": "success", "retcode": "0", "result": IDLE_AGENTS}),
+    "queryCallAppData": (f"{BASE}/calldata/{AGENT}/appdata", {"message": "success", "retcode": "0",
+                                                              "result": CALL_DATA}),
+}
 ROUTES = (
     ("PUT", re.compile(rf"{BASE}/onlineagent/[^/]+"), "login"),
     ("GET", re.compile(rf"{BASE}/agentevent/[^/]+"), "poll"),
     ("GET", re.compile(rf"{BASE}/onlineagent/[^/]+/agentstatus"), "status"),
     ("POST", re.compile(rf"{BASE}/voicecall/[^/]+/confjoin"), "confJoin"),
+    *(("GET", re.compile(re.escape(path)), name) for name, (path, _) in QUERIES.items()),
 )
 
 
@@ -129,6 +152,8 @@ class StubHandler(BaseHTTPRequestHandler):
         elif name == "poll":
             self.server.stopping.wait(self.server.poll_wait)
             self._send(EMPTY_POLL)
+        elif name in QUERIES:
+            self._send(QUERIES[name][1])
         else:
             self._send(STATUS_REPLY if name == "status" else JOIN_REPLY)
 
@@ -176,6 +201,7 @@ def stub_process(folder: Path) -> Any:
 OURS_SUITE = """\
 *** Settings ***
 Library           CCGatewayLibrary
+Library           floor_keywords
 Variables         bench_vars.py
 Suite Setup       Sign In To Stub
 
@@ -194,6 +220,38 @@ getAgentStatus
     END
     FOR    ${i}    IN RANGE    ${N}
         ${status}=    Get Agent Status
+    END
+
+queryQueueLengthBySkillId
+    FOR    ${i}    IN RANGE    ${WARMUP}
+        Get Queue Length    skill=${SKILL}    ==    ${WAITING}
+    END
+    FOR    ${i}    IN RANGE    ${N}
+        Get Queue Length    skill=${SKILL}    ==    ${WAITING}
+    END
+
+getIdleStatusAgents
+    FOR    ${i}    IN RANGE    ${WARMUP}
+        Get Idle Agents    validate    len(value) == ${IDLE}
+    END
+    FOR    ${i}    IN RANGE    ${N}
+        Get Idle Agents    validate    len(value) == ${IDLE}
+    END
+
+queryCallAppData
+    FOR    ${i}    IN RANGE    ${WARMUP}
+        Get Call Data    ==    ${CALL_DATA}
+    END
+    FOR    ${i}    IN RANGE    ${N}
+        Get Call Data    ==    ${CALL_DATA}
+    END
+
+floor
+    FOR    ${i}    IN RANGE    ${WARMUP}
+        Do Nothing    skill=${SKILL}    ==    ${WAITING}
+    END
+    FOR    ${i}    IN RANGE    ${N}
+        Do Nothing    skill=${SKILL}    ==    ${WAITING}
     END
 
 *** Keywords ***
@@ -234,6 +292,48 @@ getAgentStatus
         Should Be Equal    ${reply}[retcode]    0
     END
 
+queryQueueLengthBySkillId
+    FOR    ${i}    IN RANGE    ${WARMUP}
+        ${response}=    GET On Session    gateway    ${QUEUE_PATH}    headers=${HEADERS}
+        ${reply}=    Reply Should Match Schema    ${response}    queryQueueLengthBySkillId
+        Should Be Equal    ${reply}[retcode]    0
+        Should Be Equal As Integers    ${reply}[result]    ${WAITING}
+    END
+    FOR    ${i}    IN RANGE    ${N}
+        ${response}=    GET On Session    gateway    ${QUEUE_PATH}    headers=${HEADERS}
+        ${reply}=    Reply Should Match Schema    ${response}    queryQueueLengthBySkillId
+        Should Be Equal    ${reply}[retcode]    0
+        Should Be Equal As Integers    ${reply}[result]    ${WAITING}
+    END
+
+getIdleStatusAgents
+    FOR    ${i}    IN RANGE    ${WARMUP}
+        ${response}=    GET On Session    gateway    ${IDLE_PATH}    headers=${HEADERS}
+        ${reply}=    Reply Should Match Schema    ${response}    getIdleStatusAgents
+        Should Be Equal    ${reply}[retcode]    0
+        Length Should Be    ${reply}[result]    ${IDLE}
+    END
+    FOR    ${i}    IN RANGE    ${N}
+        ${response}=    GET On Session    gateway    ${IDLE_PATH}    headers=${HEADERS}
+        ${reply}=    Reply Should Match Schema    ${response}    getIdleStatusAgents
+        Should Be Equal    ${reply}[retcode]    0
+        Length Should Be    ${reply}[result]    ${IDLE}
+    END
+
+queryCallAppData
+    FOR    ${i}    IN RANGE    ${WARMUP}
+        ${response}=    GET On Session    gateway    ${CALLDATA_PATH}    headers=${HEADERS}
+        ${reply}=    Reply Should Match Schema    ${response}    queryCallAppData
+        Should Be Equal    ${reply}[retcode]    0
+        Should Be Equal    ${reply}[result]    ${CALL_DATA}
+    END
+    FOR    ${i}    IN RANGE    ${N}
+        ${response}=    GET On Session    gateway    ${CALLDATA_PATH}    headers=${HEADERS}
+        ${reply}=    Reply Should Match Schema    ${response}    queryCallAppData
+        Should Be Equal    ${reply}[retcode]    0
+        Should Be Equal    ${reply}[result]    ${CALL_DATA}
+    END
+
 *** Keywords ***
 Sign In To Stub
     Create Session    gateway    ${URL}    verify=${CA}
@@ -249,7 +349,10 @@ Sign In To Stub
 def write_suites(folder: Path, url: str, ca: Path, n: int, warmup: int) -> None:
     values = {"URL": url, "CA": str(ca), "AGENT": AGENT, "PHONE": PHONE, "HELD_CALL": HELD_CALL,
               "LOGIN_PATH": LOGIN_PATH, "STATUS_PATH": STATUS_PATH, "JOIN_PATH": JOIN_PATH,
-              "JOIN_BODY": JOIN_BODY, "LOGIN_BODY": LOGIN_BODY, "N": n, "WARMUP": warmup}
+              "JOIN_BODY": JOIN_BODY, "LOGIN_BODY": LOGIN_BODY, "N": n, "WARMUP": warmup, "SKILL": SKILL,
+              "WAITING": WAITING, "IDLE": len(IDLE_AGENTS), "CALL_DATA": CALL_DATA,
+              "QUEUE_PATH": QUERIES["queryQueueLengthBySkillId"][0], "IDLE_PATH": QUERIES["getIdleStatusAgents"][0],
+              "CALLDATA_PATH": QUERIES["queryCallAppData"][0]}
     lines = ["from robot.api.types import Secret", f"PASSWORD = Secret({PASSWORD!r})"]
     lines += [f"{name} = {value!r}" for name, value in values.items()]
     (folder / "bench_vars.py").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -312,11 +415,13 @@ def requests_row(url: str, ca: Path, n: int, warmup: int) -> dict[str, tuple[flo
     assert match, "no Set-GUID"
     headers = {"Guid": match.group(1)}
 
-    def checked(response: requests.Response, interface: str) -> None:
+    def checked(response: requests.Response, interface: str) -> dict[str, Any]:
         if response.status_code != 200:
             raise AssertionError(f"{interface}: HTTP {response.status_code}")
-        if check_reply(response.json(), interface)["retcode"] != "0":
+        reply: dict[str, Any] = check_reply(response.json(), interface)
+        if reply["retcode"] != "0":
             raise AssertionError(f"{interface}: retcode is not 0")
+        return reply
 
     def join() -> None:
         checked(session.post(url + JOIN_PATH, json=JOIN_BODY, headers=headers), "confJoin")
@@ -324,11 +429,27 @@ def requests_row(url: str, ca: Path, n: int, warmup: int) -> dict[str, tuple[flo
     def status() -> None:
         checked(session.get(url + STATUS_PATH, headers=headers), "getAgentStatus")
 
+    def query(interface: str) -> Callable[[], None]:
+        path = QUERIES[interface][0]
+
+        def check() -> None:
+            check_result(interface, checked(session.get(url + path, headers=headers), interface)["result"])
+        return check
+
     try:
         return {"confJoin": (timed(join, n, warmup), float("nan")),
-                "getAgentStatus": (timed(status, n, warmup), float("nan"))}
+                "getAgentStatus": (timed(status, n, warmup), float("nan")),
+                **{name: (timed(query(name), n, warmup), float("nan")) for name in QUERIES}}
     finally:
         session.close()
+
+
+def check_result(interface: str, result: Any) -> None:
+    """The check the query getters make in the Robot rows, on the reply's result."""
+    found = len(result) if interface == "getIdleStatusAgents" else result
+    wanted = len(IDLE_AGENTS) if interface == "getIdleStatusAgents" else QUERIES[interface][1]["result"]
+    if found != wanted:
+        raise AssertionError(f"{interface}: {found!r}, expected {wanted!r}")
 
 
 def http_client_row(url: str, ca: Path, n: int, warmup: int) -> dict[str, tuple[float, float]]:
@@ -348,10 +469,14 @@ def http_client_row(url: str, ca: Path, n: int, warmup: int) -> dict[str, tuple[
     match = SET_GUID.search(signed_in.getheader("Set-GUID") or "")
     assert match, "no Set-GUID"
     guid = {"Guid": match.group(1)}
+    def query(interface: str) -> Callable[[], None]:
+        return lambda: check_result(interface, exchange("GET", QUERIES[interface][0], None, guid)[0]["result"])
+
     try:
         return {"confJoin": (timed(lambda: exchange("POST", JOIN_PATH, JOIN_BODY, guid), n, warmup), float("nan")),
                 "getAgentStatus": (timed(lambda: exchange("GET", STATUS_PATH, None, guid), n, warmup),
-                                   float("nan"))}
+                                   float("nan")),
+                **{name: (timed(query(name), n, warmup), float("nan")) for name in QUERIES}}
     finally:
         connection.close()
 
@@ -424,7 +549,11 @@ def main() -> int:
         return median([ours[operation][index] / anchor[operation][index]
                        for ours, anchor in zip(results["ours"], results[row], strict=True)])
 
-    figures = []
+    figures = [Figure("Robot's floor (a no-op library keyword with Get Queue Length's arguments): ms per call, "
+                      "anchor requests (Get Queue Length's)", med("ours", "floor", 0),
+                      med("requests", "queryQueueLengthBySkillId", 0), "ms",
+                      median([ours["floor"][0] / anchor["queryQueueLengthBySkillId"][0]
+                              for ours, anchor in zip(results["ours"], results["requests"], strict=True)]))]
     for operation, keyword in OPERATIONS.items():
         for row in ROWS[1:]:
             figures.append(Figure(f"{keyword} ({operation}): ms per call, anchor {row}", med("ours", operation, 0),

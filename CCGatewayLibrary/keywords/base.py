@@ -37,7 +37,7 @@ class LibraryComponent:
                   name: str = "value") -> T:
         """``fetch``es the getter's value; with an ``operator``, fetches again until ``what`` of it passes the
         assertion or the assertion timeout passes, then fails naming the getter, the last value and the
-        expected one. Returns the last value fetched."""
+        expected one. Returns the last value fetched, or with ``then`` what its expression gave."""
         value = fetch()
         if operator is None:
             return value
@@ -45,8 +45,9 @@ class LibraryComponent:
         attempts = 1
         while True:
             try:
-                verify_assertion(what(value), operator, expected, f"{getter}: {name}", message)
-                return value
+                checked = verify_assertion(what(value), operator, expected, f"{getter}: {name}", message)
+                # ``then`` never fails: like Browser's getters, the keyword returns what its expression gave.
+                return checked if operator is AssertionOperator["then"] else value
             except AssertionError as error:
                 if time.monotonic() + ASSERTION_PAUSE > deadline:
                     waited = f" (tried {attempts} times in {robot_time(self.ctx.settings.assertion_timeout)})" \

@@ -278,26 +278,35 @@ class EventKeywords(LibraryComponent):
         return robot_time(old)
 
     @keyword(tags=["events"])
-    def get_push_endpoint(self, agent: str | None = None) -> PushEndpoint:
+    def get_push_endpoint(self, assertion_operator: AssertionOperator | None = None, assertion_expected: Any = None,
+                          message: str | None = None, agent: str | None = None) -> PushEndpoint:
         """Returns the library's push endpoint (see `Push mode`), starting it if it is not running: ``url`` (its
         base address), ``ca_file`` (the certificate of the CA that signed its certificate, for a gateway's trust
         store) and, with ``agent`` (an alias of an agent signed in in push mode), ``callback``, the address that
         agent's sign-in gave the gateway. The service token is never returned.
 
+        An assertion (see `Assertions in getters`) applies to the dictionary.
+
         | ${endpoint} = | `Get Push Endpoint` |
         | Log | Gateways must trust ${endpoint}[ca_file] and reach ${endpoint}[url] |
+        | `Get Push Endpoint` | validate | value['callback'].startswith(value['url']) | agent=first |
         """
-        receiver = self.ctx.push_endpoint()
-        found: PushEndpoint = {"url": receiver.base_url, "ca_file": str(receiver.ca_file)}
-        if agent is not None:
-            handle = self.ctx.agent(agent)
-            registration = handle.poller.registration if handle.poller is not None else None
-            if registration is None:
-                raise CCGatewayError(f"{handle.describe().capitalize()} did not sign in in push mode: its events are "
-                                     "polled.")
-            found["callback"] = registration.callback_url
-        logger.info(f"Push endpoint {found['url']} (CA certificate {found['ca_file']}).")
-        return found
+
+        def endpoint() -> PushEndpoint:
+            receiver = self.ctx.push_endpoint()
+            found: PushEndpoint = {"url": receiver.base_url, "ca_file": str(receiver.ca_file)}
+            if agent is not None:
+                handle = self.ctx.agent(agent)
+                registration = handle.poller.registration if handle.poller is not None else None
+                if registration is None:
+                    raise CCGatewayError(f"{handle.describe().capitalize()} did not sign in in push mode: its events "
+                                         "are polled.")
+                found["callback"] = registration.callback_url
+            logger.info(f"Push endpoint {found['url']} (CA certificate {found['ca_file']}).")
+            return found
+
+        return self._asserted("Get Push Endpoint", endpoint, assertion_operator, assertion_expected, message,
+                              name="endpoint")
 
     @keyword(tags=["events"])
     def clear_events(self, agent: str | None = None) -> int:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from assertionengine import AssertionOperator
 from robot.api import logger
 from robot.api.deco import keyword
 from robot.api.types import Secret
@@ -9,7 +10,25 @@ from robot.api.types import Secret
 from ..catalogue import gateway
 from ..catalogue.gateway import SUCCESS
 from ..errors import CCGatewayError
+from ..secrets import MASK
 from .base import LibraryComponent, Retcodes, succeeded
+
+
+class SecretText(str):
+    """A secret's text for an assertion: it compares, measures and matches as the text, but a failure message
+    shows it as ``<secret>`` (the assertion engine quotes values with repr()), also for a value too short to be
+    registered and masked."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return repr(MASK)
+
+    def __str__(self) -> str:
+        return MASK
+
+    def __format__(self, spec: str) -> str:
+        return format(MASK, spec)
 
 
 class SessionKeywords(LibraryComponent):
@@ -60,17 +79,41 @@ class SessionKeywords(LibraryComponent):
         return dict(reply.get("result") or {}) if succeeded(reply) else None
 
     @keyword(tags=["agent", "session", "loginInfo"])
-    def get_softphone_token(self, agent: str | None = None, expected_retcode: Retcodes = SUCCESS) -> Secret | None:
+    def get_softphone_token(self, assertion_operator: AssertionOperator | None = None, assertion_expected: Any = None,
+                            message: str | None = None, agent: str | None = None,
+                            expected_retcode: Retcodes = SUCCESS) -> Secret | None:
         """Returns the temporary password the agent's softphone registers with (``loginInfo``), as a `Secret`.
-        A refusal given as ``expected_retcode`` (a negative test) returns None."""
-        reply = self._agent_call(agent, "loginInfo", expected_retcode)
-        if not succeeded(reply):
-            return None
-        token = (reply.get("result") or {}).get("phonetoken")
-        if not isinstance(token, str) or not token:
-            raise CCGatewayError("loginInfo succeeded but its reply carried no phonetoken.")
-        self.ctx.secrets.register(token)
-        return Secret(token)
+        A refusal given as ``expected_retcode`` (a negative test) returns None.
+
+        An assertion (see `Assertions in getters`) applies to the token's text (None after a refusal), so a test
+        can check its shape or that it changed without reading it; an expected value given as a `Secret` is
+        compared by its value. A failure shows the token, and an expected `Secret`, as ``<secret>``. ``then`` is
+        refused: it would return what its expression makes of the token, outside the `Secret`.
+
+        | ${token} = | `Get Softphone Token` |
+        | `Get Softphone Token` | validate | len(value) >= 8 |
+        | `Get Softphone Token` | ``!=`` | ${token} |
+        """
+        if assertion_operator is AssertionOperator["then"]:
+            raise CCGatewayError("Get Softphone Token: assertion_operator 'then' is not available: it would return "
+                                 "what its expression makes of the token outside the Secret; use validate to check "
+                                 "the token.")
+        if isinstance(assertion_expected, Secret):
+            self.ctx.secrets.register(assertion_expected)
+            assertion_expected = SecretText(assertion_expected.value)
+
+        def token() -> Secret | None:
+            reply = self._agent_call(agent, "loginInfo", expected_retcode)
+            if not succeeded(reply):
+                return None
+            found = (reply.get("result") or {}).get("phonetoken")
+            if not isinstance(found, str) or not found:
+                raise CCGatewayError("loginInfo succeeded but its reply carried no phonetoken.")
+            self.ctx.secrets.register(found)
+            return Secret(found)
+
+        return self._asserted("Get Softphone Token", token, assertion_operator, assertion_expected, message,
+                              lambda found: None if found is None else SecretText(found.value), name="token")
 
     @keyword(tags=["agent", "session", "modifyAccountPwdEx"])
     def change_agent_password(self, old_password: Secret, new_password: Secret, agent: str | None = None,

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import Any
+
+from assertionengine import AssertionOperator
 from robot.api import logger
 from robot.api.deco import keyword
 
@@ -13,7 +16,8 @@ class SharingKeywords(LibraryComponent):
     """The library's facts for another HTTP library, such as RequestsLibrary."""
 
     @keyword(tags=["gateway"])
-    def get_gateway_facts(self, agent: str | None = None, interface: str | None = None,
+    def get_gateway_facts(self, assertion_operator: AssertionOperator | None = None, assertion_expected: Any = None,
+                          message: str | None = None, agent: str | None = None, interface: str | None = None,
                           **path_params: str) -> GatewayFacts:
         """Returns what a team already using RequestsLibrary needs to reach the gateway as the current (or
         ``agent``) agent: a dictionary with
@@ -38,22 +42,32 @@ class SharingKeywords(LibraryComponent):
         | Create Session | ccgw | ${gw}[url] | verify=${gw}[ca_bundle] |
         | ${reply} = | GET On Session | ccgw | ${gw}[path] | auth=${gw}[auth] | verify=${gw}[ca_bundle] |
         | Should Be Equal | ${reply.json()}[retcode] | 0 |
+
+        An assertion (see `Assertions in getters`) applies to the dictionary; a failure shows the Guid in it
+        masked.
+
+        | `Get Gateway Facts` | validate | value['url'].startswith('https://') | interface=getAgentStatus |
         """
-        handle = self.ctx.agent(agent)
-        guid = handle.session.guid
-        if guid.guid is None:
-            raise AgentError(f"Get Gateway Facts: {handle.describe()} has no Guid; sign the agent in first.")
-        facts: GatewayFacts = {
-            "url": self.ctx.gateway_url(),
-            "ca_bundle": self.ctx.settings.ca_bundle,
-            "guid": guid.guid,
-            "auth": GuidAuth(guid, self.ctx.policy, handle.agent_id, self.ctx.secrets),
-            "agent_id": handle.agent_id,
-        }
-        if interface:
-            spec = self.ctx.catalogue.interface(interface)
-            facts["method"] = spec.method
-            facts["path"] = spec.url_path({**path_params, "agentid": handle.agent_id})
-        logger.info(f"Gateway facts for {handle.describe()}: {facts['url']}"
-                    + (f", {facts['method']} {facts['path']}" if interface else "") + " (Guid kept secret).")
-        return facts
+
+        def facts() -> GatewayFacts:
+            handle = self.ctx.agent(agent)
+            guid = handle.session.guid
+            if guid.guid is None:
+                raise AgentError(f"Get Gateway Facts: {handle.describe()} has no Guid; sign the agent in first.")
+            found: GatewayFacts = {
+                "url": self.ctx.gateway_url(),
+                "ca_bundle": self.ctx.settings.ca_bundle,
+                "guid": guid.guid,
+                "auth": GuidAuth(guid, self.ctx.policy, handle.agent_id, self.ctx.secrets),
+                "agent_id": handle.agent_id,
+            }
+            if interface:
+                spec = self.ctx.catalogue.interface(interface)
+                found["method"] = spec.method
+                found["path"] = spec.url_path({**path_params, "agentid": handle.agent_id})
+            logger.info(f"Gateway facts for {handle.describe()}: {found['url']}"
+                        + (f", {found['method']} {found['path']}" if interface else "") + " (Guid kept secret).")
+            return found
+
+        return self._asserted("Get Gateway Facts", facts, assertion_operator, assertion_expected, message,
+                              name="facts")

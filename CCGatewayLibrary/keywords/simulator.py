@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
 
+from assertionengine import AssertionOperator
 from robot.api import logger
 from robot.api.deco import keyword
 from robot.api.types import Secret
@@ -317,17 +318,27 @@ class SimulatorKeywords(LibraryComponent):
         return callid
 
     @keyword(tags=["simulator", "text"])
-    def get_simulated_text_session(self, callid: str) -> dict[str, Any]:
+    def get_simulated_text_session(self, callid: str, assertion_operator: AssertionOperator | None = None,
+                                   assertion_expected: Any = None, message: str | None = None) -> dict[str, Any]:
         """Returns what the simulator knows about text session ``callid``: ``customer``, the ``agent`` who holds it
         or was offered it, whether it is ``connected``, and the ``messages`` both sides wrote (each ``from``, the
         customer's number or the agent's ID, and ``text``): what the customer received, which a real gateway does
         not tell.
 
+        An assertion (see `Assertions in getters`) applies to the dictionary.
+
         | ${session} = | `Get Simulated Text Session` | ${callid} |
         | Should Be Equal | ${session}[messages][-1][text] | How can I help? |
+        | `Get Simulated Text Session` | ${callid} | validate | value['messages'][-1]['text'] == 'How can I help?' |
         """
-        found: dict[str, Any] = self._control().text_session(callid)
-        return found
+        control = self._control()
+
+        def session() -> dict[str, Any]:
+            found: dict[str, Any] = control.text_session(callid)
+            return found
+
+        return self._asserted("Get Simulated Text Session", session, assertion_operator, assertion_expected, message,
+                              name="session")
 
     def _agent_id(self, keyword_name: str, agent: str | None, agent_id: str | None, *,
                   everyone: str | None = None) -> str:
@@ -445,26 +456,47 @@ class SimulatorKeywords(LibraryComponent):
                     f"works {grace.total_seconds():g} s longer.")
 
     @keyword(tags=["simulator"])
-    def get_simulator_counters(self) -> dict[str, Any]:
+    def get_simulator_counters(self, assertion_operator: AssertionOperator | None = None,
+                               assertion_expected: Any = None, message: str | None = None) -> dict[str, Any]:
         """Returns the simulator's counters: ``requests``, ``answers`` (per interface, per retcode), ``openPolls``,
         ``signedIn``, ``events`` (``queued``, ``delivered``, ``dropped``) and ``contractBreaches``.
 
+        An assertion (see `Assertions in getters`) applies to the dictionary; ``validate`` can compare with
+        counters read before (``$before``), and tries again while the simulator is still counting.
+
         | ${counters} = | `Get Simulator Counters` |
         | Should Be Equal As Integers | ${counters}[answers][hold][200-013] | 1 |
+        | `Get Simulator Counters` | validate | value['events']['lost'] == $before['events']['lost'] + 1 |
         """
-        counters = self._control().counters()
-        logger.info(f"Simulator counters: {counters}")
-        return counters
+        control = self._control()
+
+        def counters() -> dict[str, Any]:
+            found = control.counters()
+            logger.info(f"Simulator counters: {found}")
+            return found
+
+        return self._asserted("Get Simulator Counters", counters, assertion_operator, assertion_expected, message,
+                              name="counters")
 
     @keyword(tags=["simulator"])
-    def get_simulated_agent(self, agent_id: str) -> dict[str, Any]:
+    def get_simulated_agent(self, agent_id: str, assertion_operator: AssertionOperator | None = None,
+                            assertion_expected: Any = None, message: str | None = None) -> dict[str, Any]:
         """Returns what the simulator knows about agent ``agent_id``: sign-in, state code and calls (each with
         ``callid``, ``state``, ``muted``, the other ``parties`` and the ``digits`` sent), and who inspects whom
         (``inspecting`` and ``inspectedBy``: lists of ``agent`` and ``mode``, one of ``listen``, ``whisper`` or
         ``barge``), and the agent-hosted ``conference`` it is in or invited to (``confId``, ``chair``, ``members``
         each with ``address``, ``state`` and ``muted``; None when none), for checks a real gateway cannot answer.
+
+        An assertion (see `Assertions in getters`) applies to the dictionary: a wait for something only the
+        simulator knows, such as the gateway signing out an agent nobody polls for.
+
+        | ${seen} = | `Get Simulated Agent` | 101 |
+        | `Get Simulated Agent` | 101 | validate | value['inspectedBy'] == [{'agent': '201', 'mode': 'listen'}] |
+        | `Get Simulated Agent` | 103 | validate | not value['signedIn'] |
         """
-        return self._control().agent(agent_id)
+        control = self._control()
+        return self._asserted("Get Simulated Agent", lambda: control.agent(agent_id), assertion_operator,
+                              assertion_expected, message, name="agent")
 
     @keyword(tags=["simulator"])
     def get_simulator_console_url(self) -> str:

@@ -147,18 +147,28 @@ class TextKeywords(LibraryComponent):
                          body={"mediaType": str(media_type), "callnums": str(count)})
 
     @keyword(tags=["media", "getConnectInfo"])
-    def get_video_connection_info(self, callid: str, agent: str | None = None,
+    def get_video_connection_info(self, callid: str, assertion_operator: AssertionOperator | None = None,
+                                  assertion_expected: Any = None, message: str | None = None,
+                                  agent: str | None = None,
                                   expected_retcode: Retcodes = SUCCESS) -> dict[str, Any] | None:
         """Returns the H5 video call ``callid``'s connection information again, to rejoin it after losing it
         (``getConnectInfo``): the media server's ``ip`` and ``port``, ``channelId``, ``signature`` and more, as
         ``AgentEvent_RequestConnect`` gives them. A refusal given as ``expected_retcode`` returns None.
 
+        An assertion (see `Assertions in getters`) applies to the dictionary (None after a refusal).
+
         | ${connection} = | `Get Video Connection Info` | ${callid} |
+        | `Get Video Connection Info` | ${callid} | validate | value['port'] |
         """
-        reply = self._agent_call(agent, "getConnectInfo", expected_retcode,
-                                 body={"userType": "agent", "callid": callid})
-        result = reply.get("result")
-        return dict(result) if succeeded(reply) and isinstance(result, dict) else None
+
+        def connection() -> dict[str, Any] | None:
+            reply = self._agent_call(agent, "getConnectInfo", expected_retcode,
+                                     body={"userType": "agent", "callid": callid})
+            result = reply.get("result")
+            return dict(result) if succeeded(reply) and isinstance(result, dict) else None
+
+        return self._asserted("Get Video Connection Info", connection, assertion_operator, assertion_expected,
+                              message, name="connection info")
 
     @keyword(tags=["media", "imageCapture"])
     def capture_customer_image(self, callid: str, agent: str | None = None,

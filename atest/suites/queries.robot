@@ -26,9 +26,8 @@ A Custom State Out Of Range Is Refused Before Sending
     Set Custom State    65535
 
 The Softphone Token Is A Secret
-    [Documentation]    loginInfo's token is returned as a Secret and masked in the log.
-    ${token}=    Get Softphone Token
-    Should Not Be Empty    ${token.value}
+    [Documentation]    loginInfo's token is returned as a Secret and masked in the log; the assertion reads its text.
+    Get Softphone Token    validate    len(value) > 0
 
 A Note Reaches The Other Agent
     [Documentation]    sendNoteletEx: each signed-in receiver gets AgentOther_Note.

@@ -51,8 +51,7 @@ A Whisper Is Heard By The Agent Only And Ends With Stop Whispering
     Customer Talks To Agent
     Whisper To Agent    ${AGENT}    agent=lead
     Wait For Event    AgentOther_BeQcStart    qcType=20172    agent=first
-    ${seen}=    Get Simulated Agent    ${SUPERVISOR}
-    Should Be Equal    ${seen}[inspecting]    ${{[{'agent': '101', 'mode': 'whisper'}]}}
+    Get Simulated Agent    ${SUPERVISOR}    validate    value['inspecting'] == [{'agent': '101', 'mode': 'whisper'}]
     Stop Whispering    agent=lead
     Wait For Event    AgentOther_BeQcStop    qcType=20172    agent=first
     Wait For Events In Order    AgentOther_PhoneRelease    AgentState_Ready    agent=lead
@@ -127,8 +126,7 @@ Sign Outs At The End Of A Shift
         Force Sign Out Agent    ${agent_id}    agent=lead
         Wait For Event    AgentOther_ShutdownService    agent=${alias}
     END
-    ${seen}=    Get Simulated Agent    ${COLLEAGUE}
-    Should Not Be True    ${seen}[signedIn]
+    Get Simulated Agent    ${COLLEAGUE}    validate    not value['signedIn']
 
 Refusals Of The Chapter
     [Documentation]    Each refusal with its code: no rights over the group, oneself, an agent not signed in, a state
@@ -181,8 +179,7 @@ Routes Without A Vendor Page Answer An Inspector
 Agent Should Be Inspected
     [Documentation]    The simulator says agent 101 is inspected by the supervisor in ``mode``.
     [Arguments]    ${mode}
-    ${seen}=    Get Simulated Agent    ${AGENT}
-    Should Be Equal    ${seen}[inspectedBy]    ${{[{'agent': $SUPERVISOR, 'mode': $mode}]}}
+    Get Simulated Agent    ${AGENT}    validate    value['inspectedBy'] == [{'agent': $SUPERVISOR, 'mode': $mode}]
 
 Sign In Agent And Supervisor
     [Documentation]    Agent 101 (first, manual answer) and supervisor 900 (lead), both idle.

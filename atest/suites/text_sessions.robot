@@ -33,15 +33,14 @@ A Customer Writes And The Agent Answers And Writes Back
     ...    AgentEvent_MessageData mediaAbility=5
     Get Text Messages    ${session}    ==    ${{['hello', 'are you there?']}}
     Send Text Message    ${session}    How can I help?
-    ${seen}=    Get Simulated Text Session    ${session}
-    Should Be Equal    ${seen}[messages][-1]    ${{{'from': $AGENT, 'text': 'How can I help?'}}}
+    Get Simulated Text Session    ${session}
+    ...    validate    value['messages'][-1] == {'from': $AGENT, 'text': 'How can I help?'}
     Simulate Customer Message    my bill    ${CUSTOMER}    ${session}
     Get Text Messages    ${session}    validate    value[-1] == 'my bill'
     Get Agent Status    ==    idle
     End Text Session    ${session}
     Wait For Event    AgentChat_Disconnected    callId=${session}
-    ${seen}=    Get Simulated Agent    ${AGENT}
-    Should Be Empty    ${seen}[calls]
+    Get Simulated Agent    ${AGENT}    validate    value['calls'] == []
 
 A Session Is Transferred To A Colleague
     [Documentation]    mediaTransfer to an agent: the agent lets go (AgentChat_Disconnected), the colleague is offered
