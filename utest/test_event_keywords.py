@@ -186,3 +186,19 @@ def test_event_count_should_be_counts_from_the_last_clear_events() -> None:
     library.clear_events()
     _feed(library, "a", _event("AgentEvent_Hold", "2-2"))
     assert [e["content"] for e in library.event_count_should_be(1, "AgentEvent_Hold", settle=SHORT)] == ["2-2"]
+
+
+def test_a_wait_for_an_event_that_came_before_the_last_one_returned_says_so() -> None:
+    """Events that came in another order than the waits expected are not "no other event arrived"."""
+    library = _library("a")
+    _feed(library, "a", _event("AgentOther_PhoneRelease"), _event("AgentState_Ready"))
+    library.wait_for_event("AgentState_Ready", timeout=SHORT)
+    with pytest.raises(EventTimeoutError) as failure:
+        library.wait_for_event("AgentOther_PhoneRelease", timeout=SHORT)
+    assert str(failure.value).endswith(
+        "No other event arrived. It did arrive earlier (AgentOther_PhoneRelease (#1)), before the last event a wait "
+        "returned (#2): a wait looks only at events after that one. Wait for events in the order they come "
+        "(`Wait For Events In Order`) or read `Get Event History`."), str(failure.value)
+    with pytest.raises(EventTimeoutError) as filtered:  # an earlier event the filter does not match is not named
+        library.wait_for_event("AgentOther_PhoneRelease", timeout=SHORT, content="x")
+    assert "did arrive earlier" not in str(filtered.value)

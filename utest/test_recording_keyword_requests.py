@@ -119,6 +119,18 @@ def test_download_recording_returns_the_saved_files_path(lib: tuple[CCGatewayLib
     assert library.download_recording(callid=CALLID) == str(tmp_path / f"call-{CALLID}.wav")
 
 
+def test_a_download_named_like_an_earlier_one_is_saved_beside_it(lib: tuple[CCGatewayLibrary, Recorder],
+                                                                  monkeypatch: pytest.MonkeyPatch,
+                                                                  tmp_path: Path) -> None:
+    """Two agents' recordings named alike in their own folders are two files, not one overwritten."""
+    library, recorder = lib
+    monkeypatch.chdir(tmp_path)
+    _serves_files(monkeypatch, library, recorder)
+    first = library.download_recording("Y:/1/0/20250101/101/call.wav")
+    second = library.download_recording("Y:/1/0/20250101/102/call.wav")
+    assert (first, second) == (str(tmp_path / "call.wav"), str(tmp_path / "call-2.wav"))
+
+
 def test_an_expected_refusal_saves_nothing(lib: tuple[CCGatewayLibrary, Recorder], monkeypatch: pytest.MonkeyPatch,
                                            tmp_path: Path) -> None:
     library, recorder = lib

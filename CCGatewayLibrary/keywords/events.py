@@ -364,6 +364,12 @@ class EventKeywords(LibraryComponent):
         misses = [f"{r.describe()}: {_mismatch(r, wanted)}" for r in passed if r.name == name and wanted]
         if misses:
             message += " Not matching: " + "; ".join(misses[-SHOWN_EVENTS:]) + "."
+        earlier = [r for r in handle.journal.events() if r.seq <= handle.cursor.position and r.name == name
+                   and all(f.matches(r.event) for f in wanted or [])]
+        if earlier:
+            message += (f" It did arrive earlier ({earlier[-1].describe()}), before the last event a wait returned "
+                        f"(#{handle.cursor.position}): a wait looks only at events after that one. Wait for events "
+                        "in the order they come (`Wait For Events In Order`) or read `Get Event History`.")
         gaps = handle.journal.gaps(handle.cursor.position)
         if gaps:
             message += (f" An event may have been lost in transport: {len(gaps)} poll(s) failed after reaching the "

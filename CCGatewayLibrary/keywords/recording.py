@@ -25,6 +25,16 @@ VideoQuality = Literal["high", "standard", "auxiliary"]
 UNSAFE_IN_FILE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
+def _free_name(target: Path) -> Path:
+    """``target``, or ``name-2.wav``, ``name-3.wav``, ... when a file of that name is there already: recordings of
+    two agents are often named alike in different folders (``.../101/call.wav``, ``.../102/call.wav``)."""
+    candidate, number = target, 1
+    while candidate.exists():
+        number += 1
+        candidate = target.with_name(f"{target.stem}-{number}{target.suffix}")
+    return candidate
+
+
 def whole_seconds(interface: str, field: str, duration: timedelta) -> int:
     """``duration`` in whole seconds, or the refusal naming the field: the gateway takes whole seconds."""
     seconds = duration.total_seconds()
@@ -150,7 +160,9 @@ class RecordingKeywords(LibraryComponent):
         """Downloads a recording and saves it into Robot's output directory (the working directory outside a
         run); returns the file's path. ``record_id`` is the recording's path, the ``fileName`` of
         ``AgentMediaEvent_Record`` (``downloadRecordFile``); ``callid`` instead downloads the call's recording
-        from a VoiceCyber recording server (``recordfiledownloadEx``). The file holds personal data.
+        from a VoiceCyber recording server (``recordfiledownloadEx``). The file holds personal data. It is named
+        after the last part of the path; when a file of that name is there already (``.../101/call.wav`` and
+        ``.../102/call.wav``) the next one gets ``-2``, ``-3``, ... before its extension.
 
         A refusal given as ``expected_retcode`` (``104-005``: no such file) saves nothing and returns None.
 
@@ -201,8 +213,8 @@ class RecordingKeywords(LibraryComponent):
                                            expected_retcode=expected_retcode)
         if not isinstance(got, bytes):
             return None
-        target = self._output_dir() / (UNSAFE_IN_FILE_NAME.sub("_", re.split(r"[/\\]", name)[-1]).strip("._")
-                                       or "recording")
+        target = _free_name(self._output_dir() / (UNSAFE_IN_FILE_NAME.sub("_", re.split(r"[/\\]", name)[-1])
+                                                  .strip("._") or "recording"))
         target.write_bytes(got)
         logger.info(f"Saved the file ({len(got)} bytes) to {target}.")
         return str(target)

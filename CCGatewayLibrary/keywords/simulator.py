@@ -307,7 +307,9 @@ class SimulatorKeywords(LibraryComponent):
         a new session, offered to the agent (``AgentChat_Ring``); with it, in that session of the customer's. In a
         session the agent answered the agent gets ``AgentEvent_MessageData`` at once, before that on answering.
 
-        The agent is named as in `Simulate Inbound Call`. The text is not logged: it can hold personal data.
+        The agent is named as in `Simulate Inbound Call`. The text can hold personal data: the library's own log
+        lines leave it out and the sequence diagram shows at most its first 20 characters (Robot still logs the
+        keyword's arguments as given, so write test texts, not real ones).
 
         | ${session} = | `Simulate Customer Message` | hello | 88880001 |
         | `Simulate Customer Message` | are you there? | 88880001 | ${session} |
