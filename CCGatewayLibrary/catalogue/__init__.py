@@ -10,6 +10,7 @@ poller and the simulator all look interfaces up here instead of repeating paths 
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import json
@@ -387,7 +388,10 @@ class Catalogue:
     def check_request(self, interface: Interface, request: dict[str, Any]) -> None:
         # Only a request without a body is remembered: a query's path and query parameters are short to write
         # out, and the same query is what a getter sends while its assertion waits.
-        text = json.dumps(request, sort_keys=True) if request.get("body") is None else None
+        text = None
+        if isinstance(request, dict) and request.get("body") is None:
+            with contextlib.suppress(TypeError, ValueError):  # not JSON at all: checked (and refused), no memo
+                text = json.dumps(request, sort_keys=True)
         problems = self.problems(interface.request_schema["$id"], request, text)
         if problems:
             raise RequestSchemaError(f"{interface.name} request is invalid, not sent: {problems}")
