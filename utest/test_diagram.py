@@ -404,6 +404,13 @@ def test_a_control_call_that_changes_the_simulator_is_recorded_as_an_action_and_
     assert call is not None and before <= call.at <= datetime.now()
     assert (call.action, call.description, call.agent_id, call.parties, call.refused) == \
         ("offer_call", "inbound call from 88880001", "101", ("88880001",), False)
+    queued = simulator_action(control_call("queue_call", caller="88880002", skill=2, patience=30))
+    assert queued is not None and (queued.description, queued.parties) == \
+        ("call from 88880002 to skill queue 2, gives up after 30 s", ("88880002",))
+    by_code = simulator_action(control_call("queue_call", caller="88880003", access_code="60002"))
+    assert by_code is not None and by_code.description == "call from 88880003 to access code 60002"
+    gone = simulator_action(control_call("give_up", method="DELETE", callid="1-3"))
+    assert gone is not None and gone.description == "caller of call 1-3 gives up"
     fault = simulator_action(control_call("add_fault", status=400, fault="http", interface="hold", agent="*",
                                           value=502, count=2))
     assert fault is not None and (fault.description, fault.agent_id, fault.refused) == \

@@ -174,7 +174,8 @@ class SupervisorKeywords(LibraryComponent):
     def force_release_call(self, callid: str, agent: str | None = None, expected_retcode: Retcodes = SUCCESS) -> None:
         """Releases call ``callid`` for everyone in it (``forceDropCall``); its agents get
         ``AgentEvent_Call_Release``, ``AgentEvent_Customer_Release``, ``AgentOther_PhoneRelease`` and
-        ``AgentState_Ready``.
+        ``AgentState_Ready``. An agent-hosted conference's call ends as `End Conference` ends it: its members
+        get ``AgentConf_ParticipantChanged`` (``changeReason`` 3) and the conference's release events.
 
         | `Force Release Call` | ${callid} | agent=lead |
         """

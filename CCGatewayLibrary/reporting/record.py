@@ -68,13 +68,17 @@ DESCRIPTIONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     "rotate_guid": lambda a: f"Guid rotated on next reply, grace {float(a.get('grace') or 0):g} s",
     "queue_event": lambda a: f"event {a.get('eventType')} queued",
     "offer_call": lambda a: f"inbound call from {a.get('caller')}",
+    "queue_call": lambda a: f"call from {a.get('caller')} to " + (f"skill queue {a['skill']}" if a.get("skill")
+                                                                    else f"access code {a.get('access_code')}")
+                            + (f", gives up after {a['patience']} s" if a.get("patience") is not None else ""),
+    "give_up": lambda a: f"caller of call {a.get('callid')} gives up",
     "hang_up": lambda a: f"{a.get('number') or 'customer'} hangs up call {a.get('callid')}",
     "far_end": lambda a: f"far end {a.get('number')}: {a.get('behaviour')}",
     "customer_message": lambda a: f"{a.get('customer')} writes {shortened(a.get('text'))}",
 }
 # The argument naming the agent an action concerns, and those naming far ends.
 AGENT_FIELDS = ("agentid", "agent")
-PARTY_FIELDS = {"offer_call": ("caller",), "hang_up": ("number",), "far_end": ("number",),
+PARTY_FIELDS = {"offer_call": ("caller",), "queue_call": ("caller",), "hang_up": ("number",), "far_end": ("number",),
                 "customer_message": ("customer",)}
 
 
