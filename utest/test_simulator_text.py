@@ -77,6 +77,12 @@ def test_ending_and_rejecting(world: SimulatedWorld) -> None:
     world.refused("100-007", "textchatAnswer", AGENT, path={"callid": offered})
     with pytest.raises(SimulationError, match="no text session"):
         world.model.text.customer_writes(CUSTOMER, AGENT, "hello?", offered)
+    # an ended session stays readable for the test: its transcript, and that it ended
+    ended = world.model.text.describe(callid)
+    assert (ended["ended"], ended["connected"], ended["messages"]) == (True, False, [{"from": CUSTOMER,
+                                                                                       "text": "hello"}])
+    assert world.model.text.describe(offered)["ended"] is True
+    assert callid not in world.model.text.sessions  # nor is it among the running ones (the console's)
 
 
 def test_the_session_limit_is_kept(world: SimulatedWorld) -> None:

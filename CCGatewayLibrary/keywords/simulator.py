@@ -323,9 +323,9 @@ class SimulatorKeywords(LibraryComponent):
     def get_simulated_text_session(self, callid: str, assertion_operator: AssertionOperator | None = None,
                                    assertion_expected: Any = None, message: str | None = None) -> dict[str, Any]:
         """Returns what the simulator knows about text session ``callid``: ``customer``, the ``agent`` who holds it
-        or was offered it, whether it is ``connected``, and the ``messages`` both sides wrote (each ``from``, the
-        customer's number or the agent's ID, and ``text``): what the customer received, which a real gateway does
-        not tell.
+        or was offered it, whether it is ``connected``, whether it ``ended`` (dropped or rejected; an ended session
+        stays readable), and the ``messages`` both sides wrote (each ``from``, the customer's number or the agent's
+        ID, and ``text``): what the customer received, which a real gateway does not tell.
 
         An assertion (see `Assertions in getters`) applies to the dictionary.
 

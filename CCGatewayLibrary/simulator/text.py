@@ -38,9 +38,11 @@ class TextSession:
     waiting: list[str] = field(default_factory=list)  # the customer's messages before the agent answered
     messages: list[dict[str, str]] = field(default_factory=list)  # both sides' messages, in order
 
+    ended: bool = False  # rejected or dropped: kept for the control interface, closed to everyone else
+
     def describe(self) -> dict[str, Any]:
         return {"callid": self.call.callid, "customer": self.call.caller, "agent": self.agent_id,
-                "connected": self.connected, "messages": list(self.messages)}
+                "connected": self.connected, "ended": self.ended, "messages": list(self.messages)}
 
 
 class TextChapter:
@@ -49,6 +51,7 @@ class TextChapter:
     def __init__(self, world: World) -> None:
         self.world = world
         self.sessions: dict[str, TextSession] = {}
+        self.ended: dict[str, TextSession] = {}  # so a test can still read an ended session's messages
         # (agent, sign-in) -> media type (or "total") -> most sessions at once; set anew for each sign-in
         self.limits: dict[tuple[str, int], dict[str, int]] = {}
         self._numbers = itertools.count(1)
@@ -93,10 +96,14 @@ class TextChapter:
         return agent.signed_in and agent.session == session.login
 
     def describe(self, callid: str) -> dict[str, Any]:
-        session = self.sessions.get(callid)
+        session = self.sessions.get(callid) or self.ended.get(callid)
         if session is None:
             raise SimulationError(f"no text session {callid}")
         return session.describe()
+
+    def _end(self, session: TextSession) -> None:
+        session.connected, session.ended = False, True
+        self.ended[session.call.callid] = self.sessions.pop(session.call.callid)
 
     # -- the agent's side --------------------------------------------------------------------------------------
     def _held(self, agent: Agent, callid: object, *, connected: bool | None = True) -> TextSession:
@@ -121,12 +128,12 @@ class TextChapter:
     @serves("textchatReject")
     def reject(self, agent: Agent, request: Request) -> None:
         session = self._held(agent, request["path"]["callid"], connected=False)
-        del self.sessions[session.call.callid]  # no agent takes it: the customer's session ends
+        self._end(session)  # no agent takes it: the customer's session ends
 
     @serves("textchatDrop")
     def drop(self, agent: Agent, request: Request) -> str:
         session = self._held(agent, request["path"]["callid"], connected=None)
-        del self.sessions[session.call.callid]
+        self._end(session)
         self.world.send(agent, events.chat_disconnected(session.call))
         return session.call.callid
 
