@@ -47,11 +47,11 @@ def at(ms: int) -> datetime:
     return T0 + timedelta(milliseconds=ms)
 
 
-def svg_of(fragment: str) -> ET.Element:
-    """The fragment's <svg>, parsed as XML: a stray '<' or '&' makes this fail."""
-    match = re.search(r"<svg .*</svg>", fragment, re.S)
-    assert match, fragment[:300]
-    return ET.fromstring(match.group(0))
+def svg_of(fragment: str, index: int = 0) -> ET.Element:
+    """The fragment's first (or ``index``-th) <svg>, parsed as XML: a stray '<' or '&' makes this fail."""
+    found = re.findall(r"<svg .*?</svg>", fragment, re.S)
+    assert len(found) > index, fragment[:300]
+    return ET.fromstring(found[index])
 
 
 def texts(svg: ET.Element, klass: str | None = None) -> list[str]:
@@ -281,6 +281,13 @@ def test_long_tests_keep_the_first_and_last_rows_and_say_how_many_are_left_out()
     assert "\u2026 170 more rows not shown \u2026" in texts(svg)
     assert "(30 of 200 rows shown)" in fragment
     assert float(svg.get("height")) < 30 * 25 + 200  # the size follows the rows shown
+    # every row a click away, in a closed section after the shortened diagram
+    assert '<details class="ccgw-diagram-all"><summary>All 200 rows</summary>' in fragment
+    every = [t.split(" \u00b7 ")[0] for t in texts(svg_of(fragment, 1), "ccgw-request") if t.startswith("step")]
+    assert every == [f"step{i}" for i in range(200)]
+    assert "more rows not shown" not in "".join(texts(svg_of(fragment, 1)))
+    longer = DiagramData(T0, agents=[AgentInfo("101", "101")], requests=[request(i, f"s{i}") for i in range(401)])
+    assert "ccgw-diagram-all" not in render_diagram(longer)  # beyond ALL_ROWS only the shortened one
 
 
 def test_requests_beyond_the_recorders_limit_are_counted() -> None:

@@ -26,6 +26,7 @@ from .record import RecordedRequest, SimulatorAction, shortened
 PARTY_FIELDS = ("caller", "called", "otherPhone", "partner", "number", "addrCalled", "participant")
 MAX_PARTY_LANES = 6  # more far ends than this share the last lane
 MAX_ROWS = 60
+ALL_ROWS = 400  # a longer test's diagram is not given in full as well: its events are in events.jsonl
 LABEL_CHARS = 40  # longer labels are cut (a request's keyword first); the row's tooltip has the whole text
 
 ROW_H = 20
@@ -148,11 +149,19 @@ def render_diagram(data: DiagramData, *, max_rows: int = MAX_ROWS,
     rows = _rows(data, agents, describe_retcode)
     if not rows:
         return ""
+
+    def draw(shown: list[_Row], head: int) -> str:
+        simulator = [Lane(SIMULATOR_LANE, "Simulator", "simulator", "control actions")] \
+            if any(row.kind == "simulator" for row in shown) else []
+        lanes = [*agents.values(), Lane("gateway", "Gateway", "gateway"), *simulator, *_party_lanes(shown)]
+        return _Svg(lanes, data.started, scrub).render(shown, head, data, len(rows))
+
     shown, head = _cap(rows, max_rows)
-    simulator = [Lane(SIMULATOR_LANE, "Simulator", "simulator", "control actions")] \
-        if any(row.kind == "simulator" for row in shown) else []
-    lanes = [*agents.values(), Lane("gateway", "Gateway", "gateway"), *simulator, *_party_lanes(shown)]
-    return _Svg(lanes, data.started, scrub).render(shown, head, data, len(rows))
+    diagram = draw(shown, head)
+    if len(shown) < len(rows) <= ALL_ROWS:  # the rows left out, a click away (closed: it costs nothing to look at)
+        diagram += (f'<details class="ccgw-diagram-all"><summary>All {len(rows)} rows</summary>'
+                    f'{draw(rows, len(rows))}</details>')
+    return diagram
 
 
 # -- rows -----------------------------------------------------------------------------------------------
