@@ -202,3 +202,26 @@ def test_a_wait_for_an_event_that_came_before_the_last_one_returned_says_so() ->
     with pytest.raises(EventTimeoutError) as filtered:  # an earlier event the filter does not match is not named
         library.wait_for_event("AgentOther_PhoneRelease", timeout=SHORT, content="x")
     assert "did arrive earlier" not in str(filtered.value)
+
+
+def test_events_in_any_order_each_matched_by_a_different_event() -> None:
+    library = _library("a")
+    _feed(library, "a", _event("AgentEvent_Talking", {"callid": "1-2"}), _event("AgentState_Busy"),
+          _event("AgentEvent_Talking", {"callid": "1-1"}), _event("AgentState_Ready"))
+    # the unfiltered Talking must not take 1-2, the only one the filtered item accepts
+    found = library.wait_for_events_in_any_order("AgentEvent_Talking", "AgentEvent_Talking callid=1-2",
+                                                 "AgentState_Busy", timeout=SHORT)
+    assert [event["content"] for event in found] == [{"callid": "1-1"}, {"callid": "1-2"}, None]
+    assert library.wait_for_event("AgentState_Ready", timeout=SHORT)["eventType"] == "AgentState_Ready"
+
+
+def test_events_in_any_order_name_what_did_not_come() -> None:
+    library = _library("a")
+    _feed(library, "a", _event("AgentState_Busy"))
+    with pytest.raises(EventTimeoutError, match=r"^Events did not all arrive for agent 101 \('a'\) in 50 "
+                                                r"milliseconds: none arrived for AgentState_Ready\. Arrived: "
+                                                r"AgentState_Busy \(#1\)\.$"):
+        library.wait_for_events_in_any_order("AgentState_Busy", "AgentState_Ready", timeout=SHORT)
+    with pytest.raises(EventTimeoutError, match="some events were wanted more often than they came"):
+        library.wait_for_events_in_any_order("AgentState_Busy", "AgentState_Busy", timeout=SHORT)
+    assert library.wait_for_event("AgentState_Busy", timeout=SHORT)["eventType"] == "AgentState_Busy"  # not moved

@@ -129,6 +129,24 @@ class EventJournal:
         with self._changed:
             return [p for p in self._problems if since is None or p.when >= since]
 
+    def wait_for_all(self, cursor: Cursor, wanted: list[Callable[[RecordedEvent], bool]], timeout: float) -> \
+            tuple[list[RecordedEvent] | None, list[RecordedEvent]]:
+        """Events after the cursor that match ``wanted``, a different event for each, in any order: returned in the
+        order of ``wanted``, the cursor moved past the last of them. On timeout ``(None, the events after the
+        cursor)`` and the cursor stays where it was."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                after = self._events[cursor.position:]
+                found = _one_each(after, wanted)
+                if found is not None:
+                    cursor.position = max(recorded.seq for recorded in found)
+                    return found, after
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or self.closed_reason is not None:
+                    return None, after
+                self._changed.wait(remaining)
+
     def wait_for(self, cursor: Cursor, matches: Callable[[RecordedEvent], bool], timeout: float) -> \
             tuple[RecordedEvent | None, list[RecordedEvent]]:
         """The first matching event after the cursor, moving the cursor past it.
@@ -149,3 +167,23 @@ class EventJournal:
                 if remaining <= 0 or self.closed_reason is not None:
                     return None, passed
                 self._changed.wait(remaining)
+
+
+def _one_each(events: list[RecordedEvent], wanted: list[Callable[[RecordedEvent], bool]]) -> list[RecordedEvent] | None:
+    """A different event for each of ``wanted`` (a bipartite matching by augmenting paths: a greedy pick could
+    give the only event one filter accepts to a filter that accepts others too), or None when there is none."""
+    taken: dict[int, int] = {}  # index of an event -> index of the filter it is given to
+
+    def give(want: int, seen: set[int]) -> bool:
+        for index, recorded in enumerate(events):
+            if index not in seen and wanted[want](recorded):
+                seen.add(index)
+                if index not in taken or give(taken[index], seen):
+                    taken[index] = want
+                    return True
+        return False
+
+    if not all(give(want, set()) for want in range(len(wanted))):
+        return None
+    by_filter = {want: events[index] for index, want in taken.items()}
+    return [by_filter[want] for want in range(len(wanted))]

@@ -207,6 +207,38 @@ class EventKeywords(LibraryComponent):
         return [cast(GatewayEvent, recorded.event) for recorded in found]
 
     @keyword(tags=["events", "getAgentEvent"])
+    def wait_for_events_in_any_order(self, *events: str, timeout: timedelta | None = None,
+                                     agent: str | None = None) -> list[GatewayEvent]:
+        """Waits until the agent has received every one of ``events``, in whatever order they come, and returns
+        them in the order given; for events whose order the gateway does not fix (two members joining a
+        conference, the events of two calls). Items are written as in `Wait For Events In Order`; each is matched
+        by a different event. The next wait starts after the last of them.
+
+        | `Wait For Events In Any Order` | AgentConf_ParticipantChanged participant=102 | AgentState_Busy |
+        | `Wait For Events In Any Order` | AgentEvent_Hold callid=${first} | AgentEvent_Talking | timeout=5s |
+        """
+        if not events:
+            raise CCGatewayError("Wait For Events In Any Order needs at least one event.")
+        handle = self.ctx.agent(agent)
+        steps = []
+        for item in events:
+            name, *pairs = item.split()
+            wanted = self._filters(name, dict(p.partition("=")[::2] for p in pairs))
+            steps.append((name + (f" with {', '.join(map(str, wanted))}" if wanted else ""),
+                          lambda r, n=name, w=wanted: r.name == n and all(f.matches(r.event) for f in w)))
+        limit = seconds(timeout, self.ctx.settings.event_timeout)
+        found, after = handle.journal.wait_for_all(handle.cursor, [matches for _, matches in steps], limit)
+        if found is None:
+            missing = [description for description, matches in steps if not any(matches(r) for r in after)]
+            lacking = f"none arrived for {', '.join(missing)}" if missing else \
+                "some events were wanted more often than they came"
+            raise EventTimeoutError(
+                f"Events did not all arrive for {handle.describe()} in {robot_time(limit)}: {lacking}. Arrived: "
+                f"{_names(after) or 'none'}.")
+        logger.info(f"For {handle.describe()}: {', '.join(r.describe() for r in found)}.")
+        return [cast(GatewayEvent, recorded.event) for recorded in found]
+
+    @keyword(tags=["events", "getAgentEvent"])
     def wait_for_event_on_agents(self, event: str, *agents: str, timeout: timedelta | None = None,
                                  **filters: str) -> dict[str, GatewayEvent]:
         """Waits until every agent in ``agents`` (aliases) receives ``event`` and returns a dictionary of

@@ -23,6 +23,16 @@ Events Arrive In The Documented Order
     ...    AgentState_Ready
     Length Should Be    ${events}    3
 
+Events Whose Order Is Not Fixed Arrive In Any Order
+    [Documentation]    The events are asked for in another order than they come; each is matched once.
+    Set Agent Busy    reason=201
+    Set Agent Ready
+    ${events}=    Wait For Events In Any Order
+    ...    AgentState_Ready
+    ...    AgentState_SetNotReady_Success reason=201
+    Should Be Equal    ${events}[0][eventType]    AgentState_Ready
+    Event Should Not Arrive    AgentState_Ready    within=300ms
+
 An Event That Should Not Come Does Not
     [Documentation]    Nothing rings while the agent is busy and no call is offered.
     Set Agent Busy
