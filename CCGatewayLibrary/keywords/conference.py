@@ -273,7 +273,9 @@ class ConferenceKeywords(LibraryComponent):
     @keyword(tags=["conference", "releaseAgentConf"])
     def end_conference(self, agent: str | None = None, expected_retcode: Retcodes = SUCCESS) -> None:
         """Ends the conference for everyone in it (``releaseAgentConf``, chairperson only): each agent gets
-        ``AgentOther_PhoneRelease``, ``AgentConf_SelfLeaveResult`` and ``AgentState_Ready``.
+        ``AgentOther_PhoneRelease``, ``AgentConf_SelfLeaveResult`` and ``AgentState_Ready``; the chairperson
+        leaves first, so the other members also get ``AgentConf_ParticipantChanged`` with ``changeReason`` 3
+        (the conference ended) for the chairperson.
 
         | `End Conference` |
         """
