@@ -62,3 +62,14 @@ def assert_sends(library: CCGatewayLibrary, recorder: Recorder, keyword: str, ar
     if any_case:
         path, wanted = path.lower(), wanted.lower()
     assert (name, method, path, query, body) == (*expected[:2], wanted, *expected[3:])
+
+
+def documented_interfaces(library: CCGatewayLibrary, *chapters: str) -> set[str]:
+    """The interfaces of ``chapters`` that have a vendor page (not only listed): each needs a keyword's test."""
+    return {interface.name for interface in library.ctx.catalogue.interfaces.values()
+            if interface.chapter in chapters and not interface.listed}
+
+
+def pinned(*cases: list[Any]) -> set[str]:
+    """The interfaces that request-test ``cases`` (keyword, args, kwargs, expected request) pin down."""
+    return {case[3][0] for group in cases for case in group}

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from assertionengine import AssertionOperator
-from recorded_library import CALLID, Recorder, assert_sends, recorded_library
+from recorded_library import CALLID, Recorder, assert_sends, documented_interfaces, pinned, recorded_library
 from test_queue_keyword_requests import CASES as QUEUE_CASES
 
 from CCGatewayLibrary import CCGatewayLibrary
@@ -81,12 +81,11 @@ def test_a_group_or_call_data_keyword_sends_its_request(
 def test_every_documented_interface_of_the_chapters_is_pinned_here(lib: tuple[CCGatewayLibrary, Recorder],
                                                                     chapter: str) -> None:
     library, _ = lib
-    documented = {interface.name for interface in library.ctx.catalogue.interfaces.values()
-                  if interface.chapter == chapter and not interface.listed}
+    documented = documented_interfaces(library, chapter)
     old_call_info = {"queryHoldListInfo", "queryCallInfo", "queryCallInfoByCallId", "queryCallInfoBeforeAnswer"}
     assert len(documented - old_call_info) >= 4
     # A skill queue's waiting calls sit under the calldata path; the queue keywords' tests pin that one.
-    assert documented - old_call_info <= {case[3][0] for case in CASES + QUEUE_CASES}
+    assert documented - old_call_info <= pinned(CASES, QUEUE_CASES)
 
 
 @pytest.mark.parametrize(("keyword", "args", "kwargs", "message"), [

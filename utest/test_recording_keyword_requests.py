@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from recorded_library import CALLID, Recorder, assert_sends, recorded_library
+from recorded_library import CALLID, Recorder, assert_sends, documented_interfaces, pinned, recorded_library
 
 from CCGatewayLibrary import CCGatewayLibrary
 from CCGatewayLibrary.catalogue import Interface
@@ -163,10 +163,9 @@ def test_success_without_a_file_fails(lib: tuple[CCGatewayLibrary, Recorder]) ->
 
 def test_every_documented_interface_of_the_chapters_is_pinned_here(lib: tuple[CCGatewayLibrary, Recorder]) -> None:
     library, _ = lib
-    documented = {interface.name for interface in library.ctx.catalogue.interfaces.values()
-                  if interface.chapter in ("recordplay", "recordfile") and not interface.listed}
+    documented = documented_interfaces(library, "recordplay", "recordfile")
     assert len(documented) == 16
-    assert documented <= {case[3][0] for case in CASES + DOWNLOADS}
+    assert documented <= pinned(CASES, DOWNLOADS)
 
 
 @pytest.mark.parametrize(("keyword", "args", "kwargs", "message"), [

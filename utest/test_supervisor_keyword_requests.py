@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from recorded_library import CALLID, Recorder, assert_sends, recorded_library
+from recorded_library import CALLID, Recorder, assert_sends, documented_interfaces, pinned, recorded_library
 
 from CCGatewayLibrary import CCGatewayLibrary
 from CCGatewayLibrary.errors import RequestSchemaError
@@ -60,10 +60,9 @@ def test_a_supervisor_keyword_sends_its_documented_request(
 
 def test_every_documented_interface_of_the_chapter_is_pinned_here(lib: tuple[CCGatewayLibrary, Recorder]) -> None:
     library, _ = lib
-    documented = {interface.name for interface in library.ctx.catalogue.interfaces.values()
-                  if interface.chapter == "qualitycontrol" and not interface.listed}
+    documented = documented_interfaces(library, "qualitycontrol")
     assert len(documented) == 15
-    assert documented <= {case[3][0] for case in CASES}
+    assert documented <= pinned(CASES)
 
 
 @pytest.mark.parametrize(("keyword", "args", "message"), [

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from assertionengine import AssertionOperator
-from recorded_library import CALLID, Recorder, assert_sends, recorded_library
+from recorded_library import CALLID, Recorder, assert_sends, documented_interfaces, pinned, recorded_library
 
 from CCGatewayLibrary import CCGatewayLibrary
 from CCGatewayLibrary.errors import RequestSchemaError
@@ -54,10 +54,9 @@ def test_a_text_keyword_sends_its_request(
 
 def test_every_documented_interface_of_the_chapter_is_pinned_here(lib: tuple[CCGatewayLibrary, Recorder]) -> None:
     library, _ = lib
-    documented = {interface.name for interface in library.ctx.catalogue.interfaces.values()
-                  if interface.chapter == "mediacall" and not interface.listed}
+    documented = documented_interfaces(library, "mediacall")
     assert len(documented) == 5
-    assert documented <= {case[3][0] for case in CASES}
+    assert documented <= pinned(CASES)
 
 
 @pytest.mark.parametrize(("keyword", "args", "message"), [
